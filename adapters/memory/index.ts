@@ -1,0 +1,1 @@
+export { MemoryUserStore } from './memory-user-store.js'

@@ -1,0 +1,84 @@
+/**
+ * An in-memory `UserStore`: the reference implementation, for tests and for trying the library.
+ * Everything happens synchronously inside each call, so every call is atomic.
+ */
+import { UserRouterError } from '../../src/errors.js'
+import { identifierKey } from '../../src/model/identifiers.js'
+import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
+import type { UserPage, UserStore } from '../../src/ports.js'
+import { compareUsersBy, matchesFilter } from '../../src/query/evaluate-filter.js'
+import { applyUpdate } from '../../src/query/evaluate-update.js'
+import type { UserQuery } from '../../src/query/filter.js'
+import type { UserChanges } from '../../src/query/update.js'
+
+const IDENTIFIERS: readonly IdentifierKind[] = ['username', 'email', 'phone']
+
+function uniqueKey(kind: IdentifierKind, value: string): string {
+  return kind === 'phone' ? value : identifierKey(value)
+}
+
+export class MemoryUserStore implements UserStore {
+  private readonly users = new Map<number, StoredUser>()
+  private readonly unique: Record<IdentifierKind, Map<string, number>> = {
+    username: new Map(),
+    email: new Map(),
+    phone: new Map(),
+  }
+  private nextId = 1
+
+  async createUser(input: NewUser): Promise<StoredUser> {
+    const user: StoredUser = { id: this.nextId, ...structuredClone(withUserDefaults(input)) }
+    this.claimIdentifiers(user, null)
+    this.nextId++
+    this.users.set(user.id, user)
+    return structuredClone(user)
+  }
+
+  async getUserById(id: number): Promise<StoredUser | null> {
+    const user = this.users.get(id)
+    return user ? structuredClone(user) : null
+  }
+
+  async getUserByIdentifier(kind: IdentifierKind, value: string): Promise<StoredUser | null> {
+    const id = this.unique[kind].get(uniqueKey(kind, value))
+    return id === undefined ? null : this.getUserById(id)
+  }
+
+  async listUsers(query: UserQuery): Promise<UserPage> {
+    const filter = query.filter
+    const matches = [...this.users.values()].filter((user) => filter === null || matchesFilter(user, filter))
+    matches.sort(compareUsersBy(query.order))
+    const page = matches.slice(query.offset, query.offset + query.limit + 1)
+    return {
+      users: page.slice(0, query.limit).map((user) => structuredClone(user)),
+      hasMore: page.length > query.limit,
+      ...(query.count ? { totalCount: matches.length } : {}),
+    }
+  }
+
+  async updateUser(id: number, changes: UserChanges): Promise<StoredUser | null> {
+    const user = this.users.get(id)
+    if (!user) return null
+    const next = applyUpdate(user, structuredClone(changes))
+    this.claimIdentifiers(next, user)
+    this.users.set(id, next)
+    return structuredClone(next)
+  }
+
+  async close(): Promise<void> {}
+
+  /** Takes the user's identifiers in the unique indexes, or throws the conflict for the first one taken. */
+  private claimIdentifiers(user: StoredUser, previous: StoredUser | null): void {
+    for (const kind of IDENTIFIERS) {
+      const value = user[kind]
+      const owner = value === null ? undefined : this.unique[kind].get(uniqueKey(kind, value))
+      if (owner !== undefined && owner !== user.id) throw new UserRouterError(`${kind}_taken`)
+    }
+    for (const kind of IDENTIFIERS) {
+      const before = previous?.[kind] ?? null
+      if (before !== null) this.unique[kind].delete(uniqueKey(kind, before))
+      const value = user[kind]
+      if (value !== null) this.unique[kind].set(uniqueKey(kind, value), user.id)
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The reference semantics of update operations, in plain JavaScript. The memory store applies it
+ * directly, the SQLite store inside an immediate transaction; PostgreSQL compiles the same rules to
+ * one UPDATE statement and the differential test compares the results.
+ */
+import type { FieldDef } from '../model/fields.js'
+import { withUserDefaults, type JsonObject, type JsonValue, type StoredUser } from '../model/user.js'
+import { isPlainObject, readProfileValue, type Scalar } from '../model/values.js'
+import type { UpdateOperation, UserChanges } from './update.js'
+
+const BUILTIN_DEFAULTS = withUserDefaults({ createdAt: 0 })
+
+/** The value a cleared field takes: null for custom and nullable fields, the default otherwise. */
+export function clearedValue(field: FieldDef): JsonValue {
+  if (!field.column || field.nullable) return null
+  return BUILTIN_DEFAULTS[field.column as keyof typeof BUILTIN_DEFAULTS] as JsonValue
+}
+
+/** Returns a new user with the changes applied; the input is not modified. */
+export function applyUpdate(user: StoredUser, changes: UserChanges): StoredUser {
+  const next: StoredUser = { ...user, profile: { ...user.profile }, updatedAt: changes.updatedAt }
+  for (const operation of changes.operations) {
+    const { field } = operation
+    const current = field.column ? (user[field.column] as JsonValue) : readProfileValue(field, user.profile[field.name])
+    const value = nextValue(field, current, operation)
+    if (field.column) (next as unknown as Record<string, JsonValue>)[field.column] = value
+    else if (value === null) delete next.profile[field.name]
+    else next.profile[field.name] = value
+  }
+  return next
+}
+
+function nextValue(field: FieldDef, current: JsonValue, operation: UpdateOperation): JsonValue {
+  const list = Array.isArray(current) ? (current as Scalar[]) : []
+  switch (operation.kind) {
+    case 'set':
+      return operation.value === null ? clearedValue(field) : operation.value
+    case 'unset':
+      return clearedValue(field)
+    case 'incr':
+      return (typeof current === 'number' ? current : 0) + operation.by
+    case 'append':
+      return [...list, ...operation.values]
+    case 'append_unique': {
+      const result = [...list]
+      for (const v of operation.values) if (!result.includes(v)) result.push(v)
+      return result
+    }
+    case 'remove':
+      return list.filter((v) => !operation.values.includes(v))
+    case 'pop':
+      return operation.end === 'last' ? list.slice(0, -1) : list.slice(1)
+    case 'patch':
+      return { ...(isPlainObject(current) ? (current as JsonObject) : {}), ...operation.value }
+  }
+}
