@@ -114,7 +114,7 @@ export function buildCondition(field: FieldDef, op: WhereOperator, operand: unkn
     case 'eq': case 'ne': case 'lt': case 'lte': case 'gt': case 'gte':
       onlyFor('string, number, integer, boolean and date', !isArray && field.type !== 'object')
       if (operand === null) throw bad(label, 'cannot be null (use $isnull)')
-      return { kind: 'cmp', field, op, value: checkScalar(field.type, operand, label, 'invalid_query') }
+      return { kind: 'cmp', field, op, value: checkScalar(field.type, operand, label, 'invalid_query', field) }
     case 'in': case 'nin': case 'all': {
       if (op === 'all') onlyFor('array', isArray)
       else onlyFor('string, number, integer, boolean, date and array', field.type !== 'object')
@@ -122,7 +122,7 @@ export function buildCondition(field: FieldDef, op: WhereOperator, operand: unkn
         throw bad(label, `must be an array of 1 to ${WHERE_LIMITS.maxListValues} values`)
       }
       const values: Scalar[] = operand.map((item, i) =>
-        isArray ? checkArrayItem(field, item, `${label}[${i}]`, 'invalid_query') : checkScalar(field.type, item, `${label}[${i}]`, 'invalid_query'),
+        isArray ? checkArrayItem(field, item, `${label}[${i}]`, 'invalid_query') : checkScalar(field.type, item, `${label}[${i}]`, 'invalid_query', field),
       )
       return { kind: op, field, values }
     }

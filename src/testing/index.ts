@@ -1,0 +1,8 @@
+export {
+  describeUserStoreConformance,
+  comparable,
+  type ConformanceOptions,
+  type ConformanceRunner,
+  type UserStoreFactory,
+} from './user-store-conformance.js'
+export { createRandom, randomUser, randomListParams, randomUpdateBody, RANDOM_PROFILE_FIELDS, type Random } from './random-data.js'

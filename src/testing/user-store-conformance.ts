@@ -1,0 +1,205 @@
+/**
+ * The exported conformance suite for `UserStore` implementations. Any adapter that passes it
+ * behaves like the shipped ones: the same uniqueness rules, atomic updates, and the same answer as
+ * the reference (in-memory) store to every filter, sort and update.
+ *
+ * ```ts
+ * import { describeUserStoreConformance } from 'express-user-router/testing'
+ * describeUserStoreConformance('MyStore', async () => new MyStore(await freshDatabase()))
+ * ```
+ */
+import assert from 'node:assert/strict'
+import * as nodeTest from 'node:test'
+import { MemoryUserStore } from '../../adapters/memory/index.js'
+import { isUserRouterError } from '../errors.js'
+import { INTERNAL_FIELDS } from '../model/fields.js'
+import { createUserSchema } from '../model/schema.js'
+import type { StoredUser } from '../model/user.js'
+import type { UserStore } from '../ports.js'
+import { parseListParams } from '../query/parse-list-params.js'
+import { parseProfileUpdate } from '../query/parse-update.js'
+import { createRandom, RANDOM_PROFILE_FIELDS, randomListParams, randomUpdateBody, randomUser } from './random-data.js'
+
+/** The test functions the suite needs; node:test's by default, or jest's / vitest's. */
+export interface ConformanceRunner {
+  describe(name: string, fn: () => void): unknown
+  it(name: string, fn: () => Promise<void>): unknown
+}
+
+export interface ConformanceOptions {
+  runner?: ConformanceRunner
+  /** Seed of the random comparison with the reference store (default 1). */
+  seed?: number
+  /** Users, queries and updates of the random comparison (defaults 150, 80, 80). */
+  users?: number
+  queries?: number
+  updates?: number
+}
+
+/** Returns a fresh, empty, migrated store for each test; the suite closes it. */
+export type UserStoreFactory = () => UserStore | Promise<UserStore>
+
+const schema = createUserSchema(RANDOM_PROFILE_FIELDS)
+const context = { schema, visibility: 'all' } as const
+const NOW = 1_700_000_000
+
+export function describeUserStoreConformance(name: string, factory: UserStoreFactory, options: ConformanceOptions = {}): void {
+  const { describe, it } = options.runner ?? (nodeTest as unknown as ConformanceRunner)
+  const test = (title: string, body: (store: UserStore) => Promise<void>) =>
+    it(title, async () => {
+      const store = await factory()
+      try {
+        await body(store)
+      } finally {
+        await store.close()
+      }
+    })
+
+  describe(`UserStore conformance: ${name}`, () => {
+    test('creates users with distinct positive integer ids that increase, and the documented defaults', async (store) => {
+      const a = await store.createUser({ username: 'alice', createdAt: NOW })
+      const b = await store.createUser({ email: 'b@example.com', createdAt: NOW + 1 })
+      assert.ok(Number.isSafeInteger(a.id) && a.id > 0 && b.id > a.id)
+      assert.deepEqual({ ...a, id: 0 }, {
+        id: 0, username: 'alice', email: null, emailVerified: false, phone: null, phoneVerified: false, provider: {},
+        avatar: '', nickname: '', gender: 0, country: '', province: '', city: '', language: '', isAuthorized: false,
+        anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {},
+      })
+      assert.deepEqual(await store.getUserById(a.id), a)
+    })
+
+    test('returns null for an unknown id or identifier', async (store) => {
+      assert.equal(await store.getUserById(987654), null)
+      assert.equal(await store.getUserByIdentifier('username', 'nobody'), null)
+      assert.equal(await store.updateUser(987654, { operations: [], updatedAt: NOW }), null)
+    })
+
+    test('finds users by username and e-mail case-insensitively and by phone exactly', async (store) => {
+      const user = await store.createUser({ username: 'MiXed', email: 'Some.One@Example.COM', phone: '13800138000', createdAt: NOW })
+      assert.equal((await store.getUserByIdentifier('username', 'mixed'))?.id, user.id)
+      assert.equal((await store.getUserByIdentifier('email', 'some.one@example.com'))?.id, user.id)
+      assert.equal((await store.getUserByIdentifier('phone', '13800138000'))?.id, user.id)
+      assert.equal((await store.getUserById(user.id))?.username, 'MiXed', 'stored as given')
+    })
+
+    for (const kind of ['username', 'email', 'phone'] as const) {
+      test(`rejects a duplicate ${kind} with ${kind}_taken, whatever the letter case`, async (store) => {
+        const value = kind === 'phone' ? '13900000001' : kind === 'email' ? 'dup@example.com' : 'dupName'
+        await store.createUser({ [kind]: value, createdAt: NOW })
+        const again = kind === 'phone' ? value : value.toUpperCase()
+        await assert.rejects(store.createUser({ [kind]: again, createdAt: NOW }), (e) => isUserRouterError(e, `${kind}_taken`))
+      })
+    }
+
+    test('lets any number of users have no username, e-mail or phone', async (store) => {
+      for (let i = 0; i < 3; i++) await store.createUser({ createdAt: NOW })
+      const page = await store.listUsers(parseListParams({ return_total_count: '1' }, context).query)
+      assert.equal(page.totalCount, 3)
+    })
+
+    test('gives exactly one success to 20 concurrent creates of one username', async (store) => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => store.createUser({ username: i % 2 ? 'Racer' : 'racer', createdAt: NOW })),
+      )
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
+      for (const r of results) if (r.status === 'rejected') assert.ok(isUserRouterError(r.reason, 'username_taken'), String(r.reason))
+    })
+
+    test('adds exactly 100 with 100 concurrent increments of one field', async (store) => {
+      const user = await store.createUser({ createdAt: NOW })
+      const operations = parseProfileUpdate({ score: { $incr_by: 1 } }, schema)
+      await Promise.all(Array.from({ length: 100 }, () => store.updateUser(user.id, { operations, updatedAt: NOW + 1 })))
+      assert.equal((await store.getUserById(user.id))?.profile.score, 100)
+    })
+
+    test('leaves a user unchanged when an update takes an identifier already in use', async (store) => {
+      await store.createUser({ email: 'taken@example.com', createdAt: NOW })
+      const user = await store.createUser({ email: 'mine@example.com', nickname: 'before', createdAt: NOW })
+      const operations = [
+        { kind: 'set' as const, field: INTERNAL_FIELDS.email, value: 'TAKEN@example.com' },
+        ...parseProfileUpdate({ nickname: 'after' }, schema),
+      ]
+      await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 5 }), (e) => isUserRouterError(e, 'email_taken'))
+      assert.deepEqual(await store.getUserById(user.id), user)
+    })
+
+    test('frees an identifier once its owner changes it', async (store) => {
+      const user = await store.createUser({ username: 'first', createdAt: NOW })
+      await store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.username, value: 'second' }], updatedAt: NOW })
+      assert.equal((await store.createUser({ username: 'FIRST', createdAt: NOW })).username, 'FIRST')
+    })
+
+    test('stores internal fields and free-form JSON exactly', async (store) => {
+      const provider = { wechat: { openid: 'o-1', list: [1, 'two', null, { deep: true }] } }
+      const user = await store.createUser({ passwordHash: 'c2NyeXB0', provider, anonymous: true, nickname: '😀 中文 \'"\\', createdAt: NOW })
+      const read = await store.getUserById(user.id)
+      assert.deepEqual([read?.passwordHash, read?.provider, read?.anonymous, read?.nickname], ['c2NyeXB0', provider, true, '😀 中文 \'"\\'])
+      const updated = await store.updateUser(user.id, {
+        operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: null }, { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true }],
+        updatedAt: NOW + 9,
+      })
+      assert.deepEqual([updated?.passwordHash, updated?.phoneVerified, updated?.updatedAt], [null, true, NOW + 9])
+    })
+
+    test('treats a stored custom value of another type as unset', async (store) => {
+      const user = await store.createUser({ profile: { score: 'not a number' }, createdAt: NOW })
+      const page = await store.listUsers(parseListParams({ where: '{"score":{"$isnull":true}}' }, context).query)
+      assert.deepEqual(page.users.map((u) => u.id), [user.id])
+      const updated = await store.updateUser(user.id, { operations: parseProfileUpdate({ score: { $incr_by: 2 } }, schema), updatedAt: NOW })
+      assert.equal(updated?.profile.score, 2)
+    })
+
+    test('matches strings that look like SQL, JSON operators or regex bombs literally', async (store) => {
+      const tricky = ["'; DROP TABLE users; --", '{"$ne": null}', '(a+)+$', '%', '_', '\\']
+      const ids = []
+      for (const nickname of tricky) ids.push((await store.createUser({ nickname, createdAt: NOW })).id)
+      for (const [i, nickname] of tricky.entries()) {
+        for (const where of [{ nickname }, { nickname: { $contains: nickname } }, { nickname: { $in: [nickname] } }]) {
+          const page = await store.listUsers(parseListParams({ where: JSON.stringify(where) }, context).query)
+          assert.deepEqual(page.users.map((u) => u.id), [ids[i]], JSON.stringify(where))
+        }
+      }
+    })
+
+    test('answers every random query and update exactly like the reference store', async (store) => {
+      await compareWithReference(store, options)
+    })
+  })
+}
+
+/** Fills the store and a reference store with the same random users, then compares answers. */
+async function compareWithReference(store: UserStore, options: ConformanceOptions): Promise<void> {
+  const random = createRandom(options.seed ?? 1)
+  const reference = new MemoryUserStore()
+  const ids: number[] = []
+  for (let i = 0; i < (options.users ?? 150); i++) {
+    const input = randomUser(random, i)
+    const [mine, theirs] = [await store.createUser(input), await reference.createUser(input)]
+    assert.deepEqual(comparable(mine), comparable(theirs), `user ${i}`)
+    ids.push(mine.id)
+  }
+  const toIndex = (user: StoredUser) => ids.indexOf(user.id)
+  for (let q = 0; q < (options.queries ?? 80); q++) {
+    const params = randomListParams(random, { idFilters: false })
+    const { query } = parseListParams(params, context)
+    const [mine, theirs] = await Promise.all([store.listUsers(query), reference.listUsers(query)])
+    assert.deepEqual(
+      { users: mine.users.map(toIndex), hasMore: mine.hasMore, totalCount: mine.totalCount },
+      { users: theirs.users.map((u) => u.id - 1), hasMore: theirs.hasMore, totalCount: theirs.totalCount },
+      `query ${q}: ${JSON.stringify(params)}`,
+    )
+  }
+  for (let u = 0; u < (options.updates ?? 80); u++) {
+    const index = random.int(0, ids.length - 1)
+    const body = randomUpdateBody(random)
+    const changes = { operations: parseProfileUpdate(body, schema), updatedAt: NOW + u }
+    const [mine, theirs] = [await store.updateUser(ids[index]!, changes), await reference.updateUser(index + 1, changes)]
+    assert.deepEqual(mine && comparable(mine), theirs && comparable(theirs), `update ${u} of user ${index}: ${JSON.stringify(body)}`)
+  }
+}
+
+/** A user without its id, for comparing stores whose ids differ. */
+export function comparable(user: StoredUser): Omit<StoredUser, 'id'> {
+  const { id: _id, ...rest } = user
+  return rest
+}

@@ -1,0 +1,56 @@
+/**
+ * Guards the layering: the domain and storage layers never see Express, and only the SQLite and
+ * PostgreSQL adapters load their drivers (optional peers).
+ */
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+function sourceFiles(dir: string): string[] {
+  let entries: string[]
+  try {
+    entries = readdirSync(join(root, dir))
+  } catch {
+    return []
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(join(root, path)).isDirectory()) return sourceFiles(path)
+    return path.endsWith('.ts') ? [path] : []
+  })
+}
+
+function importsOf(path: string): string[] {
+  const text = readFileSync(join(root, path), 'utf8')
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!)
+}
+
+describe('architecture', () => {
+  it('keeps Express out of services, the query and user models, ports and adapters', () => {
+    const files = ['src/services', 'src/query', 'src/model', 'adapters'].flatMap(sourceFiles).concat(['src/ports.ts', 'src/errors.ts'])
+    assert.ok(files.length > 10)
+    for (const file of files) {
+      for (const spec of importsOf(file)) assert.ok(!/^express(\/|$)/.test(spec), `${file} imports ${spec}`)
+    }
+  })
+
+  it('loads pg only in the PostgreSQL adapter and better-sqlite3 only in the SQLite adapter', () => {
+    for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
+      for (const spec of importsOf(file)) {
+        if (spec === 'pg') assert.ok(file.startsWith('adapters/postgres/'), `${file} imports pg`)
+        if (spec === 'better-sqlite3') assert.ok(file.startsWith('adapters/sqlite/'), `${file} imports better-sqlite3`)
+      }
+    }
+  })
+
+  it('keeps every source file under 400 lines', () => {
+    for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
+      const lines = readFileSync(join(root, file), 'utf8').split('\n').length
+      assert.ok(lines <= 400, `${file} has ${lines} lines`)
+    }
+  })
+})
