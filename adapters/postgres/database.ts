@@ -1,0 +1,110 @@
+/**
+ * How the store runs a statement with its time bound, on its own pool or on an app's pool.
+ *
+ * - Own pool: `statement_timeout` is a startup parameter of every connection, so a statement is one
+ *   round trip.
+ * - App pool: the app's sessions must not change, so the statement runs in a transaction that sets
+ *   `statement_timeout` with `set_config(..., true)` (local to that transaction).
+ *
+ * Either way a client-side read timeout a little longer than the statement timeout catches a server
+ * that stopped answering (a network partition), and the connection is then discarded.
+ */
+import pg from 'pg'
+import { mapDriverError } from './errors.js'
+import type { PostgresConfig } from './options.js'
+import { TYPES } from './rows.js'
+
+export type Row = Record<string, unknown>
+
+/** Extra wait, beyond the statement timeout, before the client gives up on a silent server. */
+const READ_MARGIN_MS = 1000
+
+export class Database {
+  readonly pool: pg.Pool
+  readonly ownsPool: boolean
+  private readonly readTimeoutMs: number
+  private ended = false
+
+  constructor(private readonly config: PostgresConfig) {
+    this.readTimeoutMs = config.statementTimeoutMs + READ_MARGIN_MS
+    if (config.pool) {
+      this.pool = config.pool
+      this.ownsPool = false
+    } else {
+      this.pool = new pg.Pool({
+        ...(config.connectionString === undefined ? {} : { connectionString: config.connectionString }),
+        connectionTimeoutMillis: config.connectionTimeoutMs,
+        statement_timeout: config.statementTimeoutMs,
+        query_timeout: this.readTimeoutMs,
+        keepAlive: true,
+        application_name: 'express-user-router',
+      })
+      // An idle connection the server closed (restart, failover) is simply replaced by the pool;
+      // without a listener the 'error' event would crash the process.
+      this.pool.on('error', () => {})
+      this.ownsPool = true
+    }
+  }
+
+  /** Runs one statement; driver errors come out mapped (`unavailable`, `*_taken`). */
+  async query(text: string, values: readonly unknown[] = []): Promise<Row[]> {
+    try {
+      if (this.ownsPool) return (await this.pool.query<Row>({ text, values: [...values], types: TYPES })).rows
+      return await this.inTimedTransaction(text, values)
+    } catch (error) {
+      throw mapDriverError(error, this.config.names)
+    }
+  }
+
+  /** Runs `work` on one dedicated client (migrations); errors come out mapped. */
+  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient
+    try {
+      client = await this.pool.connect()
+    } catch (error) {
+      throw mapDriverError(error, this.config.names)
+    }
+    let failure: Error | undefined
+    try {
+      return await work(client)
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error))
+      throw mapDriverError(error, this.config.names)
+    } finally {
+      // A failed client may be mid-transaction or disconnected: discard it rather than reuse it.
+      client.release(failure)
+    }
+  }
+
+  private async inTimedTransaction(text: string, values: readonly unknown[]): Promise<Row[]> {
+    const client = await this.pool.connect()
+    // Set when the client cannot be trusted any more: the pool then discards it instead of reusing it.
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN')
+      await client.query({ text: `SELECT set_config('statement_timeout', $1::text, true)`, values: [String(this.config.statementTimeoutMs)] })
+      const result = await client.query<Row>({ text, values: [...values], types: TYPES, query_timeout: this.readTimeoutMs } as pg.QueryConfig)
+      await client.query('COMMIT')
+      return result.rows
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Query read timeout') {
+        // The timed-out statement still occupies the connection; a ROLLBACK would queue behind it.
+        broken = error
+      } else {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError
+        })
+      }
+      throw error
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  /** Ends the pool if the store created it; idempotent. */
+  async end(): Promise<void> {
+    if (!this.ownsPool || this.ended) return
+    this.ended = true
+    await this.pool.end()
+  }
+}

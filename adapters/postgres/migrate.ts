@@ -1,0 +1,89 @@
+/**
+ * The users table and its indexes. `migrate()` is explicit and idempotent: every statement is
+ * `IF NOT EXISTS`, and the whole run holds a transaction-scoped advisory lock on the table's name,
+ * so two processes migrating at once simply take turns.
+ */
+import type pg from 'pg'
+import { BYTE_ORDER } from './field-sql.js'
+import type { TableNames } from './options.js'
+
+/** First key of the advisory lock: "UR" + "UT" (user-router users table); the second is the table's hash. */
+const LOCK_CLASS = 0x5552_5554
+
+/**
+ * The DDL, in order. `caseCollation` is the collation whose `lower()` defines case-insensitive
+ * uniqueness of usernames and e-mails; lookups use the same expression, so they use the index.
+ */
+export function migrationStatements(names: TableNames, caseCollation: string): string[] {
+  const t = names.qualified
+  const text = `text ${BYTE_ORDER}`
+  const i = names.indexes
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t} (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      username ${text},
+      email ${text},
+      email_verified boolean NOT NULL DEFAULT false,
+      phone ${text},
+      phone_verified boolean NOT NULL DEFAULT false,
+      provider jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(provider) = 'object'),
+      avatar ${text} NOT NULL DEFAULT '',
+      nickname ${text} NOT NULL DEFAULT '',
+      gender smallint NOT NULL DEFAULT 0,
+      country ${text} NOT NULL DEFAULT '',
+      province ${text} NOT NULL DEFAULT '',
+      city ${text} NOT NULL DEFAULT '',
+      language ${text} NOT NULL DEFAULT '',
+      is_authorized boolean NOT NULL DEFAULT false,
+      anonymous boolean NOT NULL DEFAULT false,
+      created_at bigint NOT NULL,
+      updated_at bigint NOT NULL,
+      password_hash ${text},
+      profile jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(profile) = 'object')
+    )`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS "${i.username}" ON ${t} (lower(username COLLATE ${caseCollation}))`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS "${i.email}" ON ${t} (lower(email COLLATE ${caseCollation}))`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS "${i.phone}" ON ${t} (phone)`,
+    `CREATE INDEX IF NOT EXISTS "${i.createdAt}" ON ${t} (created_at, id)`,
+    `CREATE INDEX IF NOT EXISTS "${i.updatedAt}" ON ${t} (updated_at, id)`,
+    `CREATE INDEX IF NOT EXISTS "${i.nickname}" ON ${t} (nickname, id)`,
+    `CREATE INDEX IF NOT EXISTS "${i.genderCreatedAt}" ON ${t} (gender, created_at, id)`,
+  ]
+}
+
+/**
+ * Building an index on a large existing table, or waiting for another process's migration, may take
+ * far longer than a request should: migrations lift the statement timeout and the client's read
+ * timeout (pg reads a per-query 0 as "use the pool's", hence a day).
+ */
+const MIGRATION_READ_TIMEOUT_MS = 24 * 60 * 60 * 1000
+
+/** ICU's root collation: `lower()` with the full Unicode mappings of JavaScript's toLowerCase. */
+export const ICU_ROOT = 'pg_catalog."und-x-icu"'
+export const DATABASE_DEFAULT = 'pg_catalog."default"'
+/** Whether the server has ICU (one row, column `icu`). */
+export const DETECT_ICU = `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_collation WHERE collname = 'und-x-icu' AND collnamespace = 'pg_catalog'::regnamespace) AS icu`
+
+/**
+ * Runs the migration on one client, in one transaction, under the advisory lock. Returns the case
+ * collation it used (ICU's root when the server has it).
+ */
+export async function runMigration(client: pg.PoolClient, names: TableNames): Promise<string> {
+  const run = (text: string, values: unknown[] = []) =>
+    client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
+  await run('BEGIN')
+  try {
+    await run(`SELECT set_config('statement_timeout', '0', true)`)
+    const caseCollation = (await run(DETECT_ICU)).rows[0]?.icu === true ? ICU_ROOT : DATABASE_DEFAULT
+    await run('SELECT pg_advisory_xact_lock($1::integer, hashtext($2::text))', [LOCK_CLASS, `${names.schema}.${names.table}`])
+    const { rows } = await run('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1::text', [names.schema.slice(1, -1)])
+    // Only when missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on the database.
+    if (rows.length === 0) await run(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`)
+    for (const statement of migrationStatements(names, caseCollation)) await run(statement)
+    await run('COMMIT')
+    return caseCollation
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  }
+}

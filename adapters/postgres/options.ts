@@ -1,0 +1,129 @@
+/**
+ * The options of `PostgresUserStore`, checked once in the constructor (a wrong option is a developer
+ * error: a plain `Error` naming the option), and the names derived from them.
+ */
+import { createHash } from 'node:crypto'
+import type pg from 'pg'
+
+export interface PostgresUserStoreOptions {
+  /**
+   * `postgres://user:password@host:5432/database`: the store creates its own pool and ends it in
+   * `close()`. Without it (and without `pool`), pg's `PG*` environment variables apply.
+   */
+  connectionString?: string
+  /**
+   * An app's own pool, shared with the store. `close()` leaves it open. Every store query then runs
+   * in a short transaction that sets `statement_timeout` locally, so the pool's sessions are never
+   * changed.
+   */
+  pool?: pg.Pool
+  /** The schema of the users table (default `public`); `migrate()` creates it if missing. */
+  schema?: string
+  /** The users table (default `user_router_users`). */
+  table?: string
+  /** Milliseconds any one statement may run before PostgreSQL cancels it (default 5000). */
+  statementTimeoutMs?: number
+  /** Milliseconds to wait for a new connection of the store's own pool (default 2000). */
+  connectionTimeoutMs?: number
+}
+
+/** The options after checking, with defaults applied. */
+export interface PostgresConfig {
+  readonly connectionString: string | undefined
+  readonly pool: pg.Pool | undefined
+  readonly statementTimeoutMs: number
+  readonly connectionTimeoutMs: number
+  readonly names: TableNames
+}
+
+/** Quoted identifiers of the table and its indexes: the only things ever interpolated into SQL. */
+export interface TableNames {
+  readonly schema: string
+  readonly table: string
+  /** `"schema"."table"`. */
+  readonly qualified: string
+  /** Unquoted index names, by purpose; unique ones are how a 23505 is mapped to a code. */
+  readonly indexes: {
+    readonly username: string
+    readonly email: string
+    readonly phone: string
+    readonly createdAt: string
+    readonly updatedAt: string
+    readonly nickname: string
+    readonly genderCreatedAt: string
+  }
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
+const KNOWN_OPTIONS = new Set(['connectionString', 'pool', 'schema', 'table', 'statementTimeoutMs', 'connectionTimeoutMs'])
+
+function fail(option: string, problem: string): never {
+  throw new Error(`PostgresUserStore: options.${option} ${problem}`)
+}
+
+function checkMilliseconds(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 2_147_483_647) {
+    fail(option, 'must be a positive integer number of milliseconds')
+  }
+  return value
+}
+
+function checkIdentifier(option: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+    fail(option, 'must be a lower-case SQL identifier: a letter or _, then letters, digits or _ (at most 63)')
+  }
+  return value
+}
+
+export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): PostgresConfig {
+  if (options === null || typeof options !== 'object') throw new Error('PostgresUserStore: options must be an object')
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) fail(key, `is not an option (known: ${[...KNOWN_OPTIONS].join(', ')})`)
+  }
+  const { connectionString, pool } = options
+  if (connectionString !== undefined && (typeof connectionString !== 'string' || connectionString === '')) {
+    fail('connectionString', 'must be a non-empty string')
+  }
+  if (pool !== undefined && (pool === null || typeof pool.query !== 'function' || typeof pool.connect !== 'function')) {
+    fail('pool', 'must be a pg.Pool')
+  }
+  if (pool !== undefined && connectionString !== undefined) fail('pool', 'cannot be given together with connectionString')
+  if (pool !== undefined && options.connectionTimeoutMs !== undefined) {
+    fail('connectionTimeoutMs', "applies to the store's own pool only; set connectionTimeoutMillis on your pool instead")
+  }
+  const schema = checkIdentifier('schema', options.schema, 'public')
+  const table = checkIdentifier('table', options.table, 'user_router_users')
+  return {
+    connectionString,
+    pool,
+    statementTimeoutMs: checkMilliseconds('statementTimeoutMs', options.statementTimeoutMs, 5000),
+    connectionTimeoutMs: checkMilliseconds('connectionTimeoutMs', options.connectionTimeoutMs, 2000),
+    names: tableNames(schema, table),
+  }
+}
+
+/** Index names are `<table>_<purpose>`; a long table name is shortened with a hash to stay within 63 bytes. */
+export function tableNames(schema: string, table: string): TableNames {
+  const prefix = table.length <= 40 ? table : `${table.slice(0, 31)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}`
+  return {
+    schema: quote(schema),
+    table: quote(table),
+    qualified: `${quote(schema)}.${quote(table)}`,
+    indexes: {
+      username: `${prefix}_username_key`,
+      email: `${prefix}_email_key`,
+      phone: `${prefix}_phone_key`,
+      createdAt: `${prefix}_created_at_idx`,
+      updatedAt: `${prefix}_updated_at_idx`,
+      nickname: `${prefix}_nickname_idx`,
+      genderCreatedAt: `${prefix}_gender_created_at_idx`,
+    },
+  }
+}
+
+/** Quotes a checked identifier (they never contain `"`). */
+export function quote(identifier: string): string {
+  return `"${identifier}"`
+}

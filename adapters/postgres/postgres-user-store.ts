@@ -1,0 +1,126 @@
+/**
+ * A `UserStore` on PostgreSQL (`pg`), for production. Uniqueness is decided by unique indexes,
+ * every update is one UPDATE statement, every filter compiles to SQL with bound parameters, and
+ * every statement is bounded by `statement_timeout`. Run `migrate()` once before use.
+ */
+import { stringProblem } from '../../src/model/values.js'
+import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
+import type { UserPage, UserStore } from '../../src/ports.js'
+import type { UserQuery } from '../../src/query/filter.js'
+import type { UserChanges } from '../../src/query/update.js'
+import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
+import { compileSet } from './compile-update.js'
+import { Database } from './database.js'
+import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
+import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions } from './options.js'
+import { Params } from './params.js'
+import { columnParam, COLUMNS, SELECT_LIST, toStoredUser } from './rows.js'
+
+function isStoreId(id: number): boolean {
+  return Number.isSafeInteger(id) && id > 0
+}
+
+export class PostgresUserStore implements UserStore {
+  private readonly config: PostgresConfig
+  private readonly db: Database
+  private readonly table: string
+  private dialect: Promise<FilterDialect> | null = null
+
+  constructor(options: PostgresUserStoreOptions = {}) {
+    this.config = parsePostgresOptions(options)
+    this.db = new Database(this.config)
+    this.table = this.config.names.qualified
+  }
+
+  /** Creates the schema (if missing), the table and its indexes; safe to run repeatedly and concurrently. */
+  async migrate(): Promise<void> {
+    const caseCollation = await this.db.withClient((client) => runMigration(client, this.config.names))
+    this.dialect ??= Promise.resolve({ caseCollation })
+  }
+
+  async createUser(input: NewUser): Promise<StoredUser> {
+    const user = withUserDefaults(input)
+    const params = new Params()
+    const columns: string[] = []
+    const values: string[] = []
+    for (const [property, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, (typeof COLUMNS)[keyof typeof COLUMNS]][]) {
+      if (property === 'id') continue
+      columns.push(column.name)
+      values.push(params.add(columnParam(column, user[property]), column.type))
+    }
+    columns.push('profile')
+    values.push(params.json(user.profile))
+    const sql = `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${SELECT_LIST}`
+    const [row] = await this.db.query(sql, params.values)
+    return toStoredUser(row!)
+  }
+
+  async getUserById(id: number): Promise<StoredUser | null> {
+    if (!isStoreId(id)) return null
+    const [row] = await this.db.query(`SELECT ${SELECT_LIST} FROM ${this.table} WHERE id = $1::bigint`, [id])
+    return row ? toStoredUser(row) : null
+  }
+
+  async getUserByIdentifier(kind: IdentifierKind, value: string): Promise<StoredUser | null> {
+    // No stored identifier contains NUL or lone surrogates (PostgreSQL text cannot hold them).
+    if (typeof value !== 'string' || stringProblem(value) !== null) return null
+    let condition: string
+    if (kind === 'phone') {
+      condition = 'phone = $1::text'
+    } else {
+      // The very expression of the unique index, so the lookup uses it.
+      const { caseCollation } = await this.getDialect()
+      const column = kind === 'username' ? 'username' : 'email'
+      condition = `lower(${column} COLLATE ${caseCollation}) = lower($1::text COLLATE ${caseCollation})`
+    }
+    const [row] = await this.db.query(`SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${condition} LIMIT 1`, [value])
+    return row ? toStoredUser(row) : null
+  }
+
+  async listUsers(query: UserQuery): Promise<UserPage> {
+    const dialect = await this.getDialect()
+    const params = new Params()
+    const where = compileWhere(query.filter, params, dialect)
+    // The WHERE uses only the parameters bound so far; the count query binds just those.
+    const whereValues = [...params.values]
+    const order = compileOrder(query.order, params)
+    const limit = params.add(query.limit + 1, 'bigint')
+    const offset = params.add(query.offset, 'bigint')
+    const page = this.db.query(
+      `SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+      params.values,
+    )
+    const count = query.count ? this.db.query(`SELECT count(*) AS total FROM ${this.table} WHERE ${where}`, whereValues) : null
+    const [rows, counted] = await Promise.all([page, count])
+    return {
+      users: rows.slice(0, query.limit).map(toStoredUser),
+      hasMore: rows.length > query.limit,
+      ...(counted ? { totalCount: Number(counted[0]!.total) } : {}),
+    }
+  }
+
+  async updateUser(id: number, changes: UserChanges): Promise<StoredUser | null> {
+    if (!isStoreId(id)) return null
+    const params = new Params()
+    const target = params.add(id, 'bigint')
+    const set = compileSet(changes, params)
+    const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE id = ${target} RETURNING ${SELECT_LIST}`, params.values)
+    return row ? toStoredUser(row) : null
+  }
+
+  /** Ends the pool if the store created it; an app's own pool stays open. */
+  async close(): Promise<void> {
+    await this.db.end()
+  }
+
+  /** Which collation gives Unicode case rules: looked up once (a failed look-up is retried next time). */
+  private getDialect(): Promise<FilterDialect> {
+    this.dialect ??= this.db
+      .query(DETECT_ICU)
+      .then(([row]) => ({ caseCollation: row?.icu === true ? ICU_ROOT : DATABASE_DEFAULT }))
+    this.dialect.catch(() => {
+      this.dialect = null
+    })
+    return this.dialect
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Rows ↔ `StoredUser`: the column of every built-in property, and the type parsers the store passes
+ * with each query (pg's global parsers are shared with the host app, so they are never changed and
+ * never relied on).
+ */
+import type pg from 'pg'
+import type { UserColumn } from '../../src/model/fields.js'
+import type { JsonObject, StoredUser } from '../../src/model/user.js'
+
+/** The SQL type a column holds; bound values are cast to it. */
+export type ColumnType = 'bigint' | 'smallint' | 'text' | 'boolean' | 'jsonb'
+
+export interface ColumnDef {
+  readonly name: string
+  readonly type: ColumnType
+}
+
+/** Every `StoredUser` property but `profile`, by column. */
+export const COLUMNS: Readonly<Record<UserColumn, ColumnDef>> = {
+  id: { name: 'id', type: 'bigint' },
+  username: { name: 'username', type: 'text' },
+  email: { name: 'email', type: 'text' },
+  emailVerified: { name: 'email_verified', type: 'boolean' },
+  phone: { name: 'phone', type: 'text' },
+  phoneVerified: { name: 'phone_verified', type: 'boolean' },
+  provider: { name: 'provider', type: 'jsonb' },
+  avatar: { name: 'avatar', type: 'text' },
+  nickname: { name: 'nickname', type: 'text' },
+  gender: { name: 'gender', type: 'smallint' },
+  country: { name: 'country', type: 'text' },
+  province: { name: 'province', type: 'text' },
+  city: { name: 'city', type: 'text' },
+  language: { name: 'language', type: 'text' },
+  isAuthorized: { name: 'is_authorized', type: 'boolean' },
+  anonymous: { name: 'anonymous', type: 'boolean' },
+  createdAt: { name: 'created_at', type: 'bigint' },
+  updatedAt: { name: 'updated_at', type: 'bigint' },
+  passwordHash: { name: 'password_hash', type: 'text' },
+}
+
+/** The select list of every query that returns users. */
+export const SELECT_LIST = [...Object.values(COLUMNS).map((c) => c.name), 'profile'].join(', ')
+
+/** A value bound for a column: JSON text for jsonb, the value itself otherwise. */
+export function columnParam(column: ColumnDef, value: unknown): unknown {
+  return column.type === 'jsonb' ? JSON.stringify(value) : value
+}
+
+const OID = { bool: 16, int8: 20, int2: 21, int4: 23, json: 114, jsonb: 3802 } as const
+const identity = (value: string) => value
+const PARSERS = new Map<number, (value: string) => unknown>([
+  [OID.bool, (v) => v === 't'],
+  [OID.int8, Number],
+  [OID.int2, Number],
+  [OID.int4, Number],
+  [OID.json, JSON.parse],
+  [OID.jsonb, JSON.parse],
+])
+
+/** Per-query type parsers: int8 (ids, Unix seconds, counts) as numbers, jsonb parsed, text as is. */
+export const TYPES = {
+  getTypeParser: ((oid: number) => PARSERS.get(oid) ?? identity) as unknown as pg.CustomTypesConfig['getTypeParser'],
+} satisfies pg.CustomTypesConfig
+
+export function toStoredUser(row: Record<string, unknown>): StoredUser {
+  return {
+    id: Number(row.id),
+    username: row.username as string | null,
+    email: row.email as string | null,
+    emailVerified: row.email_verified as boolean,
+    phone: row.phone as string | null,
+    phoneVerified: row.phone_verified as boolean,
+    provider: row.provider as JsonObject,
+    avatar: row.avatar as string,
+    nickname: row.nickname as string,
+    gender: Number(row.gender),
+    country: row.country as string,
+    province: row.province as string,
+    city: row.city as string,
+    language: row.language as string,
+    isAuthorized: row.is_authorized as boolean,
+    anonymous: row.anonymous as boolean,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    passwordHash: row.password_hash as string | null,
+    profile: row.profile as JsonObject,
+  }
+}
