@@ -1,0 +1,40 @@
+/**
+ * SQL functions the compiled filters call, registered on the store's connection. They hold the
+ * parts of the reference semantics SQLite has no built-in for: JavaScript's Unicode lower-casing
+ * (SQLite's lower() folds ASCII only), the date normalisation of `readProfileValue`, and the safe
+ * regular expressions (matched in linear time; a user pattern never reaches a JavaScript RegExp).
+ */
+import type Database from 'better-sqlite3'
+import { normalizeDate } from '../../src/model/values.js'
+import { foldCase } from '../../src/query/evaluate-filter.js'
+import { matchSafeRegex, parseSafeRegex, type SafeRegex } from '../../src/query/regex/index.js'
+
+export const LOWER_FUNCTION = 'eur_lower'
+export const DATE_FUNCTION = 'eur_date'
+export const REGEX_FUNCTION = 'eur_regex'
+
+/** Parsed patterns kept per connection; a query reuses its pattern for every row. */
+const REGEX_CACHE_SIZE = 64
+
+export function registerFunctions(db: Database.Database): void {
+  const options = { deterministic: true, safeIntegers: false }
+  db.function(LOWER_FUNCTION, options, (text: unknown) => (typeof text === 'string' ? foldCase(text) : null))
+  db.function(DATE_FUNCTION, options, (value: unknown) => (typeof value === 'string' ? normalizeDate(value) : null))
+
+  const cache = new Map<string, SafeRegex>()
+  const compiled = (source: string, ignoreCase: boolean): SafeRegex => {
+    const key = `${ignoreCase ? 'i' : '-'}${source}`
+    let regex = cache.get(key)
+    if (regex === undefined) {
+      regex = parseSafeRegex(source, ignoreCase)
+      if (cache.size >= REGEX_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+      cache.set(key, regex)
+    }
+    return regex
+  }
+  // eur_regex(pattern, ignore_case, text): 1 when the pattern matches somewhere in text, else 0.
+  db.function(REGEX_FUNCTION, options, (source: unknown, ignoreCase: unknown, text: unknown) => {
+    if (typeof text !== 'string' || typeof source !== 'string') return 0
+    return matchSafeRegex(compiled(source, ignoreCase === 1), text) ? 1 : 0
+  })
+}

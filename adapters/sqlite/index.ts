@@ -1,0 +1,2 @@
+export { SqliteUserStore } from './sqlite-user-store.js'
+export type { SqliteUserStoreOptions } from './options.js'

@@ -1,0 +1,98 @@
+/**
+ * How a `StoredUser` maps to a table row: one column per built-in property (booleans as 0/1,
+ * `provider` and the custom `profile` as JSON text), plus the lower-cased `username_key` and
+ * `email_key` that carry the case-insensitive unique indexes.
+ */
+import type { UserColumn } from '../../src/model/fields.js'
+import { identifierKey } from '../../src/model/identifiers.js'
+import type { JsonObject, StoredUser } from '../../src/model/user.js'
+import type { SqlValue } from './sql.js'
+
+type ColumnKind = 'integer' | 'number' | 'text' | 'boolean' | 'json'
+
+interface ColumnDef {
+  /** The SQL column name. */
+  readonly name: string
+  readonly kind: ColumnKind
+  /** Whether the column can hold NULL (unset sorts last / first). */
+  readonly nullable: boolean
+}
+
+/** SQL column of each `StoredUser` property (except `profile`, which is the `profile` column). */
+export const COLUMNS: Readonly<Record<UserColumn, ColumnDef>> = {
+  id: { name: 'id', kind: 'integer', nullable: false },
+  username: { name: 'username', kind: 'text', nullable: true },
+  email: { name: 'email', kind: 'text', nullable: true },
+  emailVerified: { name: 'email_verified', kind: 'boolean', nullable: false },
+  phone: { name: 'phone', kind: 'text', nullable: true },
+  phoneVerified: { name: 'phone_verified', kind: 'boolean', nullable: false },
+  provider: { name: 'provider', kind: 'json', nullable: false },
+  avatar: { name: 'avatar', kind: 'text', nullable: false },
+  nickname: { name: 'nickname', kind: 'text', nullable: false },
+  gender: { name: 'gender', kind: 'number', nullable: false },
+  country: { name: 'country', kind: 'text', nullable: false },
+  province: { name: 'province', kind: 'text', nullable: false },
+  city: { name: 'city', kind: 'text', nullable: false },
+  language: { name: 'language', kind: 'text', nullable: false },
+  isAuthorized: { name: 'is_authorized', kind: 'boolean', nullable: false },
+  anonymous: { name: 'anonymous', kind: 'boolean', nullable: false },
+  createdAt: { name: 'created_at', kind: 'number', nullable: false },
+  updatedAt: { name: 'updated_at', kind: 'number', nullable: false },
+  passwordHash: { name: 'password_hash', kind: 'text', nullable: true },
+}
+
+/** A row as better-sqlite3 returns it (`SELECT *`). */
+export type UserRow = Record<string, SqlValue | undefined>
+
+/** The column values of a user (without `id`), ready to bind; keys are SQL column names. */
+export function userToRow(user: Omit<StoredUser, 'id'>): Record<string, SqlValue> {
+  const row: Record<string, SqlValue> = {}
+  for (const [property, column] of Object.entries(COLUMNS) as [UserColumn, ColumnDef][]) {
+    if (property === 'id') continue
+    row[column.name] = encode(column.kind, user[property])
+  }
+  row.username_key = user.username === null ? null : identifierKey(user.username)
+  row.email_key = user.email === null ? null : identifierKey(user.email)
+  row.profile = JSON.stringify(user.profile)
+  return row
+}
+
+function encode(kind: ColumnKind, value: unknown): SqlValue {
+  if (value === null || value === undefined) return null
+  switch (kind) {
+    case 'boolean':
+      return value ? 1 : 0
+    case 'json':
+      return JSON.stringify(value)
+    default:
+      return value as string | number
+  }
+}
+
+/** The user stored in a row. */
+export function rowToUser(row: UserRow): StoredUser {
+  const user: Record<string, unknown> = {}
+  for (const [property, column] of Object.entries(COLUMNS) as [UserColumn, ColumnDef][]) {
+    user[property] = decode(column.kind, row[column.name] ?? null)
+  }
+  user.profile = parseObject(row.profile ?? null)
+  return user as unknown as StoredUser
+}
+
+function decode(kind: ColumnKind, value: SqlValue): unknown {
+  if (value === null) return null
+  switch (kind) {
+    case 'boolean':
+      return value !== 0
+    case 'json':
+      return parseObject(value)
+    default:
+      return value
+  }
+}
+
+function parseObject(value: SqlValue): JsonObject {
+  if (typeof value !== 'string') return {}
+  const parsed: unknown = JSON.parse(value)
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as JsonObject) : {}
+}

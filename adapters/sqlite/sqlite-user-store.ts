@@ -1,0 +1,181 @@
+/**
+ * A `UserStore` on SQLite through better-sqlite3: one table, case-insensitive unique indexes on
+ * lower-cased identifier keys, filters compiled to SQL with bound parameters, and updates applied
+ * with the shared reference (`applyUpdate`) inside one IMMEDIATE transaction, which serialises
+ * writers across connections and processes sharing the file.
+ *
+ * better-sqlite3 is synchronous: each method does all its work before returning its promise, so
+ * no transaction ever spans an `await`.
+ */
+import Database from 'better-sqlite3'
+import { identifierKey } from '../../src/model/identifiers.js'
+import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
+import type { UserPage, UserStore } from '../../src/ports.js'
+import { applyUpdate } from '../../src/query/evaluate-update.js'
+import type { UserQuery } from '../../src/query/filter.js'
+import type { UserChanges } from '../../src/query/update.js'
+import { compileFilter, compileOrder } from './compile-filter.js'
+import { toStoreError } from './errors.js'
+import { registerFunctions } from './functions.js'
+import { schemaStatements } from './migrate.js'
+import { parseOptions, type SqliteUserStoreOptions } from './options.js'
+import { rowToUser, userToRow, type UserRow } from './rows.js'
+import { raw, sql, type Sql, type SqlValue } from './sql.js'
+
+/** Prepared statements kept per store (list queries vary with their filters). */
+const STATEMENT_CACHE_SIZE = 200
+
+const IDENTIFIER_COLUMNS: Record<IdentifierKind, string> = { username: 'username_key', email: 'email_key', phone: 'phone' }
+
+type Statement = Database.Statement<SqlValue[], UserRow>
+
+export class SqliteUserStore implements UserStore {
+  private readonly db: Database.Database
+  private readonly ownsDatabase: boolean
+  private readonly table: string
+  private readonly quotedTable: string
+  private readonly statements = new Map<string, Statement>()
+  private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>
+
+  constructor(options: SqliteUserStoreOptions = {}) {
+    const config = parseOptions(options)
+    this.table = config.table
+    this.quotedTable = `"${config.table}"`
+    if (config.database) {
+      this.db = config.database
+      this.ownsDatabase = false
+      if (config.busyTimeoutGiven) this.db.pragma(`busy_timeout = ${config.busyTimeoutMs}`)
+    } else {
+      this.db = openDatabase(config.filename, config.busyTimeoutMs)
+      this.ownsDatabase = true
+    }
+    registerFunctions(this.db)
+    this.transaction = this.db.transaction((work: () => unknown) => work())
+  }
+
+  /** Creates the table and its indexes if missing. Idempotent; call it once at start-up. */
+  async migrate(): Promise<void> {
+    return this.run(() =>
+      this.writing(() => {
+        for (const statement of schemaStatements(this.table)) this.db.exec(statement)
+      }),
+    )
+  }
+
+  async createUser(input: NewUser): Promise<StoredUser> {
+    return this.run(() => {
+      const row = userToRow(withUserDefaults(input))
+      const columns = Object.keys(row)
+      const text = `INSERT INTO ${this.quotedTable} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`
+      return rowToUser(this.statement(text).get(...columns.map((c) => row[c] ?? null))!)
+    })
+  }
+
+  async getUserById(id: number): Promise<StoredUser | null> {
+    return this.run(() => this.readById(id))
+  }
+
+  async getUserByIdentifier(kind: IdentifierKind, value: string): Promise<StoredUser | null> {
+    return this.run(() => {
+      const column = IDENTIFIER_COLUMNS[kind]
+      if (!column) throw new Error(`unknown identifier kind: ${String(kind)}`)
+      const key = kind === 'phone' ? value : identifierKey(value)
+      const row = this.statement(`SELECT * FROM ${this.quotedTable} WHERE ${column} = ?`).get(key)
+      return row ? rowToUser(row) : null
+    })
+  }
+
+  async listUsers(query: UserQuery): Promise<UserPage> {
+    return this.run(() => {
+      const where = query.filter ? compileFilter(query.filter) : raw('1')
+      const order = query.order.length > 0 ? compileOrder(query.order) : raw('u.id')
+      const from = sql`FROM ${raw(this.quotedTable)} AS u WHERE ${where}`
+      const pageSql = sql`SELECT u.* ${from} ORDER BY ${order} LIMIT ${query.limit + 1} OFFSET ${query.offset}`
+      // One read transaction: the page and the count see the same snapshot.
+      return this.reading((): UserPage => {
+        const rows = this.all(pageSql)
+        const page: UserPage = { users: rows.slice(0, query.limit).map(rowToUser), hasMore: rows.length > query.limit }
+        if (query.count) page.totalCount = Number(this.all(sql`SELECT count(*) AS n ${from}`)[0]?.n ?? 0)
+        return page
+      })
+    })
+  }
+
+  async updateUser(id: number, changes: UserChanges): Promise<StoredUser | null> {
+    return this.run(() =>
+      // IMMEDIATE takes the write lock before the read, so no other writer (in this process or
+      // another) can change the row between the read and the write: no update is ever lost.
+      this.writing((): StoredUser | null => {
+        const user = this.readById(id)
+        if (!user) return null
+        const before = userToRow(user)
+        const after = userToRow(applyUpdate(user, changes))
+        const columns = Object.keys(after).filter((c) => c === 'updated_at' || after[c] !== before[c])
+        const text = `UPDATE ${this.quotedTable} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? RETURNING *`
+        return rowToUser(this.statement(text).get(...columns.map((c) => after[c] ?? null), user.id)!)
+      }),
+    )
+  }
+
+  /** Closes the database if the store opened it; an app's own `database` stays open. */
+  async close(): Promise<void> {
+    this.statements.clear()
+    if (this.ownsDatabase && this.db.open) this.db.close()
+  }
+
+  private readById(id: number): StoredUser | null {
+    if (!Number.isSafeInteger(id) || id < 1) return null
+    const row = this.statement(`SELECT * FROM ${this.quotedTable} WHERE id = ?`).get(id)
+    return row ? rowToUser(row) : null
+  }
+
+  private all(query: Sql): UserRow[] {
+    return this.statement(query.text).all(...query.params)
+  }
+
+  /** A prepared statement, cached by its text; integers always come back as numbers. */
+  private statement(text: string): Statement {
+    let statement = this.statements.get(text)
+    if (statement) {
+      // Most recently used last, so the oldest entry is the first one evicted.
+      this.statements.delete(text)
+    } else {
+      statement = this.db.prepare<SqlValue[], UserRow>(text).safeIntegers(false)
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!)
+    }
+    this.statements.set(text, statement)
+    return statement
+  }
+
+  /** Runs `work` in a read transaction (one snapshot), or a savepoint inside the app's transaction. */
+  private reading<T>(work: () => T): T {
+    return this.transaction.deferred(work) as T
+  }
+
+  /** Runs `work` holding the write lock from its first statement (BEGIN IMMEDIATE). */
+  private writing<T>(work: () => T): T {
+    return this.transaction.immediate(work) as T
+  }
+
+  private async run<T>(work: () => T): Promise<T> {
+    try {
+      return work()
+    } catch (error) {
+      throw toStoreError(error)
+    }
+  }
+}
+
+/** Opens a file (WAL mode: readers never block the writer nor each other) or a memory database. */
+function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
+  let db: Database.Database | undefined
+  try {
+    db = new Database(filename, { timeout: busyTimeoutMs })
+    if (!db.memory) db.pragma('journal_mode = WAL')
+    return db
+  } catch (error) {
+    db?.close()
+    const code = (error as { code?: unknown }).code
+    throw new Error(`SqliteUserStore options.filename: cannot open ${JSON.stringify(filename)} (${String(code ?? (error as Error).message)})`, { cause: error })
+  }
+}
