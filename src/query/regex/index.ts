@@ -1,0 +1,6 @@
+/**
+ * Safe regular expressions for `$regex` filters: a small subset matched in linear time (no
+ * backtracking) and translated to a PostgreSQL ARE with identical match semantics.
+ */
+export { RegexSyntaxError } from './errors.js'
+export { matchSafeRegex, parseSafeRegex, toPostgresRegex, type SafeRegex } from './safe-regex.js'
