@@ -56,11 +56,30 @@ export class Database {
     }
   }
 
-  /** Runs `work` on one dedicated client (migrations); errors come out mapped. */
-  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient
+  /**
+   * Runs `work` on one dedicated client (migrations); errors come out mapped. With its own pool the
+   * store opens a separate connection without the pool's `statement_timeout`: however short that
+   * is, even the migration's first statement must not be cut off.
+   */
+  async withClient<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+    let client: pg.ClientBase
+    let release: (failure?: Error) => Promise<void> | void
     try {
-      client = await this.pool.connect()
+      if (this.ownsPool) {
+        const own = new pg.Client({
+          ...(this.config.connectionString === undefined ? {} : { connectionString: this.config.connectionString }),
+          connectionTimeoutMillis: this.config.connectionTimeoutMs,
+          application_name: 'express-user-router',
+        })
+        await own.connect()
+        client = own
+        release = () => own.end().catch(() => {})
+      } else {
+        const pooled = await this.pool.connect()
+        client = pooled
+        // A failed client may be mid-transaction or disconnected: discard it rather than reuse it.
+        release = (failure) => pooled.release(failure)
+      }
     } catch (error) {
       throw mapDriverError(error, this.config.names)
     }
@@ -71,8 +90,7 @@ export class Database {
       failure = error instanceof Error ? error : new Error(String(error))
       throw mapDriverError(error, this.config.names)
     } finally {
-      // A failed client may be mid-transaction or disconnected: discard it rather than reuse it.
-      client.release(failure)
+      await release(failure)
     }
   }
 

@@ -68,7 +68,7 @@ export const DETECT_ICU = `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_collation 
  * Runs the migration on one client, in one transaction, under the advisory lock. Returns the case
  * collation it used (ICU's root when the server has it).
  */
-export async function runMigration(client: pg.PoolClient, names: TableNames): Promise<string> {
+export async function runMigration(client: pg.ClientBase, names: TableNames): Promise<string> {
   const run = (text: string, values: unknown[] = []) =>
     client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
   await run('BEGIN')

@@ -45,7 +45,7 @@ export function scalarSql(field: FieldDef): Sql {
     case 'boolean':
       return sql`(CASE json_type(u.profile, ${path}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`
     case 'date':
-      // normalizeDate in JavaScript: an invalid date reads as unset, a valid one in normal form.
+      // Like readProfileValue: only a date in normal form counts; anything else reads as unset.
       return sql`${raw(DATE_FUNCTION)}(json_extract(u.profile, ${path}))`
     default:
       throw new Error(`${field.name}: ${field.type} fields have no scalar value`)

@@ -1,7 +1,7 @@
 /**
  * SQL functions the compiled filters call, registered on the store's connection. They hold the
  * parts of the reference semantics SQLite has no built-in for: JavaScript's Unicode lower-casing
- * (SQLite's lower() folds ASCII only), the date normalisation of `readProfileValue`, and the safe
+ * (SQLite's lower() folds ASCII only), the date check of `readProfileValue` (normal form only), and the safe
  * regular expressions (matched in linear time; a user pattern never reaches a JavaScript RegExp).
  */
 import type Database from 'better-sqlite3'
@@ -19,7 +19,7 @@ const REGEX_CACHE_SIZE = 64
 export function registerFunctions(db: Database.Database): void {
   const options = { deterministic: true, safeIntegers: false }
   db.function(LOWER_FUNCTION, options, (text: unknown) => (typeof text === 'string' ? foldCase(text) : null))
-  db.function(DATE_FUNCTION, options, (value: unknown) => (typeof value === 'string' ? normalizeDate(value) : null))
+  db.function(DATE_FUNCTION, options, (value: unknown) => (typeof value === 'string' && normalizeDate(value) === value ? value : null))
 
   const cache = new Map<string, SafeRegex>()
   const compiled = (source: string, ignoreCase: boolean): SafeRegex => {

@@ -161,7 +161,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * A stored custom value as its field's type, or null when unset or of another type (a field whose
- * type was changed reads as unset instead of failing). Every store applies this same rule.
+ * type was changed reads as unset instead of failing; a date must be in normal form). Every store
+ * applies this same rule.
  */
 export function readProfileValue(field: FieldDef, raw: JsonValue | undefined): JsonValue {
   if (raw === undefined || raw === null) return null
@@ -175,7 +176,8 @@ export function readProfileValue(field: FieldDef, raw: JsonValue | undefined): J
     case 'boolean':
       return typeof raw === 'boolean' ? raw : null
     case 'date':
-      return typeof raw === 'string' ? normalizeDate(raw) : null
+      // Only the normal form counts: every store can check it without date arithmetic of its own.
+      return typeof raw === 'string' && normalizeDate(raw) === raw ? raw : null
     case 'array':
       return Array.isArray(raw) ? raw : null
     case 'object':

@@ -141,10 +141,13 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       assert.deepEqual([updated?.passwordHash, updated?.phoneVerified, updated?.updatedAt], [null, true, NOW + 9])
     })
 
-    test('treats a stored custom value of another type as unset', async (store) => {
-      const user = await store.createUser({ profile: { score: 'not a number' }, createdAt: NOW })
-      const page = await store.listUsers(parseListParams({ where: '{"score":{"$isnull":true}}' }, context).query)
-      assert.deepEqual(page.users.map((u) => u.id), [user.id])
+    test('treats a stored custom value of another type, or a date not in normal form, as unset', async (store) => {
+      const user = await store.createUser({ profile: { score: 'not a number', birthday: '2020-01-01' }, createdAt: NOW })
+      const other = await store.createUser({ profile: { score: 1, birthday: '2020-01-01T00:00:00.000Z' }, createdAt: NOW })
+      for (const [where, expected] of [['{"score":{"$isnull":true}}', [user.id]], ['{"birthday":{"$isnull":true}}', [user.id]], ['{"birthday":"2020-01-01"}', [other.id]]] as const) {
+        const page = await store.listUsers(parseListParams({ where }, context).query)
+        assert.deepEqual(page.users.map((u) => u.id), expected, where)
+      }
       const updated = await store.updateUser(user.id, { operations: parseProfileUpdate({ score: { $incr_by: 2 } }, schema), updatedAt: NOW })
       assert.equal(updated?.profile.score, 2)
     })

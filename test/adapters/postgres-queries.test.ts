@@ -196,7 +196,7 @@ describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? 
     assert.deepEqual(await where({ nickname: { $regex: 'é' } }), [])
   })
 
-  it('reads a stored date that is not in normalised form as unset (the reference would normalise it)', async () => {
+  it('reads a stored date that is not in normal form as unset, like the reference', async () => {
     // Only data written around the validation can hold such a value; see the README.
     const odd = new PostgresUserStore({ connectionString: test.connectionString, schema: test.schema, table: 'odd_dates' })
     try {

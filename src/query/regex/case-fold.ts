@@ -37,30 +37,63 @@ export function upperOf(cp: number): number {
   return SIMPLE_UPPER.get(cp) ?? single(String.fromCodePoint(cp).toUpperCase(), cp)
 }
 
-let casedTable: Int32Array | null = null
+interface CasedTable {
+  /** Sorted code points whose lower or upper mapping is another code point. */
+  readonly codes: Int32Array
+  readonly lowers: Int32Array
+  readonly uppers: Int32Array
+}
 
-/** Sorted code points that have a lower or upper mapping other than themselves; built once. */
-function cased(): Int32Array {
+let casedTable: CasedTable | null = null
+
+/** Built once, on the first case-insensitive range (a scan of the planes that have cased letters). */
+function cased(): CasedTable {
   if (casedTable) return casedTable
-  const found: number[] = []
-  for (let cp = 0; cp <= LAST_CASED_SCAN; cp++) {
-    if (cp >= 0xd800 && cp <= 0xdfff) continue
-    if (lowerOf(cp) !== cp || upperOf(cp) !== cp) found.push(cp)
+  const codes: number[] = []
+  const lowers: number[] = []
+  const uppers: number[] = []
+  for (let block = 0; block <= LAST_CASED_SCAN; block += 256) {
+    if (block >= 0xd800 && block <= 0xdfff) continue
+    // Most blocks (CJK, Hangul, symbols) have no case at all: test them whole first.
+    const text = String.fromCodePoint(...Array.from({ length: 256 }, (_, i) => block + i))
+    if (text.toLowerCase() === text && text.toUpperCase() === text) continue
+    for (let cp = block; cp < block + 256; cp++) {
+      const lower = lowerOf(cp)
+      const upper = upperOf(cp)
+      if (lower === cp && upper === cp) continue
+      codes.push(cp)
+      lowers.push(lower)
+      uppers.push(upper)
+    }
   }
-  casedTable = Int32Array.from(found)
+  casedTable = { codes: Int32Array.from(codes), lowers: Int32Array.from(lowers), uppers: Int32Array.from(uppers) }
   return casedTable
 }
 
-/** First index in the sorted table whose value is >= cp. */
-function lowerBound(table: Int32Array, cp: number): number {
+/** First index in a sorted array whose value is >= cp. */
+function lowerBound(sorted: ArrayLike<number>, cp: number): number {
   let lo = 0
-  let hi = table.length
+  let hi = sorted.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (table[mid]! < cp) lo = mid + 1
+    if (sorted[mid]! < cp) lo = mid + 1
     else hi = mid
   }
   return lo
+}
+
+/** Whether cp is in sorted, merged ranges. */
+function inRanges(ranges: readonly CodeRange[], cp: number): boolean {
+  let lo = 0
+  let hi = ranges.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    const [from, to] = ranges[mid]!
+    if (cp < from) hi = mid - 1
+    else if (cp > to) lo = mid + 1
+    else return true
+  }
+  return false
 }
 
 /**
@@ -69,21 +102,18 @@ function lowerBound(table: Int32Array, cp: number): number {
  */
 export function classRanges(chars: readonly number[], ranges: readonly CodeRange[], ignoreCase: boolean): CodeRange[] {
   if (!ignoreCase) return normalizeRanges([...ranges, ...chars.map((cp): CodeRange => [cp, cp])])
-  const out: CodeRange[] = [...ranges]
-  for (const cp of chars) {
-    const lower = lowerOf(cp)
-    out.push([lower, lower])
-    const upper = upperOf(cp)
-    out.push([upper, upper])
-  }
-  const table = cased()
-  for (const [lo, hi] of ranges) {
-    for (let i = lowerBound(table, lo); i < table.length && table[i]! <= hi; i++) {
-      const lower = lowerOf(table[i]!)
-      out.push([lower, lower])
-      const upper = upperOf(table[i]!)
-      out.push([upper, upper])
+  const base = normalizeRanges(ranges)
+  const extra: CodeRange[] = []
+  for (const cp of chars) extra.push([lowerOf(cp), lowerOf(cp)], [upperOf(cp), upperOf(cp)])
+  const { codes, lowers, uppers } = cased()
+  for (const [lo, hi] of base) {
+    for (let i = lowerBound(codes, lo); i < codes.length && codes[i]! <= hi; i++) {
+      // Most images of a wide range fall inside it; keep only the few that do not.
+      const lower = lowers[i]!
+      const upper = uppers[i]!
+      if (!inRanges(base, lower)) extra.push([lower, lower])
+      if (!inRanges(base, upper)) extra.push([upper, upper])
     }
   }
-  return normalizeRanges(out)
+  return normalizeRanges([...base, ...extra])
 }

@@ -108,6 +108,9 @@ class Builder {
   }
 
   private repeat(body: RegexNode, min: number, max: number | null, next: number): number {
+    // Repeating nothing is nothing; skipping it also stops `(?:(?:(?:){100}){100}){100}...` from
+    // looping 100^depth times without ever reaching the state budget.
+    if (isVoid(body)) return next
     let entry = next
     if (max === null) {
       const loop = this.add(Op.Split, -1, next)
@@ -134,9 +137,8 @@ class Builder {
     if (known !== undefined) return known
     const ranges = classRanges(node.chars, node.ranges, this.ignoreCase)
     const ascii = new Uint32Array(4)
-    for (let cp = 0; cp < 128; cp++) {
-      if (ranges.some(([lo, hi]) => lo <= cp && cp <= hi) !== node.negated) ascii[cp >>> 5]! |= 1 << (cp & 31)
-    }
+    for (const [lo, hi] of ranges) for (let cp = lo; cp <= hi && cp < 128; cp++) ascii[cp >>> 5]! |= 1 << (cp & 31)
+    if (node.negated) for (let i = 0; i < 4; i++) ascii[i] = ~ascii[i]!
     this.sets.push({ ascii, ranges: Int32Array.from(ranges.flat()), negated: node.negated })
     this.setIndex.set(node, this.sets.length - 1)
     return this.sets.length - 1
@@ -160,6 +162,22 @@ export function compileProgram(root: RegexNode, ignoreCase: boolean): Program {
     sets: b.sets,
     restartable: canStartLater(b, start),
     scratch: { current: new Int32Array(size), next: new Int32Array(size), stack: new Int32Array(size), marks: new Uint32Array(size), generation: 0 },
+  }
+}
+
+/** Whether `node` compiles to no states at all (it can only ever match the empty string, trivially). */
+function isVoid(node: RegexNode): boolean {
+  switch (node.kind) {
+    case 'empty':
+      return true
+    case 'group':
+      return isVoid(node.body)
+    case 'concat':
+      return node.items.every(isVoid)
+    case 'repeat':
+      return node.max === 0 || isVoid(node.body)
+    default:
+      return false
   }
 }
 

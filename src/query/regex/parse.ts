@@ -3,20 +3,16 @@
  * matcher and the PostgreSQL serialiser only ever see constructs whose meaning they share.
  * Positions in messages are 0-based code-point offsets into the pattern.
  */
-import { CLASS_ESCAPES, complementRanges, type CodeRange, type RegexNode } from './ast.js'
+import type { RegexNode } from './ast.js'
+import { Cursor } from './cursor.js'
 import { RegexSyntaxError } from './errors.js'
+import { parseBracket, parseEscape } from './parse-bracket.js'
 
 export const MAX_PATTERN_LENGTH = 256
 export const MAX_NESTING = 20
 export const MAX_BOUND = 100
 
 const EMPTY: RegexNode = { kind: 'empty' }
-const ASCII_PUNCTUATION = new Set([...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'].map((c) => c.codePointAt(0)))
-const CONTROL_ESCAPES: Readonly<Record<string, number>> = { t: 0x09, n: 0x0a, v: 0x0b, f: 0x0c, r: 0x0d }
-
-type ClassAtom = { kind: 'class'; negated: boolean; chars: readonly number[]; ranges: readonly CodeRange[] }
-type EscapeAtom = { kind: 'char'; cp: number } | ClassAtom
-type BracketAtom = { kind: 'char'; cp: number; escaped: boolean } | ClassAtom
 
 /** Parses `pattern` into a tree; throws RegexSyntaxError with a short reason. */
 export function parsePattern(pattern: string): RegexNode {
@@ -39,20 +35,29 @@ function tooLong(): RegexSyntaxError {
 }
 
 class Parser {
-  private pos = 0
+  private readonly cur: Cursor
   private depth = 0
 
-  constructor(private readonly cps: readonly number[]) {}
+  constructor(cps: readonly number[]) {
+    this.cur = new Cursor(cps)
+  }
 
   parseAll(): RegexNode {
     const node = this.parseAlternation()
-    if (this.pos < this.cps.length) throw this.error(`unbalanced parenthesis at position ${this.pos}`)
+    if (!this.cur.done) throw this.error(`unbalanced parenthesis at position ${this.cur.pos}`)
     return node
   }
 
+  private get pos(): number {
+    return this.cur.pos
+  }
+
+  private set pos(value: number) {
+    this.cur.pos = value
+  }
+
   private peek(offset = 0): string | undefined {
-    const cp = this.cps[this.pos + offset]
-    return cp === undefined ? undefined : String.fromCodePoint(cp)
+    return this.cur.peek(offset)
   }
 
   private error(message: string): RegexSyntaxError {
@@ -158,7 +163,7 @@ class Parser {
       case '(':
         return this.parseGroup()
       case '[':
-        return this.parseBracket()
+        return parseBracket(this.cur)
       case '.':
         this.pos++
         return { kind: 'any' }
@@ -169,7 +174,7 @@ class Parser {
         this.pos++
         return { kind: 'eol' }
       case '\\': {
-        const atom = this.parseEscape()
+        const atom = parseEscape(this.cur)
         return atom.kind === 'char' ? { kind: 'char', cp: atom.cp } : { kind: 'class', negated: atom.negated, chars: atom.chars, ranges: atom.ranges }
       }
       case '*':
@@ -207,80 +212,5 @@ class Parser {
     if (this.peek() !== ')') throw this.error(`unbalanced parenthesis at position ${open}`)
     this.pos++
     return { kind: 'group', body }
-  }
-
-  /** An escape, outside or inside brackets (they mean the same in both places). */
-  private parseEscape(): EscapeAtom {
-    const at = this.pos
-    this.pos++
-    const c = this.peek()
-    if (c === undefined) throw this.error(`trailing backslash at position ${at}`)
-    this.pos++
-    const lower = c.toLowerCase()
-    if (c === 'd' || c === 'w' || c === 's' || c === 'D' || c === 'W' || c === 'S') {
-      const cls = CLASS_ESCAPES[lower as 'd' | 'w' | 's']
-      return { kind: 'class', negated: c !== lower, chars: cls.chars, ranges: cls.ranges }
-    }
-    const control = CONTROL_ESCAPES[c]
-    if (control !== undefined) return { kind: 'char', cp: control }
-    const cp = c.codePointAt(0)!
-    if (ASCII_PUNCTUATION.has(cp)) return { kind: 'char', cp }
-    if (c >= '0' && c <= '9') throw this.error(`backreferences and octal escapes are not supported (\\${c} at position ${at})`)
-    if (c === 'b' || c === 'B') throw this.error(`word-boundary escapes are not supported (\\${c} at position ${at})`)
-    throw this.error(`unsupported escape \\${c} at position ${at}`)
-  }
-
-  private parseBracket(): RegexNode {
-    const open = this.pos
-    this.pos++
-    const negated = this.peek() === '^'
-    if (negated) this.pos++
-    // `[]a]` means "] or a" in PostgreSQL but `[]` is an empty class in JavaScript: require `\]`.
-    if (this.peek() === ']') throw this.error(`']' at the start of a bracket expression must be escaped as \\] (position ${this.pos})`)
-    const chars: number[] = []
-    const ranges: CodeRange[] = []
-    for (let first = true; ; first = false) {
-      const c = this.peek()
-      if (c === undefined) throw this.error(`unterminated bracket expression starting at position ${open}`)
-      if (c === ']') break
-      const at = this.pos
-      const item = this.parseBracketAtom()
-      if (item.kind === 'char' && item.cp === 0x2d && !item.escaped) {
-        // A bare '-' is literal only first or last, where every dialect agrees.
-        if (!first && this.peek() !== ']') throw this.error(`'-' at position ${at} must be escaped as \\- (or placed first or last)`)
-        chars.push(item.cp)
-        continue
-      }
-      if (this.peek() === '-' && this.peek(1) !== ']' && this.peek(1) !== undefined) {
-        const dash = this.pos
-        this.pos++
-        const hi = this.parseBracketAtom()
-        if (item.kind === 'class' || hi.kind === 'class') throw this.error(`a class escape cannot be a range endpoint (position ${dash})`)
-        if (hi.cp === 0x2d && !hi.escaped) throw this.error(`'-' at position ${dash + 1} must be escaped as \\- when it ends a range`)
-        if (hi.cp < item.cp) throw this.error(`invalid range at position ${at}: start is after end`)
-        ranges.push([item.cp, hi.cp])
-      } else if (item.kind === 'char') {
-        chars.push(item.cp)
-      } else if (item.negated) {
-        // `[^\W]` etc.: a negated class escape inside brackets contributes its complement as ranges.
-        ranges.push(...complementRanges([...item.ranges, ...item.chars.map((cp): CodeRange => [cp, cp])]))
-      } else {
-        chars.push(...item.chars)
-        ranges.push(...item.ranges)
-      }
-    }
-    this.pos++ // ']'
-    return { kind: 'class', negated, chars, ranges }
-  }
-
-  private parseBracketAtom(): BracketAtom {
-    const c = this.peek()!
-    if (c === '[') throw this.error(`unescaped '[' inside a bracket expression at position ${this.pos} (POSIX classes such as [:alpha:] are not supported)`)
-    if (c === '\\') {
-      const atom = this.parseEscape()
-      return atom.kind === 'char' ? { kind: 'char', cp: atom.cp, escaped: true } : atom
-    }
-    this.pos++
-    return { kind: 'char', cp: c.codePointAt(0)!, escaped: false }
   }
 }
