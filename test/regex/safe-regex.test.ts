@@ -186,6 +186,10 @@ describe('safe regex: no catastrophic backtracking', () => {
     assert.equal(matches('(.*a){20}', 'a'.repeat(19) + 'b'.repeat(10_000)), false)
   })
   it('finishes a*a*a*a*a*a*a*b on 10,000 characters', () => assert.equal(matches('a*a*a*a*a*a*a*b', long), false))
+  it('compiles 20 nested repetitions of an empty group without expanding them', () => {
+    const pattern = `${'(?:'.repeat(20)}){100}${'){100}'.repeat(19)}`
+    assert.equal(matchSafeRegex(parseSafeRegex(pattern, false), 'x'), true)
+  })
   it('finishes case-insensitive (A|a|aA)*$ plus a mismatch on 10,000 characters', () => {
     assert.equal(matches('^(A|a|aA)*$', `${long}b`, true), false)
   })

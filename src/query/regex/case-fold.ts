@@ -27,11 +27,13 @@ function single(s: string, fallback: number): number {
   return s.length === (cp > 0xffff ? 2 : 1) ? cp : fallback
 }
 
+/** Simple lower-case mapping of one code point (ASCII by the C rules, as PostgreSQL forces too). */
 export function lowerOf(cp: number): number {
   if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a ? cp + 0x20 : cp
   return SIMPLE_LOWER.get(cp) ?? single(String.fromCodePoint(cp).toLowerCase(), cp)
 }
 
+/** Simple upper-case mapping of one code point. */
 export function upperOf(cp: number): number {
   if (cp < 0x80) return cp >= 0x61 && cp <= 0x7a ? cp - 0x20 : cp
   return SIMPLE_UPPER.get(cp) ?? single(String.fromCodePoint(cp).toUpperCase(), cp)
