@@ -3,17 +3,11 @@
  * a parsed tree used as an independent reference for case-sensitive matching.
  */
 import type { RegexNode } from '../../src/query/regex/ast.js'
+import { createRandom } from '../../src/testing/random-data.js'
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+/** A seeded PRNG returning floats in [0, 1): the project's shared generator. */
+export function seededRandom(seed: number): () => number {
+  return createRandom(seed).next
 }
 
 type Rng = () => number

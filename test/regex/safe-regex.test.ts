@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import pg from 'pg'
 import { RegexSyntaxError, matchSafeRegex, parseSafeRegex, toPostgresRegex, type SafeRegex } from '../../src/query/regex/index.js'
-import { mulberry32, randomPattern, randomText, toJsSource } from './regex-fuzz.js'
+import { seededRandom, randomPattern, randomText, toJsSource } from './regex-fuzz.js'
+import { POSTGRES_URL } from '../helpers/postgres.js'
 
 const matches = (pattern: string, text: string, ignoreCase = false): boolean => matchSafeRegex(parseSafeRegex(pattern, ignoreCase), text)
 
@@ -217,7 +218,6 @@ describe('safe regex: PostgreSQL translation', () => {
   })
 })
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test'
 const SEED = Number(process.env.REGEX_FUZZ_SEED ?? 0x5eed)
 const RANDOM_PATTERNS = 300
 const RANDOM_TEXTS = 300
@@ -235,7 +235,7 @@ interface Corpus {
 }
 
 function buildCorpus(): Corpus {
-  const rng = mulberry32(SEED)
+  const rng = seededRandom(SEED)
   const sources = [...CURATED_PATTERNS]
   for (let i = 0; i < RANDOM_PATTERNS; i++) sources.push(randomPattern(rng))
   const texts = [...CURATED_TEXTS]
