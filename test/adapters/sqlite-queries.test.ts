@@ -16,18 +16,11 @@ import type { UserStore } from '../../src/ports.js'
 import { parseListParams } from '../../src/query/parse-list-params.js'
 import { parseProfileUpdate } from '../../src/query/parse-update.js'
 import type { UpdateOperation } from '../../src/query/update.js'
+import { RANDOM_PROFILE_FIELDS } from '../../src/testing/random-data.js'
 
 const NOW = 1_700_000_000
-const schema = createUserSchema({
-  score: 'integer',
-  rating: 'number',
-  bio: 'string',
-  vip: 'boolean',
-  birthday: 'date',
-  tags: { type: 'array', items: 'string' },
-  mixed: 'array',
-  meta: 'object',
-})
+// One custom field of each type: the same declaration as the random conformance data.
+const schema = createUserSchema(RANDOM_PROFILE_FIELDS)
 const context = { schema, visibility: 'all' } as const
 const field = (name: string) => schema.fields.get(name)!
 
