@@ -1,30 +1,21 @@
 /**
- * The example app: an Express server on the storage layer. It opens a SQLite file by default (or
- * PostgreSQL with DATABASE_URL=postgres://...), seeds demo users on first start, and serves the
- * MinApp list query and profile update on them, so every filter, sort and atomic operator of the
- * README can be tried with curl.
+ * The example app (`npm run example`): an Express app that mounts express-user-router on embedded
+ * defaults. SQLite file storage unless DATABASE_URL says otherwise, Redis from REDIS_URL or
+ * localhost:6379 when reachable (else the in-process stand-in), client id `demo`, custom fields
+ * `score` and `tags`, CORS for local origins. It prints its URL and curl lines that work as printed.
  */
 import express from 'express'
+import { Redis } from 'ioredis'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  createUserSchema,
-  isUserRouterError,
-  parseListParams,
-  parseProfileUpdate,
-  type StoredUser,
-  type UserStore,
-} from '../src/index.js'
-import { createRandom, randomUser } from '../src/testing/random-data.js'
+import { createUserRouter, type UserStore } from '../src/index.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
 const HOST = process.env.HOST ?? '127.0.0.1'
 const DEFAULT_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/data/example.sqlite')
-const DATABASE_URL = process.env.DATABASE_URL ?? DEFAULT_FILE
-const SEED_USERS = 50
-
-const schema = createUserSchema({ score: 'integer', tags: { type: 'array', items: 'string' } })
+const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_FILE
+const CLIENT_ID = 'demo'
 
 async function openStore(): Promise<UserStore> {
   if (/^postgres(ql)?:\/\//.test(DATABASE_URL)) {
@@ -40,80 +31,56 @@ async function openStore(): Promise<UserStore> {
   return store
 }
 
-/** Seeds reproducible demo users once: nicknames, genders, countries, a `score` and `tags`. */
-async function seed(store: UserStore): Promise<void> {
-  const existing = await store.listUsers({ filter: null, order: [], limit: 1, offset: 0, count: false })
-  if (existing.users.length > 0) return
-  const random = createRandom(7)
-  for (let i = 0; i < SEED_USERS; i++) {
-    const user = randomUser(random, i)
-    const score = random.int(0, 100)
-    const tags = random.some(['red', 'green', 'blue'], 0, 2)
-    await store.createUser({ ...user, username: `demo${i}`, email: `demo${i}@example.com`, phone: null, profile: { score, tags } })
-  }
-}
-
-/** The user in MinApp field names (private identifiers included: this demo has no sign-in). */
-function toMinApp(user: StoredUser): Record<string, unknown> {
-  const custom = Object.fromEntries(schema.custom.map((f) => [f.name, user.profile[f.name] ?? null]))
-  return {
-    id: user.id, user_id: user.id, _username: user.username, _email: user.email, _email_verified: user.emailVerified,
-    nickname: user.nickname, gender: user.gender, country: user.country, city: user.city,
-    created_at: user.createdAt, updated_at: user.updatedAt, ...custom,
+/** REDIS_URL if set; otherwise a local Redis if one answers; otherwise none (the stand-in). */
+async function openRedis(): Promise<Redis | undefined> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    await client.ping()
+    return client
+  } catch (error) {
+    client.disconnect()
+    if (process.env.REDIS_URL) throw new Error(`REDIS_URL ${url} is not reachable: ${(error as Error).message}`)
+    return undefined
   }
 }
 
 const store = await openStore()
-await seed(store)
+const redis = await openRedis()
+const router = createUserRouter({
+  storage: store,
+  ...(redis ? { redis } : {}),
+  clients: [CLIENT_ID],
+  profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },
+  anonymousLogin: true,
+  cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
+  // Fast hashes would be weaker; the default (logN 15) is used here as in production.
+})
 
 const app = express()
-app.use(express.json({ limit: '16kb' }))
-
-app.get('/users', async (req, res, next) => {
-  try {
-    const { query } = parseListParams(req.query as Record<string, unknown>, { schema, visibility: 'all' })
-    const page = await store.listUsers(query)
-    res.json({ meta: { limit: query.limit, offset: query.offset, has_more: page.hasMore, total_count: page.totalCount }, objects: page.users.map(toMinApp) })
-  } catch (error) {
-    next(error)
-  }
-})
-
-app.put('/users/:id', async (req, res, next) => {
-  try {
-    const id = Number(req.params.id)
-    const operations = parseProfileUpdate(req.body, schema)
-    const user = Number.isSafeInteger(id) && id > 0 ? await store.updateUser(id, { operations, updatedAt: Math.floor(Date.now() / 1000) }) : null
-    if (!user) res.status(404).json({ error_msg: 'User not found.', code: 'user_not_found' })
-    else res.json(toMinApp(user))
-  } catch (error) {
-    next(error)
-  }
-})
-
-app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-  if (isUserRouterError(error) && error.kind === 'invalid') {
-    res.status(400).json({ error_msg: error.message, code: error.code, details: error.details })
-    return
-  }
-  const status = (error as { status?: number }).status
-  if (status && status >= 400 && status < 500) {
-    res.status(status).json({ error_msg: 'The request body is not valid JSON.', code: 'invalid_body' })
-    return
-  }
-  console.error(error)
-  res.status(isUserRouterError(error, 'unavailable') ? 503 : 500).json({ error_msg: 'Internal error.', code: 'internal' })
-})
+app.use(router)
 
 const server = app.listen(PORT, HOST, () => {
-  const base = `http://${HOST}:${PORT}`
-  console.log(`express-user-router example on ${base} (storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL})`)
-  console.log('Try:')
-  console.log(`  curl '${base}/users?nickname__icontains=tom&order_by=-created_at&return_total_count=1'`)
-  console.log(`  curl -G '${base}/users' --data-urlencode 'where={"$or":[{"score":{"$gte":90}},{"tags":{"$all":["red","blue"]}}]}'`)
-  console.log(`  curl -X PUT -H 'Content-Type: application/json' -d '{"score":{"$incr_by":1},"tags":{"$append_unique":["green"]}}' ${base}/users/1`)
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : PORT
+  const base = `http://${HOST}:${port}`
+  const json = `-H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H 'Content-Type: application/json'`
+  console.log(`express-user-router example on ${base}`)
+  console.log(`storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL}; redis: ${redis ? 'connected' : 'in-process stand-in'}`)
+  console.log('Try, in one shell (the second line keeps the token in $TOKEN):')
+  console.log(`  curl -X POST ${json} -d '{"username":"alice","password":"correct horse"}' ${base}/hserve/v2.1/register/username/`)
+  console.log(`  TOKEN=$(curl -s -X POST ${json} -d '{"username":"alice","password":"correct horse"}' ${base}/hserve/v2.1/login/username/ | sed -E 's/.*"token":"([^"]+)".*/\\1/')`)
+  console.log(`  curl -H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H "Authorization: Hydrogen-r1 $TOKEN" '${base}/hserve/v2.2/user/info/?return_total_count=1'`)
+  console.log(`  curl -X PUT ${json} -H "Authorization: Hydrogen-r1 $TOKEN" -d '{"nickname":"Alice","score":{"$incr_by":1},"tags":{"$append_unique":["blue"]}}' ${base}/hserve/v2.5/user/info/`)
+  console.log(`  curl -X POST ${json} -H "Authorization: Hydrogen-r1 $TOKEN" ${base}/hserve/v2.0/session/destroy/`)
 })
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => server.close(() => void store.close()))
+async function shutdown(): Promise<void> {
+  server.close()
+  await router.close()
+  redis?.disconnect()
+  await store.close()
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown())

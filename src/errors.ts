@@ -10,8 +10,11 @@
 export type ErrorKind =
   | 'invalid' // the caller sent something malformed or not allowed (400)
   | 'conflict' // a unique identifier is already taken (400 in the MinApp APIs)
+  | 'unauthenticated' // no valid token or client id (401)
   | 'not_found' // the addressed thing does not exist (404)
-  | 'unavailable' // a dependency (database, Redis) cannot be reached (503)
+  | 'too_large' // the request body is over the size limit (413)
+  | 'rate_limited' // too many attempts; retry later (429)
+  | 'unavailable' // a dependency (database, Redis) cannot be reached, or the server is saturated (503)
   | 'internal' // a bug or an unexpected failure (500)
 
 /** Every stable machine code, with its kind and default public message. */
@@ -19,6 +22,16 @@ export const ERROR_CODES = {
   invalid_query: { kind: 'invalid', message: 'The query is not valid.' },
   invalid_update: { kind: 'invalid', message: 'The update is not valid.' },
   invalid_user: { kind: 'invalid', message: 'The user data is not valid.' },
+  invalid_request: { kind: 'invalid', message: 'The request is not valid.' },
+  invalid_json: { kind: 'invalid', message: 'The request body is not valid JSON.' },
+  payload_too_large: { kind: 'too_large', message: 'The request body is too large.' },
+  invalid_credentials: { kind: 'invalid', message: 'Wrong account or password.' },
+  wrong_password: { kind: 'invalid', message: 'The current password is wrong.' },
+  last_login_method: { kind: 'invalid', message: 'This change would leave the account without a way to sign in.' },
+  invalid_client: { kind: 'unauthenticated', message: 'Unknown or missing X-Hydrogen-Client-ID.' },
+  unauthenticated: { kind: 'unauthenticated', message: 'Missing, invalid or expired token.' },
+  login_throttled: { kind: 'rate_limited', message: 'Too many failed sign-in attempts; try again later.' },
+  busy: { kind: 'unavailable', message: 'The server is busy; try again shortly.' },
   username_taken: { kind: 'conflict', message: 'This username is already taken.' },
   email_taken: { kind: 'conflict', message: 'This e-mail address is already taken.' },
   phone_taken: { kind: 'conflict', message: 'This phone number is already taken.' },
@@ -40,6 +53,8 @@ export interface UserRouterErrorOptions {
   /** Public message; defaults to the code's message. Never put a secret in it. */
   message?: string
   details?: FieldProblem[]
+  /** Seconds after which a retry may succeed (`rate_limited`, `busy`): the `Retry-After` header. */
+  retryAfter?: number
   /** The underlying failure, for logs only. */
   cause?: unknown
 }
@@ -48,6 +63,7 @@ export class UserRouterError extends Error {
   readonly code: ErrorCode
   readonly kind: ErrorKind
   readonly details: FieldProblem[] | undefined
+  readonly retryAfter: number | undefined
 
   constructor(code: ErrorCode, options: UserRouterErrorOptions = {}) {
     super(options.message ?? ERROR_CODES[code].message, { cause: options.cause })
@@ -55,12 +71,13 @@ export class UserRouterError extends Error {
     this.code = code
     this.kind = ERROR_CODES[code].kind
     this.details = options.details
+    this.retryAfter = options.retryAfter
   }
 }
 
 /** An `invalid_*` error about one field, with that field named in the message and the details. */
 export function fieldError(
-  code: 'invalid_query' | 'invalid_update' | 'invalid_user',
+  code: 'invalid_query' | 'invalid_update' | 'invalid_user' | 'invalid_request',
   field: string,
   problem: string,
 ): UserRouterError {

@@ -12,3 +12,7 @@ export { parseListParams, type ParsedList, type FieldSelection, type ListParamsO
 export { parseProfileUpdate } from './query/parse-update.js'
 export { matchesFilter, compareUsersBy } from './query/evaluate-filter.js'
 export { applyUpdate } from './query/evaluate-update.js'
+export { createUserRouter, type UserRouter } from './create-user-router.js'
+export type { UserRouterOptions, Logger } from './options.js'
+export type { KeyValueStore } from './ports.js'
+export type { UserRouterEvent, UserRouterEventType } from './events.js'

@@ -45,3 +45,40 @@ export interface UserStore {
   /** Releases connections. */
   close(): Promise<void>
 }
+
+/**
+ * Short-lived keyed state: token sessions, throttling counters, one-time codes. Redis in production
+ * (`RedisKeyValueStore`), an in-process map in development (`MemoryKeyValueStore`). Run
+ * `describeKeyValueStoreConformance` on a custom implementation.
+ *
+ * Keys are given without the store's prefix (the store adds it). Every TTL is in whole seconds and
+ * at least 1. An unreachable backend rejects with `UserRouterError` code `unavailable` after a
+ * bounded time, and the store recovers by itself when the backend is back.
+ */
+export interface KeyValueStore {
+  /** The value, or null when absent or expired. */
+  get(key: string): Promise<string | null>
+  /** Sets the value with a time to live, replacing any previous value and TTL. */
+  set(key: string, value: string, ttlSeconds: number): Promise<void>
+  /** Sets the value only when the key is absent; true when it was set. Atomic. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>
+  /** Reads and deletes in one atomic step: of concurrent callers, exactly one gets the value. */
+  getAndDelete(key: string): Promise<string | null>
+  /** Deletes the keys (absent ones are ignored); returns how many existed. */
+  delete(keys: readonly string[]): Promise<number>
+  /**
+   * Adds 1 to a counter and returns the new count. The first increment of a window starts its TTL
+   * (`windowSeconds`); later increments keep it, so the counter resets when the window ends. Atomic.
+   */
+  increment(key: string, windowSeconds: number): Promise<number>
+  /** Seconds until the key expires; null when it is absent (or has no TTL). */
+  ttl(key: string): Promise<number | null>
+  /** Adds a member to a set and (re)sets the set's TTL to at least `ttlSeconds`. */
+  addToSet(key: string, member: string, ttlSeconds: number): Promise<void>
+  /** The members of a set (empty when absent). */
+  setMembers(key: string): Promise<string[]>
+  /** Removes members from a set. */
+  removeFromSet(key: string, members: readonly string[]): Promise<void>
+  /** Releases connections the store opened itself. */
+  close(): Promise<void>
+}

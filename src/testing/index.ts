@@ -6,3 +6,8 @@ export {
   type UserStoreFactory,
 } from './user-store-conformance.js'
 export { createRandom, randomUser, randomListParams, randomUpdateBody, RANDOM_PROFILE_FIELDS, type Random } from './random-data.js'
+export {
+  describeKeyValueStoreConformance,
+  type KeyValueConformanceOptions,
+  type KeyValueStoreFactory,
+} from './key-value-conformance.js'

@@ -1,0 +1,153 @@
+/**
+ * An in-process `KeyValueStore`: the stand-in for Redis in development and tests, with the same
+ * semantics (TTLs, atomic steps, sets that vanish when emptied). Each call runs synchronously, so
+ * every call is atomic. Not shared between processes: one server process only.
+ */
+import type { KeyValueStore } from '../../src/ports.js'
+
+export interface MemoryKeyValueStoreOptions {
+  /** The clock, in milliseconds (default `Date.now`); tests pass their own to move time. */
+  now?: () => number
+  /** Milliseconds between sweeps that drop expired entries nobody reads any more (default 60000). */
+  sweepIntervalMs?: number
+}
+
+interface Entry {
+  value: string | Set<string>
+  /** Milliseconds, on the store's clock; the entry is gone from this instant. */
+  expiresAt: number
+}
+
+function checkTtl(method: string, ttlSeconds: number): void {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
+    throw new RangeError(`MemoryKeyValueStore.${method}: the TTL must be a whole number of seconds, at least 1 (got ${ttlSeconds})`)
+  }
+}
+
+/** The error Redis gives for a command on a key of the other type, so that misuse shows here too. */
+function wrongType(key: string): Error {
+  return new Error(`WRONGTYPE Operation against a key holding the wrong kind of value (${JSON.stringify(key)})`)
+}
+
+export class MemoryKeyValueStore implements KeyValueStore {
+  private readonly entries = new Map<string, Entry>()
+  private readonly now: () => number
+  private readonly sweeper: NodeJS.Timeout
+
+  constructor(options: MemoryKeyValueStoreOptions = {}) {
+    this.now = options.now ?? Date.now
+    // Expiry is checked on access; the sweep bounds memory for keys never read again. unref: the
+    // timer never keeps the process alive.
+    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000).unref()
+  }
+
+  /** Entries held, expired ones not yet swept included (for tests and monitoring). */
+  get size(): number {
+    return this.entries.size
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.text(key) ?? null
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    checkTtl('set', ttlSeconds)
+    this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 })
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    checkTtl('setIfAbsent', ttlSeconds)
+    if (this.live(key)) return false
+    this.entries.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 })
+    return true
+  }
+
+  async getAndDelete(key: string): Promise<string | null> {
+    const value = this.text(key)
+    if (value === undefined) return null
+    this.entries.delete(key)
+    return value
+  }
+
+  async delete(keys: readonly string[]): Promise<number> {
+    let count = 0
+    for (const key of keys) if (this.live(key) && this.entries.delete(key)) count++
+    return count
+  }
+
+  async increment(key: string, windowSeconds: number): Promise<number> {
+    checkTtl('increment', windowSeconds)
+    const text = this.text(key)
+    if (text === undefined) {
+      this.entries.set(key, { value: '1', expiresAt: this.now() + windowSeconds * 1000 })
+      return 1
+    }
+    const count = /^-?\d+$/.test(text) ? Number(text) + 1 : NaN
+    if (!Number.isSafeInteger(count)) throw new Error('ERR value is not an integer or out of range')
+    this.entries.get(key)!.value = String(count)
+    return count
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    const entry = this.live(key)
+    // Rounded up, as RedisKeyValueStore does: a key that exists never reports 0 seconds.
+    return entry ? Math.max(1, Math.ceil((entry.expiresAt - this.now()) / 1000)) : null
+  }
+
+  async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
+    checkTtl('addToSet', ttlSeconds)
+    const expiresAt = this.now() + ttlSeconds * 1000
+    const entry = this.live(key)
+    if (!entry) {
+      this.entries.set(key, { value: new Set([member]), expiresAt })
+      return
+    }
+    if (typeof entry.value === 'string') throw wrongType(key)
+    entry.value.add(member)
+    entry.expiresAt = Math.max(entry.expiresAt, expiresAt)
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    return [...this.members(key)]
+  }
+
+  async removeFromSet(key: string, members: readonly string[]): Promise<void> {
+    if (members.length === 0) return
+    const set = this.members(key)
+    for (const member of members) set.delete(member)
+    // As in Redis, an emptied set no longer exists.
+    if (set.size === 0) this.entries.delete(key)
+  }
+
+  /** Stops the sweep timer. */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper)
+  }
+
+  /** The entry, or undefined when absent or expired (an expired one is dropped on the way). */
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key)
+    if (entry && entry.expiresAt <= this.now()) {
+      this.entries.delete(key)
+      return undefined
+    }
+    return entry
+  }
+
+  private text(key: string): string | undefined {
+    const value = this.live(key)?.value
+    if (value instanceof Set) throw wrongType(key)
+    return value
+  }
+
+  private members(key: string): Set<string> {
+    const value = this.live(key)?.value
+    if (typeof value === 'string') throw wrongType(key)
+    return value ?? new Set()
+  }
+
+  private sweep(): void {
+    const now = this.now()
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key)
+  }
+}

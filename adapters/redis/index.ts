@@ -1,0 +1,2 @@
+export { RedisKeyValueStore } from './redis-key-value-store.js'
+export type { RedisKeyValueStoreOptions } from './options.js'

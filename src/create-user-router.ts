@@ -1,0 +1,79 @@
+/**
+ * `createUserRouter(options)`: options → services → API families → an `express.Router` that an app
+ * mounts anywhere. Two routers in one process share nothing: each has its own Passport, key prefix,
+ * password queue and (without Redis) its own in-process store.
+ */
+import { Router } from 'express'
+import type { Cluster, Redis } from 'ioredis'
+import { MemoryKeyValueStore } from '../adapters/memory/memory-key-value-store.js'
+import { RedisKeyValueStore } from '../adapters/redis/redis-key-value-store.js'
+import { createUserSchema } from './model/schema.js'
+import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
+import type { KeyValueStore } from './ports.js'
+import { createClientApi } from './routes/hserve/index.js'
+import { cors } from './http/cors.js'
+import type { ServiceDeps } from './services/deps.js'
+import { LoginThrottle } from './services/login-throttle.js'
+import { PasswordHasher } from './services/passwords.js'
+import { SessionService } from './services/sessions.js'
+
+/** The router, plus `close()` for the connections the router opened itself (a Redis URL). */
+export type UserRouter = Router & { close(): Promise<void> }
+
+let warnedAboutStandIn = false
+
+function createKeyValueStore(config: RouterConfig): { kv: KeyValueStore; owned: boolean } {
+  const { redis, keyPrefix } = config
+  if (redis === undefined) {
+    if (process.env.NODE_ENV === 'production') {
+      throw new TypeError('createUserRouter: options.redis is required when NODE_ENV=production: pass an ioredis client or a redis:// URL')
+    }
+    if (!warnedAboutStandIn) {
+      warnedAboutStandIn = true
+      config.logger.warn(
+        'express-user-router: no options.redis given: sessions, codes and rate limits live in this process only ' +
+          '(lost on restart, not shared between processes). Pass an ioredis client or a redis:// URL in production.',
+      )
+    }
+    return { kv: new MemoryKeyValueStore(), owned: true }
+  }
+  if (typeof redis === 'string') return { kv: new RedisKeyValueStore({ url: redis, keyPrefix }), owned: true }
+  if ('getAndDelete' in redis) return { kv: redis, owned: false }
+  return { kv: new RedisKeyValueStore({ client: redis as unknown as Redis | Cluster, keyPrefix }), owned: false }
+}
+
+export function createUserRouter(options: UserRouterOptions): UserRouter {
+  const config = parseOptions(options)
+  const schema = createUserSchema(config.profileFields)
+  const { kv, owned } = createKeyValueStore(config)
+  const deps: ServiceDeps = {
+    store: config.storage,
+    kv,
+    schema,
+    config,
+    passwords: new PasswordHasher({
+      scrypt: config.password.scrypt,
+      maxConcurrent: config.password.maxConcurrentHashes,
+      maxQueued: config.password.maxQueuedHashes,
+    }),
+    sessions: new SessionService(kv, config.tokenTtlSeconds),
+    throttle: new LoginThrottle(kv, config.loginThrottle),
+    now: () => Math.floor(Date.now() / 1000),
+    emit: (event) => {
+      if (!config.onEvent) return
+      try {
+        config.onEvent({ ...event, at: Math.floor(Date.now() / 1000) })
+      } catch (error) {
+        config.logger.error('express-user-router: onEvent threw', error)
+      }
+    },
+  }
+
+  const router = Router() as UserRouter
+  if (config.cors) router.use(cors(config.cors))
+  router.use(createClientApi(deps))
+  router.close = async () => {
+    if (owned) await kv.close()
+  }
+  return router
+}

@@ -1,0 +1,26 @@
+/**
+ * Audit events given to the `onEvent` option. They never carry a password, token, code or link.
+ */
+export type UserRouterEventType =
+  | 'registered'
+  | 'login'
+  | 'login_failed'
+  | 'logout'
+  | 'password_changed'
+  | 'account_changed'
+  | 'rate_limited'
+
+export interface UserRouterEvent {
+  type: UserRouterEventType
+  /** Unix seconds. */
+  at: number
+  /** The user concerned, when known. */
+  userId?: number
+  /** How the user signed in or registered: `username`, `email`, `phone`, `anonymous`. */
+  method?: string
+  /** The X-Hydrogen-Client-ID of the request. */
+  clientId?: string
+  ip?: string
+}
+
+export type EventSink = (event: UserRouterEvent) => void

@@ -1,0 +1,32 @@
+/**
+ * Token authentication: `Authorization: Hydrogen-r1 <token>` (the MinApp SDK) or `Bearer <token>`.
+ * A valid token puts its session in `res.locals.session`.
+ */
+import type { RequestHandler, Response } from 'express'
+import { UserRouterError } from '../errors.js'
+import type { Session, SessionService } from '../services/sessions.js'
+import { handler } from './handler.js'
+
+const AUTHORIZATION = /^(?:Hydrogen-r1|Bearer)\s+(\S+)\s*$/i
+
+/** The token of a request, or null when there is none. */
+export function tokenOf(header: string | undefined): string | null {
+  const match = header ? AUTHORIZATION.exec(header) : null
+  return match ? match[1]! : null
+}
+
+/** The session of an authenticated request (after `requireSession`). */
+export function sessionOf(res: Response): Session {
+  return res.locals.session as Session
+}
+
+/** Refuses requests without a live token with 401 `unauthenticated`. */
+export function requireSession(sessions: SessionService): RequestHandler {
+  return handler(async (req, res, next) => {
+    const token = tokenOf(req.get('authorization'))
+    const session = token ? await sessions.verify(token) : null
+    if (!session) throw new UserRouterError('unauthenticated')
+    res.locals.session = session
+    next()
+  })
+}

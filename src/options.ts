@@ -1,0 +1,159 @@
+/**
+ * The public options of `createUserRouter`, their Joi schema, and their parsing into the internal
+ * config. No option is read anywhere else. A wrong option throws at creation, naming the option and
+ * the fix.
+ */
+import Joi from 'joi'
+import type { EventSink } from './events.js'
+import type { ProfileFieldsOption } from './model/fields.js'
+import type { KeyValueStore, UserStore } from './ports.js'
+
+/** The longest a client token may live: 30 days, as on MinApp. */
+export const MAX_TOKEN_TTL_SECONDS = 2_592_000
+
+/** Something that logs; `console` by default. Messages never contain secrets. */
+export interface Logger {
+  warn(message: string): void
+  error(message: string, error?: unknown): void
+}
+
+/** An ioredis client (`new Redis(...)` or `new Cluster(...)`), recognised by its commands. */
+export interface RedisLikeClient {
+  getdel: unknown
+  sadd: unknown
+  status: string
+}
+
+export interface UserRouterOptions {
+  /** Where users live: `PostgresUserStore`, `SqliteUserStore`, `MemoryUserStore` or your own. Required. */
+  storage: UserStore
+  /**
+   * Sessions, rate limits and codes: an ioredis client, a `redis://` URL, or any `KeyValueStore`.
+   * Without it, outside production only, an in-process store stands in (with a warning).
+   */
+  redis?: RedisLikeClient | string | KeyValueStore
+  /** Prefix of every Redis key (default `eur:`). Two routers sharing one Redis need different prefixes. */
+  keyPrefix?: string
+  /** Accepted `X-Hydrogen-Client-ID` values. Required, at least one. */
+  clients: string[]
+  /** Custom profile fields by name: `{ score: 'integer', tags: { type: 'array', items: 'string' } }`. */
+  profileFields?: ProfileFieldsOption
+  /** Seconds a client token lives (default and maximum 2592000: 30 days). */
+  tokenTtlSeconds?: number
+  password?: {
+    /** Shortest password, in characters (default 8). */
+    minLength?: number
+    /** Longest password, in characters (default 128). */
+    maxLength?: number
+    /** scrypt cost (default logN 15, r 8, p 1). Hashes made with weaker parameters are upgraded at login. */
+    scrypt?: { logN?: number; r?: number; p?: number }
+    /** Hashes computed at once (default 2). */
+    maxConcurrentHashes?: number
+    /** Hashes allowed to wait for a slot; more are refused with 503 and Retry-After (default 200). */
+    maxQueuedHashes?: number
+  }
+  loginThrottle?: {
+    /** Failed sign-ins per account and IP within the window before 429 (default 10). */
+    maxFailuresPerAccount?: number
+    /** Failed sign-ins per IP within the window before 429 (default 100). */
+    maxFailuresPerIp?: number
+    /** Seconds (default 900). */
+    windowSeconds?: number
+  }
+  /** Serve `POST /hserve/v2.0/login/anonymous/` (default false). */
+  anonymousLogin?: boolean
+  /** Answer CORS requests from these origins: a list of exact origins, RegExps, or `'*'` (default: no CORS). */
+  cors?: { origins: '*' | (string | RegExp)[]; maxAgeSeconds?: number }
+  /** Receives audit events (never secrets). */
+  onEvent?: EventSink
+  /** Where warnings and unexpected errors go (default `console`). */
+  logger?: Logger
+}
+
+/** An object with these methods, passed through untouched (Joi.any never clones it). */
+const implementing = (...names: string[]) =>
+  Joi.any().custom((value: Record<string, unknown>, helpers) => {
+    const missing = names.filter((name) => typeof value?.[name] !== 'function')
+    return typeof value === 'object' && value !== null && missing.length === 0
+      ? value
+      : helpers.message({ custom: `must implement ${missing.join(', ')}` })
+  })
+
+const positiveInteger = Joi.number().integer().min(1)
+
+const schema = Joi.object({
+  storage: implementing('createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser', 'close')
+    .required()
+    .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),
+  redis: Joi.alternatives(
+    Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
+    implementing('getdel', 'sadd'),
+  ).messages({ 'alternatives.match': 'must be an ioredis client, a redis:// URL, or a KeyValueStore' }),
+  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/).default('eur:'),
+  clients: Joi.array().items(Joi.string().min(1).max(256)).min(1).required().messages({
+    'any.required': "is required: list the accepted X-Hydrogen-Client-ID values, e.g. clients: ['my-client-id']",
+  }),
+  profileFields: Joi.object().default({}),
+  tokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(MAX_TOKEN_TTL_SECONDS),
+  password: Joi.object({
+    minLength: positiveInteger.max(128).default(8),
+    maxLength: positiveInteger.max(1024).default(128),
+    scrypt: Joi.object({
+      logN: Joi.number().integer().min(4).max(20).default(15),
+      r: positiveInteger.max(32).default(8),
+      p: positiveInteger.max(16).default(1),
+    }).default(),
+    maxConcurrentHashes: positiveInteger.max(64).default(2),
+    maxQueuedHashes: Joi.number().integer().min(0).max(100_000).default(200),
+  }).default(),
+  loginThrottle: Joi.object({
+    maxFailuresPerAccount: positiveInteger.default(10),
+    maxFailuresPerIp: positiveInteger.default(100),
+    windowSeconds: positiveInteger.max(86_400).default(900),
+  }).default(),
+  anonymousLogin: Joi.boolean().default(false),
+  cors: Joi.object({
+    origins: Joi.alternatives(Joi.string().valid('*'), Joi.array().items(Joi.string().uri(), Joi.object().instance(RegExp)).min(1)).required(),
+    maxAgeSeconds: Joi.number().integer().min(0).max(86_400).default(600),
+  }),
+  onEvent: Joi.function(),
+  logger: implementing('warn', 'error'),
+}).required()
+
+/** The options after checking, with every default applied. */
+export interface RouterConfig {
+  storage: UserStore
+  redis: UserRouterOptions['redis']
+  keyPrefix: string
+  clients: ReadonlySet<string>
+  profileFields: ProfileFieldsOption
+  tokenTtlSeconds: number
+  password: {
+    minLength: number
+    maxLength: number
+    scrypt: { logN: number; r: number; p: number }
+    maxConcurrentHashes: number
+    maxQueuedHashes: number
+  }
+  loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number }
+  anonymousLogin: boolean
+  cors: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number } | undefined
+  onEvent: EventSink | undefined
+  logger: Logger
+}
+
+/** Checks the options and applies the defaults; throws a `TypeError` naming the first wrong option. */
+export function parseOptions(options: UserRouterOptions): RouterConfig {
+  const { error, value } = schema.validate(options, { abortEarly: true, convert: false })
+  if (error) {
+    const detail = error.details[0]!
+    const path = detail.path.join('.') || '(options)'
+    const message = detail.message.replace(/^"[^"]*" /, '')
+    throw new TypeError(`createUserRouter: options.${path} ${message}`)
+  }
+  if (value.password.minLength > value.password.maxLength) {
+    throw new TypeError('createUserRouter: options.password.minLength must not exceed options.password.maxLength')
+  }
+  return { ...value, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
+}

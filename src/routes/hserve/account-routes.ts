@@ -1,0 +1,35 @@
+/** The account route of the client API: username, e-mail, phone and password changes (seeds 000/001). */
+import type { Router } from 'express'
+import Joi from 'joi'
+import { sessionOf } from '../../http/auth.js'
+import { handler } from '../../http/handler.js'
+import { requestMeta } from '../../http/request-meta.js'
+import { validate } from '../../http/validate.js'
+import { changeAccount } from '../../services/accounts.js'
+import type { ClientApiContext } from './context.js'
+import { toAccountInfo } from './wire.js'
+
+const identifier = Joi.string().min(1).max(320).allow(null)
+const accountSchema = Joi.object({
+  username: identifier,
+  email: identifier,
+  phone: identifier,
+  password: Joi.string().min(1).max(1024),
+  new_password: Joi.string().min(1).max(1024),
+}).required()
+
+export function mountAccountRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
+  for (const version of ['v2.0', 'v2.1', 'v2.2']) {
+    router.put(`/hserve/${version}/user/account`, requireSession, handler(async (req, res) => {
+      const body = validate(accountSchema, req.body) as { username?: string | null; email?: string | null; phone?: string | null; password?: string; new_password?: string }
+      const session = sessionOf(res)
+      const user = await changeAccount(
+        deps,
+        session.userId,
+        { username: body.username, email: body.email, phone: body.phone, password: body.password, newPassword: body.new_password },
+        { keepSession: session, verifyCurrentPassword: true, meta: requestMeta(req) },
+      )
+      res.json(toAccountInfo(user))
+    }))
+  }
+}

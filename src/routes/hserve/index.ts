@@ -1,0 +1,46 @@
+/**
+ * The client API family ("hserve", seeds 000-002): client-id check, routes, and its error format
+ * `{error_msg, code, details?}`.
+ */
+import express, { Router, type ErrorRequestHandler } from 'express'
+import { UserRouterError } from '../../errors.js'
+import { requireSession } from '../../http/auth.js'
+import { toUserRouterError } from '../../http/errors.js'
+import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
+import { STATUS_BY_KIND } from '../../http/status.js'
+import type { ServiceDeps } from '../../services/deps.js'
+import { mountAccountRoutes } from './account-routes.js'
+import { mountAuthRoutes } from './auth-routes.js'
+import { mountUserRoutes } from './user-routes.js'
+
+/** Request bodies are small JSON documents; anything larger is refused with 413. */
+const BODY_LIMIT = '16kb'
+
+export function createClientApi(deps: ServiceDeps): Router {
+  const router = Router()
+  router.use('/hserve', (req, _res, next) => {
+    const clientId = req.get(CLIENT_ID_HEADER)
+    next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
+  })
+  // Only this family's paths are parsed, so the app's own routes keep their own body handling.
+  router.use('/hserve', express.json({ limit: BODY_LIMIT }))
+  const context = { deps, requireSession: requireSession(deps.sessions) }
+  mountAuthRoutes(router, context)
+  mountUserRoutes(router, context)
+  mountAccountRoutes(router, context)
+  router.use('/hserve', renderClientApiError(deps))
+  return router
+}
+
+/** Every client API error as `{error_msg, code, details?}` with its status (SPEC section 2). */
+function renderClientApiError(deps: ServiceDeps): ErrorRequestHandler {
+  return (raw, _req, res, _next) => {
+    const error = toUserRouterError(raw, deps.config.logger)
+    if (error.retryAfter !== undefined) res.set('Retry-After', String(error.retryAfter))
+    res.status(STATUS_BY_KIND[error.kind]).json({
+      error_msg: error.message,
+      code: error.code,
+      ...(error.details ? { details: error.details } : {}),
+    })
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Profile routes of the client API: one user by id, the user list (SPEC section 6), and the
+ * signed-in user's own profile update (section 7).
+ */
+import type { Request, Router } from 'express'
+import { UserRouterError } from '../../errors.js'
+import { sessionOf } from '../../http/auth.js'
+import { handler } from '../../http/handler.js'
+import { parseListParams } from '../../query/parse-list-params.js'
+import { parseProfileUpdate } from '../../query/parse-update.js'
+import { getUser, listUsers, updateProfile } from '../../services/users.js'
+import type { ClientApiContext } from './context.js'
+import { toWireUser } from './wire.js'
+
+const USER_ID = /^[1-9]\d{0,15}$/
+
+/** The same list path with another offset, or null (MinApp's `meta.next` / `meta.previous`). */
+function pageLink(req: Request, offset: number | null): string | null {
+  if (offset === null) return null
+  const [path, search = ''] = req.originalUrl.split('?', 2) as [string, string?]
+  const params = new URLSearchParams(search)
+  params.set('offset', String(offset))
+  return `${path}?${params.toString()}`
+}
+
+export function mountUserRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
+  const { schema } = deps
+
+  for (const version of ['v2.0', 'v2.2', 'v2.5']) {
+    router.get(`/hserve/${version}/user/info/:id`, requireSession, handler(async (req, res) => {
+      const id = String(req.params.id)
+      const user = USER_ID.test(id) ? await getUser(deps, Number(id)) : null
+      if (!user) throw new UserRouterError('user_not_found')
+      const full = user.id === sessionOf(res).userId
+      const { select } = parseListParams({ keys: req.query.keys }, { schema, visibility: full ? 'all' : 'public' })
+      res.json(toWireUser(user, schema, { full, select }))
+    }))
+  }
+
+  for (const [version, countByDefault] of [['v2.0', true], ['v2.2', false]] as const) {
+    router.get(`/hserve/${version}/user/info`, requireSession, handler(async (req, res) => {
+      const viewer = sessionOf(res).userId
+      const { query, select } = parseListParams(req.query as Record<string, unknown>, { schema, visibility: 'public' }, { countByDefault })
+      const page = await listUsers(deps, query)
+      res.json({
+        meta: {
+          limit: query.limit,
+          offset: query.offset,
+          next: pageLink(req, page.hasMore ? query.offset + query.limit : null),
+          previous: pageLink(req, query.offset > 0 ? Math.max(0, query.offset - query.limit) : null),
+          ...(page.totalCount === undefined ? {} : { total_count: page.totalCount }),
+        },
+        objects: page.users.map((user) => toWireUser(user, schema, { full: user.id === viewer, select })),
+      })
+    }))
+  }
+
+  router.put('/hserve/v2.5/user/info', requireSession, handler(async (req, res) => {
+    const operations = parseProfileUpdate(req.body, schema)
+    const user = await updateProfile(deps, sessionOf(res).userId, operations)
+    res.json(toWireUser(user, schema, { full: true }))
+  }))
+}

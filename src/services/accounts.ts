@@ -1,0 +1,158 @@
+/**
+ * Registration, sign-in, sign-out and account changes. Expected failures (wrong password, unknown
+ * user) are values; rule violations throw `UserRouterError`.
+ */
+import { UserRouterError, fieldError } from '../errors.js'
+import { INTERNAL_FIELDS } from '../model/fields.js'
+import { identifierKey } from '../model/identifiers.js'
+import type { IdentifierKind, StoredUser } from '../model/user.js'
+import type { UpdateOperation } from '../query/update.js'
+import { checkIdentifier, checkPassword } from './credentials.js'
+import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { IssuedToken, Session } from './sessions.js'
+
+export interface Credential {
+  kind: IdentifierKind
+  identifier: string
+  password: string
+}
+
+export interface SignedIn {
+  user: StoredUser
+  token: IssuedToken
+}
+
+async function startSession(deps: ServiceDeps, user: StoredUser, meta: RequestMeta): Promise<IssuedToken> {
+  return deps.sessions.issue({ userId: user.id, clientId: meta.clientId, createdAt: deps.now(), ip: meta.ip, userAgent: meta.userAgent })
+}
+
+/** Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`. */
+export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
+  const identifier = checkIdentifier(credential.kind, credential.identifier)
+  checkPassword(credential.password, deps.config.password)
+  const passwordHash = await deps.passwords.hash(credential.password)
+  const user = await deps.store.createUser({ [credential.kind]: identifier, passwordHash, createdAt: deps.now() })
+  const token = await startSession(deps, user, meta)
+  deps.emit({ type: 'registered', userId: user.id, method: credential.kind, clientId: meta.clientId, ip: meta.ip })
+  return { user, token }
+}
+
+/**
+ * Signs in with an identifier and a password; null for a wrong pair (one answer for an unknown
+ * account and a wrong password, in the same time). Throws `login_throttled` past the limits.
+ */
+export async function login(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn | null> {
+  const account = `${credential.kind}:${identifierKey(credential.identifier)}`
+  try {
+    await deps.throttle.assertAllowed(account, meta.ip)
+  } catch (error) {
+    deps.emit({ type: 'rate_limited', method: credential.kind, clientId: meta.clientId, ip: meta.ip })
+    throw error
+  }
+  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
+  const user = lookup === null ? null : await deps.store.getUserByIdentifier(credential.kind, lookup)
+  const check = await deps.passwords.check(user?.passwordHash ?? null, credential.password)
+  if (!user || !check.ok) {
+    await deps.throttle.recordFailure(account, meta.ip)
+    deps.emit({ type: 'login_failed', ...(user ? { userId: user.id } : {}), method: credential.kind, clientId: meta.clientId, ip: meta.ip })
+    return null
+  }
+  await deps.throttle.recordSuccess(account, meta.ip)
+  let current = user
+  if (check.needsRehash) {
+    const passwordHash = await deps.passwords.hash(credential.password)
+    current = (await deps.store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }], updatedAt: user.updatedAt })) ?? user
+  }
+  const token = await startSession(deps, current, meta)
+  deps.emit({ type: 'login', userId: user.id, method: credential.kind, clientId: meta.clientId, ip: meta.ip })
+  return { user: current, token }
+}
+
+function checkIdentifierOrNull(kind: IdentifierKind, value: string): string | null {
+  try {
+    return checkIdentifier(kind, value)
+  } catch {
+    return null
+  }
+}
+
+/** Creates an anonymous user (no identifier, no password) and signs it in. */
+export async function loginAnonymously(deps: ServiceDeps, meta: RequestMeta): Promise<SignedIn> {
+  const user = await deps.store.createUser({ anonymous: true, createdAt: deps.now() })
+  const token = await startSession(deps, user, meta)
+  deps.emit({ type: 'login', userId: user.id, method: 'anonymous', clientId: meta.clientId, ip: meta.ip })
+  return { user, token }
+}
+
+export async function logout(deps: ServiceDeps, session: Session, meta: RequestMeta): Promise<void> {
+  await deps.sessions.revoke(session)
+  deps.emit({ type: 'logout', userId: session.userId, clientId: meta.clientId, ip: meta.ip })
+}
+
+/** A change of login data: identifiers (null clears one), and the password. */
+export interface AccountChanges {
+  username?: string | null
+  email?: string | null
+  phone?: string | null
+  /** The current password, required to change an existing one. */
+  password?: string
+  newPassword?: string
+}
+
+/**
+ * Applies an account change in one atomic update (seeds 000/001): a new e-mail or phone is
+ * unverified; null clears an identifier but never the last way to sign in; a password change needs
+ * the current password (unless the account has none yet) and revokes every other session.
+ * `verifyCurrentPassword: false` is for operators, who set passwords without the old one.
+ */
+export async function changeAccount(
+  deps: ServiceDeps,
+  userId: number,
+  changes: AccountChanges,
+  options: { keepSession?: Session; verifyCurrentPassword: boolean; meta: RequestMeta },
+): Promise<StoredUser> {
+  const user = await deps.store.getUserById(userId)
+  if (!user) throw new UserRouterError('user_not_found')
+  const operations: UpdateOperation[] = []
+  const next = { username: user.username, email: user.email, phone: user.phone, hasPassword: user.passwordHash !== null }
+
+  for (const kind of ['username', 'email', 'phone'] as const) {
+    const value = changes[kind]
+    if (value === undefined) continue
+    const stored = value === null ? null : checkIdentifier(kind, value)
+    if (stored === user[kind]) continue
+    next[kind] = stored
+    operations.push({ kind: 'set', field: INTERNAL_FIELDS[kind], value: stored })
+    if (kind === 'email') operations.push({ kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: false })
+    if (kind === 'phone') operations.push({ kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: false })
+  }
+
+  if (changes.password !== undefined && changes.newPassword === undefined) {
+    throw fieldError('invalid_request', 'new_password', 'is required with password')
+  }
+  if (changes.newPassword !== undefined) {
+    checkPassword(changes.newPassword, deps.config.password, 'new_password')
+    if (options.verifyCurrentPassword && user.passwordHash !== null) {
+      if (changes.password === undefined) throw fieldError('invalid_request', 'password', 'is required to change the password')
+      const check = await deps.passwords.check(user.passwordHash, changes.password)
+      if (!check.ok) throw new UserRouterError('wrong_password', { details: [{ field: 'password', message: 'is wrong' }] })
+    }
+    operations.push({ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: await deps.passwords.hash(changes.newPassword) })
+    next.hasPassword = true
+  }
+
+  const canSignIn = (next.username !== null || next.email !== null || next.phone !== null) && (next.hasPassword || next.phone !== null)
+  if (!canSignIn && !user.anonymous) throw new UserRouterError('last_login_method')
+  if (operations.length === 0) return user
+  if (user.anonymous && canSignIn) operations.push({ kind: 'set', field: INTERNAL_FIELDS.anonymous, value: false })
+
+  const updated = await deps.store.updateUser(userId, { operations, updatedAt: deps.now() })
+  if (!updated) throw new UserRouterError('user_not_found')
+  const { meta } = options
+  if (changes.newPassword !== undefined) {
+    await deps.sessions.revokeUser(userId, options.keepSession)
+    deps.emit({ type: 'password_changed', userId, clientId: meta.clientId, ip: meta.ip })
+  }
+  deps.emit({ type: 'account_changed', userId, clientId: meta.clientId, ip: meta.ip })
+  return updated
+}

@@ -1,0 +1,90 @@
+/**
+ * Password hashing with scrypt (scrypt-kdf), always asynchronous: hashes run on libuv's worker
+ * threads, never on the event loop. The number of hashes in flight is bounded; past a queue limit
+ * callers get `busy` (503 with Retry-After) instead of waiting without end, so a login storm cannot
+ * starve everything else that needs those threads.
+ */
+import * as scryptModule from 'scrypt-kdf'
+import { UserRouterError } from '../errors.js'
+
+// scrypt-kdf 4 types its functions as named exports, but the module exports one default object.
+const Scrypt = (scryptModule as unknown as { default: typeof scryptModule }).default
+
+export interface ScryptParameters {
+  /** log2 of the CPU/memory cost N (15 means N = 32768, about 32 MiB per hash). */
+  logN: number
+  /** Block size. */
+  r: number
+  /** Parallelism. */
+  p: number
+}
+
+export interface PasswordHasherConfig {
+  scrypt: ScryptParameters
+  /** Hashes computed at once (default 2: leaves worker threads for the rest of the app). */
+  maxConcurrent: number
+  /** Hashes waiting for a slot before new ones are refused with `busy`. */
+  maxQueued: number
+}
+
+export interface PasswordCheck {
+  /** Whether the password matches. */
+  ok: boolean
+  /** A matching hash made with weaker parameters than configured: store a new one. */
+  needsRehash: boolean
+}
+
+export class PasswordHasher {
+  private running = 0
+  private readonly waiting: (() => void)[] = []
+  private dummyHash: Promise<string> | undefined
+
+  constructor(private readonly config: PasswordHasherConfig) {}
+
+  /** A new hash (base64) with the configured parameters. */
+  async hash(password: string): Promise<string> {
+    const key = await this.limited(() => Scrypt.kdf(password, this.config.scrypt))
+    return Buffer.from(key).toString('base64')
+  }
+
+  /**
+   * Checks a password against a stored hash. Without a hash (unknown user, SMS-only account) it
+   * checks against a dummy hash, so that the answer takes the same time and is always false.
+   */
+  async check(storedHash: string | null, password: string): Promise<PasswordCheck> {
+    if (storedHash === null) {
+      this.dummyHash ??= this.hash('not a password: timing equaliser')
+      await this.limited(async () => Scrypt.verify(Buffer.from(await this.dummyHash!, 'base64'), password))
+      return { ok: false, needsRehash: false }
+    }
+    let key: Buffer
+    let params: { logN: number; r: number; p: number }
+    try {
+      key = Buffer.from(storedHash, 'base64')
+      params = Scrypt.viewParams(key)
+    } catch {
+      return { ok: false, needsRehash: false }
+    }
+    const ok = await this.limited(() => Scrypt.verify(key, password))
+    const wanted = this.config.scrypt
+    const needsRehash = ok && (params.logN < wanted.logN || params.r < wanted.r || params.p < wanted.p)
+    return { ok, needsRehash }
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.config.maxConcurrent) {
+      if (this.waiting.length >= this.config.maxQueued) throw new UserRouterError('busy', { retryAfter: 1 })
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    } else {
+      this.running++
+    }
+    try {
+      return await work()
+    } finally {
+      // Hand the slot straight to the next waiter, or free it.
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.running--
+    }
+  }
+}

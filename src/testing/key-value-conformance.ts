@@ -1,0 +1,200 @@
+/**
+ * The exported conformance suite for `KeyValueStore` implementations: every rule of the port, TTLs
+ * and atomicity included. It takes about two seconds (one test waits for 1-second TTLs to expire).
+ *
+ * ```ts
+ * import { describeKeyValueStoreConformance } from 'express-user-router/testing'
+ * describeKeyValueStoreConformance('MyStore', () => new MyStore({ keyPrefix: `test:${randomUUID()}:` }))
+ * ```
+ */
+import assert from 'node:assert/strict'
+import * as nodeTest from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { isUserRouterError } from '../errors.js'
+import type { KeyValueStore } from '../ports.js'
+import type { ConformanceRunner } from './user-store-conformance.js'
+
+export interface KeyValueConformanceOptions {
+  /** node:test's `describe` and `it` by default, or jest's / vitest's. */
+  runner?: ConformanceRunner
+}
+
+/** Returns a fresh store that sees no key yet (a new prefix, say) for each test; the suite closes it. */
+export type KeyValueStoreFactory = () => KeyValueStore | Promise<KeyValueStore>
+
+/** A TTL just read, in whole seconds: `expected` or a little less (time passes). */
+function assertTtl(actual: number | null, expected: number, message?: string): void {
+  assert.ok(actual !== null && Number.isInteger(actual) && actual <= expected && actual >= expected - 2, `${message ?? 'TTL'}: expected about ${expected}, got ${actual}`)
+}
+
+const sorted = (values: string[]) => [...values].sort()
+
+export function describeKeyValueStoreConformance(name: string, factory: KeyValueStoreFactory, options: KeyValueConformanceOptions = {}): void {
+  const { describe, it } = options.runner ?? (nodeTest as unknown as ConformanceRunner)
+  const test = (title: string, body: (store: KeyValueStore) => Promise<void>) =>
+    it(title, async () => {
+      const store = await factory()
+      try {
+        await body(store)
+      } finally {
+        await store.close()
+      }
+    })
+
+  describe(`KeyValueStore conformance: ${name}`, () => {
+    test('returns null for a key never set, and the latest value of a key set', async (store) => {
+      assert.equal(await store.get('absent'), null)
+      await store.set('k', 'first', 60)
+      await store.set('k', 'second', 60)
+      await store.set('empty', '', 60)
+      assert.equal(await store.get('k'), 'second')
+      assert.equal(await store.get('empty'), '', 'an empty string is a value, not an absence')
+    })
+
+    test('reports TTLs in whole seconds, and null for an absent key', async (store) => {
+      assert.equal(await store.ttl('absent'), null)
+      await store.set('k', 'v', 60)
+      assertTtl(await store.ttl('k'), 60)
+    })
+
+    test('replaces the TTL on every set, whether shorter or longer', async (store) => {
+      await store.set('k', 'v', 100)
+      await store.set('k', 'v', 5)
+      assertTtl(await store.ttl('k'), 5, 'shortened')
+      await store.set('k', 'v', 50)
+      assertTtl(await store.ttl('k'), 50, 'lengthened')
+    })
+
+    test('expires values, counters and sets after their TTL, and lets them start over', async (store) => {
+      await store.set('value', 'v', 1)
+      await store.set('shortened', 'v', 100)
+      await store.set('shortened', 'v', 1)
+      await store.set('lengthened', 'v', 1)
+      await store.set('lengthened', 'v', 100)
+      await store.setIfAbsent('claimed', 'v', 1)
+      await store.increment('counter', 1)
+      assert.equal(await store.increment('counter', 1), 2)
+      await store.addToSet('set', 'm', 1)
+      await store.addToSet('raised', 'm', 1)
+      await store.addToSet('raised', 'n', 100)
+      await sleep(1200)
+      assert.deepEqual(
+        [await store.get('value'), await store.get('shortened'), await store.get('lengthened'), await store.ttl('value')],
+        [null, null, 'v', null],
+      )
+      assert.deepEqual(await store.setMembers('set'), [])
+      assert.deepEqual(sorted(await store.setMembers('raised')), ['m', 'n'])
+      assert.equal(await store.getAndDelete('value'), null)
+      assert.equal(await store.delete(['value', 'set', 'counter']), 0)
+      assert.equal(await store.setIfAbsent('claimed', 'w', 60), true)
+      assert.equal(await store.get('claimed'), 'w')
+      assert.equal(await store.increment('counter', 60), 1, 'a new window starts at 1')
+    })
+
+    test('sets a value only when the key is absent, leaving a present one and its TTL alone', async (store) => {
+      assert.equal(await store.setIfAbsent('k', 'first', 100), true)
+      assert.equal(await store.setIfAbsent('k', 'second', 5), false)
+      assert.equal(await store.get('k'), 'first')
+      assertTtl(await store.ttl('k'), 100)
+      await store.delete(['k'])
+      assert.equal(await store.setIfAbsent('k', 'third', 60), true)
+      assert.equal(await store.get('k'), 'third')
+    })
+
+    test('gives the key to exactly one of 100 concurrent setIfAbsent callers', async (store) => {
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => store.setIfAbsent('race', `v${i}`, 60)))
+      const winners = results.flatMap((won, i) => (won ? [i] : []))
+      assert.equal(winners.length, 1)
+      assert.equal(await store.get('race'), `v${winners[0]}`)
+    })
+
+    test('reads and deletes a value in one step, and answers null for an absent key', async (store) => {
+      await store.set('k', 'v', 60)
+      assert.equal(await store.getAndDelete('k'), 'v')
+      assert.equal(await store.get('k'), null)
+      assert.equal(await store.getAndDelete('k'), null)
+    })
+
+    test('gives the value to exactly one of 100 concurrent getAndDelete callers', async (store) => {
+      await store.set('code', '123456', 60)
+      const results = await Promise.all(Array.from({ length: 100 }, () => store.getAndDelete('code')))
+      assert.deepEqual(results.filter((r) => r !== null), ['123456'])
+    })
+
+    test('deletes values, counters and sets, and counts only the keys that existed', async (store) => {
+      await store.set('value', 'v', 60)
+      await store.increment('counter', 60)
+      await store.addToSet('set', 'm', 60)
+      assert.equal(await store.delete([]), 0)
+      assert.equal(await store.delete(['value', 'absent', 'counter', 'set', 'also absent']), 3)
+      assert.deepEqual([await store.get('value'), await store.get('counter'), await store.setMembers('set')], [null, null, []])
+      assert.equal(await store.delete(['value']), 0)
+    })
+
+    test('counts 1, 2, 3 in a window whose TTL starts at the first increment and is then kept', async (store) => {
+      assert.equal(await store.increment('c', 100), 1)
+      assertTtl(await store.ttl('c'), 100, 'window started')
+      assert.equal(await store.increment('c', 5), 2)
+      assertTtl(await store.ttl('c'), 100, 'window kept')
+      assert.equal(await store.increment('c', 100), 3)
+      assert.equal(await store.get('c'), '3', 'the counter reads as a decimal string')
+    })
+
+    test('returns each count from 1 to 200 exactly once to 200 concurrent increments', async (store) => {
+      const counts = await Promise.all(Array.from({ length: 200 }, () => store.increment('hits', 60)))
+      assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i + 1))
+      assertTtl(await store.ttl('hits'), 60, 'window kept')
+    })
+
+    test('adds distinct members to a set and raises its TTL, never lowering it', async (store) => {
+      assert.deepEqual(await store.setMembers('s'), [])
+      await store.addToSet('s', 'a', 10)
+      assertTtl(await store.ttl('s'), 10, 'first member')
+      await store.addToSet('s', 'b', 100)
+      assertTtl(await store.ttl('s'), 100, 'raised')
+      await store.addToSet('s', 'a', 5)
+      assertTtl(await store.ttl('s'), 100, 'not lowered')
+      assert.deepEqual(sorted(await store.setMembers('s')), ['a', 'b'])
+    })
+
+    test('removes members from a set, ignoring absent ones, and drops a set once empty', async (store) => {
+      for (const member of ['a', 'b', 'c']) await store.addToSet('s', member, 60)
+      await store.removeFromSet('s', ['a', 'not a member'])
+      await store.removeFromSet('s', [])
+      await store.removeFromSet('absent', ['x'])
+      assert.deepEqual(sorted(await store.setMembers('s')), ['b', 'c'])
+      await store.removeFromSet('s', ['b', 'c'])
+      assert.deepEqual([await store.setMembers('s'), await store.ttl('s')], [[], null])
+    })
+
+    test('round-trips values and members with unicode, NUL, newlines, quotes and 100 kB', async (store) => {
+      const values = ['中文 😀 é', 'a\u0000b\u0000', 'line\nbreak\r\n\ttab', `"double" 'single' \\ back`, '{"json":[1,null]}', 'x'.repeat(100_000)]
+      for (const [i, value] of values.entries()) {
+        await store.set(`v${i}`, value, 60)
+        assert.equal(await store.get(`v${i}`), value, `value ${i}`)
+        assert.equal(await store.getAndDelete(`v${i}`), value, `value ${i} via getAndDelete`)
+        await store.addToSet('members', value, 60)
+      }
+      assert.deepEqual(sorted(await store.setMembers('members')), sorted(values))
+    })
+
+    test('keeps keys with spaces, braces, colons, glob characters and unicode apart', async (store) => {
+      const keys = ['plain', 'with space', '{tag}', '{tag}:x', 'a:b:c', ':', '*', 'a?[b]', 'ünï 😀', 'line\nbreak']
+      for (const [i, key] of keys.entries()) await store.set(key, String(i), 60)
+      for (const [i, key] of keys.entries()) assert.equal(await store.get(key), String(i), JSON.stringify(key))
+      assert.equal(await store.delete(keys), keys.length)
+      for (const key of keys) assert.equal(await store.get(key), null, JSON.stringify(key))
+    })
+
+    test('rejects a TTL that is not a whole number of seconds of at least 1, changing nothing', async (store) => {
+      const notUnavailable = (error: unknown) => error instanceof Error && !isUserRouterError(error, 'unavailable')
+      for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        await assert.rejects(store.set('k', 'v', ttl), notUnavailable, `set ${ttl}`)
+        await assert.rejects(store.setIfAbsent('k', 'v', ttl), notUnavailable, `setIfAbsent ${ttl}`)
+        await assert.rejects(store.increment('c', ttl), notUnavailable, `increment ${ttl}`)
+        await assert.rejects(store.addToSet('s', 'm', ttl), notUnavailable, `addToSet ${ttl}`)
+      }
+      assert.deepEqual([await store.get('k'), await store.get('c'), await store.setMembers('s')], [null, null, []])
+    })
+  })
+}
