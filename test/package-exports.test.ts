@@ -5,11 +5,12 @@ import { describe, it } from 'node:test'
 describe('package exports', () => {
   it('exposes the main entry, every adapter and the testing suite', async () => {
     const expected: [string, string[]][] = [
-      ['express-user-router', ['UserRouterError', 'createUserSchema', 'parseListParams', 'parseProfileUpdate']],
-      ['express-user-router/adapters/memory', ['MemoryUserStore']],
+      ['express-user-router', ['createUserRouter', 'UserRouterError', 'createUserSchema', 'parseListParams', 'parseProfileUpdate']],
+      ['express-user-router/adapters/memory', ['MemoryUserStore', 'MemoryKeyValueStore']],
+      ['express-user-router/adapters/redis', ['RedisKeyValueStore']],
       ['express-user-router/adapters/sqlite', ['SqliteUserStore']],
       ['express-user-router/adapters/postgres', ['PostgresUserStore']],
-      ['express-user-router/testing', ['describeUserStoreConformance']],
+      ['express-user-router/testing', ['describeUserStoreConformance', 'describeKeyValueStoreConformance']],
     ]
     for (const [specifier, names] of expected) {
       // A variable specifier: resolved by Node through package.json "exports", as an app would.

@@ -22,7 +22,7 @@ export interface RedisKeyValueStoreOptions {
   keyPrefix?: string
   /**
    * Milliseconds one call may take, waiting for a connection included, before it fails with
-   * `unavailable` (default 2000).
+   * `unavailable` (default 2000). Also the own client's `connectTimeout` and `commandTimeout`.
    */
   commandTimeoutMs?: number
 }

@@ -4,7 +4,8 @@
  *
  * Every command touches one key, so one hash slot: the store runs unchanged on Redis Cluster. The
  * store prefixes keys itself rather than through ioredis' `keyPrefix` option, which an app sharing
- * its client would not expect to change.
+ * its client would not expect to change (an app client's own `keyPrefix`, if any, still goes in
+ * front of every key, scripts' included). Values are UTF-8 strings.
  */
 import type { Cluster, Redis } from 'ioredis'
 import type { KeyValueStore } from '../../src/ports.js'

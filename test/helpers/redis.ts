@@ -7,7 +7,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Redis } from 'ioredis'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -22,13 +25,17 @@ function unusable(reason: string): string {
 /** Why Redis cannot be used, or null when it can. Throws under CI=true. */
 export async function redisUnavailable(): Promise<string | null> {
   const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null })
-  client.on('error', () => {})
+  let socketError: Error | undefined
+  client.on('error', (error: Error) => {
+    socketError = error
+  })
   try {
     await client.connect()
     await client.ping()
     return null
   } catch (error) {
-    return unusable(`Redis not reachable at ${REDIS_URL} (${(error as Error).message})`)
+    // The socket's error (ECONNREFUSED...) says more than the "Connection is closed." that follows it.
+    return unusable(`Redis not reachable at ${REDIS_URL} (${(socketError ?? (error as Error)).message})`)
   } finally {
     client.disconnect()
   }
@@ -72,10 +79,13 @@ export async function deleteKeysWithPrefix(client: Redis, prefix: string): Promi
   return deleted
 }
 
-/** Why no throwaway `redis-server` can be started, or null when it can. Throws under CI=true. */
+/** Why no throwaway `redis-server` (and `redis-cli`) can be run, or null when they can. Throws under CI=true. */
 export function redisServerMissing(): string | null {
-  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' })
-  return probe.error || probe.status !== 0 ? unusable(`redis-server cannot be run (${probe.error?.message ?? probe.stderr})`) : null
+  for (const program of ['redis-server', 'redis-cli']) {
+    const probe = spawnSync(program, ['--version'], { encoding: 'utf8' })
+    if (probe.error || probe.status !== 0) return unusable(`${program} cannot be run (${probe.error?.message ?? probe.stderr})`)
+  }
+  return null
 }
 
 /** A free loopback port, as the OS hands them out. */
@@ -97,7 +107,8 @@ export interface ThrowawayRedis {
   start(): Promise<void>
 }
 
-export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
+/** Starts `redis-server` on a free loopback port, with `extraArgs` (cluster mode, say). */
+export async function startThrowawayRedis(extraArgs: string[] = []): Promise<ThrowawayRedis> {
   const port = await freePort()
   let child: ChildProcess | null = null
   const server: ThrowawayRedis = {
@@ -109,7 +120,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
       await exited
     },
     async start() {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no']
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs]
       const started = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
       child = started
       let output = ''
@@ -134,4 +145,44 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   }
   await server.start()
   return server
+}
+
+/** A throwaway Redis Cluster of three masters without replicas, all slots assigned. */
+export interface ThrowawayCluster {
+  readonly nodes: { host: string; port: number }[]
+  kill(): Promise<void>
+}
+
+export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'eur-cluster-'))
+  const servers: ThrowawayRedis[] = []
+  const cluster: ThrowawayCluster = {
+    nodes: [],
+    async kill() {
+      await Promise.all(servers.map((server) => server.kill()))
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+  try {
+    for (let i = 0; i < 3; i++) {
+      servers.push(await startThrowawayRedis(['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${i}.conf`), '--dir', dir]))
+    }
+    cluster.nodes.push(...servers.map((server) => ({ host: '127.0.0.1', port: Number(new URL(server.url).port) })))
+    const addresses = cluster.nodes.map(({ host, port }) => `${host}:${port}`)
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' })
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`)
+    // Every node must agree before a client is pointed at them.
+    for (const { port } of cluster.nodes) {
+      const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true })
+      for (let tries = 0; !/cluster_state:ok/.test(await client.cluster('INFO')); tries++) {
+        if (tries > 100) throw new Error(`cluster not ok on port ${port}`)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      client.disconnect()
+    }
+    return cluster
+  } catch (error) {
+    await cluster.kill()
+    throw error
+  }
 }

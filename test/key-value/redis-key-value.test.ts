@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
+import { once } from 'node:events'
+import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
+import { mapRedisError } from '../../adapters/redis/errors.js'
 import { RedisKeyValueStore } from '../../adapters/redis/index.js'
 import { isUserRouterError } from '../../src/errors.js'
 import { describeKeyValueStoreConformance } from '../../src/testing/index.js'
@@ -94,6 +96,22 @@ describe('RedisKeyValueStore options', () => {
   })
 })
 
+describe('RedisKeyValueStore error mapping', () => {
+  it('maps lost connections, timeouts and try-again replies to unavailable, and nothing else', () => {
+    const retries = Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' })
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
+    for (const error of [retries, refused, new Error('Connection is closed.'), new Error("Stream isn't writeable and enableOfflineQueue options is false"),
+      new Error('Command timed out'), new Error('LOADING Redis is loading the dataset in memory'), new Error('CLUSTERDOWN The cluster is down')]) {
+      const mapped = mapRedisError(error)
+      assert.ok(isUserRouterError(mapped, 'unavailable'), error.message)
+      assert.equal((mapped as Error).cause, error)
+    }
+    for (const error of [new Error('WRONGTYPE Operation against a key holding the wrong kind of value'), new Error('ERR value is not an integer')]) {
+      assert.equal(mapRedisError(error), error)
+    }
+  })
+})
+
 describe('RedisKeyValueStore without Redis', () => {
   it('answers unavailable promptly when Redis cannot be reached, with its own client', async () => {
     const store = new RedisKeyValueStore({ url: 'redis://127.0.0.1:1' })
@@ -120,11 +138,25 @@ describe('RedisKeyValueStore without Redis', () => {
 const serverSkip = redisServerMissing()
 
 describe('RedisKeyValueStore when Redis goes away and comes back', { skip: serverSkip ?? false }, () => {
-  let server: ThrowawayRedis | undefined
+  let server: ThrowawayRedis
+  before(async () => {
+    server = await startThrowawayRedis()
+  })
   after(() => server?.kill())
 
+  it('rides out a dropped connection: a call made while its own client reconnects waits and succeeds', async () => {
+    const store = new RedisKeyValueStore({ url: server.url })
+    await store.set('k', 'v', 60)
+    const admin = new Redis(server.url)
+    const reconnecting = once(store.client, 'reconnecting')
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes')
+    await reconnecting
+    assert.equal(await store.get('k'), 'v')
+    await store.close()
+    await admin.quit()
+  })
+
   it('answers unavailable promptly while Redis is down, then serves again without a new store', async () => {
-    server = await startThrowawayRedis()
     const appClient = new Redis(server.url) // ioredis defaults, as an app may well have
     appClient.on('error', () => {})
     const stores = [
