@@ -32,23 +32,24 @@ async function openStore(): Promise<UserStore> {
 }
 
 /** REDIS_URL if set; otherwise a local Redis if one answers; otherwise none (the stand-in). */
-async function openRedis(): Promise<Redis | undefined> {
+async function findRedis(): Promise<string | undefined> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-  client.on('error', () => {})
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+  probe.on('error', () => {})
   try {
-    await client.connect()
-    await client.ping()
-    return client
+    await probe.connect()
+    await probe.ping()
+    return url
   } catch (error) {
-    client.disconnect()
     if (process.env.REDIS_URL) throw new Error(`REDIS_URL ${url} is not reachable: ${(error as Error).message}`)
     return undefined
+  } finally {
+    probe.disconnect()
   }
 }
 
 const store = await openStore()
-const redis = await openRedis()
+const redis = await findRedis()
 const router = createUserRouter({
   storage: store,
   ...(redis ? { redis } : {}),
@@ -56,7 +57,6 @@ const router = createUserRouter({
   profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },
   anonymousLogin: true,
   cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
-  // Fast hashes would be weaker; the default (logN 15) is used here as in production.
 })
 
 const app = express()
@@ -80,7 +80,6 @@ const server = app.listen(PORT, HOST, () => {
 async function shutdown(): Promise<void> {
   server.close()
   await router.close()
-  redis?.disconnect()
   await store.close()
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown())
