@@ -42,14 +42,15 @@ export async function register(deps: ServiceDeps, credential: Credential, meta: 
  * account and a wrong password, in the same time). Throws `login_throttled` past the limits.
  */
 export async function login(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn | null> {
-  const account = `${credential.kind}:${identifierKey(credential.identifier)}`
+  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
+  // Failures count per account, not per spelling: a phone in another notation is the same account.
+  const account = `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`
   try {
     await deps.throttle.assertAllowed(account, meta.ip)
   } catch (error) {
     deps.emit({ type: 'rate_limited', method: credential.kind, clientId: meta.clientId, ip: meta.ip })
     throw error
   }
-  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
   const user = lookup === null ? null : await deps.store.getUserByIdentifier(credential.kind, lookup)
   const check = await deps.passwords.check(user?.passwordHash ?? null, credential.password)
   if (!user || !check.ok) {
