@@ -11,6 +11,8 @@ import { fieldSql, numericBase } from './field-sql.js'
 import type { Params } from './params.js'
 import { columnParam, COLUMNS } from './rows.js'
 
+const MAX_SAFE_INTEGER = '9007199254740991'
+
 /** `col = expr, ...` for the changes, `updated_at` included. */
 export function compileSet(changes: UserChanges, params: Params): string {
   const assignments: string[] = []
@@ -67,9 +69,13 @@ function customValue(field: FieldDef, operation: UpdateOperation, params: Params
       return null
     case 'incr':
       // Unset (or of another type) counts as 0; numbers add as float8, like JavaScript's doubles.
-      return field.type === 'integer'
-        ? `to_jsonb(coalesce(${numericBase(field, params)}, 0) + ${params.add(operation.by, 'bigint')})`
-        : `to_jsonb(coalesce(${numericBase(field, params)}, 0) + ${params.add(operation.by, 'float8')})`
+      // A float8 sum past the range raises 22003 by itself; an integer sum past ±(2^53-1) is made to
+      // raise it too (the cast depends on the row, so the planner cannot fold it away).
+      if (field.type === 'integer') {
+        const sum = `(coalesce(${numericBase(field, params)}, 0)::numeric + ${params.add(operation.by, 'numeric')})`
+        return `to_jsonb((CASE WHEN abs(${sum}) <= ${MAX_SAFE_INTEGER} THEN ${sum} ELSE (${sum} * 1e400)::float8::numeric END)::bigint)`
+      }
+      return `to_jsonb(coalesce(${numericBase(field, params)}, 0) + ${params.add(operation.by, 'float8')})`
     case 'append':
       return `(${list()} || ${params.json(operation.values)})`
     case 'append_unique': {

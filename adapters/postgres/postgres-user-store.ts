@@ -8,6 +8,7 @@ import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } 
 import type { UserPage, UserStore } from '../../src/ports.js'
 import type { UserQuery } from '../../src/query/filter.js'
 import type { UserChanges } from '../../src/query/update.js'
+import { incrementOutOfRange } from '../../src/query/evaluate-update.js'
 import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
 import { compileSet } from './compile-update.js'
 import { Database } from './database.js'
@@ -104,8 +105,14 @@ export class PostgresUserStore implements UserStore {
     const params = new Params()
     const target = params.add(id, 'bigint')
     const set = compileSet(changes, params)
-    const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE id = ${target} RETURNING ${SELECT_LIST}`, params.values)
-    return row ? toStoredUser(row) : null
+    try {
+      const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE id = ${target} RETURNING ${SELECT_LIST}`, params.values)
+      return row ? toStoredUser(row) : null
+    } catch (error) {
+      // 22003 numeric value out of range: only an increment's sum can raise it here.
+      if ((error as { code?: unknown }).code !== '22003') throw error
+      throw incrementOutOfRange(changes.operations.filter((o) => o.kind === 'incr').map((o) => o.field))
+    }
   }
 
   /** Ends the pool if the store created it; an app's own pool stays open. */

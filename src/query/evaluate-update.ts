@@ -3,6 +3,7 @@
  * directly, the SQLite store inside an immediate transaction; PostgreSQL compiles the same rules to
  * one UPDATE statement and the differential test compares the results.
  */
+import { fieldError } from '../errors.js'
 import type { FieldDef } from '../model/fields.js'
 import { withUserDefaults, type JsonObject, type JsonValue, type StoredUser } from '../model/user.js'
 import { isPlainObject, readProfileValue, type Scalar } from '../model/values.js'
@@ -14,6 +15,25 @@ const BUILTIN_DEFAULTS = withUserDefaults({ createdAt: 0 })
 export function clearedValue(field: FieldDef): JsonValue {
   if (!field.column || field.nullable) return null
   return BUILTIN_DEFAULTS[field.column as keyof typeof BUILTIN_DEFAULTS] as JsonValue
+}
+
+/**
+ * The sum of an increment. A sum outside the field's numbers (safe integers, finite doubles) is
+ * refused: nothing changes and the caller gets `invalid_update` naming `<field>.$incr_by`.
+ */
+export function incremented(field: FieldDef, base: number, by: number): number {
+  const sum = base + by
+  const fits = field.type === 'integer' ? Number.isSafeInteger(sum) : Number.isFinite(sum)
+  if (!fits) throw incrementOutOfRange([field])
+  return sum
+}
+
+/** The error of an increment whose result would leave the range of its field. */
+export function incrementOutOfRange(fields: readonly FieldDef[]) {
+  const [first] = fields
+  const error = fieldError('invalid_update', `${first!.name}.$incr_by`, 'would take the value out of range')
+  for (const field of fields.slice(1)) error.details!.push({ field: `${field.name}.$incr_by`, message: 'would take the value out of range' })
+  return error
 }
 
 /** Returns a new user with the changes applied; the input is not modified. */
@@ -38,7 +58,7 @@ function nextValue(field: FieldDef, current: JsonValue, operation: UpdateOperati
     case 'unset':
       return clearedValue(field)
     case 'incr':
-      return (typeof current === 'number' ? current : 0) + operation.by
+      return incremented(field, typeof current === 'number' ? current : 0, operation.by)
     case 'append':
       return [...list, ...operation.values]
     case 'append_unique': {

@@ -5,7 +5,8 @@
  * Semantics (the reference implementation is `applyUpdate` in `evaluate-update.ts`):
  * - `set` writes the value; null (or `unset`) clears a custom field and resets a built-in to its
  *   default.
- * - `incr` adds `by`; an unset value counts as 0.
+ * - `incr` adds `by`; an unset value counts as 0. A sum beyond the field's range (safe integers,
+ *   finite numbers) fails the whole update with `invalid_update`.
  * - `append` adds `values` at the end; `append_unique` adds those not already present, in order;
  *   `remove` removes every element equal to one of `values`; unset arrays count as empty.
  * - `patch` sets the given top-level keys of an object (a shallow merge); unset counts as `{}`.

@@ -135,8 +135,14 @@ export async function changeAccount(
     checkPassword(changes.newPassword, deps.config.password, 'new_password')
     if (options.verifyCurrentPassword && user.passwordHash !== null) {
       if (changes.password === undefined) throw fieldError('invalid_request', 'password', 'is required to change the password')
+      // Guessing the current password with a stolen token is throttled like a login.
+      const account = `current-password:${userId}`
+      await deps.throttle.assertAllowed(account, options.meta.ip)
       const check = await deps.passwords.check(user.passwordHash, changes.password)
-      if (!check.ok) throw new UserRouterError('wrong_password', { details: [{ field: 'password', message: 'is wrong' }] })
+      if (!check.ok) {
+        await deps.throttle.recordFailure(account, options.meta.ip)
+        throw new UserRouterError('wrong_password', { details: [{ field: 'password', message: 'is wrong' }] })
+      }
     }
     operations.push({ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: await deps.passwords.hash(changes.newPassword) })
     next.hasPassword = true

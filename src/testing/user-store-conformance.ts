@@ -112,6 +112,15 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       assert.equal((await store.getUserById(user.id))?.profile.score, 100)
     })
 
+    test('refuses an increment past the range of its field, leaving the user unchanged', async (store) => {
+      const user = await store.createUser({ profile: { score: Number.MAX_SAFE_INTEGER, rating: 1.7e308 }, createdAt: NOW })
+      for (const body of [{ score: { $incr_by: 1 } }, { rating: { $incr_by: 1.7e308 } }, { nickname: 'x', score: { $incr_by: -1 }, rating: { $incr_by: 1.7e308 } }]) {
+        const operations = parseProfileUpdate(body, schema)
+        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update'), JSON.stringify(body))
+        assert.deepEqual(await store.getUserById(user.id), user, JSON.stringify(body))
+      }
+    })
+
     test('leaves a user unchanged when an update takes an identifier already in use', async (store) => {
       await store.createUser({ email: 'taken@example.com', createdAt: NOW })
       const user = await store.createUser({ email: 'mine@example.com', nickname: 'before', createdAt: NOW })

@@ -67,6 +67,18 @@ for (const backend of BACKENDS) {
       assert.equal(await loginStatus(t, 'carol', PASSWORD), 201)
     })
 
+    it('throttles guesses of the current password made with a token', async () => {
+      const t = await create()
+      const caller = await t.register('username', 'guess')
+      for (let i = 0; i < 10; i++) {
+        assertError(await put(t, caller, { password: `wrong guess ${i}`, new_password: NEW_PASSWORD }), 400, 'wrong_password')
+      }
+      const blocked = await put(t, caller, { password: PASSWORD, new_password: NEW_PASSWORD })
+      assertError(blocked, 429, 'login_throttled')
+      assert.ok(Number(blocked.headers['retry-after']) > 0)
+      assert.equal(await loginStatus(t, 'guess', PASSWORD), 201, 'the password did not change')
+    })
+
     it('answers 400 naming the field for an incomplete or invalid password change', async () => {
       const t = await create()
       const token = await t.register('username', 'dave')

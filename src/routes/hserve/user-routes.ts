@@ -37,10 +37,13 @@ export function mountUserRoutes(router: Router, { deps, requireSession }: Client
     }))
   }
 
-  for (const [version, countByDefault] of [['v2.0', true], ['v2.2', false]] as const) {
+  // v2.0 always answers total_count; from v2.2 on it is computed only on request (seed 001).
+  for (const [version, alwaysCount] of [['v2.0', true], ['v2.2', false]] as const) {
     router.get(`/hserve/${version}/user/info`, requireSession, handler(async (req, res) => {
       const viewer = sessionOf(res).userId
-      const { query, select } = parseListParams(req.query as Record<string, unknown>, { schema, visibility: 'public' }, { countByDefault })
+      const parsed = parseListParams(req.query as Record<string, unknown>, { schema, visibility: 'public' })
+      const { select } = parsed
+      const query = alwaysCount ? { ...parsed.query, count: true } : parsed.query
       const page = await listUsers(deps, query)
       res.json({
         meta: {
