@@ -1,0 +1,106 @@
+/**
+ * Settings of `npm run bench`, read once from the environment, and what the bench process passes
+ * to its server child (one JSON environment variable).
+ */
+import { randomBytes } from 'node:crypto'
+
+export interface BenchSettings {
+  /** PostgreSQL to run against (`BENCH_DATABASE_URL`, then `TEST_DATABASE_URL`). */
+  databaseUrl: string
+  /** Redis to run against (`BENCH_REDIS_URL`, then `TEST_REDIS_URL`). */
+  redisUrl: string
+  /** Seconds each measured scenario runs (`BENCH_SECONDS`, default 10). */
+  seconds: number
+  /** Seconds of discarded load before each GET scenario, and of login load before the storm's GETs start (`BENCH_WARMUP_SECONDS`, default 2). */
+  warmupSeconds: number
+  /** Connections of every scenario (`BENCH_CONNECTIONS`, default 10). */
+  connections: number
+  /** Users seeded (`BENCH_USERS`, default 200). */
+  users: number
+  /** Users signed in before the runs, whose tokens the GET scenarios use (`BENCH_TOKENS`, default 10). */
+  tokens: number
+  /**
+   * scrypt logN of the router (`BENCH_SCRYPT_LOGN`). Unset: the router's default (15), which is what
+   * the published figures use; a lower value is only for a quick try of the bench itself.
+   */
+  scryptLogN: number | undefined
+  /** The router's `password.maxConcurrentHashes` (`BENCH_MAX_CONCURRENT_HASHES`). Unset: its default (2). */
+  maxConcurrentHashes: number | undefined
+  /** Where `latest.json` and `latest.md` go (`BENCH_RESULTS_DIR`, default `bench/results`). */
+  resultsDir: string
+}
+
+/** What the server child needs; passed as JSON in `BENCH_SERVER_CONFIG`. */
+export interface ServerConfig {
+  databaseUrl: string
+  schema: string
+  redisUrl: string
+  keyPrefix: string
+  clientId: string
+  scryptLogN: number | undefined
+  maxConcurrentHashes: number | undefined
+  /** The child exits by itself after this long, whatever happens to the bench process. */
+  maxLifetimeMs: number
+}
+
+export const SERVER_CONFIG_ENV = 'BENCH_SERVER_CONFIG'
+export const CLIENT_ID = 'bench'
+/** Every seeded user has this password (and so the same precomputed hash). */
+export const PASSWORD = 'bench password 0123'
+export const usernameOf = (index: number) => `bench-user-${index}`
+
+/** Messages between the bench process and its server child. */
+export type ToServer = { type: 'loop-reset' } | { type: 'loop-read'; id: number } | { type: 'shutdown' }
+export type FromServer =
+  | { type: 'ready'; routerPort: number; referencePort: number }
+  | { type: 'loop'; id: number; delay: LoopDelay }
+  | { type: 'fatal'; message: string }
+
+/** Event-loop delay of the server child over a phase: how late its timers fired, in milliseconds. */
+export interface LoopDelay {
+  p50: number
+  p99: number
+  max: number
+  samples: number
+}
+
+function positiveInteger(name: string, fallback: number, max: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new Error(`${name} must be a whole number from 1 to ${max} (got ${JSON.stringify(raw)})`)
+  }
+  return value
+}
+
+export function readSettings(): BenchSettings {
+  const optional = (name: string, max: number) => (process.env[name] ? positiveInteger(name, 1, max) : undefined)
+  const settings: BenchSettings = {
+    databaseUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test',
+    redisUrl: process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
+    seconds: positiveInteger('BENCH_SECONDS', 10, 120),
+    warmupSeconds: positiveInteger('BENCH_WARMUP_SECONDS', 2, 30),
+    connections: positiveInteger('BENCH_CONNECTIONS', 10, 1000),
+    users: positiveInteger('BENCH_USERS', 200, 100_000),
+    tokens: positiveInteger('BENCH_TOKENS', 10, 1000),
+    scryptLogN: optional('BENCH_SCRYPT_LOGN', 20),
+    maxConcurrentHashes: optional('BENCH_MAX_CONCURRENT_HASHES', 64),
+    resultsDir: process.env.BENCH_RESULTS_DIR || 'bench/results',
+  }
+  if (settings.tokens > settings.users) throw new Error('BENCH_TOKENS must not exceed BENCH_USERS')
+  if (settings.scryptLogN !== undefined && settings.scryptLogN < 4) throw new Error('BENCH_SCRYPT_LOGN must be at least 4')
+  for (const [name, url] of [['database', settings.databaseUrl], ['Redis', settings.redisUrl]] as const) {
+    const host = new URL(url).hostname
+    if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+      throw new Error(`the ${name} URL must point at loopback (127.0.0.1, localhost or ::1): the bench only loads local targets (got ${host})`)
+    }
+  }
+  return settings
+}
+
+/** A fresh schema name and key prefix for one run (both removed at its end). */
+export function runNames(): { schema: string; keyPrefix: string } {
+  const id = randomBytes(4).toString('hex')
+  return { schema: `bench_${id}`, keyPrefix: `bench:${id}:` }
+}

@@ -1,0 +1,118 @@
+/**
+ * The bench's use of the real PostgreSQL and Redis: a reachability check with a clear message, the
+ * run's own schema (created, seeded through the store, dropped) and key prefix (deleted at the end).
+ */
+import { Redis } from 'ioredis'
+import pg from 'pg'
+import { PostgresUserStore } from '../../adapters/postgres/index.js'
+import { PasswordHasher } from '../../src/services/passwords.js'
+import { usernameOf } from './config.js'
+
+const CHECK_TIMEOUT_MS = 3000
+
+function openRedis(url: string): { client: Redis; lastError: () => Error | undefined } {
+  let last: Error | undefined
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: CHECK_TIMEOUT_MS,
+    commandTimeout: 10_000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  })
+  client.on('error', (error: Error) => {
+    last = error
+  })
+  return { client, lastError: () => last }
+}
+
+/** Throws a message naming the service, its URL and the setting to change when one is unreachable. */
+export async function checkServices(databaseUrl: string, redisUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CHECK_TIMEOUT_MS })
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${databaseUrl} (${(error as Error).message}). ` +
+        'The bench runs against a real PostgreSQL: start one, or point BENCH_DATABASE_URL at it.',
+    )
+  } finally {
+    await client.end().catch(() => {})
+  }
+  const { client: redis, lastError } = openRedis(redisUrl)
+  try {
+    await redis.connect()
+    await redis.ping()
+  } catch (error) {
+    throw new Error(
+      `Redis is not reachable at ${redisUrl} (${(lastError() ?? (error as Error)).message}). ` +
+        'The bench runs against a real Redis: start one, or point BENCH_REDIS_URL at it.',
+    )
+  } finally {
+    redis.disconnect()
+  }
+}
+
+/**
+ * Creates the schema's table through the store and inserts `count` users `bench-user-<i>` with one
+ * precomputed hash of `password` (made with the router's scrypt parameters, so logins never rehash).
+ * Returns the users' ids in order.
+ */
+export async function seedUsers(
+  databaseUrl: string,
+  schema: string,
+  scrypt: { logN: number; r: number; p: number },
+  password: string,
+  count: number,
+): Promise<number[]> {
+  const passwordHash = await new PasswordHasher({ scrypt, maxConcurrent: 1, maxQueued: 0 }).hash(password)
+  const store = new PostgresUserStore({ connectionString: databaseUrl, schema })
+  try {
+    await store.migrate()
+    const ids: number[] = []
+    const createdAt = Math.floor(Date.now() / 1000)
+    const batch = 20
+    for (let start = 0; start < count; start += batch) {
+      const users = await Promise.all(
+        Array.from({ length: Math.min(batch, count - start) }, (_, k) =>
+          store.createUser({ username: usernameOf(start + k), passwordHash, nickname: `Bench ${start + k}`, createdAt }),
+        ),
+      )
+      ids.push(...users.map((user) => user.id))
+    }
+    return ids
+  } finally {
+    await store.close()
+  }
+}
+
+/** Drops the run's schema and deletes every key under its prefix; reports what it could not do. */
+export async function cleanUp(databaseUrl: string, schema: string, redisUrl: string, keyPrefix: string): Promise<string[]> {
+  const problems: string[] = []
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CHECK_TIMEOUT_MS })
+  try {
+    await client.connect()
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+  } catch (error) {
+    problems.push(`could not drop schema ${schema}: ${(error as Error).message}`)
+  } finally {
+    await client.end().catch(() => {})
+  }
+  const { client: redis } = openRedis(redisUrl)
+  try {
+    await redis.connect()
+    let cursor = '0'
+    let rounds = 0
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000)
+      if (keys.length > 0) await redis.unlink(...keys)
+      cursor = next
+    } while (cursor !== '0' && ++rounds < 100_000)
+  } catch (error) {
+    problems.push(`could not delete Redis keys ${keyPrefix}*: ${(error as Error).message}`)
+  } finally {
+    redis.disconnect()
+  }
+  return problems
+}
