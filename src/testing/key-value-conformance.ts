@@ -8,11 +8,10 @@
  * ```
  */
 import assert from 'node:assert/strict'
-import * as nodeTest from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isUserRouterError } from '../errors.js'
 import type { KeyValueStore } from '../ports.js'
-import type { ConformanceRunner } from './user-store-conformance.js'
+import { storeSuite, type ConformanceRunner } from './runner.js'
 
 export interface KeyValueConformanceOptions {
   /** node:test's `describe` and `it` by default, or jest's / vitest's. */
@@ -30,16 +29,7 @@ function assertTtl(actual: number | null, expected: number, message?: string): v
 const sorted = (values: string[]) => [...values].sort()
 
 export function describeKeyValueStoreConformance(name: string, factory: KeyValueStoreFactory, options: KeyValueConformanceOptions = {}): void {
-  const { describe, it } = options.runner ?? (nodeTest as unknown as ConformanceRunner)
-  const test = (title: string, body: (store: KeyValueStore) => Promise<void>) =>
-    it(title, async () => {
-      const store = await factory()
-      try {
-        await body(store)
-      } finally {
-        await store.close()
-      }
-    })
+  const { describe, test } = storeSuite(options.runner, factory)
 
   describe(`KeyValueStore conformance: ${name}`, () => {
     test('returns null for a key never set, and the latest value of a key set', async (store) => {

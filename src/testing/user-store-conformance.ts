@@ -9,7 +9,6 @@
  * ```
  */
 import assert from 'node:assert/strict'
-import * as nodeTest from 'node:test'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { isUserRouterError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
@@ -18,13 +17,10 @@ import type { StoredUser } from '../model/user.js'
 import type { UserStore } from '../ports.js'
 import { parseListParams } from '../query/parse-list-params.js'
 import { parseProfileUpdate } from '../query/parse-update.js'
+import { storeSuite, type ConformanceRunner } from './runner.js'
 import { createRandom, RANDOM_PROFILE_FIELDS, randomListParams, randomUpdateBody, randomUser } from './random-data.js'
 
-/** The test functions the suite needs; node:test's by default, or jest's / vitest's. */
-export interface ConformanceRunner {
-  describe(name: string, fn: () => void): unknown
-  it(name: string, fn: () => Promise<void>): unknown
-}
+export type { ConformanceRunner }
 
 export interface ConformanceOptions {
   runner?: ConformanceRunner
@@ -44,16 +40,7 @@ const context = { schema, visibility: 'all' } as const
 const NOW = 1_700_000_000
 
 export function describeUserStoreConformance(name: string, factory: UserStoreFactory, options: ConformanceOptions = {}): void {
-  const { describe, it } = options.runner ?? (nodeTest as unknown as ConformanceRunner)
-  const test = (title: string, body: (store: UserStore) => Promise<void>) =>
-    it(title, async () => {
-      const store = await factory()
-      try {
-        await body(store)
-      } finally {
-        await store.close()
-      }
-    })
+  const { describe, test } = storeSuite(options.runner, factory)
 
   describe(`UserStore conformance: ${name}`, () => {
     test('creates users with distinct positive integer ids that increase, and the documented defaults', async (store) => {
