@@ -47,8 +47,10 @@ export class SessionService {
   async issue(data: SessionData): Promise<IssuedToken> {
     const token = randomBytes(32).toString('base64url')
     const tokenHash = hashToken(token)
-    await this.kv.set(sessionKey(tokenHash), JSON.stringify(data), this.ttlSeconds)
-    await this.kv.addToSet(userIndexKey(data.userId), tokenHash, this.ttlSeconds)
+    await Promise.all([
+      this.kv.set(sessionKey(tokenHash), JSON.stringify(data), this.ttlSeconds),
+      this.kv.addToSet(userIndexKey(data.userId), tokenHash, this.ttlSeconds),
+    ])
     return { token, expiresIn: this.ttlSeconds }
   }
 
@@ -62,8 +64,10 @@ export class SessionService {
   }
 
   async revoke(session: Session): Promise<void> {
-    await this.kv.delete([sessionKey(session.tokenHash)])
-    await this.kv.removeFromSet(userIndexKey(session.userId), [session.tokenHash])
+    await Promise.all([
+      this.kv.delete([sessionKey(session.tokenHash)]),
+      this.kv.removeFromSet(userIndexKey(session.userId), [session.tokenHash]),
+    ])
   }
 
   /** Revokes every session of the user, except the one given (the caller's own, on a password change). */
