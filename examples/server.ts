@@ -2,20 +2,30 @@
  * The example app (`npm run example`): an Express app that mounts express-user-router on embedded
  * defaults. SQLite file storage unless DATABASE_URL says otherwise, Redis from REDIS_URL or
  * localhost:6379 when reachable (else the in-process stand-in), client id `demo`, custom fields
- * `score` and `tags`, CORS for local origins. It prints its URL and curl lines that work as printed.
+ * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
+ * printed). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
+ * `GET /dev/outbox?to=<phone or e-mail>`: the last message sent there, as JSON.
  */
 import express from 'express'
 import { Redis } from 'ioredis'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import { createUserRouter, type UserStore } from '../src/index.js'
+import { createDevOutbox } from './dev-outbox.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
 const HOST = process.env.HOST ?? '127.0.0.1'
 const DEFAULT_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/data/example.sqlite')
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_FILE
 const CLIENT_ID = 'demo'
+const DEV_OUTBOX = process.env.DEV_OUTBOX === '1' || process.env.DEV_OUTBOX === 'true'
+
+if (DEV_OUTBOX && process.env.NODE_ENV === 'production') {
+  console.error('DEV_OUTBOX=1 is refused when NODE_ENV=production: the outbox shows codes and links to anyone.')
+  process.exit(1)
+}
 
 async function openStore(): Promise<UserStore> {
   if (/^postgres(ql)?:\/\//.test(DATABASE_URL)) {
@@ -50,9 +60,14 @@ async function findRedis(): Promise<string | undefined> {
 
 const store = await openStore()
 const redis = await findRedis()
+// The console adapters print codes and links; the outbox also keeps the last one per recipient.
+// Not in production, where they would put secrets in the logs: the e-mail and SMS routes are off.
+const outbox = DEV_OUTBOX ? createDevOutbox() : undefined
+const senders = process.env.NODE_ENV === 'production' ? {} : { mailer: outbox?.mailer ?? new ConsoleMailer(), sms: outbox?.sms ?? new ConsoleSmsSender() }
 const router = createUserRouter({
   storage: store,
   ...(redis ? { redis } : {}),
+  ...senders,
   clients: [CLIENT_ID],
   profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },
   anonymousLogin: true,
@@ -60,6 +75,7 @@ const router = createUserRouter({
 })
 
 const app = express()
+if (outbox) app.use(outbox.router)
 app.use(router)
 
 const server = app.listen(PORT, HOST, () => {
@@ -75,6 +91,7 @@ const server = app.listen(PORT, HOST, () => {
   console.log(`  curl -H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H "Authorization: Hydrogen-r1 $TOKEN" '${base}/hserve/v2.2/user/info/?return_total_count=1'`)
   console.log(`  curl -X PUT ${json} -H "Authorization: Hydrogen-r1 $TOKEN" -d '{"nickname":"Alice","score":{"$incr_by":1},"tags":{"$append_unique":["blue"]}}' ${base}/hserve/v2.5/user/info/`)
   console.log(`  curl -X POST ${json} -H "Authorization: Hydrogen-r1 $TOKEN" ${base}/hserve/v2.0/session/destroy/`)
+  if (outbox) console.log(`Dev outbox (last code or link per recipient): curl '${base}/dev/outbox?to=<phone or e-mail>'`)
 })
 
 async function shutdown(): Promise<void> {

@@ -5,6 +5,8 @@
  */
 import { Router } from 'express'
 import type { Cluster, Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
+import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import { MemoryKeyValueStore } from '../adapters/memory/memory-key-value-store.js'
 import { RedisKeyValueStore } from '../adapters/redis/redis-key-value-store.js'
 import { createUserSchema } from './model/schema.js'
@@ -42,8 +44,18 @@ function createKeyValueStore(config: RouterConfig): { kv: KeyValueStore; owned: 
   return { kv: new RedisKeyValueStore({ client: redis as unknown as Redis | Cluster, keyPrefix }), owned: false }
 }
 
+/** The configured adapter, or outside production the console one; in production none. */
+function developmentDefault<T>(given: T | undefined, fallback: () => T): T | undefined {
+  if (given !== undefined) return given
+  return process.env.NODE_ENV === 'production' ? undefined : fallback()
+}
+
 export function createUserRouter(options: UserRouterOptions): UserRouter {
   const config = parseOptions(options)
+  const mailer = developmentDefault(config.mailer, () => new ConsoleMailer())
+  if (mailer && !config.publicUrl && process.env.NODE_ENV === 'production') {
+    throw new TypeError('createUserRouter: options.publicUrl is required in production for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
+  }
   const schema = createUserSchema(config.profileFields)
   const { kv, owned } = createKeyValueStore(config)
   const deps: ServiceDeps = {
@@ -51,6 +63,9 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
     kv,
     schema,
     config,
+    sms: developmentDefault(config.sms, () => new ConsoleSmsSender()),
+    mailer,
+    secret: config.secret ? Buffer.from(config.secret) : randomBytes(32),
     passwords: new PasswordHasher({
       scrypt: config.password.scrypt,
       maxConcurrent: config.password.maxConcurrentHashes,

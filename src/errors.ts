@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'unauthenticated' // no valid token or client id (401)
   | 'not_found' // the addressed thing does not exist (404)
   | 'too_large' // the request body is over the size limit (413)
+  | 'payment_required' // a paid quota (SMS) is used up (402)
   | 'rate_limited' // too many attempts; retry later (429)
   | 'unavailable' // a dependency (database, Redis) cannot be reached, or the server is saturated (503)
   | 'internal' // a bug or an unexpected failure (500)
@@ -31,6 +32,16 @@ export const ERROR_CODES = {
   invalid_client: { kind: 'unauthenticated', message: 'Unknown or missing X-Hydrogen-Client-ID.' },
   unauthenticated: { kind: 'unauthenticated', message: 'Missing, invalid or expired token.' },
   login_throttled: { kind: 'rate_limited', message: 'Too many failed sign-in attempts; try again later.' },
+  invalid_code: { kind: 'invalid', message: 'The verification code is wrong or has expired.' },
+  sms_rate_limited: { kind: 'invalid', message: 'Too many codes sent to this phone or from this address; try again later.' },
+  sms_quota_exhausted: { kind: 'payment_required', message: 'The SMS quota is used up.' },
+  sms_failed: { kind: 'invalid', message: 'The SMS could not be sent.' },
+  email_missing: { kind: 'invalid', message: 'The account has no e-mail address.' },
+  email_already_verified: { kind: 'invalid', message: 'The e-mail address is already verified.' },
+  email_not_verified: { kind: 'invalid', message: 'The e-mail address is not verified.' },
+  email_rate_limited: { kind: 'invalid', message: 'An e-mail was sent to this address less than a minute ago; try again later.' },
+  mail_failed: { kind: 'invalid', message: 'The e-mail could not be sent.' },
+  invalid_link: { kind: 'invalid', message: 'This link is invalid, used or expired.' },
   busy: { kind: 'unavailable', message: 'The server is busy; try again shortly.' },
   username_taken: { kind: 'conflict', message: 'This username is already taken.' },
   email_taken: { kind: 'conflict', message: 'This e-mail address is already taken.' },

@@ -9,6 +9,12 @@ export type UserRouterEventType =
   | 'password_changed'
   | 'account_changed'
   | 'rate_limited'
+  | 'password_reset'
+  | 'email_verification_sent'
+  | 'email_verified'
+  | 'password_reset_requested'
+  | 'phone_verified'
+  | 'sms_sent'
 
 export interface UserRouterEvent {
   type: UserRouterEventType

@@ -6,7 +6,8 @@
 import Joi from 'joi'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
-import type { KeyValueStore, UserStore } from './ports.js'
+import type { EmailTemplates } from './services/email-messages.js'
+import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
 
 /** The longest a client token may live: 30 days, as on MinApp. */
 export const MAX_TOKEN_TTL_SECONDS = 2_592_000
@@ -60,6 +61,60 @@ export interface UserRouterOptions {
     /** Seconds (default 900). */
     windowSeconds?: number
   }
+  /**
+   * Sends SMS codes. Outside production the default prints codes to the console; in production
+   * without it the SMS routes are not served.
+   */
+  sms?: SmsSender
+  /**
+   * Sends e-mail. Outside production the default prints messages to the console; in production
+   * without it the e-mail routes are not served.
+   */
+  mailer?: Mailer
+  /**
+   * Key (at least 32 characters) of the keyed hashes under which SMS codes are stored. Routers that
+   * share one Redis need the same secret. Default: random per router, which is fine for one process.
+   */
+  secret?: string
+  /**
+   * Absolute URL where the router is mounted, for the links in e-mails
+   * (`https://api.example.com/accounts`). Required in production when e-mail flows are served;
+   * outside production the request's own host is used.
+   */
+  publicUrl?: string
+  smsCodes?: {
+    /** Seconds a code stays valid (default 600). */
+    ttlSeconds?: number
+    /** Seconds between two codes to one phone (default 60). */
+    cooldownSeconds?: number
+    /** Codes per phone per day (default 10, MinApp's figure). */
+    maxPerPhonePerDay?: number
+    /** Codes requested per IP per hour (default 30). */
+    maxPerIpPerHour?: number
+    /** Wrong tries that burn a code (default 5). */
+    maxFailures?: number
+  }
+  email?: {
+    /** Language of the messages and pages: `zh` (default) or `en`. */
+    language?: 'zh' | 'en'
+    /** Shown in messages (default: none). */
+    appName?: string
+    /** Seconds a verification link stays valid (default 86400). */
+    verifyTtlSeconds?: number
+    /** Seconds a password-reset link stays valid (default 3600). */
+    resetTtlSeconds?: number
+    /** Seconds between two e-mails to one address (default 60). */
+    cooldownSeconds?: number
+    /** Let unverified addresses reset their password (default false, as on MinApp). */
+    allowUnverifiedReset?: boolean
+    /** Answer 201 for unknown addresses too, so the reset route cannot tell who has an account (default false: 404). */
+    concealUnknownEmails?: boolean
+    /**
+     * Replace the built-in messages: `verify` and `reset` are functions of
+     * `{ link, appName, language, expiresInMinutes }` returning `{ subject, text, html }` (or a promise).
+     */
+    templates?: EmailTemplates
+  }
   /** Serve `POST /hserve/v2.0/login/anonymous/` (default false). */
   anonymousLogin?: boolean
   /** Answer CORS requests from these origins: a list of exact origins, RegExps, or `'*'` (default: no CORS). */
@@ -112,6 +167,27 @@ const schema = Joi.object({
     maxFailuresPerIp: positiveInteger.default(100),
     windowSeconds: positiveInteger.max(86_400).default(900),
   }).default(),
+  sms: implementing('send'),
+  mailer: implementing('send'),
+  secret: Joi.string().min(32).max(1024),
+  publicUrl: Joi.string().uri({ scheme: ['http', 'https'] }),
+  smsCodes: Joi.object({
+    ttlSeconds: positiveInteger.max(86_400).default(600),
+    cooldownSeconds: positiveInteger.max(86_400).default(60),
+    maxPerPhonePerDay: positiveInteger.default(10),
+    maxPerIpPerHour: positiveInteger.default(30),
+    maxFailures: positiveInteger.max(100).default(5),
+  }).default(),
+  email: Joi.object({
+    language: Joi.string().valid('zh', 'en').default('zh'),
+    appName: Joi.string().max(128).allow('').default(''),
+    verifyTtlSeconds: positiveInteger.max(30 * 86_400).default(86_400),
+    resetTtlSeconds: positiveInteger.max(7 * 86_400).default(3600),
+    cooldownSeconds: positiveInteger.max(86_400).default(60),
+    allowUnverifiedReset: Joi.boolean().default(false),
+    concealUnknownEmails: Joi.boolean().default(false),
+    templates: Joi.object({ verify: Joi.function(), reset: Joi.function() }).default({}),
+  }).default(),
   anonymousLogin: Joi.boolean().default(false),
   cors: Joi.object({
     origins: Joi.alternatives(Joi.string().valid('*'), Joi.array().items(Joi.string().uri(), Joi.object().instance(RegExp)).min(1)).required(),
@@ -137,6 +213,21 @@ export interface RouterConfig {
     maxQueuedHashes: number
   }
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number }
+  sms: SmsSender | undefined
+  mailer: Mailer | undefined
+  secret: string | undefined
+  publicUrl: string | undefined
+  smsCodes: { ttlSeconds: number; cooldownSeconds: number; maxPerPhonePerDay: number; maxPerIpPerHour: number; maxFailures: number }
+  email: {
+    language: 'zh' | 'en'
+    appName: string
+    verifyTtlSeconds: number
+    resetTtlSeconds: number
+    cooldownSeconds: number
+    allowUnverifiedReset: boolean
+    concealUnknownEmails: boolean
+    templates: EmailTemplates
+  }
   anonymousLogin: boolean
   cors: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number } | undefined
   onEvent: EventSink | undefined

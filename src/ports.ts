@@ -79,6 +79,62 @@ export interface KeyValueStore {
   setMembers(key: string): Promise<string[]>
   /** Removes members from a set. */
   removeFromSet(key: string, members: readonly string[]): Promise<void>
+  /**
+   * Stores a one-time secret (the keyed hash of a code, say) with a failure count of 0, replacing
+   * any previous secret under the key together with its count and TTL. Read it back only through
+   * `consumeSecret`.
+   */
+  putSecret(key: string, secret: string, ttlSeconds: number): Promise<void>
+  /**
+   * Checks `candidate` against the secret under `key`, in one atomic step:
+   * - equal: deletes the key and answers `'match'` (of concurrent callers with the right
+   *   candidate, exactly one gets `'match'`, the others `'absent'`);
+   * - different: counts a failure, keeping the TTL, and answers `'mismatch'`; the `maxFailures`-th
+   *   failure deletes the key and answers `'burnt'`;
+   * - no such key (never put, consumed, burnt or expired): `'absent'`.
+   * `maxFailures` is a whole number of at least 1.
+   */
+  consumeSecret(key: string, candidate: string, maxFailures: number): Promise<SecretCheck>
   /** Releases connections the store opened itself. */
   close(): Promise<void>
+}
+
+/** What `KeyValueStore.consumeSecret` found. */
+export type SecretCheck = 'match' | 'mismatch' | 'burnt' | 'absent'
+
+/** What an SMS carries. The code travels apart from any text, so adapters can use provider templates. */
+export interface SmsMessage {
+  /** Normalised phone (`13800138000` or E.164 `+14155552671`). */
+  phone: string
+  /** The one-time code, 6 digits. */
+  code: string
+  /**
+   * What the code is for: `client` (the client API's one code for SMS login, code verification and
+   * phone verification), or the phone API's `register`, `login`, `reset`.
+   */
+  purpose: string
+  /** Seconds the code stays valid. */
+  ttlSeconds: number
+}
+
+/**
+ * Sends SMS codes. Rejects with `UserRouterError('sms_quota_exhausted')` when the provider's quota
+ * is used up (402 in the client API), and with `UserRouterError('sms_failed', { cause })` on any
+ * other failure.
+ */
+export interface SmsSender {
+  send(message: SmsMessage): Promise<void>
+}
+
+/** An e-mail with a plain-text and an HTML part. */
+export interface MailMessage {
+  to: string
+  subject: string
+  text: string
+  html: string
+}
+
+/** Sends e-mail. Rejects with `UserRouterError('mail_failed', { cause })` when it cannot. */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>
 }

@@ -10,6 +10,7 @@ describe('package exports', () => {
       ['express-user-router/adapters/redis', ['RedisKeyValueStore']],
       ['express-user-router/adapters/sqlite', ['SqliteUserStore']],
       ['express-user-router/adapters/postgres', ['PostgresUserStore']],
+      ['express-user-router/adapters/smtp', ['SmtpMailer']],
       ['express-user-router/testing', ['describeUserStoreConformance', 'describeKeyValueStoreConformance']],
     ]
     for (const [specifier, names] of expected) {

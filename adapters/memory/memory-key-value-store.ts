@@ -1,9 +1,10 @@
 /**
  * An in-process `KeyValueStore`: the stand-in for Redis in development and tests, with the same
- * semantics (TTLs, atomic steps, sets that vanish when emptied). Each call runs synchronously, so
+ * semantics (TTLs, atomic steps, sets that vanish when emptied, secrets compared in constant time). Each call runs synchronously, so
  * every call is atomic. Not shared between processes: one server process only.
  */
-import type { KeyValueStore } from '../../src/ports.js'
+import { timingSafeEqual } from 'node:crypto'
+import type { KeyValueStore, SecretCheck } from '../../src/ports.js'
 
 export interface MemoryKeyValueStoreOptions {
   /** The clock, in milliseconds (default `Date.now`); tests pass their own to move time. */
@@ -12,8 +13,14 @@ export interface MemoryKeyValueStoreOptions {
   sweepIntervalMs?: number
 }
 
+/** A secret of `putSecret`, with the wrong tries counted so far. */
+interface StoredSecret {
+  readonly secret: string
+  failures: number
+}
+
 interface Entry {
-  value: string | Set<string>
+  value: string | Set<string> | StoredSecret
   /** Milliseconds, on the store's clock; the entry is gone from this instant. */
   expiresAt: number
 }
@@ -22,6 +29,19 @@ function checkTtl(method: string, ttlSeconds: number): void {
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
     throw new RangeError(`MemoryKeyValueStore.${method}: the TTL must be a whole number of seconds, at least 1 (got ${ttlSeconds})`)
   }
+}
+
+function checkMaxFailures(maxFailures: number): void {
+  if (!Number.isSafeInteger(maxFailures) || maxFailures < 1) {
+    throw new RangeError(`MemoryKeyValueStore.consumeSecret: maxFailures must be a whole number, at least 1 (got ${maxFailures})`)
+  }
+}
+
+/** Equal strings, compared in a time that depends on their length only. */
+function sameSecret(a: string, b: string): boolean {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)]
+  // Lengths are no secret: the secrets callers store (keyed hashes) all have the same length.
+  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 /** The error Redis gives for a command on a key of the other type, so that misuse shows here too. */
@@ -102,7 +122,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
       this.entries.set(key, { value: new Set([member]), expiresAt })
       return
     }
-    if (typeof entry.value === 'string') throw wrongType(key)
+    if (!(entry.value instanceof Set)) throw wrongType(key)
     entry.value.add(member)
     entry.expiresAt = Math.max(entry.expiresAt, expiresAt)
   }
@@ -117,6 +137,28 @@ export class MemoryKeyValueStore implements KeyValueStore {
     for (const member of members) set.delete(member)
     // As in Redis, an emptied set no longer exists.
     if (set.size === 0) this.entries.delete(key)
+  }
+
+  async putSecret(key: string, secret: string, ttlSeconds: number): Promise<void> {
+    checkTtl('putSecret', ttlSeconds)
+    this.entries.set(key, { value: { secret, failures: 0 }, expiresAt: this.now() + ttlSeconds * 1000 })
+  }
+
+  async consumeSecret(key: string, candidate: string, maxFailures: number): Promise<SecretCheck> {
+    checkMaxFailures(maxFailures)
+    const entry = this.live(key)
+    if (!entry) return 'absent'
+    const stored = entry.value
+    if (typeof stored === 'string' || stored instanceof Set) throw wrongType(key)
+    if (sameSecret(stored.secret, candidate)) {
+      this.entries.delete(key)
+      return 'match'
+    }
+    // The entry is changed in place, so its expiry stays where putSecret set it.
+    stored.failures++
+    if (stored.failures < maxFailures) return 'mismatch'
+    this.entries.delete(key)
+    return 'burnt'
   }
 
   /** Stops the sweep timer. */
@@ -136,13 +178,13 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   private text(key: string): string | undefined {
     const value = this.live(key)?.value
-    if (value instanceof Set) throw wrongType(key)
+    if (value !== undefined && typeof value !== 'string') throw wrongType(key)
     return value
   }
 
   private members(key: string): Set<string> {
     const value = this.live(key)?.value
-    if (typeof value === 'string') throw wrongType(key)
+    if (value !== undefined && !(value instanceof Set)) throw wrongType(key)
     return value ?? new Set()
   }
 

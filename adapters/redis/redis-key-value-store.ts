@@ -1,6 +1,6 @@
 /**
  * `KeyValueStore` on Redis (standalone, Sentinel or Cluster through an app's client). Needs Redis
- * 6.2 or later (GETDEL).
+ * 6.2 or later (GETDEL; SET KEEPTTL).
  *
  * Every command touches one key, so one hash slot: the store runs unchanged on Redis Cluster. The
  * store prefixes keys itself rather than through ioredis' `keyPrefix` option, which an app sharing
@@ -8,11 +8,11 @@
  * front of every key, scripts' included). Values are UTF-8 strings.
  */
 import type { Cluster, Redis } from 'ioredis'
-import type { KeyValueStore } from '../../src/ports.js'
+import type { KeyValueStore, SecretCheck } from '../../src/ports.js'
 import { mapRedisError, withDeadline } from './errors.js'
 import { parseRedisOptions, type RedisKeyValueStoreOptions } from './options.js'
 import { ConnectionGate, createOwnClient } from './own-client.js'
-import { ADD_TO_SET, INCREMENT, runScript, type ScriptCommands } from './scripts.js'
+import { ADD_TO_SET, CONSUME_SECRET, INCREMENT, runScript, type ScriptCommands } from './scripts.js'
 
 /** The commands the store sends, typed once (both Redis and Cluster have them). */
 interface Commands extends ScriptCommands {
@@ -28,6 +28,12 @@ interface Commands extends ScriptCommands {
 function checkTtl(method: string, ttlSeconds: number): void {
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
     throw new RangeError(`RedisKeyValueStore.${method}: the TTL must be a whole number of seconds, at least 1 (got ${ttlSeconds})`)
+  }
+}
+
+function checkMaxFailures(maxFailures: number): void {
+  if (!Number.isSafeInteger(maxFailures) || maxFailures < 1) {
+    throw new RangeError(`RedisKeyValueStore.consumeSecret: maxFailures must be a whole number, at least 1 (got ${maxFailures})`)
   }
 }
 
@@ -106,6 +112,18 @@ export class RedisKeyValueStore implements KeyValueStore {
   async removeFromSet(key: string, members: readonly string[]): Promise<void> {
     if (members.length === 0) return
     await this.run('SREM', (c) => c.srem(this.keyPrefix + key, ...members))
+  }
+
+  async putSecret(key: string, secret: string, ttlSeconds: number): Promise<void> {
+    checkTtl('putSecret', ttlSeconds)
+    // One SET replaces the secret, its failure count and its TTL at once (see CONSUME_SECRET).
+    await this.run('SET', (c) => c.set(this.keyPrefix + key, `0:${secret}`, 'EX', ttlSeconds))
+  }
+
+  async consumeSecret(key: string, candidate: string, maxFailures: number): Promise<SecretCheck> {
+    checkMaxFailures(maxFailures)
+    const answer = await this.run('consumeSecret script', (c) => runScript(c, CONSUME_SECRET, this.keyPrefix + key, [candidate, String(maxFailures)]))
+    return String(answer) as SecretCheck
   }
 
   /** Quits the client the store created (pending replies still arrive, within the deadline); an app's client stays open. */

@@ -37,6 +37,33 @@ end
 return 1
 `)
 
+/**
+ * The check of `consumeSecret`. The key holds `<failures>:<secret>` (written by a plain SET EX in
+ * `putSecret`): a match deletes it; a mismatch counts a failure with SET KEEPTTL (Redis 6.0+), so
+ * the code's expiry never moves, and deletes it on the ARGV[2]-th failure. The comparison is not
+ * constant-time, and needs not be: callers compare keyed hashes, whose timing tells nothing of the
+ * code, and the network hides nanoseconds anyway.
+ */
+export const CONSUME_SECRET = script(`
+local stored = redis.call('GET', KEYS[1])
+if not stored then return 'absent' end
+local colon = string.find(stored, ':', 1, true)
+local failures = colon and tonumber(string.sub(stored, 1, colon - 1))
+if not failures then return redis.error_reply('WRONGTYPE the key does not hold a secret') end
+local secret = string.sub(stored, colon + 1)
+if secret == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 'match'
+end
+failures = failures + 1
+if failures >= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  return 'burnt'
+end
+redis.call('SET', KEYS[1], failures .. ':' .. secret, 'KEEPTTL')
+return 'mismatch'
+`)
+
 /** The two commands a script call needs, as ioredis' Redis and Cluster both have them. */
 export interface ScriptCommands {
   evalsha(sha1: string, numKeys: number, key: string, ...args: string[]): Promise<unknown>

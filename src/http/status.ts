@@ -7,6 +7,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   unauthenticated: 401,
   not_found: 404,
   too_large: 413,
+  payment_required: 402,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

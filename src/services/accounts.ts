@@ -26,6 +26,13 @@ async function startSession(deps: ServiceDeps, user: StoredUser, meta: RequestMe
   return deps.sessions.issue({ userId: user.id, clientId: meta.clientId, createdAt: deps.now(), ip: meta.ip, userAgent: meta.userAgent })
 }
 
+/** Starts a session for a user who has proven who they are (an SMS code, say) and emits `login` with `method`. */
+export async function signIn(deps: ServiceDeps, user: StoredUser, method: string, meta: RequestMeta): Promise<SignedIn> {
+  const token = await startSession(deps, user, meta)
+  deps.emit({ type: 'login', userId: user.id, method, clientId: meta.clientId, ip: meta.ip })
+  return { user, token }
+}
+
 /** Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`. */
 export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
   const identifier = checkIdentifier(credential.kind, credential.identifier)

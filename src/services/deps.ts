@@ -5,7 +5,7 @@
 import type { UserRouterEvent } from '../events.js'
 import type { UserSchema } from '../model/schema.js'
 import type { RouterConfig } from '../options.js'
-import type { KeyValueStore, UserStore } from '../ports.js'
+import type { KeyValueStore, Mailer, SmsSender, UserStore } from '../ports.js'
 import type { LoginThrottle } from './login-throttle.js'
 import type { PasswordHasher } from './passwords.js'
 import type { SessionService } from './sessions.js'
@@ -18,6 +18,12 @@ export interface ServiceDeps {
   readonly sessions: SessionService
   readonly throttle: LoginThrottle
   readonly config: RouterConfig
+  /** Sends SMS codes; undefined when no sender is configured (production without `sms`). */
+  readonly sms: SmsSender | undefined
+  /** Sends e-mail; undefined when no mailer is configured (production without `mailer`). */
+  readonly mailer: Mailer | undefined
+  /** Key of the keyed hashes of one-time codes. */
+  readonly secret: Buffer
   /** Unix seconds. */
   now(): number
   /** Sends an audit event to `onEvent` (never throws). */

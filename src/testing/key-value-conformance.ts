@@ -1,6 +1,6 @@
 /**
  * The exported conformance suite for `KeyValueStore` implementations: every rule of the port, TTLs
- * and atomicity included. It takes about two seconds (one test waits for 1-second TTLs to expire).
+ * and atomicity included (one-time secrets too). It takes about two seconds (one test waits for 1-second TTLs to expire).
  *
  * ```ts
  * import { describeKeyValueStoreConformance } from 'express-user-router/testing'
@@ -67,6 +67,9 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       await store.addToSet('set', 'm', 1)
       await store.addToSet('raised', 'm', 1)
       await store.addToSet('raised', 'n', 100)
+      await store.putSecret('secret', 's', 1)
+      await store.putSecret('tried secret', 's', 1)
+      assert.equal(await store.consumeSecret('tried secret', 'wrong', 5), 'mismatch')
       await sleep(1200)
       assert.deepEqual(
         [await store.get('value'), await store.get('shortened'), await store.get('lengthened'), await store.ttl('value')],
@@ -79,6 +82,7 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       assert.equal(await store.setIfAbsent('claimed', 'w', 60), true)
       assert.equal(await store.get('claimed'), 'w')
       assert.equal(await store.increment('counter', 60), 1, 'a new window starts at 1')
+      assert.deepEqual([await store.consumeSecret('secret', 's', 5), await store.consumeSecret('tried secret', 's', 5)], ['absent', 'absent'])
     })
 
     test('sets a value only when the key is absent, leaving a present one and its TTL alone', async (store) => {
@@ -176,14 +180,73 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       for (const key of keys) assert.equal(await store.get(key), null, JSON.stringify(key))
     })
 
-    test('rejects a TTL that is not a whole number of seconds of at least 1, changing nothing', async (store) => {
+    test('answers match once for the right secret, then absent; absent for a secret never put', async (store) => {
+      assert.equal(await store.consumeSecret('never', 'x', 5), 'absent')
+      await store.putSecret('code', 'hash-1', 60)
+      assertTtl(await store.ttl('code'), 60)
+      assert.equal(await store.consumeSecret('code', 'hash-1', 5), 'match')
+      assert.equal(await store.consumeSecret('code', 'hash-1', 5), 'absent')
+      assert.equal(await store.ttl('code'), null)
+    })
+
+    test('counts wrong candidates keeping the TTL, and burns the secret at the maxFailures-th', async (store) => {
+      await store.putSecret('code', 'right', 100)
+      for (let i = 1; i <= 4; i++) assert.equal(await store.consumeSecret('code', `wrong ${i}`, 5), 'mismatch', `wrong try ${i}`)
+      assertTtl(await store.ttl('code'), 100, 'TTL kept by failures')
+      assert.equal(await store.consumeSecret('code', 'wrong 5', 5), 'burnt')
+      assert.equal(await store.consumeSecret('code', 'right', 5), 'absent', 'the right secret after the burn')
+      await store.putSecret('once', 'right', 60)
+      assert.equal(await store.consumeSecret('once', 'wrong', 1), 'burnt', 'maxFailures 1 burns at the first failure')
+    })
+
+    test('replaces a secret, its failure count and its TTL on every putSecret', async (store) => {
+      await store.putSecret('code', 'old', 100)
+      for (let i = 0; i < 4; i++) assert.equal(await store.consumeSecret('code', 'wrong', 5), 'mismatch')
+      await store.putSecret('code', 'new', 30)
+      assertTtl(await store.ttl('code'), 30, 'TTL replaced')
+      assert.equal(await store.consumeSecret('code', 'old', 5), 'mismatch', 'the old secret no longer matches')
+      for (let i = 0; i < 3; i++) assert.equal(await store.consumeSecret('code', 'wrong', 5), 'mismatch', 'the count started over')
+      assert.equal(await store.consumeSecret('code', 'new', 5), 'match')
+    })
+
+    test('gives match to exactly one of 100 concurrent consumers with the right secret', async (store) => {
+      await store.putSecret('code', 'right', 60)
+      const results = await Promise.all(Array.from({ length: 100 }, () => store.consumeSecret('code', 'right', 5)))
+      assert.deepEqual([results.filter((r) => r === 'match').length, results.filter((r) => r === 'absent').length], [1, 99])
+    })
+
+    test('burns a secret exactly once under 100 concurrent wrong candidates', async (store) => {
+      await store.putSecret('code', 'right', 60)
+      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => store.consumeSecret('code', `wrong ${i}`, 5)))
+      const count = (answer: string) => results.filter((r) => r === answer).length
+      assert.deepEqual([count('mismatch'), count('burnt'), count('absent')], [4, 1, 95])
+    })
+
+    test('keeps secrets with colons, unicode and 10 kB intact, and deletes them like any key', async (store) => {
+      const secrets = ['a:b:c', ':', '0:0', '中文 😀', 'x'.repeat(10_000)]
+      for (const [i, secret] of secrets.entries()) {
+        await store.putSecret(`s${i}`, secret, 60)
+        assert.equal(await store.consumeSecret(`s${i}`, `${secret}.`, 5), 'mismatch', `secret ${i}: a longer candidate`)
+        assert.equal(await store.consumeSecret(`s${i}`, secret, 5), 'match', `secret ${i}`)
+      }
+      await store.putSecret('deleted', 's', 60)
+      assert.equal(await store.delete(['deleted']), 1)
+      assert.equal(await store.consumeSecret('deleted', 's', 5), 'absent')
+    })
+
+    test('rejects a TTL (whole seconds) or a maxFailures that is not a whole number of at least 1, changing nothing', async (store) => {
       const notUnavailable = (error: unknown) => error instanceof Error && !isUserRouterError(error, 'unavailable')
       for (const ttl of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
         await assert.rejects(store.set('k', 'v', ttl), notUnavailable, `set ${ttl}`)
         await assert.rejects(store.setIfAbsent('k', 'v', ttl), notUnavailable, `setIfAbsent ${ttl}`)
         await assert.rejects(store.increment('c', ttl), notUnavailable, `increment ${ttl}`)
         await assert.rejects(store.addToSet('s', 'm', ttl), notUnavailable, `addToSet ${ttl}`)
+        await assert.rejects(store.putSecret('p', 'v', ttl), notUnavailable, `putSecret ${ttl}`)
       }
+      for (const maxFailures of [0, -1, 1.5, Number.NaN]) {
+        await assert.rejects(store.consumeSecret('p', 'v', maxFailures), notUnavailable, `consumeSecret maxFailures ${maxFailures}`)
+      }
+      assert.equal(await store.ttl('p'), null)
       assert.deepEqual([await store.get('k'), await store.get('c'), await store.setMembers('s')], [null, null, []])
     })
   })

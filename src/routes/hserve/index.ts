@@ -11,14 +11,20 @@ import { STATUS_BY_KIND } from '../../http/status.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
+import { mountEmailRoutes } from './email-routes.js'
+import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 
 /** Request bodies are small JSON documents; anything larger is refused with 413. */
 const BODY_LIMIT = '16kb'
 
+/** Link targets opened from an e-mail, in a browser that sends no client id. */
+export const CLIENT_ID_EXEMPT = new Set(['/hserve/v2.0/user/email-verify/confirm', '/hserve/v2.0/user/password/reset/confirm'])
+
 export function createClientApi(deps: ServiceDeps): Router {
   const router = Router()
   router.use('/hserve', (req, _res, next) => {
+    if (CLIENT_ID_EXEMPT.has(`/hserve${req.path.replace(/\/$/, '')}`)) return next()
     const clientId = req.get(CLIENT_ID_HEADER)
     next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
   })
@@ -28,6 +34,8 @@ export function createClientApi(deps: ServiceDeps): Router {
   mountAuthRoutes(router, context)
   mountUserRoutes(router, context)
   mountAccountRoutes(router, context)
+  mountSmsRoutes(router, context)
+  mountEmailRoutes(router, context)
   router.use('/hserve', renderClientApiError(deps))
   return router
 }

@@ -1,0 +1,129 @@
+/**
+ * E-mail verification and password-reset routes of the client API (SPEC section 4). Served only
+ * when the router has a mailer. The two `.../confirm` paths are link targets opened in a browser
+ * (no client id, see `CLIENT_ID_EXEMPT`): they answer small HTML pages, or JSON to a request that
+ * prefers `application/json`.
+ */
+import express, { type Request, type Response, type Router } from 'express'
+import Joi from 'joi'
+import { UserRouterError, isUserRouterError } from '../../errors.js'
+import { sessionOf } from '../../http/auth.js'
+import { toUserRouterError } from '../../http/errors.js'
+import { handler } from '../../http/handler.js'
+import { requestMeta } from '../../http/request-meta.js'
+import { STATUS_BY_KIND } from '../../http/status.js'
+import { validate } from '../../http/validate.js'
+import type { ServiceDeps } from '../../services/deps.js'
+import { isResetLinkLive, requestPasswordReset, resetPassword, RESET_LINK_PATH } from '../../services/email-password-reset.js'
+import { confirmEmailVerification, requestEmailVerification, VERIFY_LINK_PATH } from '../../services/email-verification.js'
+import type { ClientApiContext } from './context.js'
+import { PAGE_HEADERS, resetFormPage, resultPage, type ResetFormView, type ResultKind } from './email-pages.js'
+
+const resetRequestSchema = Joi.object({ email: Joi.string().min(1).max(320).required() }).required()
+const resetSchema = Joi.object({
+  token: Joi.string().max(128).required(),
+  password: Joi.string().min(1).max(1024).required(),
+  // Sent by the HTML form; API clients may leave it out.
+  password_confirmation: Joi.string().max(1024).allow(''),
+}).required()
+
+/**
+ * The router's absolute URL, for links: `publicUrl` when configured, otherwise the request's own
+ * scheme, host and mount path (development; the Host header is the client's to choose).
+ */
+function baseUrlOf(req: Request, deps: ServiceDeps): string {
+  if (deps.config.publicUrl) return deps.config.publicUrl.replace(/\/+$/, '')
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`
+}
+
+/** Whether the caller prefers JSON to HTML (API clients, the SDK); browsers get pages. */
+function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json'
+}
+
+function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).set(PAGE_HEADERS).send(html)
+}
+
+/** The `token` query parameter of a link ('' when missing); the form's POST also carries it in its body. */
+function queryToken(req: Request): string {
+  const token = req.query.token
+  return typeof token === 'string' ? token : ''
+}
+
+/**
+ * Renders a failure of a page route: JSON callers get the API's error body (rethrown to the error
+ * handler), browsers a page with the same status.
+ */
+function failPage(deps: ServiceDeps, req: Request, res: Response, raw: unknown): void {
+  if (wantsJson(req)) throw raw
+  const error = toUserRouterError(raw, deps.config.logger)
+  if (error.retryAfter !== undefined) res.set('Retry-After', String(error.retryAfter))
+  // In a browser the only input is the link itself: whatever is invalid about it, the link is.
+  const kind: ResultKind = error.kind === 'invalid' ? 'invalid_link' : 'error'
+  sendPage(res, STATUS_BY_KIND[error.kind], resultPage(deps.config.email.language, kind))
+}
+
+export function mountEmailRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
+  if (!deps.mailer) return
+  const { language } = deps.config.email
+
+  router.post('/hserve/v2.0/user/email-verify', requireSession, handler(async (req, res) => {
+    await requestEmailVerification(deps, sessionOf(res).userId, baseUrlOf(req, deps), requestMeta(req))
+    res.status(201).json({ status: 'ok' })
+  }))
+
+  router.get(VERIFY_LINK_PATH, handler(async (req, res) => {
+    try {
+      await confirmEmailVerification(deps, queryToken(req), requestMeta(req))
+    } catch (error) {
+      return failPage(deps, req, res, error)
+    }
+    if (wantsJson(req)) res.json({ status: 'ok' })
+    else sendPage(res, 200, resultPage(language, 'email_verified'))
+  }))
+
+  router.post('/hserve/v2.0/user/password/reset', handler(async (req, res) => {
+    const { email } = validate(resetRequestSchema, req.body ?? {}) as { email: string }
+    await requestPasswordReset(deps, email, baseUrlOf(req, deps), requestMeta(req))
+    res.status(201).json({ status: 'ok' })
+  }))
+
+  const form = (token: string, problem?: ResetFormView['problem']) =>
+    resetFormPage(language, { token, minLength: deps.config.password.minLength, maxLength: deps.config.password.maxLength, ...(problem ? { problem } : {}) })
+
+  // Showing the form leaves the link unused: mail scanners that open links must not burn it.
+  router.get(RESET_LINK_PATH, handler(async (req, res) => {
+    const token = queryToken(req)
+    try {
+      if (!(await isResetLinkLive(deps, token))) throw new UserRouterError('invalid_link')
+    } catch (error) {
+      return failPage(deps, req, res, error)
+    }
+    if (wantsJson(req)) res.json({ status: 'ok' })
+    else sendPage(res, 200, form(token))
+  }))
+
+  // The router's body parser only reads JSON; the HTML form posts urlencoded, on this route only.
+  router.post(RESET_LINK_PATH, express.urlencoded({ extended: false, limit: '16kb' }), handler(async (req, res) => {
+    const json = wantsJson(req)
+    let token = ''
+    try {
+      const body = validate(resetSchema, { token: queryToken(req) || undefined, ...(req.body ?? {}) }) as { token: string; password: string; password_confirmation?: string }
+      token = body.token
+      if (body.password_confirmation !== undefined && body.password_confirmation !== body.password) {
+        throw new UserRouterError('invalid_request', { message: 'password_confirmation: does not match password', details: [{ field: 'password_confirmation', message: 'does not match password' }] })
+      }
+      await resetPassword(deps, token, body.password, requestMeta(req))
+    } catch (error) {
+      // A refused password in the browser: the form again, with the reason (the link is still unused).
+      if (!json && token && isUserRouterError(error, 'invalid_request')) {
+        const field = error.details?.[0]?.field
+        return sendPage(res, 400, form(token, field === 'password_confirmation' ? 'mismatch' : 'length'))
+      }
+      return failPage(deps, req, res, error)
+    }
+    if (json) res.json({ status: 'ok' })
+    else sendPage(res, 200, resultPage(language, 'password_reset'))
+  }))
+}

@@ -1,0 +1,70 @@
+/**
+ * Single-use link tokens for the e-mail flows. A token is 256 random bits (base64url) that only the
+ * mail carries; the key-value store keeps its SHA-256 under a purpose-specific key with a TTL, and
+ * with it what the link grants: the purpose, the user, the e-mail address it was sent to and (reset
+ * links) a tag of the password hash at that time. A link is honoured only while the user still has
+ * that address (and that password): changing either invalidates outstanding links.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { StoredUser } from '../model/user.js'
+import type { KeyValueStore } from '../ports.js'
+
+export type LinkPurpose = 'verify' | 'reset'
+
+/** What a stored link grants. Never holds the token. */
+export interface LinkGrant {
+  purpose: LinkPurpose
+  userId: number
+  /** The address the mail went to, exactly as stored on the user then. */
+  email: string
+  /** Reset links: a tag of the password hash when the link was made (see `passwordTag`). */
+  passwordTag?: string
+}
+
+const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/
+
+const linkKey = (purpose: LinkPurpose, token: string) => `email-link:${purpose}:${createHash('sha256').update(token).digest('hex')}`
+
+/**
+ * A short digest of the password hash: a reset link made before a password change (or before
+ * another reset) no longer matches. The hash itself never goes to the key-value store.
+ */
+export function passwordTag(user: StoredUser): string {
+  return createHash('sha256').update(user.passwordHash ?? '').digest('hex').slice(0, 16)
+}
+
+/** Whether the user is still the one the link was made for: same address, same password. */
+export function grantMatches(grant: LinkGrant, user: StoredUser | null): user is StoredUser {
+  if (!user || user.email !== grant.email) return false
+  return grant.passwordTag === undefined || grant.passwordTag === passwordTag(user)
+}
+
+function parse(purpose: LinkPurpose, stored: string | null): LinkGrant | null {
+  if (stored === null) return null
+  const grant = JSON.parse(stored) as LinkGrant
+  return grant.purpose === purpose ? grant : null
+}
+
+/** Stores a new link for the grant and returns its token (the only copy). */
+export async function issueLink(kv: KeyValueStore, grant: LinkGrant, ttlSeconds: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url')
+  await kv.set(linkKey(grant.purpose, token), JSON.stringify(grant), ttlSeconds)
+  return token
+}
+
+/** The grant of a live link, leaving it usable (showing the reset form must not use the link up). */
+export async function peekLink(kv: KeyValueStore, purpose: LinkPurpose, token: string): Promise<LinkGrant | null> {
+  if (!TOKEN_FORMAT.test(token)) return null
+  return parse(purpose, await kv.get(linkKey(purpose, token)))
+}
+
+/** Uses the link up, atomically: of concurrent callers, exactly one gets the grant. */
+export async function consumeLink(kv: KeyValueStore, purpose: LinkPurpose, token: string): Promise<LinkGrant | null> {
+  if (!TOKEN_FORMAT.test(token)) return null
+  return parse(purpose, await kv.getAndDelete(linkKey(purpose, token)))
+}
+
+/** Deletes a link (one whose mail could not be sent). */
+export async function revokeLink(kv: KeyValueStore, purpose: LinkPurpose, token: string): Promise<void> {
+  await kv.delete([linkKey(purpose, token)])
+}

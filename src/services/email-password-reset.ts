@@ -1,0 +1,95 @@
+/**
+ * Password reset by e-mail (SPEC section 4): anyone may ask for a reset link to an account's
+ * address; the link leads to a form whose new password replaces the old one and ends every
+ * session of the user.
+ */
+import { UserRouterError, isUserRouterError } from '../errors.js'
+import { INTERNAL_FIELDS } from '../model/fields.js'
+import type { StoredUser } from '../model/user.js'
+import { checkIdentifier, checkPassword } from './credentials.js'
+import type { RequestMeta, ServiceDeps } from './deps.js'
+import { consumeLink, grantMatches, passwordTag, peekLink, type LinkGrant } from './email-links.js'
+import { acquireCooldown, releaseCooldown, sendLinkMail } from './email-sending.js'
+
+/** Where reset links point, under the router's public URL (the form, and where it posts). */
+export const RESET_LINK_PATH = '/hserve/v2.0/user/password/reset/confirm'
+
+async function sendResetMail(deps: ServiceDeps, user: StoredUser & { email: string }, baseUrl: string, meta: RequestMeta): Promise<void> {
+  try {
+    await sendLinkMail(deps, {
+      grant: { purpose: 'reset', userId: user.id, email: user.email, passwordTag: passwordTag(user) },
+      ttlSeconds: deps.config.email.resetTtlSeconds,
+      targetUrl: `${baseUrl}${RESET_LINK_PATH}`,
+    })
+  } catch (error) {
+    await releaseCooldown(deps, user.email)
+    throw error
+  }
+  deps.emit({ type: 'password_reset_requested', userId: user.id, clientId: meta.clientId, ip: meta.ip })
+}
+
+/**
+ * Mails a reset link to the account with this address (compared case-insensitively; the mail goes
+ * to the address as stored). Throws `invalid_request` (not an address), `user_not_found`,
+ * `email_not_verified` (unless `email.allowUnverifiedReset`), `email_rate_limited`, `mail_failed`.
+ *
+ * With `email.concealUnknownEmails`, unknown and (unless allowed) unverified addresses return
+ * normally without a mail, and a real mail is sent after returning (a failure is logged): neither
+ * the answer nor its timing tells whether the address has an account. The cooldown then applies to
+ * every address.
+ */
+export async function requestPasswordReset(deps: ServiceDeps, email: string, baseUrl: string, meta: RequestMeta): Promise<void> {
+  const address = checkIdentifier('email', email)
+  const { concealUnknownEmails, allowUnverifiedReset } = deps.config.email
+  if (concealUnknownEmails) await acquireCooldown(deps, address, meta)
+  const user = await deps.store.getUserByIdentifier('email', address)
+  const eligible = user !== null && user.email !== null && (user.emailVerified || allowUnverifiedReset)
+  if (concealUnknownEmails) {
+    if (!eligible) return
+    void sendResetMail(deps, user as StoredUser & { email: string }, baseUrl, meta).catch((error: unknown) => {
+      // Mailer failures are logged where they happen; anything else (a template that throws) here.
+      if (!isUserRouterError(error, 'mail_failed')) deps.config.logger.error('express-user-router: a password-reset mail could not be sent', error)
+    })
+    return
+  }
+  if (!user || !user.email) throw new UserRouterError('user_not_found')
+  if (!eligible) throw new UserRouterError('email_not_verified')
+  await acquireCooldown(deps, user.email, meta, user.id)
+  await sendResetMail(deps, user as StoredUser & { email: string }, baseUrl, meta)
+}
+
+async function liveGrant(deps: ServiceDeps, token: string): Promise<{ grant: LinkGrant; user: StoredUser } | null> {
+  const grant = await peekLink(deps.kv, 'reset', token)
+  if (!grant) return null
+  const user = await deps.store.getUserById(grant.userId)
+  return grantMatches(grant, user) ? { grant, user } : null
+}
+
+/** Whether the reset link can still be used (for showing the form; leaves the link unused). */
+export async function isResetLinkLive(deps: ServiceDeps, token: string): Promise<boolean> {
+  return (await liveGrant(deps, token)) !== null
+}
+
+/**
+ * Sets a new password through a reset link, uses the link up and revokes every session of the
+ * user. The policy is checked first and the link only used up once the new hash is ready, so a
+ * weak password or a busy server leaves the link usable. Throws `invalid_request` (policy) or
+ * `invalid_link` (unknown, used, expired, or the user's address or password changed since).
+ */
+export async function resetPassword(deps: ServiceDeps, token: string, password: string, meta: RequestMeta): Promise<void> {
+  checkPassword(password, deps.config.password)
+  // Cheap checks before the (deliberately slow) hash: a made-up token costs no hashing.
+  if (!(await liveGrant(deps, token))) throw new UserRouterError('invalid_link')
+  const passwordHash = await deps.passwords.hash(password)
+  const grant = await consumeLink(deps.kv, 'reset', token)
+  if (!grant) throw new UserRouterError('invalid_link') // used by a concurrent request meanwhile
+  const user = await deps.store.getUserById(grant.userId)
+  if (!grantMatches(grant, user)) throw new UserRouterError('invalid_link')
+  const updated = await deps.store.updateUser(user.id, {
+    operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }],
+    updatedAt: deps.now(),
+  })
+  if (!updated) throw new UserRouterError('invalid_link')
+  await deps.sessions.revokeUser(user.id)
+  deps.emit({ type: 'password_reset', userId: user.id, ip: meta.ip })
+}

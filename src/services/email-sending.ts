@@ -1,0 +1,63 @@
+/**
+ * Sending the link mails: one mail per address per `email.cooldownSeconds` (an atomic
+ * `setIfAbsent`, so concurrent requests and several processes send one), a fresh single-use link
+ * per mail, and mailer failures turned into `mail_failed` (the mailer's own message is logged,
+ * never shown to the client).
+ */
+import { createHash } from 'node:crypto'
+import { UserRouterError, isUserRouterError } from '../errors.js'
+import { identifierKey } from '../model/identifiers.js'
+import type { MailMessage } from '../ports.js'
+import type { RequestMeta, ServiceDeps } from './deps.js'
+import { issueLink, revokeLink, type LinkGrant } from './email-links.js'
+import { composeEmail } from './email-messages.js'
+
+// Hashed so that the store's key list shows no addresses; lower-cased because addresses compare so.
+const cooldownKey = (address: string) => `email-cooldown:${createHash('sha256').update(identifierKey(address)).digest('hex')}`
+
+/** Claims the address's send slot, or throws `email_rate_limited` (with `Retry-After`). */
+export async function acquireCooldown(deps: ServiceDeps, address: string, meta: RequestMeta, userId?: number): Promise<void> {
+  const { cooldownSeconds } = deps.config.email
+  const key = cooldownKey(address)
+  if (await deps.kv.setIfAbsent(key, '1', cooldownSeconds)) return
+  deps.emit({ type: 'rate_limited', method: 'email', ...(userId === undefined ? {} : { userId }), clientId: meta.clientId, ip: meta.ip })
+  throw new UserRouterError('email_rate_limited', { retryAfter: (await deps.kv.ttl(key)) ?? cooldownSeconds })
+}
+
+/** Frees the slot again after a failed send, so the user can retry at once. Never throws. */
+export async function releaseCooldown(deps: ServiceDeps, address: string): Promise<void> {
+  await deps.kv.delete([cooldownKey(address)]).catch(() => undefined)
+}
+
+async function deliver(deps: ServiceDeps, message: MailMessage): Promise<void> {
+  // The routes are only mounted with a mailer; this guards direct callers.
+  if (!deps.mailer) throw new UserRouterError('mail_failed', { cause: new Error('no mailer configured') })
+  try {
+    await deps.mailer.send(message)
+  } catch (error) {
+    deps.config.logger.error('express-user-router: an e-mail could not be sent', error)
+    // A typed error other than mail_failed (unavailable...) keeps its meaning; anything else, and
+    // the mailer's own message, becomes the generic mail_failed.
+    if (isUserRouterError(error) && error.code !== 'mail_failed') throw error
+    throw new UserRouterError('mail_failed', { cause: error })
+  }
+}
+
+export interface LinkMail {
+  grant: LinkGrant
+  ttlSeconds: number
+  /** Absolute URL of the link target, without the query (`https://.../confirm`). */
+  targetUrl: string
+}
+
+/** Makes a link, writes the mail around it and sends it to `grant.email`; a failed send revokes the link. */
+export async function sendLinkMail(deps: ServiceDeps, { grant, ttlSeconds, targetUrl }: LinkMail): Promise<void> {
+  const token = await issueLink(deps.kv, grant, ttlSeconds)
+  try {
+    const content = await composeEmail(grant.purpose, deps.config.email, `${targetUrl}?token=${token}`, ttlSeconds)
+    await deliver(deps, { to: grant.email, ...content })
+  } catch (error) {
+    await revokeLink(deps.kv, grant.purpose, token).catch(() => undefined)
+    throw error
+  }
+}
