@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   email_missing: { kind: 'invalid', message: 'The account has no e-mail address.' },
   email_already_verified: { kind: 'invalid', message: 'The e-mail address is already verified.' },
   email_not_verified: { kind: 'invalid', message: 'The e-mail address is not verified.' },
-  email_rate_limited: { kind: 'invalid', message: 'An e-mail was sent to this address less than a minute ago; try again later.' },
+  email_rate_limited: { kind: 'invalid', message: 'An e-mail was sent to this address moments ago; try again later.' },
   mail_failed: { kind: 'invalid', message: 'The e-mail could not be sent.' },
   invalid_link: { kind: 'invalid', message: 'This link is invalid, used or expired.' },
   busy: { kind: 'unavailable', message: 'The server is busy; try again shortly.' },

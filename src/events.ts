@@ -22,7 +22,7 @@ export interface UserRouterEvent {
   at: number
   /** The user concerned, when known. */
   userId?: number
-  /** How the user signed in or registered: `username`, `email`, `phone`, `anonymous`. */
+  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`), or what was limited (`sms`, `email`). */
   method?: string
   /** The X-Hydrogen-Client-ID of the request. */
   clientId?: string
