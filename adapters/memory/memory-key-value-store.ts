@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { KeyValueStore, SecretCheck } from '../../src/ports.js'
+import { checkMaxFailures as checkMaxFailuresOf, checkTtl as checkTtlOf } from '../../src/key-value-checks.js'
 
 export interface MemoryKeyValueStoreOptions {
   /** The clock, in milliseconds (default `Date.now`); tests pass their own to move time. */
@@ -25,17 +26,8 @@ interface Entry {
   expiresAt: number
 }
 
-function checkTtl(method: string, ttlSeconds: number): void {
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
-    throw new RangeError(`MemoryKeyValueStore.${method}: the TTL must be a whole number of seconds, at least 1 (got ${ttlSeconds})`)
-  }
-}
-
-function checkMaxFailures(maxFailures: number): void {
-  if (!Number.isSafeInteger(maxFailures) || maxFailures < 1) {
-    throw new RangeError(`MemoryKeyValueStore.consumeSecret: maxFailures must be a whole number, at least 1 (got ${maxFailures})`)
-  }
-}
+const checkTtl = (method: string, ttlSeconds: number) => checkTtlOf('MemoryKeyValueStore', method, ttlSeconds)
+const checkMaxFailures = (maxFailures: number) => checkMaxFailuresOf('MemoryKeyValueStore', maxFailures)
 
 /** Equal strings, compared in a time that depends on their length only. */
 function sameSecret(a: string, b: string): boolean {

@@ -13,6 +13,7 @@ import { mapRedisError, withDeadline } from './errors.js'
 import { parseRedisOptions, type RedisKeyValueStoreOptions } from './options.js'
 import { ConnectionGate, createOwnClient } from './own-client.js'
 import { ADD_TO_SET, CONSUME_SECRET, INCREMENT, runScript, type ScriptCommands } from './scripts.js'
+import { checkMaxFailures as checkMaxFailuresOf, checkTtl as checkTtlOf } from '../../src/key-value-checks.js'
 
 /** The commands the store sends, typed once (both Redis and Cluster have them). */
 interface Commands extends ScriptCommands {
@@ -25,17 +26,8 @@ interface Commands extends ScriptCommands {
   srem(key: string, ...members: string[]): Promise<unknown>
 }
 
-function checkTtl(method: string, ttlSeconds: number): void {
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
-    throw new RangeError(`RedisKeyValueStore.${method}: the TTL must be a whole number of seconds, at least 1 (got ${ttlSeconds})`)
-  }
-}
-
-function checkMaxFailures(maxFailures: number): void {
-  if (!Number.isSafeInteger(maxFailures) || maxFailures < 1) {
-    throw new RangeError(`RedisKeyValueStore.consumeSecret: maxFailures must be a whole number, at least 1 (got ${maxFailures})`)
-  }
-}
+const checkTtl = (method: string, ttlSeconds: number) => checkTtlOf('RedisKeyValueStore', method, ttlSeconds)
+const checkMaxFailures = (maxFailures: number) => checkMaxFailuresOf('RedisKeyValueStore', maxFailures)
 
 export class RedisKeyValueStore implements KeyValueStore {
   /** The ioredis client in use: the app's, or the one created from `url`. */
