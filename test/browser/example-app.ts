@@ -51,7 +51,8 @@ export function redisReachable(url = REDIS_URL): Promise<boolean> {
   })
 }
 
-export async function startExampleApp(serverScript: string): Promise<ExampleApp> {
+/** `extraEnv` is laid over the app's environment (`{ DEV_OUTBOX: '1' }`). */
+export async function startExampleApp(serverScript: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ExampleApp> {
   if (!existsSync(serverScript)) throw new Error(`${serverScript} is missing: build first (npx tsc -p tsconfig.json)`)
   const dir = await mkdtemp(join(tmpdir(), 'eur-example-'))
   const port = await freePort()
@@ -62,6 +63,7 @@ export async function startExampleApp(serverScript: string): Promise<ExampleApp>
     HOST: '127.0.0.1',
     DATABASE_URL: join(dir, 'example.sqlite'),
     NODE_ENV: 'development',
+    ...extraEnv,
   }
   if (redis) env.REDIS_URL = REDIS_URL
   else delete env.REDIS_URL
