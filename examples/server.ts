@@ -66,7 +66,7 @@ const outbox = DEV_OUTBOX ? createDevOutbox() : undefined
 const senders = process.env.NODE_ENV === 'production' ? {} : { mailer: outbox?.mailer ?? new ConsoleMailer(), sms: outbox?.sms ?? new ConsoleSmsSender() }
 const router = createUserRouter({
   storage: store,
-  ...(redis ? { redis } : {}),
+  ...(redis ? { redis, keyPrefix: process.env.REDIS_PREFIX || 'eur:' } : {}),
   ...senders,
   clients: [CLIENT_ID],
   profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },

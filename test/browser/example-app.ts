@@ -1,14 +1,16 @@
 /**
  * The compiled example app (`dist/examples/server.js`) as a child process: a free loopback port, a
- * fresh temporary SQLite file, the local Redis when it answers (otherwise REDIS_URL is left unset
+ * fresh temporary SQLite file, the local Redis under a key prefix of its own when it answers (otherwise REDIS_URL is left unset
  * and the app uses its in-process stand-in). `start` resolves once the app prints its URL.
  */
+import { randomBytes } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Redis } from 'ioredis'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const READY_LINE = /express-user-router example on (http:\/\/\S+)/
@@ -65,7 +67,9 @@ export async function startExampleApp(serverScript: string, extraEnv: NodeJS.Pro
     NODE_ENV: 'development',
     ...extraEnv,
   }
-  if (redis) env.REDIS_URL = REDIS_URL
+  // Its own key prefix: the app's sessions and rate-limit counters never meet another run's.
+  const redisPrefix = `test:example:${randomBytes(4).toString('hex')}:`
+  if (redis) Object.assign(env, { REDIS_URL, REDIS_PREFIX: redisPrefix })
   else delete env.REDIS_URL
   if (!redis) console.warn(`Redis not reachable at ${REDIS_URL}: the example app runs with its in-process stand-in`)
 
@@ -80,6 +84,7 @@ export async function startExampleApp(serverScript: string, extraEnv: NodeJS.Pro
   const stop = async () => {
     await kill(child, exited)
     await rm(dir, { recursive: true, force: true })
+    if (redis) await deleteKeys(redisPrefix)
   }
 
   try {
@@ -120,4 +125,21 @@ async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
   await exited
   clearTimeout(timer)
+}
+
+/** Deletes the keys the app left under its prefix. */
+async function deleteKeys(prefix: string): Promise<void> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    let cursor = '0'
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+      cursor = next
+      for (const key of keys) await client.unlink(key)
+    } while (cursor !== '0')
+  } finally {
+    client.disconnect()
+  }
 }
