@@ -21,14 +21,14 @@ import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { chromiumUnavailable, launchChromium, type Browser } from './chromium.js'
 import { startExampleApp, type ExampleApp } from './example-app.js'
-import { NetworkLog, formatExchange, type Exchange } from './network-log.js'
+import { NetworkLog, formatExchange } from './network-log.js'
+import { sdkDriver, type Settled } from './sdk-driver.js'
 import { startStaticOrigin, type StaticOrigin } from './static-origin.js'
 
 // In the page: the SDK's global and the page's own `settle` helper (see static-origin.ts).
 declare const BaaS: any
 declare function settle(promise: unknown): Promise<Settled>
 
-type Settled = { ok: true; value: any } | { ok: false; code: unknown; message: string }
 
 /** What `GET /dev/outbox?to=` answers (examples/dev-outbox.ts). */
 interface OutboxEntry {
@@ -99,52 +99,7 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
     await page.evaluate(({ clientId, host }) => BaaS.init(clientId, { host }), { clientId: CLIENT_ID, host: api!.url })
   }
 
-  /** Runs `fn` in the page and explains, on failure, which requests the call made and what came back. */
-  async function call<A>(fn: (arg: A) => Promise<Settled>, arg: A): Promise<{ result: Settled; exchanges: Exchange[] }> {
-    const mark = log.mark()
-    const result: Settled = await page.evaluate(fn as (arg: any) => Promise<Settled>, arg as any)
-    await log.settled()
-    return { result, exchanges: log.since(mark) }
-  }
-
-  function explain(what: string, exchanges: Exchange[]): string {
-    const requests = exchanges.length ? exchanges.map(formatExchange).join('\n') : '  (no request reached the API origin)'
-    const consoleLines = log.console.slice(-5).map((line) => `  ${line}`).join('\n')
-    return `${what}\nrequests:\n${requests}${consoleLines ? `\npage console:\n${consoleLines}` : ''}`
-  }
-
-  async function expectOk<A>(what: string, fn: (arg: A) => Promise<Settled>, arg: A): Promise<{ value: any; exchanges: Exchange[] }> {
-    const { result, exchanges } = await call(fn, arg)
-    if (!result.ok) assert.fail(explain(`${what}: the SDK rejected with ${result.code} "${result.message}"`, exchanges))
-    return { value: result.value, exchanges }
-  }
-
-  async function expectRejected<A>(what: string, status: number, fn: (arg: A) => Promise<Settled>, arg: A): Promise<Exchange[]> {
-    const { result, exchanges } = await call(fn, arg)
-    if (result.ok) assert.fail(explain(`${what}: expected a rejection with ${status}, the SDK resolved`, exchanges))
-    assert.equal(result.code, status, explain(`${what}: expected a rejection with ${status}, got ${result.code} "${result.message}"`, exchanges))
-    return exchanges
-  }
-
-  /** The one exchange with this method whose path starts with `prefix`. */
-  function find(exchanges: Exchange[], method: string, prefix: string): Exchange {
-    const found = exchanges.filter((e) => e.method === method && e.path.startsWith(prefix))
-    assert.equal(found.length, 1, explain(`expected one ${method} ${prefix}...`, exchanges))
-    return found[0]!
-  }
-
-  /** A raw GET from Node, outside the browser. */
-  async function raw(path: string, token: string | null): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { 'X-Hydrogen-Client-ID': CLIENT_ID }
-    if (token) headers.Authorization = `Hydrogen-r1 ${token}`
-    const response = await fetch(`${api!.url}${path}`, { headers })
-    const text = await response.text()
-    let body: unknown = text
-    try {
-      body = JSON.parse(text)
-    } catch {}
-    return { status: response.status, body }
-  }
+  const { call, explain, expectOk, expectRejected, find, raw } = sdkDriver(() => ({ page, log, apiUrl: api!.url }), CLIENT_ID)
 
   /** The last message the outbox holds for `to` that satisfies `accept` (waits up to 3 s for it). */
   async function outbox(to: string, accept: (entry: OutboxEntry) => boolean = () => true): Promise<OutboxEntry> {
@@ -243,7 +198,7 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
     const code = await sendCode(phone)
     const verify = ({ phone, code }: { phone: string; code: string }) => settle(BaaS.verifySmsCode({ phone, code }))
 
-    const wrong = await expectRejected('verifySmsCode with a wrong code', 400, verify, { phone, code: wrongCode(code) })
+    const { exchanges: wrong } = await expectRejected('verifySmsCode with a wrong code', 400, verify, { phone, code: wrongCode(code) })
     assert.equal(find(wrong, 'POST', '/hserve/v1.8/sms-verification-code/verify/').status, 400)
 
     const { exchanges } = await expectOk('verifySmsCode with the code from the outbox', verify, { phone, code })

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { chromiumUnavailable, launchChromium, type Browser } from './chromium.js'
 import { startExampleApp, type ExampleApp } from './example-app.js'
-import { NetworkLog, formatExchange, type Exchange } from './network-log.js'
+import { NetworkLog, formatExchange } from './network-log.js'
+import { sdkDriver, type Settled } from './sdk-driver.js'
 import { startStaticOrigin, type StaticOrigin } from './static-origin.js'
 
 // In the page: the SDK's global and the page's own `settle` helper (see static-origin.ts).
@@ -23,7 +24,6 @@ declare function settle(promise: unknown): Promise<Settled>
 declare const localStorage: { getItem(key: string): string | null }
 declare const location: { origin: string }
 
-type Settled = { ok: true; value: any } | { ok: false; code: unknown; message: string }
 
 /** This file is dist/test/browser/minapp-sdk.test.js: the repository is three levels up. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -65,52 +65,7 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
     await api?.stop().catch(() => {})
   })
 
-  /** Runs `fn` in the page and explains, on failure, which requests the call made and what came back. */
-  async function call<A>(fn: (arg: A) => Promise<Settled>, arg: A): Promise<{ result: Settled; exchanges: Exchange[] }> {
-    const mark = log.mark()
-    const result: Settled = await page.evaluate(fn as (arg: any) => Promise<Settled>, arg as any)
-    await log.settled()
-    return { result, exchanges: log.since(mark) }
-  }
-
-  function explain(what: string, exchanges: Exchange[]): string {
-    const requests = exchanges.length ? exchanges.map(formatExchange).join('\n') : '  (no request reached the API origin)'
-    const consoleLines = log.console.slice(-5).map((line) => `  ${line}`).join('\n')
-    return `${what}\nrequests:\n${requests}${consoleLines ? `\npage console:\n${consoleLines}` : ''}`
-  }
-
-  async function expectOk<A>(what: string, fn: (arg: A) => Promise<Settled>, arg: A): Promise<{ value: any; exchanges: Exchange[] }> {
-    const { result, exchanges } = await call(fn, arg)
-    if (!result.ok) assert.fail(explain(`${what}: the SDK rejected with ${result.code} "${result.message}"`, exchanges))
-    return { value: result.value, exchanges }
-  }
-
-  async function expectRejected<A>(what: string, status: number, fn: (arg: A) => Promise<Settled>, arg: A): Promise<string> {
-    const { result, exchanges } = await call(fn, arg)
-    if (result.ok) assert.fail(explain(`${what}: expected a rejection with ${status}, the SDK resolved`, exchanges))
-    assert.equal(result.code, status, explain(`${what}: expected a rejection with ${status}, got ${result.code} "${result.message}"`, exchanges))
-    return result.message
-  }
-
-  /** The one exchange with this method whose path starts with `prefix`. */
-  function find(exchanges: Exchange[], method: string, prefix: string): Exchange {
-    const found = exchanges.filter((e) => e.method === method && e.path.startsWith(prefix))
-    assert.equal(found.length, 1, explain(`expected one ${method} ${prefix}...`, exchanges))
-    return found[0]!
-  }
-
-  /** A raw request from Node, outside the browser. */
-  async function raw(path: string, token: string | null): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { 'X-Hydrogen-Client-ID': CLIENT_ID }
-    if (token) headers.Authorization = `Hydrogen-r1 ${token}`
-    const response = await fetch(`${api!.url}${path}`, { headers })
-    const text = await response.text()
-    let body: unknown = text
-    try {
-      body = JSON.parse(text)
-    } catch {}
-    return { status: response.status, body }
-  }
+  const { explain, expectOk, expectRejected, find, raw } = sdkDriver(() => ({ page, log, apiUrl: api!.url }), CLIENT_ID)
 
   const storedToken = () => page.evaluate(() => BaaS.getAuthToken() as Promise<string | null>)
 
@@ -165,7 +120,7 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
   test('registering a taken username or e-mail again is rejected with the server’s 400', async () => {
     const again = ({ username, password }: { username: string; password: string }) =>
       settle(BaaS.auth.register({ username, password }))
-    const message = await expectRejected('register a taken username', 400, again, alice)
+    const { message } = await expectRejected('register a taken username', 400, again, alice)
     assert.match(message, /^400: \S/, 'the SDK shows the server’s error_msg')
     await expectRejected('register a taken username in other case', 400, again, { ...alice, username: alice.username.toUpperCase() })
     await expectRejected(
