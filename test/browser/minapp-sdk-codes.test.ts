@@ -19,26 +19,19 @@ import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { chromiumUnavailable, launchChromium, type Browser } from './chromium.js'
-import { startExampleApp, type ExampleApp } from './example-app.js'
-import { NetworkLog, formatExchange } from './network-log.js'
+import { chromiumUnavailable } from './chromium.js'
+import type { OutboxEntry } from '../../examples/dev-outbox.js'
+import type { ExampleApp } from './example-app.js'
+import { formatExchange, type NetworkLog } from './network-log.js'
 import { sdkDriver, type Settled } from './sdk-driver.js'
-import { startStaticOrigin, type StaticOrigin } from './static-origin.js'
+import { startBrowserSession, type BrowserSession } from './session.js'
+import type { StaticOrigin } from './static-origin.js'
 
 // In the page: the SDK's global and the page's own `settle` helper (see static-origin.ts).
 declare const BaaS: any
 declare function settle(promise: unknown): Promise<Settled>
 
 
-/** What `GET /dev/outbox?to=` answers (examples/dev-outbox.ts). */
-interface OutboxEntry {
-  to: string
-  code?: string
-  link?: string
-  subject?: string
-  text: string
-  sent_at: number
-}
 
 /** This file is dist/test/browser/minapp-sdk-codes.test.js: the repository is three levels up. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -61,9 +54,9 @@ function wrongCode(code: string): string {
 const unavailable = chromiumUnavailable()
 
 describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev outbox', { skip: unavailable ?? false, timeout: 240_000 }, () => {
+  let session: BrowserSession | undefined
   let api: ExampleApp | undefined
   let origin: StaticOrigin | undefined
-  let browser: Browser | undefined
   let page: Page
   let log: NetworkLog
 
@@ -73,24 +66,13 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
   let verificationSentAt = 0
 
   before(async () => {
-    api = await startExampleApp(SERVER_SCRIPT, { DEV_OUTBOX: '1' })
-    origin = await startStaticOrigin()
-    browser = await launchChromium()
-    page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    page.setDefaultTimeout(15_000)
-    log = new NetworkLog(page, api.url)
+    session = await startBrowserSession(SERVER_SCRIPT, { dir: SCREENSHOTS, name: 'minapp-sdk-codes' }, { DEV_OUTBOX: '1' })
+    ;({ api, origin, page, log } = session)
     await openApp()
   })
 
   after(async () => {
-    if (page && log) {
-      await log.settled().catch(() => {})
-      await page.screenshot({ path: join(SCREENSHOTS, 'minapp-sdk-codes.png'), fullPage: true }).catch(() => {})
-      await log.write(join(SCREENSHOTS, 'minapp-sdk-codes-requests.json')).catch(() => {})
-    }
-    await browser?.close().catch(() => {})
-    await origin?.close().catch(() => {})
-    await api?.stop().catch(() => {})
+    await session?.close()
   })
 
   /** Loads the app page (again, after the page visited a link) and initialises the SDK. */
@@ -127,11 +109,10 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
     const since = Math.floor(Date.now() / 1000)
     const { result, exchanges } = await call(({ phone }) => settle(BaaS.sendSmsCode({ phone })), { phone })
     if (!result.ok) {
-      // A fresh number cannot hit its own limits: a refusal here is the per-IP hourly cap (30), a
-      // fixed-window counter that lives in the example app's Redis (`eur:sms-ip:127.0.0.1`),
-      // shared by every run against the same local Redis within the hour.
+      // A fresh number cannot hit its own limits: a refusal here is the per-IP hourly cap (30),
+      // counted under this run's own Redis prefix (or in the app's in-process stand-in).
       const capped = exchanges.some((e) => e.responseBody?.includes('"sms_rate_limited"'))
-      const hint = capped && api!.redis ? ' (the per-IP hourly SMS cap, counted in the local Redis across runs: see eur:sms-ip:127.0.0.1)' : ''
+      const hint = capped && api!.redis ? ' (the per-IP hourly SMS cap of the example app)' : ''
       assert.fail(explain(`BaaS.sendSmsCode to a fresh number: the SDK rejected with ${result.code} "${result.message}"${hint}`, exchanges))
     }
     const send = find(exchanges, 'POST', '/hserve/v2.2/sms-verification-code/')

@@ -12,11 +12,12 @@ import { dirname, join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
-import { chromiumUnavailable, launchChromium, type Browser } from './chromium.js'
-import { startExampleApp, type ExampleApp } from './example-app.js'
-import { NetworkLog, formatExchange } from './network-log.js'
+import { chromiumUnavailable } from './chromium.js'
+import type { ExampleApp } from './example-app.js'
+import { formatExchange, type NetworkLog } from './network-log.js'
 import { sdkDriver, type Settled } from './sdk-driver.js'
-import { startStaticOrigin, type StaticOrigin } from './static-origin.js'
+import { startBrowserSession, type BrowserSession } from './session.js'
+import type { StaticOrigin } from './static-origin.js'
 
 // In the page: the SDK's global and the page's own `settle` helper (see static-origin.ts).
 declare const BaaS: any
@@ -34,9 +35,9 @@ const CLIENT_ID = 'demo'
 const unavailable = chromiumUnavailable()
 
 describe('minapp-sdk (web build) in Chromium against the example app', { skip: unavailable ?? false, timeout: 120_000 }, () => {
+  let session: BrowserSession | undefined
   let api: ExampleApp | undefined
   let origin: StaticOrigin | undefined
-  let browser: Browser | undefined
   let page: Page
   let log: NetworkLog
 
@@ -45,24 +46,13 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
   const bob = { email: `bob_${run}@example.com`, password: 'bob-password-1', id: 0 }
 
   before(async () => {
-    api = await startExampleApp(SERVER_SCRIPT)
-    origin = await startStaticOrigin()
-    browser = await launchChromium()
-    page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    page.setDefaultTimeout(15_000)
-    log = new NetworkLog(page, api.url)
+    session = await startBrowserSession(SERVER_SCRIPT, { dir: SCREENSHOTS, name: 'minapp-sdk' })
+    ;({ api, origin, page, log } = session)
     await page.goto(`${origin.url}/`)
   })
 
   after(async () => {
-    if (page && log) {
-      await log.settled().catch(() => {})
-      await page.screenshot({ path: join(SCREENSHOTS, 'minapp-sdk.png'), fullPage: true }).catch(() => {})
-      await log.write(join(SCREENSHOTS, 'minapp-sdk-requests.json')).catch(() => {})
-    }
-    await browser?.close().catch(() => {})
-    await origin?.close().catch(() => {})
-    await api?.stop().catch(() => {})
+    await session?.close()
   })
 
   const { explain, expectOk, expectRejected, find, raw } = sdkDriver(() => ({ page, log, apiUrl: api!.url }), CLIENT_ID)
