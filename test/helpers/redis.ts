@@ -8,19 +8,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
+import { freePort, unusable } from './local-servers.js'
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-/** Skips outside CI (returning the reason, after printing it), throws under CI=true. */
-function unusable(reason: string): string {
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI requires it`)
-  console.warn(`${reason}: suite skipped`)
-  return `${reason}: suite skipped`
-}
 
 /** Why Redis cannot be used, or null when it can. Throws under CI=true. */
 export async function redisUnavailable(): Promise<string | null> {
@@ -86,16 +79,6 @@ export function redisServerMissing(): string | null {
     if (probe.error || probe.status !== 0) return unusable(`${program} cannot be run (${probe.error?.message ?? probe.stderr})`)
   }
   return null
-}
-
-/** A free loopback port, as the OS hands them out. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  await once(server, 'close')
-  return port
 }
 
 /** A `redis-server` child process without persistence, killable and restartable on the same port. */
