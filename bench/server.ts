@@ -7,7 +7,8 @@
  * - the reference app: plain Express whose one route, `GET /reference/user/:id`, does what an ideal
  *   authenticated read must do: one Redis GET of the session key, one primary-key SELECT of the row.
  *
- * It measures its own event-loop delay on request (messages `loop-reset` / `loop-read`), and exits
+ * It measures its own event-loop delay and reports its memory on request (messages `loop-reset`,
+ * `loop-read`, `memory-read`), and exits
  * on `shutdown`, when the bench process goes away (IPC disconnect), or after `maxLifetimeMs`.
  */
 import express from 'express'
@@ -74,6 +75,9 @@ async function main(): Promise<void> {
       ...(config.scryptLogN === undefined ? {} : { scrypt: { logN: config.scryptLogN } }),
       ...(config.maxConcurrentHashes === undefined ? {} : { maxConcurrentHashes: config.maxConcurrentHashes }),
     },
+    // Codes go nowhere (a sender that only accepts), and one IP may ask for as many as the bench sends.
+    sms: { send: async () => {} },
+    smsCodes: { maxPerIpPerHour: config.smsPerIpPerHour },
   })
   const routerApp = express()
   routerApp.set('etag', false)
@@ -129,6 +133,10 @@ async function main(): Promise<void> {
   process.on('message', (message: ToServer) => {
     if (message.type === 'loop-reset') loop.reset()
     else if (message.type === 'loop-read') send({ type: 'loop', id: message.id, delay: readLoop() })
+    else if (message.type === 'memory-read') {
+      const { rss, heapUsed } = process.memoryUsage()
+      send({ type: 'memory', id: message.id, memory: { rss, heapUsed } })
+    }
     else if (message.type === 'shutdown') void shutdown(0)
   })
   // The bench process died or closed the channel: never outlive it.

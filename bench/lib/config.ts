@@ -13,11 +13,13 @@ export interface BenchSettings {
   seconds: number
   /** Seconds of discarded load before each GET scenario, and of login load before the storm's GETs start (`BENCH_WARMUP_SECONDS`, default 2). */
   warmupSeconds: number
-  /** Connections of every scenario (`BENCH_CONNECTIONS`, default 10). */
-  connections: number
-  /** Users seeded (`BENCH_USERS`, default 200). */
+  /** The connection counts: every scenario runs at each (`BENCH_CONNECTIONS`, default `10,50`). */
+  connections: number[]
+  /** Whether the last pass runs once more, for the memory check (`BENCH_REPEAT`, default 1; 0 skips it). */
+  repeat: boolean
+  /** Users seeded (`BENCH_USERS`, default 100000). */
   users: number
-  /** Users signed in before the runs, whose tokens the GET scenarios use (`BENCH_TOKENS`, default 10). */
+  /** Users signed in before the runs, whose tokens the GET scenarios use (`BENCH_TOKENS`, default 20). */
   tokens: number
   /**
    * scrypt logN of the router (`BENCH_SCRYPT_LOGN`). Unset: the router's default (15), which is what
@@ -39,6 +41,8 @@ export interface ServerConfig {
   clientId: string
   scryptLogN: number | undefined
   maxConcurrentHashes: number | undefined
+  /** SMS codes one IP may request per hour: the bench sends from one address, so far above the default. */
+  smsPerIpPerHour: number
   /** The child exits by itself after this long, whatever happens to the bench process. */
   maxLifetimeMs: number
 }
@@ -47,14 +51,25 @@ export const SERVER_CONFIG_ENV = 'BENCH_SERVER_CONFIG'
 export const CLIENT_ID = 'bench'
 /** Every seeded user has this password (and so the same precomputed hash). */
 export const PASSWORD = 'bench password 0123'
-export const usernameOf = (index: number) => `bench-user-${index}`
+/** Seeded user i is `bench-user-<i>`. */
+export const USERNAME_PREFIX = 'bench-user-'
+export const usernameOf = (index: number) => `${USERNAME_PREFIX}${index}`
+/** The server's per-IP SMS cap during the bench (the default, 30 an hour, would stop it at once). */
+export const BENCH_SMS_PER_IP_PER_HOUR = 100_000_000
 
 /** Messages between the bench process and its server child. */
-export type ToServer = { type: 'loop-reset' } | { type: 'loop-read'; id: number } | { type: 'shutdown' }
+export type ToServer = { type: 'loop-reset' } | { type: 'loop-read'; id: number } | { type: 'memory-read'; id: number } | { type: 'shutdown' }
 export type FromServer =
   | { type: 'ready'; routerPort: number; referencePort: number }
   | { type: 'loop'; id: number; delay: LoopDelay }
+  | { type: 'memory'; id: number; memory: MemoryUse }
   | { type: 'fatal'; message: string }
+
+/** The server child's memory, in bytes (`process.memoryUsage()`). */
+export interface MemoryUse {
+  rss: number
+  heapUsed: number
+}
 
 /** Event-loop delay of the server child over a phase: how late its timers fired, in milliseconds. */
 export interface LoopDelay {
@@ -74,6 +89,15 @@ function positiveInteger(name: string, fallback: number, max: number): number {
   return value
 }
 
+function connectionCounts(): number[] {
+  const raw = process.env.BENCH_CONNECTIONS || '10,50'
+  const counts = raw.split(',').map((part) => Number(part.trim()))
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) {
+    throw new Error(`BENCH_CONNECTIONS must be whole numbers from 1 to 1000, comma-separated (got ${JSON.stringify(raw)})`)
+  }
+  return counts
+}
+
 export function readSettings(): BenchSettings {
   const optional = (name: string, max: number) => (process.env[name] ? positiveInteger(name, 1, max) : undefined)
   const settings: BenchSettings = {
@@ -81,9 +105,10 @@ export function readSettings(): BenchSettings {
     redisUrl: process.env.BENCH_REDIS_URL || process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379',
     seconds: positiveInteger('BENCH_SECONDS', 10, 120),
     warmupSeconds: positiveInteger('BENCH_WARMUP_SECONDS', 2, 30),
-    connections: positiveInteger('BENCH_CONNECTIONS', 10, 1000),
-    users: positiveInteger('BENCH_USERS', 200, 100_000),
-    tokens: positiveInteger('BENCH_TOKENS', 10, 1000),
+    connections: connectionCounts(),
+    repeat: process.env.BENCH_REPEAT !== '0',
+    users: positiveInteger('BENCH_USERS', 100_000, 1_000_000),
+    tokens: positiveInteger('BENCH_TOKENS', 20, 1000),
     scryptLogN: optional('BENCH_SCRYPT_LOGN', 20),
     maxConcurrentHashes: optional('BENCH_MAX_CONCURRENT_HASHES', 64),
     resultsDir: process.env.BENCH_RESULTS_DIR || 'bench/results',

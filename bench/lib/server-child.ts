@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { SERVER_CONFIG_ENV, type FromServer, type LoopDelay, type ServerConfig, type ToServer } from './config.js'
+import { SERVER_CONFIG_ENV, type FromServer, type LoopDelay, type MemoryUse, type ServerConfig, type ToServer } from './config.js'
 
 const SERVER_SCRIPT = fileURLToPath(new URL('../server.js', import.meta.url))
 const START_TIMEOUT_MS = 30_000
@@ -78,21 +78,31 @@ export class ServerChild {
 
   /** The child's event-loop delay since the last reset. */
   readLoop(): Promise<LoopDelay> {
+    return this.ask('loop-read', (message) => (message.type === 'loop' ? message.delay : undefined))
+  }
+
+  /** The child's memory now. */
+  readMemory(): Promise<MemoryUse> {
+    return this.ask('memory-read', (message) => (message.type === 'memory' ? message.memory : undefined))
+  }
+
+  /** Sends a request and resolves with the answer `pick` finds among the child's messages of its id. */
+  private ask<T>(type: 'loop-read' | 'memory-read', pick: (message: FromServer) => T | undefined): Promise<T> {
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.child.off('message', onMessage)
-        reject(new Error('the bench server did not report its event-loop delay'))
+        reject(new Error(`the bench server did not answer ${type}`))
       }, READ_TIMEOUT_MS)
       const onMessage = (message: FromServer) => {
-        if (message.type === 'loop' && message.id === id) {
-          clearTimeout(timer)
-          this.child.off('message', onMessage)
-          resolve(message.delay)
-        }
+        const value = 'id' in message && message.id === id ? pick(message) : undefined
+        if (value === undefined) return
+        clearTimeout(timer)
+        this.child.off('message', onMessage)
+        resolve(value)
       }
       this.child.on('message', onMessage)
-      this.send({ type: 'loop-read', id })
+      this.send({ type, id })
     })
   }
 
