@@ -7,10 +7,15 @@ import os from 'node:os'
 import { join } from 'node:path'
 import type { LoopDelay } from './config.js'
 import type { LoadResult } from './load.js'
+import type { MemorySummary } from './memory.js'
+
+export type ScenarioKey = 'reference' | 'get-idle' | 'list' | 'list-count' | 'sms' | 'register' | 'login' | 'login-storm' | 'get-storm'
 
 export interface ScenarioRow {
-  key: 'reference' | 'get-idle' | 'login' | 'login-storm' | 'get-storm'
+  key: ScenarioKey
   scenario: string
+  /** The pass: its connection count, `again` for the repeated last pass. */
+  pass: string
   connections: number
   seconds: number
   responses: number
@@ -19,7 +24,7 @@ export interface ScenarioRow {
   p90: number
   p99: number
   max: number
-  /** 2xx throughput of an authenticated read over the reference's (read rows only). */
+  /** 2xx throughput over the reference's in the same pass. */
   ratioToReference: number | null
   /** p99 over the idle read's p99 (the read during the storm only). */
   p99RatioToIdle: number | null
@@ -47,6 +52,7 @@ export interface Report {
   machine: Machine
   settings: Record<string, unknown>
   rows: ScenarioRow[]
+  memory: MemorySummary
   verdicts: Verdict[]
 }
 
@@ -70,8 +76,9 @@ export function machine(): Machine {
 }
 
 export function toRow(
-  key: ScenarioRow['key'],
+  key: ScenarioKey,
   scenario: string,
+  pass: string,
   result: LoadResult,
   loopDelay: LoopDelay,
   ratios: { toReference?: number; p99ToIdle?: number } = {},
@@ -79,6 +86,7 @@ export function toRow(
   return {
     key,
     scenario,
+    pass,
     connections: result.connections,
     seconds: result.seconds,
     responses: result.responses,
@@ -106,7 +114,7 @@ const HEADERS = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs reference
 function cells(row: ScenarioRow): string[] {
   return [
     row.scenario,
-    String(row.connections),
+    row.pass,
     row.rps < 100 ? row.rps.toFixed(1) : row.rps.toFixed(0),
     ms(row.p50),
     ms(row.p99),
@@ -140,10 +148,19 @@ function settingsLine(report: Report): string {
   const s = report.settings
   return (
     `${s.seconds} s per scenario (reference and idle GET in interleaved halves, after ${s.warmupSeconds} s of warm-up each), ` +
-    `${s.users} users, scrypt logN ${s.scryptLogN} r ${s.scryptR} p ${s.scryptP}, hashes at once: ${s.maxConcurrentHashes} ` +
+    `${s.users} users seeded, SMS cap per IP and hour ${s.smsPerIpPerHour} (bench only; default 30), scrypt logN ${s.scryptLogN} r ${s.scryptR} p ${s.scryptP}, hashes at once: ${s.maxConcurrentHashes} ` +
     `(${s.passwordSettingsAreRouterDefaults ? "the router's defaults" : "NOT the router's defaults"}; one hash took ${s.oneHashMsInBenchProcess} ms), ` +
     'PostgreSQL and Redis on loopback, server in a child process'
   )
+}
+
+export function memoryLines(memory: MemorySummary): string[] {
+  const passes = memory.passes.map((p) => `${p.pass}: max ${p.maxRssMiB} MiB, last ${p.lastRssMiB} MiB`).join('; ')
+  const growth = memory.repeatGrowth
+  return [
+    `Server RSS by pass (sampled every second, ${memory.samples.length} samples): ${passes}.`,
+    growth ? `Highest RSS of pass "${growth.repeat}" over that of pass "${growth.first}" (the same load again): ${growth.ratio.toFixed(2)}x.` : 'No repeated pass (BENCH_REPEAT=0): no memory verdict.',
+  ]
 }
 
 export function markdown(report: Report): string {
@@ -159,8 +176,11 @@ export function markdown(report: Report): string {
     row(HEADERS.map((_, i) => (i === 0 ? '---' : '---:'))),
     ...report.rows.map((r) => row(cells(r))),
     '',
-    'req/s counts 2xx answers; latencies are those of 2xx answers. "loop" is the server\'s event-loop delay',
-    '(how late a 10 ms timer fired) during the scenario.',
+    'req/s counts 2xx answers; latencies are those of 2xx answers; "vs reference" is req/s over the',
+    'reference\'s in the same pass. "loop" is the server\'s event-loop delay (how late a 10 ms timer',
+    'fired) during the scenario.',
+    '',
+    ...memoryLines(report.memory),
     '',
     ...verdictLines(report.verdicts, { met: 'met:', missed: '**NOT met:**' }).map((l) => `- ${l}`),
     '',
@@ -188,6 +208,8 @@ export function printReport(report: Report): void {
   console.log(`Settings: ${settingsLine(report)}`)
   console.log('')
   console.log(textTable(report.rows))
+  console.log('')
+  for (const line of memoryLines(report.memory)) console.log(line)
   console.log('')
   for (const line of verdictLines(report.verdicts)) console.log(line)
 }

@@ -1,0 +1,73 @@
+/**
+ * The targets the README states, checked against the run's figures. A verdict says the claim, the
+ * measured value, the target and whether it was met; the README quotes only what these print.
+ */
+import type { MemorySummary } from './memory.js'
+import type { ScenarioKey, ScenarioRow, Verdict } from './report.js'
+
+const STORM_P99_FACTOR = 3
+const REFERENCE_FRACTION = 0.7
+const LIST_P99_MS = 25
+const LIST_TARGET_CONNECTIONS = 10
+/** The repeated pass may peak this much above its first run (collector timing) before it counts as growth. */
+const RSS_GROWTH_LIMIT = 1.1
+
+const READS: ScenarioKey[] = ['reference', 'get-idle', 'list', 'list-count', 'sms', 'get-storm']
+const HASHING: ScenarioKey[] = ['register', 'login', 'login-storm']
+
+export function judge(rows: ScenarioRow[], memory: MemorySummary, mainPasses: string[], hashMs: number): Verdict[] {
+  const row = (key: ScenarioKey, pass: string) => rows.find((r) => r.key === key && r.pass === pass)
+  const verdicts: Verdict[] = []
+  for (const pass of mainPasses) {
+    const idle = row('get-idle', pass)!
+    const storm = row('get-storm', pass)!
+    verdicts.push(
+      {
+        claim: `authenticated GET throughput (idle) over the reference's, ${pass} connections`,
+        value: idle.ratioToReference!,
+        target: `>= ${REFERENCE_FRACTION}`,
+        met: idle.ratioToReference! >= REFERENCE_FRACTION,
+      },
+      {
+        claim: `authenticated GET p99 during the login storm over its idle p99, ${pass} connections`,
+        value: storm.p99RatioToIdle!,
+        target: `<= ${STORM_P99_FACTOR}`,
+        met: storm.p99RatioToIdle! <= STORM_P99_FACTOR,
+      },
+    )
+  }
+  for (const key of ['list', 'list-count'] as const) {
+    const list = row(key, String(LIST_TARGET_CONNECTIONS))
+    if (!list) continue
+    verdicts.push({
+      claim: `${key === 'list' ? 'list page' : 'list page with return_total_count'} p99 at ${LIST_TARGET_CONNECTIONS} connections, ms`,
+      value: list.p99,
+      target: `< ${LIST_P99_MS}`,
+      met: list.p99 < LIST_P99_MS,
+    })
+  }
+  if (memory.repeatGrowth) {
+    verdicts.push({
+      claim: `server RSS: highest in the repeated pass over highest in its first run (same load)`,
+      value: memory.repeatGrowth.ratio,
+      target: `<= ${RSS_GROWTH_LIMIT}`,
+      met: memory.repeatGrowth.ratio <= RSS_GROWTH_LIMIT,
+    })
+  }
+  const hashingRows = rows.filter((r) => HASHING.includes(r.key))
+  const loopP99 = Math.max(...hashingRows.map((r) => r.loopDelay.p99))
+  verdicts.push({
+    claim: "the server's event-loop delay p99 while passwords were hashed, ms (hashing on the loop would stall it a whole hash)",
+    value: loopP99,
+    target: `< ${hashMs.toFixed(0)} ms, one hash`,
+    met: loopP99 < hashMs,
+  })
+  for (const r of rows) {
+    const failed = READS.includes(r.key) ? r.non2xx : r.non2xx - r.busy503
+    if (failed > 0 || r.errors > 0) {
+      const what = READS.includes(r.key) ? 'answers that were not 2xx, or errors' : 'non-2xx answers other than 503 busy, or errors'
+      verdicts.push({ claim: `${r.key} (${r.pass}): ${what}`, value: failed + r.errors, target: '0', met: false })
+    }
+  }
+  return verdicts
+}

@@ -1,0 +1,113 @@
+/**
+ * One pass of the bench: every scenario at one connection count, measured against the reference
+ * of the same pass. Order: reference and authenticated GET (interleaved), the list page without and
+ * with its total count, SMS sends, registrations, logins, then the login storm with GETs measured
+ * during it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { abortSignal, load, startTracked } from './abort.js'
+import type { LoopDelay } from './config.js'
+import { mergeResults, type LoadResult, type LoadSpec } from './load.js'
+import { toRow, type ScenarioKey, type ScenarioRow } from './report.js'
+import type { ScenarioSpecs } from './scenarios.js'
+import type { ServerChild } from './server-child.js'
+
+export interface PassSettings {
+  /** Names the pass in the table (`10`, `50`, `50 again`). */
+  label: string
+  connections: number
+  seconds: number
+  warmupSeconds: number
+}
+
+interface Measured {
+  result: LoadResult
+  loop: LoopDelay
+}
+
+const log = (message: string) => console.log(`bench: ${message}`)
+
+/**
+ * One scenario measured in parts. Latencies are pooled; of the event-loop delay, the worst part's
+ * p99 and max are kept (a conservative figure) and the parts' p50 averaged.
+ */
+function merge(title: string, parts: Measured[]): Measured {
+  return {
+    result: mergeResults(title, parts.map((p) => p.result)),
+    loop: {
+      p50: parts.reduce((a, p) => a + p.loop.p50, 0) / parts.length,
+      p99: Math.max(...parts.map((p) => p.loop.p99)),
+      max: Math.max(...parts.map((p) => p.loop.max)),
+      samples: parts.reduce((a, p) => a + p.loop.samples, 0),
+    },
+  }
+}
+
+const SCENARIOS: Record<ScenarioKey, string> = {
+  reference: 'reference: Redis GET + PG SELECT (plain Express)',
+  'get-idle': 'GET /hserve/v2.2/user/info/:id/, idle',
+  list: 'GET user list, gender filter, first page',
+  'list-count': 'same, with return_total_count=1',
+  sms: 'POST sms-verification-code, distinct phones',
+  register: 'POST /hserve/v2.1/register/username/',
+  login: 'POST /hserve/v2.1/login/username/, alone',
+  'login-storm': 'POST login, the storm (whole storm)',
+  'get-storm': 'GET /hserve/v2.2/user/info/:id/, during storm',
+}
+
+export async function runPass(pass: PassSettings, child: ServerChild, specs: ScenarioSpecs): Promise<ScenarioRow[]> {
+  const { connections: c, seconds, warmupSeconds } = pass
+  /** Runs a load and reads the child's event-loop delay over it. */
+  const measure = async (spec: LoadSpec): Promise<Measured> => {
+    child.resetLoop()
+    const result = await load(spec)
+    return { result, loop: await child.readLoop() }
+  }
+  const step = (what: string, secs: number) => log(`[${pass.label} connections] ${what}, ${secs} s`)
+
+  // The reference and the router's read are taken in halves, interleaved A B B A, after a warm-up
+  // of each: a noisy machine's drift then weighs on both alike.
+  step('reference and authenticated GET, interleaved', 2 * (warmupSeconds + seconds))
+  await load(specs.reference(c, warmupSeconds))
+  await load(specs.get('get-warmup', c, warmupSeconds))
+  const half = seconds / 2
+  const referenceA = await measure(specs.reference(c, half))
+  const idleA = await measure(specs.get('get-idle', c, half))
+  const idleB = await measure(specs.get('get-idle', c, half))
+  const referenceB = await measure(specs.reference(c, half))
+  const reference = merge('reference', [referenceA, referenceB])
+  const idle = merge('get-idle', [idleA, idleB])
+
+  const measured: [ScenarioKey, Measured][] = [['reference', reference], ['get-idle', idle]]
+  for (const [key, spec] of [
+    ['list', specs.list(false, c, seconds)],
+    ['list-count', specs.list(true, c, seconds)],
+    ['sms', specs.sms(c, seconds)],
+    ['register', specs.register(c, seconds)],
+    ['login', specs.login('login', c, seconds)],
+  ] as const) {
+    step(key, seconds)
+    measured.push([key, await measure(spec)])
+  }
+
+  step('login storm with authenticated GETs measured during it', warmupSeconds + seconds)
+  const storm = startTracked(specs.login('login-storm', c, warmupSeconds + seconds + 30))
+  let during: Measured
+  try {
+    // Let the storm fill the hashing slots and the queue before reads are measured.
+    await sleep(warmupSeconds * 1000, undefined, { signal: abortSignal })
+    during = await measure(specs.get('get-storm', c, seconds))
+  } finally {
+    storm.stop()
+  }
+  measured.push(['login-storm', { result: await storm.done, loop: during.loop }], ['get-storm', during])
+  abortSignal.throwIfAborted()
+
+  const refRps = reference.result.rps
+  return measured.map(([key, { result, loop }]) =>
+    toRow(key, SCENARIOS[key], pass.label, result, loop, {
+      ...(key === 'reference' ? {} : { toReference: result.rps / refRps }),
+      ...(key === 'get-storm' ? { p99ToIdle: result.latency.p99 / idle.result.latency.p99 } : {}),
+    }),
+  )
+}
