@@ -73,7 +73,8 @@ export async function startExampleApp(serverScript: string, extraEnv: NodeJS.Pro
   else delete env.REDIS_URL
   if (!redis) console.warn(`Redis not reachable at ${REDIS_URL}: the example app runs with its in-process stand-in`)
 
-  const child = spawn(process.execPath, [serverScript], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The Node flags of the test (such as the Express 4 resolve hook) apply to the app too.
+  const child = spawn(process.execPath, [...process.execArgv, serverScript], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   // Should the test process end abruptly, do not leave the app running.
