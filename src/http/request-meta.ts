@@ -9,5 +9,16 @@ export function requestMeta(req: Request): RequestMeta {
     clientId: req.get(CLIENT_ID_HEADER) ?? '',
     ip: req.ip ?? req.socket.remoteAddress ?? '',
     userAgent: (req.get('user-agent') ?? '').slice(0, 256),
+    abandoned: abandonedSignal(req),
   }
+}
+
+/** Aborts when the response closes unfinished: the client disconnected (or timed out) first. */
+function abandonedSignal(req: Request): AbortSignal {
+  const controller = new AbortController()
+  const res = req.res
+  res?.once('close', () => {
+    if (!res.writableFinished) controller.abort()
+  })
+  return controller.signal
 }

@@ -37,7 +37,7 @@ export async function signIn(deps: ServiceDeps, user: StoredUser, method: string
 export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
   const identifier = checkIdentifier(credential.kind, credential.identifier)
   checkPassword(credential.password, deps.config.password)
-  const passwordHash = await deps.passwords.hash(credential.password)
+  const passwordHash = await deps.passwords.hash(credential.password, meta.abandoned)
   const user = await deps.store.createUser({ [credential.kind]: identifier, passwordHash, createdAt: deps.now() })
   const token = await startSession(deps, user, meta)
   deps.emit({ type: 'registered', userId: user.id, method: credential.kind, clientId: meta.clientId, ip: meta.ip })
@@ -59,7 +59,7 @@ export async function login(deps: ServiceDeps, credential: Credential, meta: Req
     throw error
   }
   const user = lookup === null ? null : await deps.store.getUserByIdentifier(credential.kind, lookup)
-  const check = await deps.passwords.check(user?.passwordHash ?? null, credential.password)
+  const check = await deps.passwords.check(user?.passwordHash ?? null, credential.password, meta.abandoned)
   if (!user || !check.ok) {
     await deps.throttle.recordFailure(account, meta.ip)
     deps.emit({ type: 'login_failed', ...(user ? { userId: user.id } : {}), method: credential.kind, clientId: meta.clientId, ip: meta.ip })

@@ -35,4 +35,6 @@ export interface RequestMeta {
   readonly clientId: string
   readonly ip: string
   readonly userAgent: string
+  /** Aborted when the client goes away before its answer: queued password hashes are then dropped. */
+  readonly abandoned?: AbortSignal
 }

@@ -34,16 +34,24 @@ export interface PasswordCheck {
   needsRehash: boolean
 }
 
+interface Waiter {
+  start(): void
+  drop(error: Error): void
+}
+
 export class PasswordHasher {
   private running = 0
-  private readonly waiting: (() => void)[] = []
+  private readonly waiting: Waiter[] = []
   private dummyHash: Promise<string> | undefined
 
   constructor(private readonly config: PasswordHasherConfig) {}
 
-  /** A new hash (base64) with the configured parameters. */
-  async hash(password: string): Promise<string> {
-    const key = await this.limited(() => Scrypt.kdf(password, this.config.scrypt))
+  /**
+   * A new hash (base64) with the configured parameters. `abandoned` (the client went away) takes a
+   * hash still waiting for a slot out of the queue (it rejects with `busy`): nobody would read it.
+   */
+  async hash(password: string, abandoned?: AbortSignal): Promise<string> {
+    const key = await this.limited(() => Scrypt.kdf(password, this.config.scrypt), abandoned)
     return Buffer.from(key).toString('base64')
   }
 
@@ -51,10 +59,10 @@ export class PasswordHasher {
    * Checks a password against a stored hash. Without a hash (unknown user, SMS-only account) it
    * checks against a dummy hash, so that the answer takes the same time and is always false.
    */
-  async check(storedHash: string | null, password: string): Promise<PasswordCheck> {
+  async check(storedHash: string | null, password: string, abandoned?: AbortSignal): Promise<PasswordCheck> {
     if (storedHash === null) {
       this.dummyHash ??= this.hash('not a password: timing equaliser')
-      await this.limited(async () => Scrypt.verify(Buffer.from(await this.dummyHash!, 'base64'), password))
+      await this.limited(async () => Scrypt.verify(Buffer.from(await this.dummyHash!, 'base64'), password), abandoned)
       return { ok: false, needsRehash: false }
     }
     let key: Buffer
@@ -65,16 +73,31 @@ export class PasswordHasher {
     } catch {
       return { ok: false, needsRehash: false }
     }
-    const ok = await this.limited(() => Scrypt.verify(key, password))
+    const ok = await this.limited(() => Scrypt.verify(key, password), abandoned)
     const wanted = this.config.scrypt
     const needsRehash = ok && (params.logN < wanted.logN || params.r < wanted.r || params.p < wanted.p)
     return { ok, needsRehash }
   }
 
-  private async limited<T>(work: () => Promise<T>): Promise<T> {
+  private async limited<T>(work: () => Promise<T>, abandoned?: AbortSignal): Promise<T> {
     if (this.running >= this.config.maxConcurrent) {
-      if (this.waiting.length >= this.config.maxQueued) throw new UserRouterError('busy', { retryAfter: 1 })
-      await new Promise<void>((resolve) => this.waiting.push(resolve))
+      if (this.waiting.length >= this.config.maxQueued || abandoned?.aborted) throw new UserRouterError('busy', { retryAfter: 1 })
+      await new Promise<void>((resolve, reject) => {
+        const onAbandoned = () => waiter.drop(new UserRouterError('busy', { retryAfter: 1 }))
+        const waiter: Waiter = {
+          start: () => {
+            abandoned?.removeEventListener('abort', onAbandoned)
+            resolve()
+          },
+          drop: (error) => {
+            // Under a storm, clients time out while queued: their hashes would be work for no one.
+            this.waiting.splice(this.waiting.indexOf(waiter), 1)
+            reject(error)
+          },
+        }
+        abandoned?.addEventListener('abort', onAbandoned, { once: true })
+        this.waiting.push(waiter)
+      })
     } else {
       this.running++
     }
@@ -83,7 +106,7 @@ export class PasswordHasher {
     } finally {
       // Hand the slot straight to the next waiter, or free it.
       const next = this.waiting.shift()
-      if (next) next()
+      if (next) next.start()
       else this.running--
     }
   }
