@@ -34,7 +34,8 @@ const asRoot = process.getuid?.() === 0
 async function run(program: string, args: string[]): Promise<string> {
   const [command, argv] = asRoot ? ['runuser', ['-u', POSTGRES_USER, '--', program, ...args]] : [program, args]
   try {
-    return (await promisify(execFile)(command, argv, { encoding: 'utf8', timeout: 60_000 })).stdout
+    // From a directory anyone may enter: the postgres user may not read the test's own (/root/...).
+    return (await promisify(execFile)(command, argv, { encoding: 'utf8', timeout: 60_000, cwd: tmpdir() })).stdout
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string }
     throw new Error(`${program} ${args.join(' ')} failed: ${stdout ?? ''}${stderr ?? ''}`, { cause: error })
