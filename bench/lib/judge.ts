@@ -36,11 +36,12 @@ export function judge(rows: ScenarioRow[], memory: MemorySummary, mainPasses: st
       },
     )
   }
-  for (const key of ['list', 'list-count'] as const) {
-    const list = row(key, String(LIST_TARGET_CONNECTIONS))
-    if (!list) continue
+  // The target is the page itself; with return_total_count the count of every matching user comes
+  // on top (a third of them here), shown in the table without a target.
+  const list = row('list', String(LIST_TARGET_CONNECTIONS))
+  if (list) {
     verdicts.push({
-      claim: `${key === 'list' ? 'list page' : 'list page with return_total_count'} p99 at ${LIST_TARGET_CONNECTIONS} connections, ms`,
+      claim: `list page (first 20 of a gender, newest first) p99 at ${LIST_TARGET_CONNECTIONS} connections, ms`,
       value: list.p99,
       target: `< ${LIST_P99_MS}`,
       met: list.p99 < LIST_P99_MS,
