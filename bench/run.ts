@@ -22,7 +22,7 @@ import { BENCH_SMS_PER_IP_PER_HOUR, CLIENT_ID, PASSWORD, readSettings, runNames,
 import { judge } from './lib/judge.js'
 import { startMemorySampler } from './lib/memory.js'
 import { runPass, type PassSettings } from './lib/pass.js'
-import { machine, printReport, writeReport, type Report, type ScenarioRow } from './lib/report.js'
+import { machine, machineAtEnd, printReport, writeReport, type Report, type ScenarioRow } from './lib/report.js'
 import { PATHS, scenarioSpecs } from './lib/scenarios.js'
 import { ServerChild } from './lib/server-child.js'
 import { checkServices, cleanUp, seedUsers } from './lib/services.js'
@@ -58,6 +58,7 @@ async function timeOneHash(scrypt: { logN: number; r: number; p: number }): Prom
 async function main(): Promise<number> {
   const settings = readSettings()
   const started = performance.now()
+  const machineAtStart = machine()
   const passes: PassSettings[] = settings.connections.map((connections) => ({ label: String(connections), connections, seconds: settings.seconds, warmupSeconds: settings.warmupSeconds }))
   const last = passes.at(-1)!
   if (settings.repeat) passes.push({ ...last, label: `${last.label} again` })
@@ -122,7 +123,7 @@ async function main(): Promise<number> {
     const verdicts = judge(rows, memory, settings.connections.map(String), hashMs)
     const report: Report = {
       date: new Date().toISOString(),
-      machine: machine(),
+      machine: machineAtEnd(machineAtStart),
       settings: {
         seconds: settings.seconds,
         warmupSeconds: settings.warmupSeconds,

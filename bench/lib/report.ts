@@ -45,6 +45,8 @@ export interface Machine {
   platform: string
   totalMemoryGiB: number
   loadAverageAtStart: number[]
+  /** Set when the report is made. */
+  loadAverageAtEnd?: number[]
 }
 
 export interface Report {
@@ -63,6 +65,9 @@ export interface Verdict {
   met: boolean
 }
 
+const loadAverage = () => os.loadavg().map((x) => Math.round(x * 100) / 100)
+
+/** The machine, with its load average now (call at the start of the run). */
 export function machine(): Machine {
   const cpus = os.cpus()
   return {
@@ -71,8 +76,13 @@ export function machine(): Machine {
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    loadAverageAtStart: loadAverage(),
   }
+}
+
+/** The machine seen at the start, with the load average at the end added. */
+export function machineAtEnd(atStart: Machine): Machine {
+  return { ...atStart, loadAverageAtEnd: loadAverage() }
 }
 
 export function toRow(
@@ -107,7 +117,7 @@ export function toRow(
 }
 
 const ms = (x: number) => (Number.isNaN(x) ? '-' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0))
-const ratio = (x: number | null) => (x === null ? '' : `${x.toFixed(2)}x`)
+const ratio = (x: number | null) => (x === null ? '' : `${x.toFixed(x < 0.1 ? 3 : 2)}x`)
 
 const HEADERS = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs reference (req/s)', 'p99 vs idle', 'non-2xx', '503 busy', 'errors', 'loop p99 ms', 'loop max ms']
 
@@ -137,7 +147,8 @@ export function textTable(rows: ScenarioRow[]): string {
 
 function machineLine(report: Report): string {
   const m = report.machine
-  return `${m.cpus} x ${m.model}, Node ${m.node}, ${m.platform}, load average at start ${m.loadAverageAtStart.join(' ')}; ${report.date}`
+  const end = m.loadAverageAtEnd ? `, at the end ${m.loadAverageAtEnd.join(' ')}` : ''
+  return `${m.cpus} x ${m.model}, Node ${m.node}, ${m.platform}, load average (1, 5, 15 min) at start ${m.loadAverageAtStart.join(' ')}${end}; ${report.date}`
 }
 
 export function verdictLines(verdicts: Verdict[], words = { met: 'yes', missed: 'NO ' }): string[] {
