@@ -13,6 +13,7 @@ import { createUserSchema } from './model/schema.js'
 import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/hserve/index.js'
+import { createPhoneApi } from './routes/v1/index.js'
 import { cors } from './http/cors.js'
 import type { ServiceDeps } from './services/deps.js'
 import { LoginThrottle } from './services/login-throttle.js'
@@ -87,6 +88,7 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   const router = Router() as UserRouter
   if (config.cors) router.use(cors(config.cors))
   router.use(createClientApi(deps))
+  if (config.oauth) router.use(createPhoneApi(deps))
   router.close = async () => {
     if (owned) await kv.close()
   }

@@ -5,9 +5,8 @@
 import express, { Router, type ErrorRequestHandler } from 'express'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
-import { toUserRouterError } from '../../http/errors.js'
 import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
-import { STATUS_BY_KIND } from '../../http/status.js'
+import { renderErrors } from '../../http/render-error.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
@@ -42,13 +41,9 @@ export function createClientApi(deps: ServiceDeps): Router {
 
 /** Every client API error as `{error_msg, code, details?}` with its status (SPEC section 2). */
 function renderClientApiError(deps: ServiceDeps): ErrorRequestHandler {
-  return (raw, _req, res, _next) => {
-    const error = toUserRouterError(raw, deps.config.logger)
-    if (error.retryAfter !== undefined) res.set('Retry-After', String(error.retryAfter))
-    res.status(STATUS_BY_KIND[error.kind]).json({
-      error_msg: error.message,
-      code: error.code,
-      ...(error.details ? { details: error.details } : {}),
-    })
-  }
+  return renderErrors(deps.config.logger, (error) => ({
+    error_msg: error.message,
+    code: error.code,
+    ...(error.details ? { details: error.details } : {}),
+  }))
 }

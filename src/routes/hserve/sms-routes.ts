@@ -10,6 +10,7 @@ import { UserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { codeText, smsCodeSchema } from '../../http/sms-code.js'
 import { validate } from '../../http/validate.js'
 import { sendSmsCode, verifySmsCode } from '../../services/sms-codes.js'
 import { loginWithSmsCode, verifyUserPhone } from '../../services/sms-accounts.js'
@@ -17,18 +18,12 @@ import type { ClientApiContext } from './context.js'
 import { toSignedIn } from './wire.js'
 
 const phone = Joi.string().min(1).max(64)
-// Apps may pass the code as a number (123456); numbers get their leading zeros back below.
-const code = Joi.alternatives(Joi.string().min(1).max(64), Joi.number().integer().min(0).max(999_999))
+const code = smsCodeSchema
 
 const sendSchema = Joi.object({ phone: phone.required() }).required()
 const verifySchema = Joi.object({ phone: phone.required(), code: code.required() }).required()
 const loginSchema = Joi.object({ phone: phone.required(), code: code.required(), create_user: Joi.boolean().default(true) }).required()
 const phoneVerificationSchema = Joi.object({ phone, code: code.required() }).required()
-
-/** The code as the 6-digit text that was sent. */
-function codeText(value: string | number): string {
-  return typeof value === 'number' ? String(value).padStart(6, '0') : value
-}
 
 export function mountSmsRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
   if (!deps.sms) return
