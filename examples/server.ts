@@ -3,7 +3,8 @@
  * defaults. SQLite file storage unless DATABASE_URL says otherwise, Redis from REDIS_URL or
  * localhost:6379 when reachable (else the in-process stand-in), client id `demo`, custom fields
  * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
- * printed). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
+ * printed), the phone API with one OAuth client (OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET, demo-app /
+ * demo-secret outside production). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
  * `GET /dev/outbox?to=<phone or e-mail>`: the last message sent there, as JSON.
  */
 import express from 'express'
@@ -64,6 +65,13 @@ const redis = await findRedis()
 // Not in production, where they would put secrets in the logs: the e-mail and SMS routes are off.
 const outbox = DEV_OUTBOX ? createDevOutbox() : undefined
 const senders = process.env.NODE_ENV === 'production' ? {} : { mailer: outbox?.mailer ?? new ConsoleMailer(), sms: outbox?.sms ?? new ConsoleSmsSender() }
+// The phone API's OAuth client: demo-app / demo-secret outside production, from the environment in it.
+const oauthClient =
+  process.env.OAUTH_CLIENT_ID && process.env.OAUTH_CLIENT_SECRET
+    ? { id: process.env.OAUTH_CLIENT_ID, secret: process.env.OAUTH_CLIENT_SECRET }
+    : process.env.NODE_ENV === 'production'
+      ? undefined
+      : { id: 'demo-app', secret: 'demo-secret' }
 const router = createUserRouter({
   storage: store,
   ...(redis ? { redis, keyPrefix: process.env.REDIS_PREFIX || 'eur:' } : {}),
@@ -71,6 +79,7 @@ const router = createUserRouter({
   clients: [CLIENT_ID],
   profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },
   anonymousLogin: true,
+  ...(oauthClient ? { oauth: { clients: [oauthClient] } } : {}),
   cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
 })
 
@@ -91,6 +100,12 @@ const server = app.listen(PORT, HOST, () => {
   console.log(`  curl -H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H "Authorization: Hydrogen-r1 $TOKEN" '${base}/hserve/v2.2/user/info/?return_total_count=1'`)
   console.log(`  curl -X PUT ${json} -H "Authorization: Hydrogen-r1 $TOKEN" -d '{"nickname":"Alice","score":{"$incr_by":1},"tags":{"$append_unique":["blue"]}}' ${base}/hserve/v2.5/user/info/`)
   console.log(`  curl -X POST ${json} -H "Authorization: Hydrogen-r1 $TOKEN" ${base}/hserve/v2.0/session/destroy/`)
+  if (oauthClient) {
+    console.log(`Phone API + OAuth (client ${oauthClient.id}): the same account gets tokens from /oauth/token:`)
+    // The default demo secret is printed; a secret from the environment is referred to, never printed.
+    const credentials = process.env.OAUTH_CLIENT_SECRET ? '"$OAUTH_CLIENT_ID:$OAUTH_CLIENT_SECRET"' : `'${oauthClient.id}:${oauthClient.secret}'`
+    console.log(`  curl -u ${credentials} -d grant_type=password -d username=alice -d 'password=correct horse' ${base}/oauth/token`)
+  }
   if (outbox) console.log(`Dev outbox (last code or link per recipient): curl '${base}/dev/outbox?to=<phone or e-mail>'`)
 })
 

@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
-import { OPAQUE_TOKEN_FORMAT, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+import { OPAQUE_TOKEN_FORMAT, familyKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
 
 /** The answer of the token endpoint, in domain terms. */
 export interface TokenPair {
@@ -39,7 +39,7 @@ interface Family {
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
 
 const keys = {
-  family: (id: string) => `oauth-family:${id}`,
+  family: familyKey,
   refresh: (id: string) => `oauth-refresh:${id}`,
   familyTokens: (id: string) => `oauth-family-tokens:${id}`,
 }

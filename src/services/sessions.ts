@@ -47,6 +47,8 @@ export function hashToken(token: string): string {
 
 /** The key of the session of a token hash. */
 export const sessionKey = (tokenHash: string) => `session:${tokenHash}`
+/** The key of an OAuth token family (see `oauth-tokens.ts`), which a session may belong to. */
+export const familyKey = (familyId: string) => `oauth-family:${familyId}`
 const userIndexKey = (userId: number) => `user-sessions:${userId}`
 
 export class SessionService {
@@ -86,11 +88,11 @@ export class SessionService {
 
   /**
    * Revokes every session and refresh-token family of the user, except the session given (the
-   * caller's own, on a password change).
+   * caller's own, on a password change) and the family it belongs to.
    */
   async revokeUser(userId: number, except?: Session): Promise<void> {
-    const kept = except ? sessionKey(except.tokenHash) : undefined
-    const keys = (await this.kv.setMembers(userIndexKey(userId))).filter((key) => key !== kept)
+    const kept = new Set(except ? [sessionKey(except.tokenHash), ...(except.family ? [familyKey(except.family)] : [])] : [])
+    const keys = (await this.kv.setMembers(userIndexKey(userId))).filter((key) => !kept.has(key))
     if (keys.length === 0) return
     await this.kv.delete(keys)
     await this.kv.removeFromSet(userIndexKey(userId), keys)

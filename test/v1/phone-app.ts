@@ -21,6 +21,8 @@ export interface PhoneTestApp extends TestApp {
   registerPhone(phone: string): Promise<string>
   /** `POST /oauth/token`, form-encoded, authenticating `client` with HTTP Basic. */
   token(params: Record<string, string>, client?: { id: string; secret: string }): Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, string> }>
+  /** Signs the registered `phone` in by code (type 2) and answers a new oauth_login_code. */
+  loginCodeFor(phone: string): Promise<string>
   /** The password grant, asserting 200: the token response. */
   passwordGrant(username: string, password: string): Promise<Record<string, unknown>>
 }
@@ -68,6 +70,11 @@ export async function createPhoneTestApp(backend: Backend, label: string, option
       const res = await t.request.post('/api/v1/users/register').send({ phone, validation_code: await codeFor(phone, 1) })
       assert.equal(res.status, 200, JSON.stringify(res.body))
       assert.equal(res.body.result, 1)
+      return res.body.oauth_login_code as string
+    },
+    async loginCodeFor(phone: string) {
+      const res = await t.request.post('/api/v1/users/login').send({ phone, validation_code: await codeFor(phone, 2) })
+      assert.equal(res.status, 200, JSON.stringify(res.body))
       return res.body.oauth_login_code as string
     },
     async passwordGrant(username: string, password: string) {
