@@ -131,6 +131,12 @@ export interface UserRouterOptions {
     /** Seconds an `oauth_login_code` stays usable (default 600). */
     loginCodeTtlSeconds?: number
   }
+  /**
+   * Serve the OpenAPI 3.1 document of the mounted routes at `path` under the router (e.g.
+   * `/openapi.json`); `title` and `version` go into its `info`. Default: not served (the
+   * `openApiDocument(router)` function gives it either way).
+   */
+  openApi?: { path: string; title?: string; version?: string }
   /** Answer CORS requests from these origins: a list of exact origins, RegExps, or `'*'` (default: no CORS). */
   cors?: { origins: '*' | (string | RegExp)[]; maxAgeSeconds?: number }
   /** Receives audit events (never secrets). */
@@ -213,6 +219,11 @@ const schema = Joi.object({
     refreshTokenTtlSeconds: positiveInteger.max(365 * 86_400).default(MAX_TOKEN_TTL_SECONDS),
     loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
   }),
+  openApi: Joi.object({
+    path: Joi.string().pattern(/^\/[A-Za-z0-9._~\/-]*$/).required(),
+    title: Joi.string().min(1).max(200),
+    version: Joi.string().min(1).max(64),
+  }),
   cors: Joi.object({
     origins: Joi.alternatives(Joi.string().valid('*'), Joi.array().items(Joi.string().uri(), Joi.object().instance(RegExp)).min(1)).required(),
     maxAgeSeconds: Joi.number().integer().min(0).max(86_400).default(600),
@@ -262,6 +273,7 @@ export interface RouterConfig {
   }
   anonymousLogin: boolean
   oauth: OAuthConfig | undefined
+  openApi: { path: string; title?: string; version?: string } | undefined
   cors: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number } | undefined
   onEvent: EventSink | undefined
   logger: Logger

@@ -6,20 +6,23 @@
 import express, { Router } from 'express'
 import { requireSession } from '../../http/auth.js'
 import { renderErrors } from '../../http/render-error.js'
+import { documented, type RouteCatalog } from '../../openapi/catalog.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountOAuthRoutes } from './oauth-routes.js'
 import { mountPhoneUserRoutes } from './user-routes.js'
-import { oauthError, phoneApiFailure } from './wire.js'
+import { oauthError, PHONE_API_SCHEMAS, phoneApiFailure } from './wire.js'
 
 /** Request bodies are small; anything larger is refused with 413. */
 const BODY_LIMIT = '16kb'
 
-export function createPhoneApi(deps: ServiceDeps): Router {
+export function createPhoneApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
   const router = Router()
   const { logger } = deps.config
+  catalog.addSchemas(PHONE_API_SCHEMAS)
+  const api = documented(router, catalog, { trailingSlash: false })
 
   router.use('/api/v1/users', express.json({ limit: BODY_LIMIT }))
-  mountPhoneUserRoutes(router, deps, requireSession(deps.sessions))
+  mountPhoneUserRoutes(api, deps, requireSession(deps.sessions))
   router.use(
     '/api/v1/users',
     renderErrors(logger, phoneApiFailure, (res, error) => {
@@ -34,7 +37,7 @@ export function createPhoneApi(deps: ServiceDeps): Router {
   })
   // RFC 6749 section 4.3.2 asks for form encoding; JSON is accepted too.
   router.use('/oauth', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }), express.json({ limit: BODY_LIMIT }))
-  mountOAuthRoutes(router, deps)
+  mountOAuthRoutes(api, deps)
   router.use(
     '/oauth',
     renderErrors(logger, oauthError, (res, error) => {

@@ -4,12 +4,13 @@
  * client first. Unknown parameters are ignored, as RFC 6749 section 3.2 asks; a repeated one is an
  * array and fails validation.
  */
-import type { Request, Router } from 'express'
+import type { Request } from 'express'
 import Joi from 'joi'
 import { UserRouterError, fieldError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { validate } from '../../http/validate.js'
+import type { DocumentedRouter, ResponseDoc, RouteDoc } from '../../openapi/catalog.js'
 import type { RequestMeta, ServiceDeps } from '../../services/deps.js'
 import { authenticateClient } from '../../services/oauth-clients.js'
 import { passwordGrant } from '../../services/oauth-grants.js'
@@ -44,8 +45,25 @@ function required(value: string | undefined, field: string): string {
   return value
 }
 
-export function mountOAuthRoutes(router: Router, deps: ServiceDeps): void {
-  router.post('/oauth/token', handler(async (req, res) => {
+const FORM = ['application/x-www-form-urlencoded', 'application/json']
+const oauthErrors: Record<number, ResponseDoc> = {
+  400: { description: 'RFC 6749 section 5.2 error.', schema: 'OAuthError' },
+  401: { description: '`invalid_client`: client authentication failed.', schema: 'OAuthError' },
+  429: { description: '`temporarily_unavailable`: too many failed sign-ins; `Retry-After`.', schema: 'OAuthError' },
+  503: { description: '`temporarily_unavailable`: busy, or a dependency is unavailable.', schema: 'OAuthError' },
+}
+const oauthRoute = (summary: string, body: Joi.Schema, success: ResponseDoc): RouteDoc => ({
+  summary,
+  tag: 'oauth',
+  auth: 'oauthClient',
+  body,
+  bodyTypes: FORM,
+  responses: { 200: success, ...oauthErrors },
+})
+
+export function mountOAuthRoutes(api: DocumentedRouter, deps: ServiceDeps): void {
+  const tokenDoc = oauthRoute('Token endpoint: password and refresh_token grants (RFC 6749)', tokenSchema, { description: 'A token pair.', schema: 'OAuthToken' })
+  api.post('/oauth/token', tokenDoc, handler(async (req, res) => {
     const body = validate(tokenSchema, req.body) as TokenRequest
     const meta = await authenticated(deps, req, body)
     // Tokens grant the whole account; a requested scope cannot be honoured as asked.
@@ -61,7 +79,8 @@ export function mountOAuthRoutes(router: Router, deps: ServiceDeps): void {
     res.json(tokenResponse(pair))
   }))
 
-  router.post('/oauth/revoke', handler(async (req, res) => {
+  const revokeDoc = oauthRoute('Revoke an access token, or a refresh token with its family (RFC 7009)', revokeSchema, { description: 'Revoked, or unknown.', schema: 'Empty' })
+  api.post('/oauth/revoke', revokeDoc, handler(async (req, res) => {
     const body = validate(revokeSchema, req.body) as { token: string; client_id?: string; client_secret?: string }
     const meta = await authenticated(deps, req, body)
     // RFC 7009 section 2.2: an unknown or expired token is revoked already, and answers 200 too.
