@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import { createUserRouter, type UserStore } from '../src/index.js'
+import { createApiDocs } from './api-docs.js'
 import { createDevOutbox } from './dev-outbox.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
@@ -81,11 +82,13 @@ const router = createUserRouter({
   anonymousLogin: true,
   ...(oauthClient ? { oauth: { clients: [oauthClient] } } : {}),
   cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
+  openApi: { path: '/openapi.json', title: 'express-user-router example' },
 })
 
 const app = express()
 if (outbox) app.use(outbox.router)
 app.use(router)
+app.use(createApiDocs())
 
 const server = app.listen(PORT, HOST, () => {
   const address = server.address()
@@ -93,6 +96,7 @@ const server = app.listen(PORT, HOST, () => {
   const base = `http://${HOST}:${port}`
   const json = `-H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H 'Content-Type: application/json'`
   console.log(`express-user-router example on ${base}`)
+  console.log(`API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json)`)
   console.log(`storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL}; redis: ${redis ? 'connected' : 'in-process stand-in'}`)
   console.log('Try, in one shell (the second line keeps the token in $TOKEN):')
   console.log(`  curl -X POST ${json} -d '{"username":"alice","password":"correct horse"}' ${base}/hserve/v2.1/register/username/`)
