@@ -5,15 +5,16 @@
 import express, { Router, type ErrorRequestHandler } from 'express'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
-import { toUserRouterError } from '../../http/errors.js'
 import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
-import { STATUS_BY_KIND } from '../../http/status.js'
+import { renderErrors } from '../../http/render-error.js'
+import { documented, type RouteCatalog } from '../../openapi/catalog.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import { mountEmailRoutes } from './email-routes.js'
 import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
+import { clientApiSchemas } from './wire-schemas.js'
 
 /** Request bodies are small JSON documents; anything larger is refused with 413. */
 const BODY_LIMIT = '16kb'
@@ -21,7 +22,7 @@ const BODY_LIMIT = '16kb'
 /** Link targets opened from an e-mail, in a browser that sends no client id. */
 export const CLIENT_ID_EXEMPT = new Set(['/hserve/v2.0/user/email-verify/confirm', '/hserve/v2.0/user/password/reset/confirm'])
 
-export function createClientApi(deps: ServiceDeps): Router {
+export function createClientApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
   const router = Router()
   router.use('/hserve', (req, _res, next) => {
     if (CLIENT_ID_EXEMPT.has(`/hserve${req.path.replace(/\/$/, '')}`)) return next()
@@ -30,25 +31,22 @@ export function createClientApi(deps: ServiceDeps): Router {
   })
   // Only this family's paths are parsed, so the app's own routes keep their own body handling.
   router.use('/hserve', express.json({ limit: BODY_LIMIT }))
-  const context = { deps, requireSession: requireSession(deps.sessions) }
-  mountAuthRoutes(router, context)
-  mountUserRoutes(router, context)
-  mountAccountRoutes(router, context)
-  mountSmsRoutes(router, context)
-  mountEmailRoutes(router, context)
+  catalog.addSchemas(clientApiSchemas(deps.schema))
+  const context = { deps, requireSession: requireSession(deps.sessions), api: documented(router, catalog, { trailingSlash: true }) }
+  mountAuthRoutes(context)
+  mountUserRoutes(context)
+  mountAccountRoutes(context)
+  mountSmsRoutes(context)
+  mountEmailRoutes(context)
   router.use('/hserve', renderClientApiError(deps))
   return router
 }
 
 /** Every client API error as `{error_msg, code, details?}` with its status (SPEC section 2). */
 function renderClientApiError(deps: ServiceDeps): ErrorRequestHandler {
-  return (raw, _req, res, _next) => {
-    const error = toUserRouterError(raw, deps.config.logger)
-    if (error.retryAfter !== undefined) res.set('Retry-After', String(error.retryAfter))
-    res.status(STATUS_BY_KIND[error.kind]).json({
-      error_msg: error.message,
-      code: error.code,
-      ...(error.details ? { details: error.details } : {}),
-    })
-  }
+  return renderErrors(deps.config.logger, (error) => ({
+    error_msg: error.message,
+    code: error.code,
+    ...(error.details ? { details: error.details } : {}),
+  }))
 }
