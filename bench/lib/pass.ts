@@ -65,18 +65,22 @@ export async function runPass(pass: PassSettings, child: ServerChild, specs: Sce
   }
   const step = (what: string, secs: number) => log(`[${pass.label} connections] ${what}, ${secs} s`)
 
-  // The reference and the router's read are taken in halves, interleaved A B B A, after a warm-up
-  // of each: a noisy machine's drift then weighs on both alike.
+  // The reference and the router's read are taken in quarters, interleaved A B B A A B B A, after a
+  // warm-up of each: a noisy machine's drift and bursts then weigh on both alike.
   step('reference and authenticated GET, interleaved', 2 * (warmupSeconds + seconds))
   await load(specs.reference(c, warmupSeconds))
   await load(specs.get('get-warmup', c, warmupSeconds))
-  const half = seconds / 2
-  const referenceA = await measure(specs.reference(c, half))
-  const idleA = await measure(specs.get('get-idle', c, half))
-  const idleB = await measure(specs.get('get-idle', c, half))
-  const referenceB = await measure(specs.reference(c, half))
-  const reference = merge('reference', [referenceA, referenceB])
-  const idle = merge('get-idle', [idleA, idleB])
+  const quarter = seconds / 4
+  const referenceParts: Measured[] = []
+  const idleParts: Measured[] = []
+  for (let round = 0; round < 2; round++) {
+    referenceParts.push(await measure(specs.reference(c, quarter)))
+    idleParts.push(await measure(specs.get('get-idle', c, quarter)))
+    idleParts.push(await measure(specs.get('get-idle', c, quarter)))
+    referenceParts.push(await measure(specs.reference(c, quarter)))
+  }
+  const reference = merge('reference', referenceParts)
+  const idle = merge('get-idle', idleParts)
 
   const measured: [ScenarioKey, Measured][] = [['reference', reference], ['get-idle', idle]]
   for (const [key, spec] of [

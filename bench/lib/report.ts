@@ -158,7 +158,7 @@ export function verdictLines(verdicts: Verdict[], words = { met: 'yes', missed: 
 function settingsLine(report: Report): string {
   const s = report.settings
   return (
-    `${s.seconds} s per scenario (reference and idle GET in interleaved halves, after ${s.warmupSeconds} s of warm-up each), ` +
+    `${s.seconds} s per scenario (reference and idle GET in interleaved quarters, after ${s.warmupSeconds} s of warm-up each), ` +
     `${s.users} users seeded, SMS cap per IP and hour ${s.smsPerIpPerHour} (bench only; default 30), scrypt logN ${s.scryptLogN} r ${s.scryptR} p ${s.scryptP}, hashes at once: ${s.maxConcurrentHashes} ` +
     `(${s.passwordSettingsAreRouterDefaults ? "the router's defaults" : "NOT the router's defaults"}; one hash took ${s.oneHashMsInBenchProcess} ms), ` +
     'PostgreSQL and Redis on loopback, server in a child process'
