@@ -4,10 +4,17 @@
  * the fix.
  */
 import Joi from 'joi'
+import { availableParallelism } from 'node:os'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
 import type { EmailTemplates } from './services/email-messages.js'
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
+
+/**
+ * Hashes computed at once by default: half the CPU cores, at most 2. Each hash keeps a core busy;
+ * on a 2-core machine a second one buys no login throughput (measured) but starves the event loop.
+ */
+export const DEFAULT_CONCURRENT_HASHES = Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)))
 
 /** The longest a client token may live: 30 days, as on MinApp. */
 export const MAX_TOKEN_TTL_SECONDS = 2_592_000
@@ -48,7 +55,7 @@ export interface UserRouterOptions {
     maxLength?: number
     /** scrypt cost (default logN 15, r 8, p 1). Hashes made with weaker parameters are upgraded at login. */
     scrypt?: { logN?: number; r?: number; p?: number }
-    /** Hashes computed at once (default 2). */
+    /** Hashes computed at once (default half the CPU cores, at most 2: 1 on a 2-core machine). */
     maxConcurrentHashes?: number
     /** Hashes allowed to wait for a slot; more are refused with 503 and Retry-After (default 200). */
     maxQueuedHashes?: number
@@ -179,7 +186,7 @@ const schema = Joi.object({
       r: positiveInteger.max(32).default(8),
       p: positiveInteger.max(16).default(1),
     }).default(),
-    maxConcurrentHashes: positiveInteger.max(64).default(2),
+    maxConcurrentHashes: positiveInteger.max(64).default(DEFAULT_CONCURRENT_HASHES),
     maxQueuedHashes: Joi.number().integer().min(0).max(100_000).default(200),
   }).default(),
   loginThrottle: Joi.object({

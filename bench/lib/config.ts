@@ -26,7 +26,7 @@ export interface BenchSettings {
    * the published figures use; a lower value is only for a quick try of the bench itself.
    */
   scryptLogN: number | undefined
-  /** The router's `password.maxConcurrentHashes` (`BENCH_MAX_CONCURRENT_HASHES`). Unset: its default (2). */
+  /** The router's `password.maxConcurrentHashes` (`BENCH_MAX_CONCURRENT_HASHES`). Unset: its default (half the cores, at most 2). */
   maxConcurrentHashes: number | undefined
   /** Where `latest.json` and `latest.md` go (`BENCH_RESULTS_DIR`, default `bench/results`). */
   resultsDir: string
