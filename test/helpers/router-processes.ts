@@ -28,7 +28,6 @@ export interface RouterProcessConfig {
 export interface RouterProcess {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string
-  readonly pid: number
   /** Whether it is still running. */
   alive(): boolean
   /** What it printed (stdout and stderr). */
@@ -66,7 +65,6 @@ export async function startRouterProcess(config: RouterProcessConfig): Promise<R
   const alive = () => child.exitCode === null && child.signalCode === null
   return {
     url: `http://127.0.0.1:${port}`,
-    pid: child.pid!,
     alive,
     output: () => output,
     async kill(signal = 'SIGKILL') {
