@@ -45,10 +45,11 @@ export async function register(deps: ServiceDeps, credential: Credential, meta: 
 }
 
 /**
- * Signs in with an identifier and a password; null for a wrong pair (one answer for an unknown
- * account and a wrong password, in the same time). Throws `login_throttled` past the limits.
+ * Checks an identifier and a password without starting a session (the client login and the admin
+ * login share it); null for a wrong pair (one answer for an unknown account and a wrong password,
+ * in the same time). Throws `login_throttled` past the limits. Upgrades a weak hash on success.
  */
-export async function login(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn | null> {
+export async function verifyPassword(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<StoredUser | null> {
   const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
   // Failures count per account, not per spelling: a phone in another notation is the same account.
   const account = `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`
@@ -66,14 +67,18 @@ export async function login(deps: ServiceDeps, credential: Credential, meta: Req
     return null
   }
   await deps.throttle.recordSuccess(account, meta.ip)
-  let current = user
-  if (check.needsRehash) {
-    const passwordHash = await deps.passwords.hash(credential.password)
-    current = (await deps.store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }], updatedAt: user.updatedAt })) ?? user
-  }
-  const token = await startSession(deps, current, meta)
+  if (!check.needsRehash) return user
+  const passwordHash = await deps.passwords.hash(credential.password)
+  return (await deps.store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }], updatedAt: user.updatedAt })) ?? user
+}
+
+/** Signs in with an identifier and a password (see `verifyPassword`) and starts a token session. */
+export async function login(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn | null> {
+  const user = await verifyPassword(deps, credential, meta)
+  if (!user) return null
+  const token = await startSession(deps, user, meta)
   deps.emit({ type: 'login', userId: user.id, method: credential.kind, clientId: meta.clientId, ip: meta.ip })
-  return { user: current, token }
+  return { user, token }
 }
 
 function checkIdentifierOrNull(kind: IdentifierKind, value: string): string | null {

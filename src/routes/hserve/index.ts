@@ -2,21 +2,18 @@
  * The client API family ("hserve", seeds 000-002): client-id check, routes, and its error format
  * `{error_msg, code, details?}`.
  */
-import express, { Router, type ErrorRequestHandler } from 'express'
+import { Router } from 'express'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
-import { toUserRouterError } from '../../http/errors.js'
+import { renderMinAppError } from '../../http/errors.js'
+import { jsonBody } from '../../http/json-body.js'
 import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
-import { STATUS_BY_KIND } from '../../http/status.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import { mountEmailRoutes } from './email-routes.js'
 import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
-
-/** Request bodies are small JSON documents; anything larger is refused with 413. */
-const BODY_LIMIT = '16kb'
 
 /** Link targets opened from an e-mail, in a browser that sends no client id. */
 export const CLIENT_ID_EXEMPT = new Set(['/hserve/v2.0/user/email-verify/confirm', '/hserve/v2.0/user/password/reset/confirm'])
@@ -29,26 +26,13 @@ export function createClientApi(deps: ServiceDeps): Router {
     next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
   })
   // Only this family's paths are parsed, so the app's own routes keep their own body handling.
-  router.use('/hserve', express.json({ limit: BODY_LIMIT }))
+  router.use('/hserve', jsonBody())
   const context = { deps, requireSession: requireSession(deps.sessions) }
   mountAuthRoutes(router, context)
   mountUserRoutes(router, context)
   mountAccountRoutes(router, context)
   mountSmsRoutes(router, context)
   mountEmailRoutes(router, context)
-  router.use('/hserve', renderClientApiError(deps))
+  router.use('/hserve', renderMinAppError(deps.config.logger))
   return router
-}
-
-/** Every client API error as `{error_msg, code, details?}` with its status (SPEC section 2). */
-function renderClientApiError(deps: ServiceDeps): ErrorRequestHandler {
-  return (raw, _req, res, _next) => {
-    const error = toUserRouterError(raw, deps.config.logger)
-    if (error.retryAfter !== undefined) res.set('Retry-After', String(error.retryAfter))
-    res.status(STATUS_BY_KIND[error.kind]).json({
-      error_msg: error.message,
-      code: error.code,
-      ...(error.details ? { details: error.details } : {}),
-    })
-  }
 }
