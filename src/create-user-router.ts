@@ -13,6 +13,7 @@ import { createUserSchema } from './model/schema.js'
 import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/hserve/index.js'
+import { createAdminApi } from './routes/userve/index.js'
 import { cors } from './http/cors.js'
 import type { ServiceDeps } from './services/deps.js'
 import { LoginThrottle } from './services/login-throttle.js'
@@ -85,6 +86,8 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   }
 
   const router = Router() as UserRouter
+  // Before the client API's CORS: the admin API answers CORS itself, with credentials, for its trusted origins only.
+  if (config.admin) router.use(createAdminApi(deps, kv))
   if (config.cors) router.use(cors(config.cors))
   router.use(createClientApi(deps))
   router.close = async () => {
