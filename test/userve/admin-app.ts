@@ -7,6 +7,16 @@ import assert from 'node:assert/strict'
 import type { UserRouterOptions } from '../../src/options.js'
 import { createTestApp, PASSWORD, type Backend, type TestApp } from '../helpers/test-app.js'
 
+/** Every admin route but sign-in and sign-out, with a body that would change something. */
+export const ADMIN_ROUTES = [
+  ['get', '/userve/v1/user-profile/'],
+  ['get', '/userve/v2.2/miniapp/user_profile/'],
+  ['get', '/userve/v2.2/miniapp/user_profile/1/'],
+  ['put', '/userve/v2.6/miniapp/user_profile/1/', { nickname: 'hacked' }],
+  ['put', '/userve/v2.6/miniapp/user_profile/', { nickname: 'hacked' }],
+  ['put', '/userve/v2.2/miniapp/user/account/1/', { username: 'hacked' }],
+] as const
+
 export const COOKIE_NAME = 'eur.admin'
 export const SESSION_SECRET = 'a test secret of at least 32 characters'
 

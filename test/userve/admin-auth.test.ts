@@ -7,17 +7,7 @@ import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, afterEach, describe, it } from 'node:test'
 import { assertError, backendSkips, BACKENDS, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
-import { COOKIE_NAME, createAdminApp, sessionCookie, setCookies, type AdminTestApp } from './admin-app.js'
-
-/** Every admin route but sign-in and sign-out, with a body that would change something. */
-export const ADMIN_ROUTES = [
-  ['get', '/userve/v1/user-profile/'],
-  ['get', '/userve/v2.2/miniapp/user_profile/'],
-  ['get', '/userve/v2.2/miniapp/user_profile/1/'],
-  ['put', '/userve/v2.6/miniapp/user_profile/1/', { nickname: 'hacked' }],
-  ['put', '/userve/v2.6/miniapp/user_profile/', { nickname: 'hacked' }],
-  ['put', '/userve/v2.2/miniapp/user/account/1/', { username: 'hacked' }],
-] as const
+import { ADMIN_ROUTES, COOKIE_NAME, createAdminApp, sessionCookie, setCookies, type AdminTestApp } from './admin-app.js'
 
 /** Sends every admin route with `headers`, asserting each answers `status` and `code`, and that user 1 is unchanged. */
 async function assertRefusedEverywhere(t: AdminTestApp, headers: Record<string, string>, status: number, code: string): Promise<void> {
