@@ -3,7 +3,7 @@
  * check of a signed-in admin on every request. `admin.authorize` is asked both times, so taking
  * the right away takes effect at the next request.
  */
-import { createHmac } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { AdminCandidate } from '../options.js'
@@ -13,12 +13,13 @@ import type { RequestMeta, ServiceDeps } from './deps.js'
 /** What an admin cookie session remembers: the user and a stamp of the password it signed in with. */
 export interface AdminSessionData {
   userId: number
-  /** Keyed digest of the password hash: a changed password ends every admin session of the user. */
+  /** Digest of the password hash: a changed password ends every admin session of the user. */
   passwordStamp: string
 }
 
-function passwordStamp(deps: ServiceDeps, user: StoredUser): string {
-  return createHmac('sha256', deps.secret).update(`admin-session\n${user.passwordHash ?? ''}`).digest('base64url').slice(0, 22)
+/** Unkeyed, so every process agrees on it; the hash it digests is salted scrypt output, and 128 bits of its SHA-256 reveal nothing usable. */
+function passwordStamp(user: StoredUser): string {
+  return createHash('sha256').update(`admin-session\n${user.passwordHash ?? ''}`).digest('base64url').slice(0, 22)
 }
 
 async function isAdmin(deps: ServiceDeps, user: StoredUser): Promise<boolean> {
@@ -39,7 +40,7 @@ export async function signInAdmin(deps: ServiceDeps, credential: Credential, met
     throw new UserRouterError('not_admin')
   }
   deps.emit({ type: 'login', userId: user.id, method: `admin:${credential.kind}`, ip: meta.ip })
-  return { user, session: { userId: user.id, passwordStamp: passwordStamp(deps, user) } }
+  return { user, session: { userId: user.id, passwordStamp: passwordStamp(user) } }
 }
 
 /**
@@ -48,7 +49,7 @@ export async function signInAdmin(deps: ServiceDeps, credential: Credential, met
  */
 export async function currentAdmin(deps: ServiceDeps, session: AdminSessionData): Promise<StoredUser> {
   const user = await deps.store.getUserById(session.userId)
-  if (!user || passwordStamp(deps, user) !== session.passwordStamp) {
+  if (!user || passwordStamp(user) !== session.passwordStamp) {
     throw new UserRouterError('unauthenticated', { message: 'The admin session has ended; sign in again.' })
   }
   if (!(await isAdmin(deps, user))) throw new UserRouterError('not_admin')

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, afterEach, describe, it } from 'node:test'
+import type { RedisKeyValueStore } from '../../adapters/redis/index.js'
 import { assertError, backendSkips, BACKENDS, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 import { ADMIN_ROUTES, COOKIE_NAME, createAdminApp, sessionCookie, setCookies, type AdminTestApp } from './admin-app.js'
 
@@ -138,6 +139,22 @@ for (const backend of BACKENDS) {
       assert.equal((await t.request.get('/userve/v1/user-profile/').set('Cookie', cookie)).status, 200)
       await sleep(2100)
       await assertRefusedEverywhere(t, { Cookie: cookie }, 401, 'unauthenticated')
+    })
+
+    it('keeps the session server-side (in Redis through connect-redis, under the router\'s key prefix), holding no secret', { skip: backend === 'memory' && 'in-process store' }, async () => {
+      const t = await create({ admin: { authorize: () => true, sessionTtlSeconds: 600 } })
+      const cookie = await t.signInAdmin('root')
+      const kv = t.kv as RedisKeyValueStore
+      const sid = decodeURIComponent(cookie.split('=')[1]!).slice(2).split('.')[0]!
+      const key = `${kv.keyPrefix}admin-session:${sid}`
+      const stored = await kv.client.get(key)
+      assert.ok(stored, `no ${key}`)
+      const ttl = await kv.client.ttl(key)
+      assert.ok(ttl > 590 && ttl <= 600, `TTL ${ttl}`)
+      assert.ok(!stored.includes(PASSWORD))
+      assert.deepEqual(Object.keys(JSON.parse(stored).admin).sort(), ['passwordStamp', 'userId'])
+      await t.request.post('/userve/v1/logout/').set('Cookie', cookie)
+      assert.equal(await kv.client.get(key), null)
     })
 
     it('regenerates the session id at sign-in: a cookie from before no longer works', async () => {

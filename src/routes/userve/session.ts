@@ -48,7 +48,6 @@ export function adminSession({ kv, admin, secrets }: AdminSessionOptions): Reque
     store: sessionStore(kv, admin.sessionTtlSeconds),
     resave: false,
     saveUninitialized: false,
-    unset: 'destroy',
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: admin.sessionTtlSeconds * 1000 },
   })
   return (req, res, next) => {
