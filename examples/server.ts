@@ -5,14 +5,19 @@
  * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
  * printed). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
  * `GET /dev/outbox?to=<phone or e-mail>`: the last message sent there, as JSON.
+ *
+ * The admin API is on: the user ADMIN_USERNAME (default `admin`) is created on first start with
+ * ADMIN_PASSWORD, or a random password printed once; it is the one admin. SESSION_SECRET signs the
+ * admin cookie (random per start when unset, outside production).
  */
 import express from 'express'
 import { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
-import { createUserRouter, type UserStore } from '../src/index.js'
+import { createUserRouter, hashPassword, isUserRouterError, type UserStore } from '../src/index.js'
 import { createDevOutbox } from './dev-outbox.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
@@ -20,6 +25,7 @@ const HOST = process.env.HOST ?? '127.0.0.1'
 const DEFAULT_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/data/example.sqlite')
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_FILE
 const CLIENT_ID = 'demo'
+const ADMIN_USERNAME = process.env.ADMIN_USERNAME || 'admin'
 const DEV_OUTBOX = process.env.DEV_OUTBOX === '1' || process.env.DEV_OUTBOX === 'true'
 
 if (DEV_OUTBOX && process.env.NODE_ENV === 'production') {
@@ -58,7 +64,31 @@ async function findRedis(): Promise<string | undefined> {
   }
 }
 
+/**
+ * The admin's id: the existing ADMIN_USERNAME user, or a new one whose password (ADMIN_PASSWORD, or
+ * random and printed this once) is hashed into the store. `authorize` trusts this id only: an id is
+ * something a user cannot change about itself, unlike a profile field.
+ */
+async function seedAdmin(store: UserStore): Promise<number> {
+  const existing = await store.getUserByIdentifier('username', ADMIN_USERNAME)
+  if (existing) return existing.id
+  const password = process.env.ADMIN_PASSWORD || randomBytes(12).toString('base64url')
+  try {
+    const admin = await store.createUser({ username: ADMIN_USERNAME, passwordHash: await hashPassword(password), nickname: 'Admin', createdAt: Math.floor(Date.now() / 1000) })
+    if (!process.env.ADMIN_PASSWORD) {
+      console.log(`Admin user "${ADMIN_USERNAME}" created with a random password, shown this once; keep it in your shell:`)
+      console.log(`  export ADMIN_PASSWORD='${password}'`)
+    }
+    return admin.id
+  } catch (error) {
+    // Another process seeded it first.
+    if (!isUserRouterError(error, 'username_taken')) throw error
+    return (await store.getUserByIdentifier('username', ADMIN_USERNAME))!.id
+  }
+}
+
 const store = await openStore()
+const adminId = await seedAdmin(store)
 const redis = await findRedis()
 // The console adapters print codes and links; the outbox also keeps the last one per recipient.
 // Not in production, where they would put secrets in the logs: the e-mail and SMS routes are off.
@@ -72,6 +102,8 @@ const router = createUserRouter({
   profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },
   anonymousLogin: true,
   cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
+  admin: { authorize: (user) => user.id === adminId },
+  ...(process.env.SESSION_SECRET ? { sessionSecret: process.env.SESSION_SECRET } : {}),
 })
 
 const app = express()
@@ -91,6 +123,10 @@ const server = app.listen(PORT, HOST, () => {
   console.log(`  curl -H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H "Authorization: Hydrogen-r1 $TOKEN" '${base}/hserve/v2.2/user/info/?return_total_count=1'`)
   console.log(`  curl -X PUT ${json} -H "Authorization: Hydrogen-r1 $TOKEN" -d '{"nickname":"Alice","score":{"$incr_by":1},"tags":{"$append_unique":["blue"]}}' ${base}/hserve/v2.5/user/info/`)
   console.log(`  curl -X POST ${json} -H "Authorization: Hydrogen-r1 $TOKEN" ${base}/hserve/v2.0/session/destroy/`)
+  console.log(`Admin API, with $ADMIN_PASSWORD set in your shell and the session cookie kept in admin-cookies.txt:`)
+  console.log(`  curl -c admin-cookies.txt -H 'Content-Type: application/json' -d '{"username":"${ADMIN_USERNAME}","password":"'"$ADMIN_PASSWORD"'"}' ${base}/userve/v1/login/`)
+  console.log(`  curl -b admin-cookies.txt '${base}/userve/v2.2/miniapp/user_profile/?nickname__contains=Alice&return_total_count=1'`)
+  console.log(`  curl -b admin-cookies.txt -X POST ${base}/userve/v1/logout/`)
   if (outbox) console.log(`Dev outbox (last code or link per recipient): curl '${base}/dev/outbox?to=<phone or e-mail>'`)
 })
 

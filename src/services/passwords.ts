@@ -34,6 +34,14 @@ export interface PasswordCheck {
   needsRehash: boolean
 }
 
+/**
+ * A password hash in the stored format (scrypt-kdf, base64), for seeding users straight into a
+ * store (an app's first admin, say). Default parameters: logN 15, r 8, p 1, the router's defaults.
+ */
+export async function hashPassword(password: string, scrypt: ScryptParameters = { logN: 15, r: 8, p: 1 }): Promise<string> {
+  return Buffer.from(await Scrypt.kdf(password, scrypt)).toString('base64')
+}
+
 export class PasswordHasher {
   private running = 0
   private readonly waiting: (() => void)[] = []
@@ -43,8 +51,7 @@ export class PasswordHasher {
 
   /** A new hash (base64) with the configured parameters. */
   async hash(password: string): Promise<string> {
-    const key = await this.limited(() => Scrypt.kdf(password, this.config.scrypt))
-    return Buffer.from(key).toString('base64')
+    return this.limited(() => hashPassword(password, this.config.scrypt))
   }
 
   /**
