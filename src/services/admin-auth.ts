@@ -13,6 +13,8 @@ import type { RequestMeta, ServiceDeps } from './deps.js'
 /** What an admin cookie session remembers: the user and a stamp of the password it signed in with. */
 export interface AdminSessionData {
   userId: number
+  /** Unix seconds. The session ends `admin.sessionTtlSeconds` later, however busy it is. */
+  signedInAt: number
   /** Digest of the password hash: a changed password ends every admin session of the user. */
   passwordStamp: string
 }
@@ -40,15 +42,17 @@ export async function signInAdmin(deps: ServiceDeps, credential: Credential, met
     throw new UserRouterError('not_admin')
   }
   deps.emit({ type: 'login', userId: user.id, method: `admin:${credential.kind}`, ip: meta.ip })
-  return { user, session: { userId: user.id, passwordStamp: passwordStamp(user) } }
+  return { user, session: { userId: user.id, signedInAt: deps.now(), passwordStamp: passwordStamp(user) } }
 }
 
 /**
- * The admin of a cookie session: `unauthenticated` when the user is gone or its password changed
- * since sign-in (the caller ends the session), `not_admin` when `authorize` refuses it now.
+ * The admin of a cookie session: `unauthenticated` when the session is past its lifetime (the
+ * store's TTL slides with each request; this does not), the user is gone or its password changed
+ * since sign-in (the caller ends the session); `not_admin` when `authorize` refuses it now.
  */
 export async function currentAdmin(deps: ServiceDeps, session: AdminSessionData): Promise<StoredUser> {
-  const user = await deps.store.getUserById(session.userId)
+  const expired = !(deps.now() - session.signedInAt < deps.config.admin!.sessionTtlSeconds)
+  const user = expired ? null : await deps.store.getUserById(session.userId)
   if (!user || passwordStamp(user) !== session.passwordStamp) {
     throw new UserRouterError('unauthenticated', { message: 'The admin session has ended; sign in again.' })
   }

@@ -152,9 +152,22 @@ for (const backend of BACKENDS) {
       const ttl = await kv.client.ttl(key)
       assert.ok(ttl > 590 && ttl <= 600, `TTL ${ttl}`)
       assert.ok(!stored.includes(PASSWORD))
-      assert.deepEqual(Object.keys(JSON.parse(stored).admin).sort(), ['passwordStamp', 'userId'])
+      assert.deepEqual(Object.keys(JSON.parse(stored).admin).sort(), ['passwordStamp', 'signedInAt', 'userId'])
       await t.request.post('/userve/v1/logout/').set('Cookie', cookie)
       assert.equal(await kv.client.get(key), null)
+    })
+
+    it('ends a session its lifetime after sign-in, however busy it is', async () => {
+      // Whole seconds: a 3-second session lives between 2 and 3 seconds.
+      const t = await create({ admin: { authorize: () => true, sessionTtlSeconds: 3 } })
+      const cookie = await t.signInAdmin('root')
+      const started = Date.now()
+      while (Date.now() - started < 1500) {
+        assert.equal((await t.request.get('/userve/v1/user-profile/').set('Cookie', cookie)).status, 200)
+        await sleep(250)
+      }
+      await sleep(Math.max(0, 3100 - (Date.now() - started)))
+      assertError(await t.request.get('/userve/v1/user-profile/').set('Cookie', cookie), 401, 'unauthenticated')
     })
 
     it('regenerates the session id at sign-in: a cookie from before no longer works', async () => {
