@@ -3,7 +3,8 @@
  * defaults. SQLite file storage unless DATABASE_URL says otherwise, Redis from REDIS_URL or
  * localhost:6379 when reachable (else the in-process stand-in), client id `demo`, custom fields
  * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
- * printed). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
+ * printed), the phone API with one OAuth client (OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET, demo-app /
+ * demo-secret outside production). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
  * `GET /dev/outbox?to=<phone or e-mail>`: the last message sent there, as JSON.
  *
  * The admin API is on: the user ADMIN_USERNAME (default `admin`) is created on first start with
@@ -18,6 +19,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import { createUserRouter, hashPassword, isUserRouterError, type UserStore } from '../src/index.js'
+import { createApiDocs } from './api-docs.js'
 import { createDevOutbox } from './dev-outbox.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
@@ -94,6 +96,13 @@ const redis = await findRedis()
 // Not in production, where they would put secrets in the logs: the e-mail and SMS routes are off.
 const outbox = DEV_OUTBOX ? createDevOutbox() : undefined
 const senders = process.env.NODE_ENV === 'production' ? {} : { mailer: outbox?.mailer ?? new ConsoleMailer(), sms: outbox?.sms ?? new ConsoleSmsSender() }
+// The phone API's OAuth client: demo-app / demo-secret outside production, from the environment in it.
+const oauthClient =
+  process.env.OAUTH_CLIENT_ID && process.env.OAUTH_CLIENT_SECRET
+    ? { id: process.env.OAUTH_CLIENT_ID, secret: process.env.OAUTH_CLIENT_SECRET }
+    : process.env.NODE_ENV === 'production'
+      ? undefined
+      : { id: 'demo-app', secret: 'demo-secret' }
 const router = createUserRouter({
   storage: store,
   ...(redis ? { redis, keyPrefix: process.env.REDIS_PREFIX || 'eur:' } : {}),
@@ -101,7 +110,9 @@ const router = createUserRouter({
   clients: [CLIENT_ID],
   profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },
   anonymousLogin: true,
+  ...(oauthClient ? { oauth: { clients: [oauthClient] } } : {}),
   cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
+  openApi: { path: '/openapi.json', title: 'express-user-router example' },
   admin: { authorize: (user) => user.id === adminId },
   ...(process.env.SESSION_SECRET ? { sessionSecret: process.env.SESSION_SECRET } : {}),
 })
@@ -109,6 +120,7 @@ const router = createUserRouter({
 const app = express()
 if (outbox) app.use(outbox.router)
 app.use(router)
+app.use(createApiDocs())
 
 const server = app.listen(PORT, HOST, () => {
   const address = server.address()
@@ -116,6 +128,7 @@ const server = app.listen(PORT, HOST, () => {
   const base = `http://${HOST}:${port}`
   const json = `-H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H 'Content-Type: application/json'`
   console.log(`express-user-router example on ${base}`)
+  console.log(`API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json)`)
   console.log(`storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL}; redis: ${redis ? 'connected' : 'in-process stand-in'}`)
   console.log('Try, in one shell (the second line keeps the token in $TOKEN):')
   console.log(`  curl -X POST ${json} -d '{"username":"alice","password":"correct horse"}' ${base}/hserve/v2.1/register/username/`)
@@ -123,6 +136,12 @@ const server = app.listen(PORT, HOST, () => {
   console.log(`  curl -H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H "Authorization: Hydrogen-r1 $TOKEN" '${base}/hserve/v2.2/user/info/?return_total_count=1'`)
   console.log(`  curl -X PUT ${json} -H "Authorization: Hydrogen-r1 $TOKEN" -d '{"nickname":"Alice","score":{"$incr_by":1},"tags":{"$append_unique":["blue"]}}' ${base}/hserve/v2.5/user/info/`)
   console.log(`  curl -X POST ${json} -H "Authorization: Hydrogen-r1 $TOKEN" ${base}/hserve/v2.0/session/destroy/`)
+  if (oauthClient) {
+    console.log(`Phone API + OAuth (client ${oauthClient.id}): the same account gets tokens from /oauth/token:`)
+    // The default demo secret is printed; a secret from the environment is referred to, never printed.
+    const credentials = process.env.OAUTH_CLIENT_SECRET ? '"$OAUTH_CLIENT_ID:$OAUTH_CLIENT_SECRET"' : `'${oauthClient.id}:${oauthClient.secret}'`
+    console.log(`  curl -u ${credentials} -d grant_type=password -d username=alice -d 'password=correct horse' ${base}/oauth/token`)
+  }
   console.log(`Admin API, with $ADMIN_PASSWORD set in your shell and the session cookie kept in admin-cookies.txt:`)
   console.log(`  curl -c admin-cookies.txt -H 'Content-Type: application/json' -d '{"username":"${ADMIN_USERNAME}","password":"'"$ADMIN_PASSWORD"'"}' ${base}/userve/v1/login/`)
   console.log(`  curl -b admin-cookies.txt '${base}/userve/v2.2/miniapp/user_profile/?nickname__contains=Alice&return_total_count=1'`)

@@ -14,6 +14,9 @@ import { parseOptions, type RouterConfig, type UserRouterOptions } from './optio
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/hserve/index.js'
 import { createAdminApi } from './routes/userve/index.js'
+import { createPhoneApi } from './routes/v1/index.js'
+import { documented, RouteCatalog } from './openapi/catalog.js'
+import { registerCatalog, serveOpenApiDocument } from './openapi/serve.js'
 import { cors } from './http/cors.js'
 import type { ServiceDeps } from './services/deps.js'
 import { LoginThrottle } from './services/login-throttle.js'
@@ -86,10 +89,17 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   }
 
   const router = Router() as UserRouter
+  const catalog = new RouteCatalog()
   // Before the client API's CORS: the admin API answers CORS itself, with credentials, for its trusted origins only.
-  if (config.admin) router.use(createAdminApi(deps, kv))
+  if (config.admin) router.use(createAdminApi(deps, kv, catalog))
   if (config.cors) router.use(cors(config.cors))
-  router.use(createClientApi(deps))
+  router.use(createClientApi(deps, catalog))
+  if (config.oauth) router.use(createPhoneApi(deps, catalog))
+  if (config.openApi) {
+    const doc = { summary: 'This OpenAPI 3.1 document', tag: 'docs', auth: 'none', responses: { 200: { description: 'The document.', schema: { type: 'object' } } } } as const
+    documented(router, catalog, { trailingSlash: false }).get(config.openApi.path, doc, serveOpenApiDocument(catalog, config.openApi, config.publicUrl))
+  }
+  registerCatalog(router, catalog)
   router.close = async () => {
     if (owned) await kv.close()
   }

@@ -15,6 +15,8 @@ export type UserRouterEventType =
   | 'password_reset_requested'
   | 'phone_verified'
   | 'sms_sent'
+  | 'token_revoked'
+  | 'refresh_token_reused'
 
 export interface UserRouterEvent {
   type: UserRouterEventType
@@ -22,9 +24,9 @@ export interface UserRouterEvent {
   at: number
   /** The user concerned, when known. */
   userId?: number
-  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`), or what was limited (`sms`, `email`). */
+  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), or what was limited (`sms`, `email`). */
   method?: string
-  /** The X-Hydrogen-Client-ID of the request. */
+  /** The X-Hydrogen-Client-ID of the request, or the OAuth client's id. */
   clientId?: string
   ip?: string
 }

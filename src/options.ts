@@ -129,6 +129,26 @@ export interface UserRouterOptions {
   sessionSecret?: string | string[]
   /** Serve `POST /hserve/v2.0/login/anonymous/` (default false). */
   anonymousLogin?: boolean
+  /**
+   * Serves the phone API (`/api/v1/users/...`) and the OAuth 2.0 endpoints (`/oauth/token`,
+   * `/oauth/revoke`) for these clients. Without it, that family is not served.
+   */
+  oauth?: {
+    /** The OAuth clients. Secrets (at least 8 characters) are compared in constant time. Required, at least one. */
+    clients: { id: string; secret: string }[]
+    /** Seconds an access token lives (default 86400, at most 2592000). */
+    accessTokenTtlSeconds?: number
+    /** Seconds a refresh token stays usable; each refresh hands out a new one with a full lifetime (default 2592000). */
+    refreshTokenTtlSeconds?: number
+    /** Seconds an `oauth_login_code` stays usable (default 600). */
+    loginCodeTtlSeconds?: number
+  }
+  /**
+   * Serve the OpenAPI 3.1 document of the mounted routes at `path` under the router (e.g.
+   * `/openapi.json`); `title` and `version` go into its `info`. Default: not served (the
+   * `openApiDocument(router)` function gives it either way).
+   */
+  openApi?: { path: string; title?: string; version?: string }
   /** Answer CORS requests from these origins: a list of exact origins, RegExps, or `'*'` (default: no CORS). */
   cors?: { origins: '*' | (string | RegExp)[]; maxAgeSeconds?: number }
   /** Receives audit events (never secrets). */
@@ -225,6 +245,21 @@ const schema = Joi.object({
   }),
   sessionSecret: Joi.alternatives(Joi.string().min(32).max(1024), Joi.array().items(Joi.string().min(32).max(1024)).min(1)),
   anonymousLogin: Joi.boolean().default(false),
+  oauth: Joi.object({
+    clients: Joi.array()
+      .items(Joi.object({ id: Joi.string().min(1).max(256).pattern(/^[\x21-\x7e]+$/).required(), secret: Joi.string().min(8).max(1024).required() }))
+      .min(1)
+      .unique('id')
+      .required(),
+    accessTokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(86_400),
+    refreshTokenTtlSeconds: positiveInteger.max(365 * 86_400).default(MAX_TOKEN_TTL_SECONDS),
+    loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
+  }),
+  openApi: Joi.object({
+    path: Joi.string().pattern(/^\/[A-Za-z0-9._~\/-]*$/).required(),
+    title: Joi.string().min(1).max(200),
+    version: Joi.string().min(1).max(64),
+  }),
   cors: Joi.object({
     origins: Joi.alternatives(Joi.string().valid('*'), Joi.array().items(Joi.string().uri(), Joi.object().instance(RegExp)).min(1)).required(),
     maxAgeSeconds: Joi.number().integer().min(0).max(86_400).default(600),
@@ -232,6 +267,14 @@ const schema = Joi.object({
   onEvent: Joi.function(),
   logger: implementing('warn', 'error'),
 }).required()
+
+/** The `oauth` option after checking. */
+export interface OAuthConfig {
+  clients: { id: string; secret: string }[]
+  accessTokenTtlSeconds: number
+  refreshTokenTtlSeconds: number
+  loginCodeTtlSeconds: number
+}
 
 /** The options after checking, with every default applied. */
 export interface RouterConfig {
@@ -268,6 +311,8 @@ export interface RouterConfig {
   /** The cookie signing secrets, the first signing; undefined when not given. */
   sessionSecret: string[] | undefined
   anonymousLogin: boolean
+  oauth: OAuthConfig | undefined
+  openApi: { path: string; title?: string; version?: string } | undefined
   cors: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number } | undefined
   onEvent: EventSink | undefined
   logger: Logger

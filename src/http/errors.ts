@@ -2,11 +2,9 @@
  * Turns anything thrown in a request into a `UserRouterError`: body-parser failures become 4xx,
  * unknown errors become `internal` and are logged with a request id (the client sees only the id).
  */
-import type { ErrorRequestHandler } from 'express'
 import { randomBytes } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { Logger } from '../options.js'
-import { STATUS_BY_KIND } from './status.js'
 
 interface BodyParserError {
   type?: string
@@ -31,17 +29,4 @@ export function toUserRouterError(error: unknown, logger: Logger): UserRouterErr
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : 'no detail'
-}
-
-/** Every client and admin API error as `{error_msg, code, details?}` with its status (SPEC section 2). */
-export function renderMinAppError(logger: Logger): ErrorRequestHandler {
-  return (raw, _req, res, _next) => {
-    const error = toUserRouterError(raw, logger)
-    if (error.retryAfter !== undefined) res.set('Retry-After', String(error.retryAfter))
-    res.status(STATUS_BY_KIND[error.kind]).json({
-      error_msg: error.message,
-      code: error.code,
-      ...(error.details ? { details: error.details } : {}),
-    })
-  }
 }

@@ -44,44 +44,75 @@ export async function register(deps: ServiceDeps, credential: Credential, meta: 
   return { user, token }
 }
 
+/** A password sign-in attempt, as `authenticate` checks it. */
+export interface PasswordAttempt {
+  /** The account as the login throttle counts it (`username:alice`): one key per account, whatever its spelling. */
+  account: string
+  /** How the user signs in, for events (`username`, `oauth`, ...). */
+  method: string
+  password: string
+  /** Looks the account up; null when there is none (the password is then checked against a dummy hash). */
+  findUser(): Promise<StoredUser | null>
+  /** Another proof tried before the password (an OAuth login code), with no hashing. */
+  otherProof?(user: StoredUser): Promise<boolean>
+}
+
 /**
- * Checks an identifier and a password without starting a session (the client login and the admin
- * login share it); null for a wrong pair (one answer for an unknown account and a wrong password,
- * in the same time). Throws `login_throttled` past the limits. Upgrades a weak hash on success.
+ * Checks a password (or `otherProof`) under the login throttle: the user, or null for a wrong pair
+ * (one answer for an unknown account and a wrong password, in the same time). A hash made with
+ * weaker parameters is upgraded. Throws `login_throttled` past the limits. Emits `login_failed`
+ * and `rate_limited`; the caller emits `login`.
  */
-export async function verifyPassword(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<StoredUser | null> {
-  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
-  // Failures count per account, not per spelling: a phone in another notation is the same account.
-  const account = `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`
+export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, meta: RequestMeta): Promise<StoredUser | null> {
+  const { account, method } = attempt
   try {
     await deps.throttle.assertAllowed(account, meta.ip)
   } catch (error) {
-    deps.emit({ type: 'rate_limited', method: credential.kind, clientId: meta.clientId, ip: meta.ip })
+    deps.emit({ type: 'rate_limited', method, clientId: meta.clientId, ip: meta.ip })
     throw error
   }
-  const user = lookup === null ? null : await deps.store.getUserByIdentifier(credential.kind, lookup)
-  const check = await deps.passwords.check(user?.passwordHash ?? null, credential.password)
+  const user = await attempt.findUser()
+  if (user && attempt.otherProof && (await attempt.otherProof(user))) {
+    await deps.throttle.recordSuccess(account, meta.ip)
+    return user
+  }
+  const check = await deps.passwords.check(user?.passwordHash ?? null, attempt.password)
   if (!user || !check.ok) {
     await deps.throttle.recordFailure(account, meta.ip)
-    deps.emit({ type: 'login_failed', ...(user ? { userId: user.id } : {}), method: credential.kind, clientId: meta.clientId, ip: meta.ip })
+    deps.emit({ type: 'login_failed', ...(user ? { userId: user.id } : {}), method, clientId: meta.clientId, ip: meta.ip })
     return null
   }
   await deps.throttle.recordSuccess(account, meta.ip)
   if (!check.needsRehash) return user
-  const passwordHash = await deps.passwords.hash(credential.password)
+  const passwordHash = await deps.passwords.hash(attempt.password)
   return (await deps.store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }], updatedAt: user.updatedAt })) ?? user
 }
 
-/** Signs in with an identifier and a password (see `verifyPassword`) and starts a token session. */
-export async function login(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn | null> {
-  const user = await verifyPassword(deps, credential, meta)
-  if (!user) return null
-  const token = await startSession(deps, user, meta)
-  deps.emit({ type: 'login', userId: user.id, method: credential.kind, clientId: meta.clientId, ip: meta.ip })
-  return { user, token }
+/**
+ * The throttled attempt of an identifier and a password, for `authenticate`: the client login and
+ * the admin login count failures under one key per account, whatever its spelling.
+ */
+export function credentialAttempt(deps: ServiceDeps, credential: Credential): PasswordAttempt {
+  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
+  return {
+    // Failures count per account, not per spelling: a phone in another notation is the same account.
+    account: `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`,
+    method: credential.kind,
+    password: credential.password,
+    findUser: async () => (lookup === null ? null : deps.store.getUserByIdentifier(credential.kind, lookup)),
+  }
 }
 
-function checkIdentifierOrNull(kind: IdentifierKind, value: string): string | null {
+/**
+ * Signs in with an identifier and a password; null for a wrong pair (one answer for an unknown
+ * account and a wrong password, in the same time). Throws `login_throttled` past the limits.
+ */
+export async function login(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn | null> {
+  const user = await authenticate(deps, credentialAttempt(deps, credential), meta)
+  return user ? signIn(deps, user, credential.kind, meta) : null
+}
+
+export function checkIdentifierOrNull(kind: IdentifierKind, value: string): string | null {
   try {
     return checkIdentifier(kind, value)
   } catch {

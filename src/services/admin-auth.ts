@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { AdminCandidate } from '../options.js'
-import { verifyPassword, type Credential } from './accounts.js'
+import { authenticate, credentialAttempt, type Credential } from './accounts.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 
 /** What an admin cookie session remembers: the user and a stamp of the password it signed in with. */
@@ -35,7 +35,7 @@ async function isAdmin(deps: ServiceDeps, user: StoredUser): Promise<boolean> {
  * right password of a user `authorize` refuses; otherwise what the cookie session keeps.
  */
 export async function signInAdmin(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<{ user: StoredUser; session: AdminSessionData } | null> {
-  const user = await verifyPassword(deps, credential, meta)
+  const user = await authenticate(deps, credentialAttempt(deps, credential), meta)
   if (!user) return null
   if (!(await isAdmin(deps, user))) {
     deps.emit({ type: 'login_failed', userId: user.id, method: `admin:${credential.kind}`, ip: meta.ip })

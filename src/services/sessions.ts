@@ -1,8 +1,10 @@
 /**
  * Token sessions. A token is 256 random bits (base64url, 43 characters) handed to the client once;
- * the key-value store keeps only its SHA-256, with the session data and a TTL, plus a per-user index
- * so that every session of a user can be revoked at once. Checking a token is one SHA-256 on the
- * event loop (microseconds) and one read.
+ * the key-value store keeps only its SHA-256, with the session data and a TTL. Checking a token is
+ * one SHA-256 on the event loop (microseconds) and one read.
+ *
+ * A per-user index lists every key that grants access as the user (sessions, and the OAuth
+ * refresh-token families of `oauth-tokens.ts`), so that revoking a user deletes them all at once.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { KeyValueStore } from '../ports.js'
@@ -10,11 +12,14 @@ import type { KeyValueStore } from '../ports.js'
 /** What a session remembers about its sign-in. Never holds the token itself. */
 export interface SessionData {
   userId: number
+  /** The X-Hydrogen-Client-ID of the sign-in, or the OAuth client's id. */
   clientId: string
   /** Unix seconds. */
   createdAt: number
   ip: string
   userAgent: string
+  /** The OAuth refresh-token family the token was issued from (OAuth access tokens only). */
+  family?: string
 }
 
 export interface Session extends SessionData {
@@ -28,35 +33,43 @@ export interface IssuedToken {
   expiresIn: number
 }
 
-const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/
+/** The shape of every opaque secret handed out here and in `oauth-tokens.ts`: 256 bits, base64url. */
+export const OPAQUE_TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/
+
+/** 256 random bits as 43 base64url characters. */
+export function newOpaqueToken(): string {
+  return randomBytes(32).toString('base64url')
+}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
-const sessionKey = (tokenHash: string) => `session:${tokenHash}`
+/** The key of the session of a token hash. */
+export const sessionKey = (tokenHash: string) => `session:${tokenHash}`
+/** The key of an OAuth token family (see `oauth-tokens.ts`), which a session may belong to. */
+export const familyKey = (familyId: string) => `oauth-family:${familyId}`
 const userIndexKey = (userId: number) => `user-sessions:${userId}`
 
 export class SessionService {
   constructor(
     private readonly kv: KeyValueStore,
-    /** Seconds a token lives. */
+    /** Seconds a client API token lives. */
     private readonly ttlSeconds: number,
   ) {}
 
-  async issue(data: SessionData): Promise<IssuedToken> {
-    const token = randomBytes(32).toString('base64url')
+  /** A new token; `ttlSeconds` overrides the client API's lifetime (OAuth access tokens). */
+  async issue(data: SessionData, ttlSeconds = this.ttlSeconds): Promise<IssuedToken & { tokenHash: string }> {
+    const token = newOpaqueToken()
     const tokenHash = hashToken(token)
-    await Promise.all([
-      this.kv.set(sessionKey(tokenHash), JSON.stringify(data), this.ttlSeconds),
-      this.kv.addToSet(userIndexKey(data.userId), tokenHash, this.ttlSeconds),
-    ])
-    return { token, expiresIn: this.ttlSeconds }
+    const key = sessionKey(tokenHash)
+    await Promise.all([this.kv.set(key, JSON.stringify(data), ttlSeconds), this.trackUserKey(data.userId, key, ttlSeconds)])
+    return { token, expiresIn: ttlSeconds, tokenHash }
   }
 
   /** The live session of a token, or null (malformed, unknown, expired or revoked). */
   async verify(token: string): Promise<Session | null> {
-    if (!TOKEN_FORMAT.test(token)) return null
+    if (!OPAQUE_TOKEN_FORMAT.test(token)) return null
     const tokenHash = hashToken(token)
     const stored = await this.kv.get(sessionKey(tokenHash))
     if (stored === null) return null
@@ -64,17 +77,24 @@ export class SessionService {
   }
 
   async revoke(session: Session): Promise<void> {
-    await Promise.all([
-      this.kv.delete([sessionKey(session.tokenHash)]),
-      this.kv.removeFromSet(userIndexKey(session.userId), [session.tokenHash]),
-    ])
+    const key = sessionKey(session.tokenHash)
+    await Promise.all([this.kv.delete([key]), this.kv.removeFromSet(userIndexKey(session.userId), [key])])
   }
 
-  /** Revokes every session of the user, except the one given (the caller's own, on a password change). */
+  /** Lists `key` among the keys that `revokeUser` deletes, for at least `ttlSeconds`. */
+  async trackUserKey(userId: number, key: string, ttlSeconds: number): Promise<void> {
+    await this.kv.addToSet(userIndexKey(userId), key, ttlSeconds)
+  }
+
+  /**
+   * Revokes every session and refresh-token family of the user, except the session given (the
+   * caller's own, on a password change) and the family it belongs to.
+   */
   async revokeUser(userId: number, except?: Session): Promise<void> {
-    const hashes = (await this.kv.setMembers(userIndexKey(userId))).filter((h) => h !== except?.tokenHash)
-    if (hashes.length === 0) return
-    await this.kv.delete(hashes.map(sessionKey))
-    await this.kv.removeFromSet(userIndexKey(userId), hashes)
+    const kept = new Set(except ? [sessionKey(except.tokenHash), ...(except.family ? [familyKey(except.family)] : [])] : [])
+    const keys = (await this.kv.setMembers(userIndexKey(userId))).filter((key) => !kept.has(key))
+    if (keys.length === 0) return
+    await this.kv.delete(keys)
+    await this.kv.removeFromSet(userIndexKey(userId), keys)
   }
 }

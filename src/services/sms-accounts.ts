@@ -80,7 +80,7 @@ export async function verifyUserPhone(deps: ServiceDeps, userId: number, input: 
  * Marks `phone` verified on the account. The phone is written together with the flag, so a change
  * of number racing with this never leaves an unproven number marked verified.
  */
-async function markPhoneVerified(deps: ServiceDeps, user: StoredUser, phone: string, meta: RequestMeta): Promise<StoredUser> {
+export async function markPhoneVerified(deps: ServiceDeps, user: StoredUser, phone: string, meta: RequestMeta): Promise<StoredUser> {
   if (user.phoneVerified && user.phone === phone) return user
   const operations = [
     { kind: 'set', field: INTERNAL_FIELDS.phone, value: phone },

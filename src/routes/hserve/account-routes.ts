@@ -1,5 +1,4 @@
 /** The account route of the client API: username, e-mail, phone and password changes (seeds 000/001). */
-import type { Router } from 'express'
 import Joi from 'joi'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
@@ -7,6 +6,7 @@ import { requestMeta } from '../../http/request-meta.js'
 import { validate } from '../../http/validate.js'
 import { changeAccount } from '../../services/accounts.js'
 import type { ClientApiContext } from './context.js'
+import { clientResponses, clientRoute } from './docs.js'
 import { toAccountInfo } from './wire.js'
 
 const identifier = Joi.string().min(1).max(320).allow(null)
@@ -18,9 +18,15 @@ const accountSchema = Joi.object({
   new_password: Joi.string().min(1).max(1024),
 }).required()
 
-export function mountAccountRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
+export function mountAccountRoutes({ deps, requireSession, api }: ClientApiContext): void {
+  const doc = clientRoute({
+    summary: 'Change username, e-mail, phone (null clears) or password (with the current one)',
+    auth: 'token',
+    body: accountSchema,
+    responses: clientResponses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),
+  })
   for (const version of ['v2.0', 'v2.1', 'v2.2']) {
-    router.put(`/hserve/${version}/user/account`, requireSession, handler(async (req, res) => {
+    api.put(`/hserve/${version}/user/account`, doc, requireSession, handler(async (req, res) => {
       const body = validate(accountSchema, req.body) as { username?: string | null; email?: string | null; phone?: string | null; password?: string; new_password?: string }
       const session = sessionOf(res)
       const user = await changeAccount(

@@ -2,7 +2,6 @@
  * Register, login (password, anonymous) and logout routes of the client API. Password logins go
  * through passport-local, one strategy per identifier, on the router's own Passport instance.
  */
-import type { Router } from 'express'
 import Joi from 'joi'
 import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
@@ -15,6 +14,7 @@ import { validate } from '../../http/validate.js'
 import { login, loginAnonymously, logout, register, type SignedIn } from '../../services/accounts.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import type { ClientApiContext } from './context.js'
+import { clientResponses, clientRoute } from './docs.js'
 import { toSignedIn } from './wire.js'
 
 /** Identifier kinds served on each version (seeds 000 and 001). */
@@ -25,6 +25,7 @@ const KINDS_BY_VERSION: [string, IdentifierKind[]][] = [
 
 const credentialSchema = (kind: IdentifierKind) =>
   Joi.object({ [kind]: Joi.string().min(1).max(320).required(), password: Joi.string().min(1).max(1024).required() }).required()
+const CREDENTIAL_SCHEMAS = { username: credentialSchema('username'), email: credentialSchema('email'), phone: credentialSchema('phone') }
 
 function createPassport(deps: ServiceDeps): InstanceType<typeof Passport> {
   const passport = new Passport()
@@ -40,20 +41,24 @@ function createPassport(deps: ServiceDeps): InstanceType<typeof Passport> {
   return passport
 }
 
-export function mountAuthRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
+export function mountAuthRoutes({ deps, requireSession, api }: ClientApiContext): void {
   const passport = createPassport(deps)
   const sendSignedIn = (res: import('express').Response, { user, token }: SignedIn) =>
     res.status(201).set('Cache-Control', 'no-store').json(toSignedIn(user, deps.schema, token))
 
+  const signedInAnswer = { 201: { description: 'The user, with a token.', schema: 'SignedIn' } }
   for (const [version, kinds] of KINDS_BY_VERSION) {
     for (const kind of kinds) {
-      router.post(`/hserve/${version}/register/${kind}`, handler(async (req, res) => {
-        const body = validate(credentialSchema(kind), req.body) as Record<string, string>
+      const credential = CREDENTIAL_SCHEMAS[kind]
+      const registerDoc = clientRoute({ summary: `Register with ${kind} and password`, auth: 'none', body: credential, responses: clientResponses(signedInAnswer, [400]) })
+      api.post(`/hserve/${version}/register/${kind}`, registerDoc, handler(async (req, res) => {
+        const body = validate(credential, req.body) as Record<string, string>
         sendSignedIn(res, await register(deps, { kind, identifier: body[kind]!, password: body.password! }, requestMeta(req)))
       }))
-      router.post(`/hserve/${version}/login/${kind}`, (req, res, next) => {
+      const loginDoc = clientRoute({ summary: `Sign in with ${kind} and password`, auth: 'none', body: credential, responses: clientResponses(signedInAnswer, [400, 429]) })
+      api.post(`/hserve/${version}/login/${kind}`, loginDoc, (req, res, next) => {
         try {
-          validate(credentialSchema(kind), req.body)
+          validate(credential, req.body)
         } catch (error) {
           return next(error)
         }
@@ -67,12 +72,14 @@ export function mountAuthRoutes(router: Router, { deps, requireSession }: Client
   }
 
   if (deps.config.anonymousLogin) {
-    router.post('/hserve/v2.0/login/anonymous', handler(async (req, res) => {
+    const doc = clientRoute({ summary: 'Sign in as a new anonymous user', auth: 'none', responses: clientResponses({ 201: { description: 'The new user, with a token.', schema: 'SignedIn' } }) })
+    api.post('/hserve/v2.0/login/anonymous', doc, handler(async (req, res) => {
       sendSignedIn(res, await loginAnonymously(deps, requestMeta(req)))
     }))
   }
 
-  router.post('/hserve/v2.0/session/destroy', requireSession, handler(async (req, res) => {
+  const destroyDoc = clientRoute({ summary: 'Sign out (end this token)', auth: 'token', responses: clientResponses({ 201: { description: 'Signed out.', schema: 'SessionDestroyed' } }) })
+  api.post('/hserve/v2.0/session/destroy', destroyDoc, requireSession, handler(async (req, res) => {
     await logout(deps, sessionOf(res), requestMeta(req))
     res.status(201).json({ message: 'Destroy succeed.', status: 'ok' })
   }))

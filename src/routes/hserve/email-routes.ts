@@ -4,7 +4,7 @@
  * (no client id, see `CLIENT_ID_EXEMPT`): they answer small HTML pages, or JSON to a request that
  * prefers `application/json`.
  */
-import express, { type Request, type Response, type Router } from 'express'
+import express, { type Request, type Response } from 'express'
 import Joi from 'joi'
 import { UserRouterError, isUserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
@@ -17,6 +17,7 @@ import type { ServiceDeps } from '../../services/deps.js'
 import { isResetLinkLive, requestPasswordReset, resetPassword, RESET_LINK_PATH } from '../../services/email-password-reset.js'
 import { confirmEmailVerification, requestEmailVerification, VERIFY_LINK_PATH } from '../../services/email-verification.js'
 import type { ClientApiContext } from './context.js'
+import { clientResponses, clientRoute } from './docs.js'
 import { PAGE_HEADERS, resetFormPage, resultPage, type ResetFormView, type ResultKind } from './email-pages.js'
 
 const resetRequestSchema = Joi.object({ email: Joi.string().min(1).max(320).required() }).required()
@@ -64,16 +65,34 @@ function failPage(deps: ServiceDeps, req: Request, res: Response, raw: unknown):
   sendPage(res, STATUS_BY_KIND[error.kind], resultPage(deps.config.email.language, kind))
 }
 
-export function mountEmailRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
+const created = { 201: { description: 'The mail is sent.', schema: 'StatusOk' } }
+/** The link targets: an HTML page for browsers, JSON for callers that prefer it. */
+const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
+  clientRoute({
+    summary,
+    auth: 'none',
+    clientId: false,
+    query,
+    ...(body ? { body, bodyTypes: ['application/json', 'application/x-www-form-urlencoded'] } : {}),
+    responses: {
+      200: { description: 'Done: a page, or `{"status": "ok"}` with `Accept: application/json`.', schema: 'StatusOk' },
+      400: { description: 'The link is invalid, used or expired (a page, or the error as JSON).', schema: 'MinAppError' },
+      503: { description: 'A dependency is unavailable.', schema: 'MinAppError' },
+    },
+  })
+const tokenQuery = Joi.object({ token: Joi.string().max(128) })
+
+export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext): void {
   if (!deps.mailer) return
   const { language } = deps.config.email
 
-  router.post('/hserve/v2.0/user/email-verify', requireSession, handler(async (req, res) => {
+  const verifyDoc = clientRoute({ summary: 'Mail a verification link to the own address', auth: 'token', responses: clientResponses(created, [400]) })
+  api.post('/hserve/v2.0/user/email-verify', verifyDoc, requireSession, handler(async (req, res) => {
     await requestEmailVerification(deps, sessionOf(res).userId, baseUrlOf(req, deps), requestMeta(req))
     res.status(201).json({ status: 'ok' })
   }))
 
-  router.get(VERIFY_LINK_PATH, handler(async (req, res) => {
+  api.get(VERIFY_LINK_PATH, linkTarget('Verification link target: marks the address verified', tokenQuery), handler(async (req, res) => {
     try {
       await confirmEmailVerification(deps, queryToken(req), requestMeta(req))
     } catch (error) {
@@ -83,7 +102,8 @@ export function mountEmailRoutes(router: Router, { deps, requireSession }: Clien
     else sendPage(res, 200, resultPage(language, 'email_verified'))
   }))
 
-  router.post('/hserve/v2.0/user/password/reset', handler(async (req, res) => {
+  const resetRequestDoc = clientRoute({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: clientResponses(created, [400, 404]) })
+  api.post('/hserve/v2.0/user/password/reset', resetRequestDoc, handler(async (req, res) => {
     const { email } = validate(resetRequestSchema, req.body ?? {}) as { email: string }
     await requestPasswordReset(deps, email, baseUrlOf(req, deps), requestMeta(req))
     res.status(201).json({ status: 'ok' })
@@ -93,7 +113,7 @@ export function mountEmailRoutes(router: Router, { deps, requireSession }: Clien
     resetFormPage(language, { token, minLength: deps.config.password.minLength, maxLength: deps.config.password.maxLength, ...(problem ? { problem } : {}) })
 
   // Showing the form leaves the link unused: mail scanners that open links must not burn it.
-  router.get(RESET_LINK_PATH, handler(async (req, res) => {
+  api.get(RESET_LINK_PATH, linkTarget('Reset link target: the form (the link stays unused)', tokenQuery), handler(async (req, res) => {
     const token = queryToken(req)
     try {
       if (!(await isResetLinkLive(deps, token))) throw new UserRouterError('invalid_link')
@@ -105,7 +125,7 @@ export function mountEmailRoutes(router: Router, { deps, requireSession }: Clien
   }))
 
   // The router's body parser only reads JSON; the HTML form posts urlencoded, on this route only.
-  router.post(RESET_LINK_PATH, express.urlencoded({ extended: false, limit: '16kb' }), handler(async (req, res) => {
+  api.post(RESET_LINK_PATH, linkTarget('Set the new password through a reset link', tokenQuery, resetSchema), express.urlencoded({ extended: false, limit: '16kb' }), handler(async (req, res) => {
     const json = wantsJson(req)
     let token = ''
     try {

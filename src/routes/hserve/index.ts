@@ -2,23 +2,27 @@
  * The client API family ("hserve", seeds 000-002): client-id check, routes, and its error format
  * `{error_msg, code, details?}`.
  */
-import { Router } from 'express'
+import express, { Router } from 'express'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
-import { renderMinAppError } from '../../http/errors.js'
-import { jsonBody } from '../../http/json-body.js'
 import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
+import { minAppErrorBody, renderErrors } from '../../http/render-error.js'
+import { documented, type RouteCatalog } from '../../openapi/catalog.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import { mountEmailRoutes } from './email-routes.js'
 import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
+import { clientApiSchemas } from './wire-schemas.js'
+
+/** Request bodies are small JSON documents; anything larger is refused with 413. */
+const BODY_LIMIT = '16kb'
 
 /** Link targets opened from an e-mail, in a browser that sends no client id. */
 export const CLIENT_ID_EXEMPT = new Set(['/hserve/v2.0/user/email-verify/confirm', '/hserve/v2.0/user/password/reset/confirm'])
 
-export function createClientApi(deps: ServiceDeps): Router {
+export function createClientApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
   const router = Router()
   router.use('/hserve', (req, _res, next) => {
     if (CLIENT_ID_EXEMPT.has(`/hserve${req.path.replace(/\/$/, '')}`)) return next()
@@ -26,13 +30,14 @@ export function createClientApi(deps: ServiceDeps): Router {
     next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
   })
   // Only this family's paths are parsed, so the app's own routes keep their own body handling.
-  router.use('/hserve', jsonBody())
-  const context = { deps, requireSession: requireSession(deps.sessions) }
-  mountAuthRoutes(router, context)
-  mountUserRoutes(router, context)
-  mountAccountRoutes(router, context)
-  mountSmsRoutes(router, context)
-  mountEmailRoutes(router, context)
-  router.use('/hserve', renderMinAppError(deps.config.logger))
+  router.use('/hserve', express.json({ limit: BODY_LIMIT }))
+  catalog.addSchemas(clientApiSchemas(deps.schema))
+  const context = { deps, requireSession: requireSession(deps.sessions), api: documented(router, catalog, { trailingSlash: true }) }
+  mountAuthRoutes(context)
+  mountUserRoutes(context)
+  mountAccountRoutes(context)
+  mountSmsRoutes(context)
+  mountEmailRoutes(context)
+  router.use('/hserve', renderErrors(deps.config.logger, minAppErrorBody))
   return router
 }

@@ -4,37 +4,35 @@
  * SDK sends a code (`sendSmsCode`) and then uses it for any of login, verify or phone verification.
  * A token sent to the send and verify routes is not needed and not looked at.
  */
-import type { Router } from 'express'
 import Joi from 'joi'
 import { UserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { codeText, smsCodeSchema } from '../../http/sms-code.js'
 import { validate } from '../../http/validate.js'
 import { sendSmsCode, verifySmsCode } from '../../services/sms-codes.js'
 import { loginWithSmsCode, verifyUserPhone } from '../../services/sms-accounts.js'
 import type { ClientApiContext } from './context.js'
+import { clientResponses, clientRoute } from './docs.js'
 import { toSignedIn } from './wire.js'
 
 const phone = Joi.string().min(1).max(64)
-// Apps may pass the code as a number (123456); numbers get their leading zeros back below.
-const code = Joi.alternatives(Joi.string().min(1).max(64), Joi.number().integer().min(0).max(999_999))
+const code = smsCodeSchema
 
 const sendSchema = Joi.object({ phone: phone.required() }).required()
 const verifySchema = Joi.object({ phone: phone.required(), code: code.required() }).required()
 const loginSchema = Joi.object({ phone: phone.required(), code: code.required(), create_user: Joi.boolean().default(true) }).required()
 const phoneVerificationSchema = Joi.object({ phone, code: code.required() }).required()
 
-/** The code as the 6-digit text that was sent. */
-function codeText(value: string | number): string {
-  return typeof value === 'number' ? String(value).padStart(6, '0') : value
-}
+const ok = { 200: { description: 'Done.', schema: 'StatusOk' } }
 
-export function mountSmsRoutes(router: Router, { deps, requireSession }: ClientApiContext): void {
+export function mountSmsRoutes({ deps, requireSession, api }: ClientApiContext): void {
   if (!deps.sms) return
 
   for (const version of ['v1.8', 'v2.2']) {
-    router.post(`/hserve/${version}/sms-verification-code`, handler(async (req, res) => {
+    const doc = clientRoute({ summary: 'Send an SMS code to a phone', auth: 'optionalToken', body: sendSchema, responses: clientResponses(ok, [400, 402]) })
+    api.post(`/hserve/${version}/sms-verification-code`, doc, handler(async (req, res) => {
       const body = validate(sendSchema, req.body) as { phone: string }
       const meta = requestMeta(req)
       await sendSmsCode(deps, { phone: body.phone, purpose: 'client', ip: meta.ip, clientId: meta.clientId })
@@ -42,7 +40,8 @@ export function mountSmsRoutes(router: Router, { deps, requireSession }: ClientA
     }))
   }
 
-  router.post('/hserve/v1.8/sms-verification-code/verify', handler(async (req, res) => {
+  const verifyDoc = clientRoute({ summary: 'Check (and use up) an SMS code', auth: 'optionalToken', body: verifySchema, responses: clientResponses(ok, [400, 429]) })
+  api.post('/hserve/v1.8/sms-verification-code/verify', verifyDoc, handler(async (req, res) => {
     const body = validate(verifySchema, req.body) as { phone: string; code: string | number }
     const meta = requestMeta(req)
     const ok = await verifySmsCode(deps, { phone: body.phone, purpose: 'client', code: codeText(body.code), ip: meta.ip, clientId: meta.clientId })
@@ -50,13 +49,20 @@ export function mountSmsRoutes(router: Router, { deps, requireSession }: ClientA
     res.json({ status: 'ok' })
   }))
 
-  router.post('/hserve/v2.1/login/sms', handler(async (req, res) => {
+  const loginDoc = clientRoute({
+    summary: 'Sign in with an SMS code (creates the account unless create_user is false)',
+    auth: 'none',
+    body: loginSchema,
+    responses: clientResponses({ 201: { description: 'The user, with a token.', schema: 'SignedIn' } }, [400, 404, 429]),
+  })
+  api.post('/hserve/v2.1/login/sms', loginDoc, handler(async (req, res) => {
     const body = validate(loginSchema, req.body) as { phone: string; code: string | number; create_user: boolean }
     const { user, token } = await loginWithSmsCode(deps, { phone: body.phone, code: codeText(body.code), createUser: body.create_user }, requestMeta(req))
     res.status(201).set('Cache-Control', 'no-store').json(toSignedIn(user, deps.schema, token))
   }))
 
-  router.post('/hserve/v2.1/sms-phone-verification', requireSession, handler(async (req, res) => {
+  const phoneDoc = clientRoute({ summary: "Verify the own phone with an SMS code", auth: 'token', body: phoneVerificationSchema, responses: clientResponses(ok, [400, 429]) })
+  api.post('/hserve/v2.1/sms-phone-verification', phoneDoc, requireSession, handler(async (req, res) => {
     const body = validate(phoneVerificationSchema, req.body) as { phone?: string; code: string | number }
     await verifyUserPhone(deps, sessionOf(res).userId, { phone: body.phone, code: codeText(body.code) }, requestMeta(req))
     res.json({ status: 'ok' })

@@ -3,7 +3,7 @@
  * passport-local, one strategy per identifier, on the router's own Passport instance; the session
  * id is regenerated at sign-in (no session fixation) and the session destroyed at sign-out.
  */
-import type { NextFunction, Request, Response, Router } from 'express'
+import type { NextFunction, Request, Response } from 'express'
 import Joi from 'joi'
 import { Passport } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
@@ -15,6 +15,7 @@ import type { IdentifierKind, StoredUser } from '../../model/user.js'
 import { signInAdmin, signOutAdmin, type AdminSessionData } from '../../services/admin-auth.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { adminOf, type AdminApiContext } from './context.js'
+import { adminResponses, adminRoute } from './docs.js'
 import { sessionCall } from './session.js'
 import { toAdminProfile } from './wire.js'
 
@@ -41,7 +42,7 @@ function createPassport(deps: ServiceDeps): InstanceType<typeof Passport> {
   return passport
 }
 
-export function mountAuthRoutes(router: Router, { deps, requireAdmin }: AdminApiContext): void {
+export function mountAuthRoutes({ deps, requireAdmin, api }: AdminApiContext): void {
   const passport = createPassport(deps)
 
   const startSession = async (req: Request, res: Response, { user, session }: SignedIn) => {
@@ -51,7 +52,9 @@ export function mountAuthRoutes(router: Router, { deps, requireAdmin }: AdminApi
     res.set('Cache-Control', 'no-store').json(toAdminProfile(user))
   }
 
-  router.post('/userve/v1/login', (req: Request, res: Response, next: NextFunction) => {
+  const profile = { 200: { description: 'The signed-in admin.', schema: 'AdminProfile' } }
+  const loginDoc = adminRoute({ summary: 'Sign in as an admin (sets the session cookie)', auth: 'none', body: loginSchema, responses: adminResponses(profile, [400, 429]) })
+  api.post('/userve/v1/login', loginDoc, (req: Request, res: Response, next: NextFunction) => {
     let kind: IdentifierKind
     try {
       const body = validate(loginSchema, req.body) as Record<string, string>
@@ -66,14 +69,16 @@ export function mountAuthRoutes(router: Router, { deps, requireAdmin }: AdminApi
     })(req, res, next)
   })
 
-  router.post('/userve/v1/logout', handler(async (req, res) => {
+  const logoutDoc = adminRoute({ summary: 'Sign out (destroys the session)', auth: 'none', responses: adminResponses({ 200: { description: 'Signed out.', schema: 'StatusOk' } }) })
+  api.post('/userve/v1/logout', logoutDoc, handler(async (req, res) => {
     signOutAdmin(deps, req.session.admin, requestMeta(req))
     await sessionCall((done) => req.session.destroy(done))
     res.clearCookie(deps.config.admin!.cookieName, { path: '/', httpOnly: true, sameSite: 'lax' })
     res.json({ status: 'ok' })
   }))
 
-  router.get('/userve/v1/user-profile', requireAdmin, (_req, res) => {
+  const profileDoc = adminRoute({ summary: 'The signed-in admin', responses: adminResponses(profile) })
+  api.get('/userve/v1/user-profile', profileDoc, requireAdmin, (_req, res) => {
     res.json(toAdminProfile(adminOf(res)))
   })
 }

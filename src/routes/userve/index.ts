@@ -5,12 +5,14 @@
 import { Router } from 'express'
 import { randomBytes } from 'node:crypto'
 import { cors } from '../../http/cors.js'
-import { renderMinAppError } from '../../http/errors.js'
 import { jsonBody } from '../../http/json-body.js'
+import { minAppErrorBody, renderErrors } from '../../http/render-error.js'
+import { documented, type RouteCatalog } from '../../openapi/catalog.js'
 import type { KeyValueStore } from '../../ports.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
+import { ADMIN_API_SCHEMAS } from './docs.js'
 import { requireAdmin } from './require-admin.js'
 import { refuseCrossSiteRequests } from './same-origin.js'
 import { adminSession } from './session.js'
@@ -27,7 +29,7 @@ function sessionSecrets(deps: ServiceDeps): string[] {
   return [randomBytes(32).toString('base64url')]
 }
 
-export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore): Router {
+export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore, catalog: RouteCatalog): Router {
   const admin = deps.config.admin!
   const router = Router()
   if (admin.trustedOrigins.length > 0) {
@@ -36,10 +38,11 @@ export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore): Router {
   router.use('/userve', refuseCrossSiteRequests(admin.trustedOrigins))
   router.use('/userve', jsonBody())
   router.use('/userve', adminSession({ kv, admin, secrets: sessionSecrets(deps) }))
-  const context = { deps, requireAdmin: requireAdmin(deps) }
-  mountAuthRoutes(router, context)
-  mountUserRoutes(router, context)
-  mountAccountRoutes(router, context)
-  router.use('/userve', renderMinAppError(deps.config.logger))
+  catalog.addSchemas(ADMIN_API_SCHEMAS)
+  const context = { deps, requireAdmin: requireAdmin(deps), api: documented(router, catalog, { trailingSlash: true }) }
+  mountAuthRoutes(context)
+  mountUserRoutes(context)
+  mountAccountRoutes(context)
+  router.use('/userve', renderErrors(deps.config.logger, minAppErrorBody))
   return router
 }

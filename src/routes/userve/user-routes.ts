@@ -2,7 +2,7 @@
  * The admin API's user routes (seed 004): list (SPEC section 6, five fields unsortable), detail,
  * single profile update and bulk update (section 7). Admins see and filter on every field.
  */
-import type { Request, Router } from 'express'
+import type { Request } from 'express'
 import { UserRouterError, fieldError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { listMeta, pageLink } from '../../http/list-meta.js'
@@ -11,12 +11,12 @@ import { parseProfileUpdate } from '../../query/parse-update.js'
 import { bulkUpdateProfiles } from '../../services/admin-bulk-update.js'
 import { getUser, listUsers, updateProfile } from '../../services/users.js'
 import type { AdminApiContext } from './context.js'
-import { toAdminUser, toBulkAnswer } from './wire.js'
+import { LIST_QUERY_PARAMETERS } from '../hserve/docs.js'
+import { adminResponses, adminRoute, BULK_QUERY_PARAMETERS } from './docs.js'
+import { AFTER_ID, toAdminUser, toBulkAnswer } from './wire.js'
 
 /** Seed 004: these cannot be sorted on in the admin list. */
 export const UNSORTABLE = ['gender', 'country', 'province', 'city', 'language'] as const
-/** The bulk update's continuation parameter: only users with a greater id (see `bulkUpdateProfiles`). */
-export const AFTER_ID = 'after_id'
 
 /** The `:id` of a route; a malformed one is an unknown user (404). */
 export function userIdParam(req: Request): number {
@@ -25,30 +25,44 @@ export function userIdParam(req: Request): number {
   return Number(id)
 }
 
-export function mountUserRoutes(router: Router, { deps, requireAdmin }: AdminApiContext): void {
+export function mountUserRoutes({ deps, requireAdmin, api }: AdminApiContext): void {
   const { schema } = deps
   const context = { schema, visibility: 'all' } as const
 
-  router.get('/userve/v2.2/miniapp/user_profile', requireAdmin, handler(async (req, res) => {
+  const oneUser = { 200: { description: 'The user, every field.', schema: 'User' } }
+  const listDoc = adminRoute({
+    summary: 'List users (every field; gender, country, province, city and language cannot be sorted)',
+    queryParameters: LIST_QUERY_PARAMETERS,
+    responses: adminResponses({ 200: { description: 'One page of users.', schema: 'UserList' } }, [400]),
+  })
+  api.get('/userve/v2.2/miniapp/user_profile', listDoc, requireAdmin, handler(async (req, res) => {
     const { query, select } = parseListParams(req.query as Record<string, unknown>, context, { unsortable: UNSORTABLE })
     const page = await listUsers(deps, query)
     res.json({ meta: listMeta(req, query, page), objects: page.users.map((user) => toAdminUser(user, schema, select)) })
   }))
 
-  router.get('/userve/v2.2/miniapp/user_profile/:id', requireAdmin, handler(async (req, res) => {
+  const detailDoc = adminRoute({ summary: 'One user, every field', queryParameters: LIST_QUERY_PARAMETERS.filter((p) => p.name === 'keys'), responses: adminResponses(oneUser, [400, 404]) })
+  api.get('/userve/v2.2/miniapp/user_profile/:id', detailDoc, requireAdmin, handler(async (req, res) => {
     const user = await getUser(deps, userIdParam(req))
     if (!user) throw new UserRouterError('user_not_found')
     const { select } = parseListParams({ keys: req.query.keys }, context)
     res.json(toAdminUser(user, schema, select))
   }))
 
-  router.put('/userve/v2.6/miniapp/user_profile/:id', requireAdmin, handler(async (req, res) => {
+  const updateDoc = adminRoute({ summary: "Update one user's profile (only the given fields; atomic operators)", body: 'ProfileUpdate', responses: adminResponses(oneUser, [400, 404]) })
+  api.put('/userve/v2.6/miniapp/user_profile/:id', updateDoc, requireAdmin, handler(async (req, res) => {
     const id = userIdParam(req)
     const operations = parseProfileUpdate(req.body, schema)
     res.json(toAdminUser(await updateProfile(deps, id, operations), schema))
   }))
 
-  router.put('/userve/v2.6/miniapp/user_profile', requireAdmin, handler(async (req, res) => {
+  const bulkDoc = adminRoute({
+    summary: 'Update the profiles of the matching users, one page per call; follow `next` to walk them all',
+    body: 'ProfileUpdate',
+    queryParameters: BULK_QUERY_PARAMETERS,
+    responses: adminResponses({ 200: { description: 'One outcome per selected user.', schema: 'BulkUpdateResult' } }, [400]),
+  })
+  api.put('/userve/v2.6/miniapp/user_profile', bulkDoc, requireAdmin, handler(async (req, res) => {
     const params = req.query as Record<string, unknown>
     for (const name of ['order_by', 'keys']) {
       if (params[name] !== undefined) throw fieldError('invalid_query', name, 'is not supported by the bulk update, which walks by id')

@@ -11,6 +11,9 @@ import { toWireUser } from '../hserve/wire.js'
 
 export { toAccountInfo } from '../hserve/wire.js'
 
+/** The bulk update's continuation parameter: only users with a greater id (see `bulkUpdateProfiles`). */
+export const AFTER_ID = 'after_id'
+
 /** A user as an operator sees it: every field. */
 export function toAdminUser(user: StoredUser, schema: UserSchema, select: FieldSelection | null = null): Record<string, unknown> {
   return toWireUser(user, schema, { full: true, select })

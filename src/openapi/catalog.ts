@@ -1,0 +1,81 @@
+/**
+ * The routes of one router, as the OpenAPI document describes them. Route modules register through
+ * `documented(router, catalog)`, which mounts the route on Express and records its description
+ * (with the very Joi schemas the handler validates with), so the document cannot miss a route.
+ */
+import type { RequestHandler, Router } from 'express'
+import type Joi from 'joi'
+
+/**
+ * How a route authenticates its caller: a client API token (`Hydrogen-r1` or `Bearer`), optional
+ * or required; a bearer token (phone API); the admin cookie; OAuth client credentials; nothing.
+ */
+export type RouteAuth = 'token' | 'optionalToken' | 'bearer' | 'adminCookie' | 'oauthClient' | 'none'
+
+/** A response: a component schema by name, or none (an empty body). */
+export interface ResponseDoc {
+  description: string
+  /** A schema name of `components.schemas`, or inline JSON Schema. */
+  schema?: string | Record<string, unknown>
+  /** The media type when it is not JSON (HTML pages). */
+  mediaType?: string
+}
+
+export interface RouteDoc {
+  summary: string
+  /** The API family (`client`, `phone`, `oauth`, `admin`): the document's tag. */
+  tag: string
+  auth: RouteAuth
+  /** Whether the family's client id header is required (client API). */
+  clientId?: boolean
+  /** The Joi schema the handler validates the body with, or a component schema's name. */
+  body?: Joi.Schema | string
+  /** Media types of the body (default JSON). */
+  bodyTypes?: string[]
+  query?: Joi.Schema
+  /** Query parameters that no Joi schema describes (the list routes' MinApp query syntax). */
+  queryParameters?: Record<string, unknown>[]
+  responses: Record<number, ResponseDoc>
+}
+
+export interface CatalogEntry extends RouteDoc {
+  method: 'get' | 'post' | 'put' | 'delete'
+  /** As mounted on Express (`/hserve/v2.2/user/info/:id`). */
+  path: string
+  /** As the document shows it (`/hserve/v2.2/user/info/{id}/`). */
+  docPath: string
+}
+
+/** Every documented route of a router, and the response schemas its families define. */
+export class RouteCatalog {
+  readonly entries: CatalogEntry[] = []
+  /** Component schemas by name (JSON Schema). */
+  readonly schemas: Record<string, Record<string, unknown>> = {}
+
+  addSchemas(schemas: Record<string, Record<string, unknown>>): void {
+    Object.assign(this.schemas, schemas)
+  }
+}
+
+/** The document's form of an Express path: `{id}` for `:id`, and the family's trailing slash. */
+export function docPathOf(path: string, trailingSlash: boolean): string {
+  const templated = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+  return trailingSlash ? `${templated.replace(/\/$/, '')}/` : templated
+}
+
+type Method = CatalogEntry['method']
+type Mount = (path: string, doc: RouteDoc, ...handlers: RequestHandler[]) => void
+/** A router whose routes are mounted with their descriptions. */
+export type DocumentedRouter = Record<Method, Mount>
+
+/**
+ * `router` with methods that mount a route and record its description. `trailingSlash`: the family
+ * writes its paths with one (MinApp's `/hserve/.../`); Express matches either way.
+ */
+export function documented(router: Router, catalog: RouteCatalog, options: { trailingSlash: boolean }): DocumentedRouter {
+  const mount = (method: Method): Mount => (path, doc, ...handlers) => {
+    catalog.entries.push({ ...doc, method, path, docPath: docPathOf(path, options.trailingSlash) })
+    router[method](path, ...handlers)
+  }
+  return { get: mount('get'), post: mount('post'), put: mount('put'), delete: mount('delete') }
+}

@@ -1,0 +1,58 @@
+/**
+ * JSON Schemas of the client API's answers, for the OpenAPI document: the shapes `wire.ts` and the
+ * routes produce. Field names are MinApp's.
+ */
+import type { UserSchema } from '../../model/schema.js'
+import { profileUpdateSchema, userObjectSchema } from '../../openapi/user-schemas.js'
+
+const nullableString = { type: ['string', 'null'] }
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+
+/** `{meta, objects}` of the list routes (SPEC section 6). */
+export const LIST_META_SCHEMA = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+    next: { ...nullableString, description: 'The same path with the next offset, or null on the last page.' },
+    previous: { ...nullableString, description: 'The same path with the previous offset, or null on the first page.' },
+    total_count: { type: 'integer', description: 'With `return_total_count=1` (always on v2.0 lists).' },
+  },
+  required: ['limit', 'offset', 'next', 'previous'],
+}
+
+/** The error body of the client and admin APIs. */
+export const MINAPP_ERROR_SCHEMA = {
+  type: 'object',
+  properties: {
+    error_msg: { type: 'string', description: 'A readable message (the SDK shows it).' },
+    code: { type: 'string', description: 'A stable machine code (see the README error table).' },
+    details: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
+    },
+  },
+  required: ['error_msg', 'code'],
+}
+
+export function clientApiSchemas(schema: UserSchema): Record<string, Record<string, unknown>> {
+  return {
+    User: userObjectSchema(schema),
+    UserList: { type: 'object', properties: { meta: LIST_META_SCHEMA, objects: { type: 'array', items: ref('User') } }, required: ['meta', 'objects'] },
+    SignedIn: {
+      allOf: [
+        ref('User'),
+        { type: 'object', properties: { token: { type: 'string' }, expires_in: { type: 'integer', description: 'Seconds.' } }, required: ['token', 'expires_in'] },
+      ],
+    },
+    ProfileUpdate: profileUpdateSchema(schema),
+    AccountInfo: {
+      type: 'object',
+      properties: { email: nullableString, email_verified: { type: 'boolean' }, username: nullableString, phone: nullableString, phone_verified: { type: 'boolean' } },
+      required: ['email', 'email_verified', 'username', 'phone', 'phone_verified'],
+    },
+    StatusOk: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] },
+    SessionDestroyed: { type: 'object', properties: { message: { const: 'Destroy succeed.' }, status: { const: 'ok' } }, required: ['message', 'status'] },
+    MinAppError: MINAPP_ERROR_SCHEMA,
+  }
+}

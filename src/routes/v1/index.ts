@@ -1,0 +1,49 @@
+/**
+ * The phone API family (seed 003): `/api/v1/users/...` with its `{"result": ...}` envelope, and the
+ * OAuth 2.0 endpoints under `/oauth` with RFC 6749 errors. Served when the `oauth` option is given.
+ * Its bearer tokens are the client API's sessions: a token of either family works on both.
+ */
+import express, { Router } from 'express'
+import { requireSession } from '../../http/auth.js'
+import { renderErrors } from '../../http/render-error.js'
+import { documented, type RouteCatalog } from '../../openapi/catalog.js'
+import type { ServiceDeps } from '../../services/deps.js'
+import { mountOAuthRoutes } from './oauth-routes.js'
+import { mountPhoneUserRoutes } from './user-routes.js'
+import { oauthError, PHONE_API_SCHEMAS, phoneApiFailure } from './wire.js'
+
+/** Request bodies are small; anything larger is refused with 413. */
+const BODY_LIMIT = '16kb'
+
+export function createPhoneApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
+  const router = Router()
+  const { logger } = deps.config
+  catalog.addSchemas(PHONE_API_SCHEMAS)
+  const api = documented(router, catalog, { trailingSlash: false })
+
+  router.use('/api/v1/users', express.json({ limit: BODY_LIMIT }))
+  mountPhoneUserRoutes(api, deps, requireSession(deps.sessions))
+  router.use(
+    '/api/v1/users',
+    renderErrors(logger, phoneApiFailure, (res, error) => {
+      if (error.kind === 'unauthenticated') res.set('WWW-Authenticate', 'Bearer')
+    }),
+  )
+
+  // Every answer of the OAuth endpoints, errors included, is not to be cached (RFC 6749 section 5.1).
+  router.use('/oauth', (_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+    next()
+  })
+  // RFC 6749 section 4.3.2 asks for form encoding; JSON is accepted too.
+  router.use('/oauth', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }), express.json({ limit: BODY_LIMIT }))
+  mountOAuthRoutes(api, deps)
+  router.use(
+    '/oauth',
+    renderErrors(logger, oauthError, (res, error) => {
+      // A 401 names its scheme: HTTP Basic is how clients authenticate here.
+      if (error.code === 'invalid_client') res.set('WWW-Authenticate', 'Basic realm="oauth"')
+    }),
+  )
+  return router
+}

@@ -1,0 +1,90 @@
+/**
+ * The OAuth 2.0 endpoints: `POST /oauth/token` (RFC 6749: the password and refresh_token grants)
+ * and `POST /oauth/revoke` (RFC 7009). Both take form-urlencoded or JSON bodies and authenticate the
+ * client first. Unknown parameters are ignored, as RFC 6749 section 3.2 asks; a repeated one is an
+ * array and fails validation.
+ */
+import type { Request } from 'express'
+import Joi from 'joi'
+import { UserRouterError, fieldError } from '../../errors.js'
+import { handler } from '../../http/handler.js'
+import { requestMeta } from '../../http/request-meta.js'
+import { validate } from '../../http/validate.js'
+import type { DocumentedRouter, ResponseDoc, RouteDoc } from '../../openapi/catalog.js'
+import type { RequestMeta, ServiceDeps } from '../../services/deps.js'
+import { authenticateClient } from '../../services/oauth-clients.js'
+import { passwordGrant } from '../../services/oauth-grants.js'
+import { refreshTokens, revokeToken } from '../../services/oauth-tokens.js'
+import { clientCredentialsOf } from './client-credentials.js'
+import { tokenResponse } from './wire.js'
+
+const text = (max: number) => Joi.string().min(1).max(max)
+const clientFields = { client_id: text(256), client_secret: text(1024) }
+
+const tokenSchema = Joi.object({
+  grant_type: text(64).required(),
+  username: text(320),
+  password: text(1024),
+  refresh_token: text(256),
+  scope: Joi.string().allow('').max(1024),
+  ...clientFields,
+}).required()
+
+const revokeSchema = Joi.object({ token: text(1024).required(), token_type_hint: text(64), ...clientFields }).required()
+
+type TokenRequest = { grant_type: string; username?: string; password?: string; refresh_token?: string; scope?: string; client_id?: string; client_secret?: string }
+
+/** The request's meta with the authenticated OAuth client as its client. */
+async function authenticated(deps: ServiceDeps, req: Request, body: { client_id?: string; client_secret?: string }): Promise<RequestMeta> {
+  const meta = requestMeta(req)
+  return { ...meta, clientId: await authenticateClient(deps, clientCredentialsOf(req, body), meta) }
+}
+
+function required(value: string | undefined, field: string): string {
+  if (value === undefined) throw fieldError('invalid_request', field, 'is required')
+  return value
+}
+
+const FORM = ['application/x-www-form-urlencoded', 'application/json']
+const oauthErrors: Record<number, ResponseDoc> = {
+  400: { description: 'RFC 6749 section 5.2 error.', schema: 'OAuthError' },
+  401: { description: '`invalid_client`: client authentication failed.', schema: 'OAuthError' },
+  429: { description: '`temporarily_unavailable`: too many failed sign-ins; `Retry-After`.', schema: 'OAuthError' },
+  503: { description: '`temporarily_unavailable`: busy, or a dependency is unavailable.', schema: 'OAuthError' },
+}
+const oauthRoute = (summary: string, body: Joi.Schema, success: ResponseDoc): RouteDoc => ({
+  summary,
+  tag: 'oauth',
+  auth: 'oauthClient',
+  body,
+  bodyTypes: FORM,
+  responses: { 200: success, ...oauthErrors },
+})
+
+export function mountOAuthRoutes(api: DocumentedRouter, deps: ServiceDeps): void {
+  const tokenDoc = oauthRoute('Token endpoint: password and refresh_token grants (RFC 6749)', tokenSchema, { description: 'A token pair.', schema: 'OAuthToken' })
+  api.post('/oauth/token', tokenDoc, handler(async (req, res) => {
+    const body = validate(tokenSchema, req.body) as TokenRequest
+    const meta = await authenticated(deps, req, body)
+    // Tokens grant the whole account; a requested scope cannot be honoured as asked.
+    if (body.scope) throw new UserRouterError('invalid_scope')
+    let pair
+    if (body.grant_type === 'password') {
+      pair = await passwordGrant(deps, { username: required(body.username, 'username'), password: required(body.password, 'password') }, meta.clientId, meta)
+    } else if (body.grant_type === 'refresh_token') {
+      pair = await refreshTokens(deps, required(body.refresh_token, 'refresh_token'), meta.clientId, meta)
+    } else {
+      throw new UserRouterError('unsupported_grant_type')
+    }
+    res.json(tokenResponse(pair))
+  }))
+
+  const revokeDoc = oauthRoute('Revoke an access token, or a refresh token with its family (RFC 7009)', revokeSchema, { description: 'Revoked, or unknown.', schema: 'Empty' })
+  api.post('/oauth/revoke', revokeDoc, handler(async (req, res) => {
+    const body = validate(revokeSchema, req.body) as { token: string; client_id?: string; client_secret?: string }
+    const meta = await authenticated(deps, req, body)
+    // RFC 7009 section 2.2: an unknown or expired token is revoked already, and answers 200 too.
+    if ((await revokeToken(deps, body.token, meta.clientId, meta)) === 'other_client') throw new UserRouterError('unauthorized_client')
+    res.status(200).json({})
+  }))
+}

@@ -1,0 +1,88 @@
+/**
+ * The routes of seed 003 under `/api/v1/users`: validation codes, registration and sign-in by code
+ * (answering an `oauth_login_code`), name and password (bearer token), and reset by code. Served
+ * with an SMS sender only, except `update`.
+ */
+import type { RequestHandler } from 'express'
+import Joi from 'joi'
+import { sessionOf } from '../../http/auth.js'
+import { handler } from '../../http/handler.js'
+import { requestMeta } from '../../http/request-meta.js'
+import { codeText, smsCodeSchema } from '../../http/sms-code.js'
+import { validate } from '../../http/validate.js'
+import type { DocumentedRouter, ResponseDoc, RouteAuth, RouteDoc } from '../../openapi/catalog.js'
+import type { ServiceDeps } from '../../services/deps.js'
+import { loginWithCode, registerWithCode, resetWithCode, sendValidationCode, setNameAndPassword, type ValidationCodeType } from '../../services/phone-accounts.js'
+import { phoneApiSuccess } from './wire.js'
+
+const phone = Joi.string().min(1).max(64)
+const password = Joi.string().min(1).max(1024)
+
+const validationCodeSchema = Joi.object({ phone: phone.required(), type: Joi.string().valid('1', '2', '3').required() }).required()
+const codeSchema = Joi.object({ phone: phone.required(), validation_code: smsCodeSchema.required() }).required()
+const updateSchema = Joi.object({ name: Joi.string().min(1).max(320).required(), password: password.required(), password_confirmation: password.required() }).required()
+const resetSchema = Joi.object({
+  phone: phone.required(),
+  validation_code: smsCodeSchema.required(),
+  password: password.required(),
+  password_confirmation: password.required(),
+}).required()
+
+const BASE = '/api/v1/users'
+
+const FAILURES: Record<number, string> = {
+  400: 'Invalid input, a wrong or expired code, a taken identifier, or a limit (see `code`; `Retry-After` on limits).',
+  401: 'No valid bearer token.',
+  402: 'The SMS quota is used up.',
+  404: 'No account has this phone number.',
+  413: 'The body is over 16 KiB.',
+  429: 'Too many wrong codes; `Retry-After`.',
+  503: 'Busy, or a dependency is unavailable.',
+}
+
+function phoneRoute(summary: string, auth: RouteAuth, success: ResponseDoc, failures: number[], input: Pick<RouteDoc, 'body' | 'query'>): RouteDoc {
+  const responses: Record<number, ResponseDoc> = { 200: success }
+  for (const status of new Set([...failures, 413, 503])) responses[status] = { description: FAILURES[status]!, schema: 'PhoneApiFailure' }
+  return { summary, tag: 'phone', auth, ...input, responses }
+}
+
+const done = { description: '`{"result": 1}`', schema: 'PhoneApiSuccess' }
+const loginCodeAnswer = { description: 'An `oauth_login_code` for the token endpoint.', schema: 'PhoneApiLoginCode' }
+
+export function mountPhoneUserRoutes(api: DocumentedRouter, deps: ServiceDeps, requireSession: RequestHandler): void {
+  const updateDoc = phoneRoute('Set the username and password (bearer token)', 'bearer', done, [400, 401], { body: updateSchema })
+  api.put(`${BASE}/update`, updateDoc, requireSession, handler(async (req, res) => {
+    const body = validate(updateSchema, req.body) as { name: string; password: string; password_confirmation: string }
+    await setNameAndPassword(deps, sessionOf(res), { name: body.name, password: body.password, confirmation: body.password_confirmation }, requestMeta(req))
+    res.json(phoneApiSuccess())
+  }))
+
+  if (!deps.sms) return
+
+  const codeDoc = phoneRoute('Send an SMS code: type 1 register, 2 login, 3 reset', 'none', done, [400, 402, 404], { query: validationCodeSchema })
+  api.get(`${BASE}/validation_code`, codeDoc, handler(async (req, res) => {
+    const query = validate(validationCodeSchema, req.query) as { phone: string; type: string }
+    await sendValidationCode(deps, { phone: query.phone, type: Number(query.type) as ValidationCodeType }, requestMeta(req))
+    res.json(phoneApiSuccess())
+  }))
+
+  for (const [path, run] of [['register', registerWithCode], ['login', loginWithCode]] as const) {
+    const summary = path === 'register' ? 'Register a phone with a type 1 code' : 'Sign in with a type 2 code'
+    api.post(`${BASE}/${path}`, phoneRoute(summary, 'none', loginCodeAnswer, [400, 404, 429], { body: codeSchema }), handler(async (req, res) => {
+      const body = validate(codeSchema, req.body) as { phone: string; validation_code: string | number }
+      const loginCode = await run(deps, { phone: body.phone, code: codeText(body.validation_code) }, requestMeta(req))
+      res.set('Cache-Control', 'no-store').json(phoneApiSuccess({ oauth_login_code: loginCode }))
+    }))
+  }
+
+  const resetDoc = phoneRoute('Reset the password with a type 3 code', 'none', done, [400, 404, 429], { body: resetSchema })
+  api.put(`${BASE}/reset`, resetDoc, handler(async (req, res) => {
+    const body = validate(resetSchema, req.body) as { phone: string; validation_code: string | number; password: string; password_confirmation: string }
+    await resetWithCode(
+      deps,
+      { phone: body.phone, code: codeText(body.validation_code), password: body.password, confirmation: body.password_confirmation },
+      requestMeta(req),
+    )
+    res.json(phoneApiSuccess())
+  }))
+}

@@ -1,0 +1,147 @@
+/**
+ * OAuth token families (RFC 6749, with the refresh-token rotation of the OAuth 2.0 Security Best
+ * Current Practice). A password grant starts a family; each refresh uses the family's current
+ * refresh token up and hands out a new access token and refresh token. Presenting a refresh token
+ * that is not the current one (a replay of a rotated token) revokes the whole family, its access
+ * tokens included: one of its holders is not the legitimate client.
+ *
+ * Keys, each on its own (one hash slot per operation, so Redis Cluster works unchanged):
+ * - `oauth-family:<id>`: `{userId, clientId, expiresAt}`, for the family's whole lifetime (absolute:
+ *   refreshes never extend it). Listed in the user's session index, so revoking the user ends it.
+ * - `oauth-refresh:<id>`: the SHA-256 of the current refresh token's secret, as a one-time secret.
+ * - `oauth-family-tokens:<id>`: the session keys of the family's access tokens.
+ *
+ * A refresh token reads `<family id>.<secret>`; only its holders know the family id.
+ */
+import { randomBytes } from 'node:crypto'
+import { UserRouterError } from '../errors.js'
+import type { StoredUser } from '../model/user.js'
+import type { RequestMeta, ServiceDeps } from './deps.js'
+import { OPAQUE_TOKEN_FORMAT, familyKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+
+/** The answer of the token endpoint, in domain terms. */
+export interface TokenPair {
+  accessToken: string
+  refreshToken: string
+  /** Seconds the access token lives. */
+  expiresIn: number
+  /** Unix seconds. */
+  createdAt: number
+}
+
+interface Family {
+  userId: number
+  clientId: string
+  /** Unix seconds. */
+  expiresAt: number
+}
+
+const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
+
+const keys = {
+  family: familyKey,
+  refresh: (id: string) => `oauth-refresh:${id}`,
+  familyTokens: (id: string) => `oauth-family-tokens:${id}`,
+}
+
+/** Starts a token family for a user who has just proven who they are, and issues its first pair. */
+export async function startTokenFamily(deps: ServiceDeps, user: StoredUser, clientId: string, meta: RequestMeta): Promise<TokenPair> {
+  const id = randomBytes(16).toString('base64url')
+  const ttl = deps.config.oauth!.refreshTokenTtlSeconds
+  const family: Family = { userId: user.id, clientId, expiresAt: deps.now() + ttl }
+  await Promise.all([deps.kv.set(keys.family(id), JSON.stringify(family), ttl), deps.sessions.trackUserKey(user.id, keys.family(id), ttl)])
+  return issueInFamily(deps, id, family, meta)
+}
+
+/** A new access token and refresh token of the family; the previous refresh token stops working. */
+async function issueInFamily(deps: ServiceDeps, id: string, family: Family, meta: RequestMeta): Promise<TokenPair> {
+  const { accessTokenTtlSeconds } = deps.config.oauth!
+  const now = deps.now()
+  const familyLeft = Math.max(1, family.expiresAt - now)
+  const secret = newOpaqueToken()
+  const access = await deps.sessions.issue(
+    { userId: family.userId, clientId: family.clientId, createdAt: now, ip: meta.ip, userAgent: meta.userAgent, family: id },
+    Math.min(accessTokenTtlSeconds, familyLeft),
+  )
+  await Promise.all([
+    deps.kv.addToSet(keys.familyTokens(id), sessionKey(access.tokenHash), familyLeft),
+    deps.kv.putSecret(keys.refresh(id), hashToken(secret), familyLeft),
+  ])
+  return { accessToken: access.token, refreshToken: `${id}.${secret}`, expiresIn: access.expiresIn, createdAt: now }
+}
+
+async function readFamily(deps: ServiceDeps, id: string): Promise<Family | null> {
+  const stored = await deps.kv.get(keys.family(id))
+  return stored === null ? null : (JSON.parse(stored) as Family)
+}
+
+/**
+ * The refresh_token grant: uses the refresh token up and issues the family's next pair. Throws
+ * `invalid_grant` for a malformed, unknown, expired or revoked token, a token of another client, or
+ * a token that is not the family's current one, which also revokes the family.
+ */
+export async function refreshTokens(deps: ServiceDeps, refreshToken: string, clientId: string, meta: RequestMeta): Promise<TokenPair> {
+  const match = REFRESH_TOKEN.exec(refreshToken)
+  if (!match) throw new UserRouterError('invalid_grant')
+  const [, id, secret] = match as unknown as [string, string, string]
+  const family = await readFamily(deps, id)
+  if (!family || family.expiresAt <= deps.now()) throw new UserRouterError('invalid_grant')
+  if (family.clientId !== clientId) throw new UserRouterError('invalid_grant', { message: 'The refresh token was issued to another client.' })
+  // One atomic step: the current token matches once; anything else (a rotated token replayed, or a
+  // second use racing the first) deletes the secret, and the family is revoked below.
+  if ((await deps.kv.consumeSecret(keys.refresh(id), hashToken(secret), 1)) !== 'match') {
+    await revokeFamily(deps, id)
+    deps.emit({ type: 'refresh_token_reused', userId: family.userId, clientId, ip: meta.ip })
+    throw new UserRouterError('invalid_grant')
+  }
+  const user = await deps.store.getUserById(family.userId)
+  if (!user) {
+    await revokeFamily(deps, id)
+    throw new UserRouterError('invalid_grant')
+  }
+  const pair = await issueInFamily(deps, id, family, meta)
+  // A revocation that ran while this pair was issued may have missed it: it must not outlive the family.
+  if ((await readFamily(deps, id)) === null) {
+    await revokeFamily(deps, id)
+    throw new UserRouterError('invalid_grant')
+  }
+  return pair
+}
+
+/**
+ * Ends a family: its refresh token and every access token issued from it. The family key goes
+ * first, so a refresh running meanwhile either sees it gone or has its access token listed here.
+ */
+export async function revokeFamily(deps: ServiceDeps, id: string): Promise<void> {
+  await deps.kv.delete([keys.family(id), keys.refresh(id)])
+  const accessKeys = await deps.kv.setMembers(keys.familyTokens(id))
+  await deps.kv.delete([...accessKeys, keys.familyTokens(id)])
+}
+
+/** What `/oauth/revoke` found for a token (RFC 7009). */
+export type RevocationResult = 'revoked' | 'unknown' | 'other_client'
+
+/**
+ * Revokes an access token (that token alone) or a refresh token (its whole family), when it was
+ * issued to `clientId`. An unknown, expired or malformed token is `unknown` (RFC 7009: not an
+ * error); a token of another client, or a client API token, is `other_client` and stays valid.
+ */
+export async function revokeToken(deps: ServiceDeps, token: string, clientId: string, meta: RequestMeta): Promise<RevocationResult> {
+  const refresh = REFRESH_TOKEN.exec(token)
+  if (refresh) {
+    const id = refresh[1]!
+    const family = await readFamily(deps, id)
+    if (!family) return 'unknown'
+    if (family.clientId !== clientId) return 'other_client'
+    await revokeFamily(deps, id)
+    deps.emit({ type: 'token_revoked', userId: family.userId, method: 'refresh_token', clientId, ip: meta.ip })
+    return 'revoked'
+  }
+  if (!OPAQUE_TOKEN_FORMAT.test(token)) return 'unknown'
+  const session = await deps.sessions.verify(token)
+  if (!session) return 'unknown'
+  if (session.family === undefined || session.clientId !== clientId) return 'other_client'
+  await deps.sessions.revoke(session)
+  deps.emit({ type: 'token_revoked', userId: session.userId, method: 'access_token', clientId, ip: meta.ip })
+  return 'revoked'
+}

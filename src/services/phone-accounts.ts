@@ -1,0 +1,103 @@
+/**
+ * The phone API's accounts (seed 003): SMS codes of three purposes (type 1 register, 2 login,
+ * 3 reset), registration and sign-in by code, each answering an `oauth_login_code` for the token
+ * endpoint, setting a name and password, and resetting the password by code.
+ */
+import { UserRouterError, fieldError } from '../errors.js'
+import { INTERNAL_FIELDS } from '../model/fields.js'
+import { changeAccount } from './accounts.js'
+import { checkIdentifier, checkPassword } from './credentials.js'
+import type { RequestMeta, ServiceDeps } from './deps.js'
+import { issueLoginCode } from './login-codes.js'
+import type { Session } from './sessions.js'
+import { markPhoneVerified } from './sms-accounts.js'
+import { sendSmsCode, verifySmsCode, type SmsPurpose } from './sms-codes.js'
+
+/** The code purposes of the seed's `type` parameter. */
+export const PURPOSE_BY_TYPE = { 1: 'register', 2: 'login', 3: 'reset' } as const satisfies Record<number, SmsPurpose>
+export type ValidationCodeType = keyof typeof PURPOSE_BY_TYPE
+
+const NO_SUCH_PHONE = 'No account has this phone number.'
+
+/**
+ * Sends a code of the type's purpose. The seed's rules: a register code only to a phone without an
+ * account (`phone_taken`), login and reset codes only to a phone with one (`user_not_found`).
+ */
+export async function sendValidationCode(deps: ServiceDeps, input: { phone: string; type: ValidationCodeType }, meta: RequestMeta): Promise<void> {
+  const phone = checkIdentifier('phone', input.phone)
+  const user = await deps.store.getUserByIdentifier('phone', phone)
+  if (input.type === 1 && user) throw new UserRouterError('phone_taken')
+  if (input.type !== 1 && !user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
+  await sendSmsCode(deps, { phone, purpose: PURPOSE_BY_TYPE[input.type], ip: meta.ip, clientId: meta.clientId, ...(user ? { userId: user.id } : {}) })
+}
+
+/** Checks (and uses up) a code of `purpose`; `invalid_code` when it is wrong, used or expired. */
+async function proveCode(deps: ServiceDeps, phone: string, purpose: SmsPurpose, code: string, meta: RequestMeta): Promise<void> {
+  if (!(await verifySmsCode(deps, { phone, purpose, code, ip: meta.ip, clientId: meta.clientId }))) {
+    deps.emit({ type: 'login_failed', method: 'sms', clientId: meta.clientId, ip: meta.ip })
+    throw new UserRouterError('invalid_code')
+  }
+}
+
+/**
+ * Creates an account with the phone proven by a register code (verified, no password yet) and
+ * answers its login code. A phone registered meanwhile is `phone_taken` (the code is spent).
+ */
+export async function registerWithCode(deps: ServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
+  const phone = checkIdentifier('phone', input.phone)
+  await proveCode(deps, phone, 'register', input.code, meta)
+  const user = await deps.store.createUser({ phone, phoneVerified: true, createdAt: deps.now() })
+  deps.emit({ type: 'registered', userId: user.id, method: 'sms', clientId: meta.clientId, ip: meta.ip })
+  return issueLoginCode(deps, user.id)
+}
+
+/** Answers a login code for the account of the phone proven by a login code; `user_not_found` when none. */
+export async function loginWithCode(deps: ServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
+  const phone = checkIdentifier('phone', input.phone)
+  await proveCode(deps, phone, 'login', input.code, meta)
+  const user = await deps.store.getUserByIdentifier('phone', phone)
+  if (!user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
+  await markPhoneVerified(deps, user, phone, meta)
+  return issueLoginCode(deps, user.id)
+}
+
+/** A new password and its confirmation, as the seed's update and reset routes take them. */
+export interface NewPassword {
+  password: string
+  confirmation: string
+}
+
+function checkNewPassword(deps: ServiceDeps, input: NewPassword): void {
+  checkPassword(input.password, deps.config.password)
+  if (input.confirmation !== input.password) throw fieldError('invalid_request', 'password_confirmation', 'must equal password')
+}
+
+/**
+ * Sets the signed-in user's username and password (seed 003 asks for no current password: a phone
+ * account starts without one). Every other session of the user ends.
+ */
+export async function setNameAndPassword(deps: ServiceDeps, session: Session, input: NewPassword & { name: string }, meta: RequestMeta): Promise<void> {
+  checkIdentifier('username', input.name, 'name')
+  checkNewPassword(deps, input)
+  await changeAccount(deps, session.userId, { username: input.name, newPassword: input.password }, { keepSession: session, verifyCurrentPassword: false, meta })
+}
+
+/**
+ * Sets a new password for the account of the phone proven by a reset code, and ends every session
+ * and token family of the user. The policy is checked before the code is used up.
+ */
+export async function resetWithCode(deps: ServiceDeps, input: NewPassword & { phone: string; code: string }, meta: RequestMeta): Promise<void> {
+  const phone = checkIdentifier('phone', input.phone)
+  checkNewPassword(deps, input)
+  await proveCode(deps, phone, 'reset', input.code, meta)
+  const user = await deps.store.getUserByIdentifier('phone', phone)
+  if (!user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
+  const passwordHash = await deps.passwords.hash(input.password)
+  const operations = [
+    { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash },
+    { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true },
+  ] as const
+  if (!(await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() }))) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
+  await deps.sessions.revokeUser(user.id)
+  deps.emit({ type: 'password_reset', userId: user.id, clientId: meta.clientId, ip: meta.ip })
+}
