@@ -103,7 +103,7 @@ const ORDERS = ['score', '-score', 'rating', '-rating', 'bio', '-bio', 'vip', '-
 describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? false }, () => {
   let test: TestSchema
   let store: PostgresUserStore
-  const { reference, ids, seed, assertLikeReference, ...harness } = referenceHarness(() => store, schema)
+  const { ids, seed, assertLikeReference, ...harness } = referenceHarness(() => store, schema)
 
   before(async () => {
     test = await createTestSchema('pg_queries')

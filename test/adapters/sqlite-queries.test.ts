@@ -169,7 +169,7 @@ const ORDERS = [
 
 describe('SqliteUserStore filters, sorts and updates', () => {
   const store = new SqliteUserStore()
-  const { reference, ids, seed, ...harness } = referenceHarness(() => store, schema)
+  const { ids, seed, ...harness } = referenceHarness(() => store, schema)
 
   before(async () => {
     await store.migrate()
