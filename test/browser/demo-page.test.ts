@@ -59,7 +59,8 @@ describe('the demo page of the example app, clicked through in Chromium', { skip
   const erin = { username: `erin_${run}`, email: `erin_${run}@example.com`, password: 'erin-password-1', newPassword: 'erin-password-2', id: 0 }
 
   before(async () => {
-    session = await startBrowserSession(SERVER_SCRIPT, { dir: SCREENSHOTS, name: 'demo-page' })
+    // DEV_OUTBOX unset: the defaults a person gets from `npm run example`.
+    session = await startBrowserSession(SERVER_SCRIPT, { dir: SCREENSHOTS, name: 'demo-page' }, { DEV_OUTBOX: '' })
     ;({ api, page, log } = session)
   })
 
