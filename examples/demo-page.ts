@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 const PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/public')
 const SDK_FILE = createRequire(import.meta.url).resolve('minapp-sdk/lib/web.js')
 
-export function demoPage(): Router {
+export function createDemoPage(): Router {
   const router = Router()
   router.get('/vendor/minapp-sdk.js', (_req, res) => res.sendFile(SDK_FILE))
   router.use(express.static(PUBLIC_DIR))

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import { createUserRouter, type UserStore } from '../src/index.js'
 import { createApiDocs } from './api-docs.js'
-import { demoPage } from './demo-page.js'
+import { createDemoPage } from './demo-page.js'
 import { createDevOutbox } from './dev-outbox.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
@@ -92,7 +92,7 @@ const router = createUserRouter({
 
 const app = express()
 if (outbox) app.use(outbox.router)
-app.use(demoPage())
+app.use(createDemoPage())
 app.use(router)
 app.use(createApiDocs())
 
