@@ -260,6 +260,22 @@ describe('the demo page of the example app, clicked through in Chromium', { skip
     assert.equal(await page.getAttribute('html', 'lang'), 'en')
   })
 
+  test('a stored token the server no longer accepts brings back the sign-in forms, and is forgotten', async () => {
+    await expectStatus('log in', () => logIn(erin.username, erin.newPassword), EN.loggedIn)
+    await page.evaluate(() => BaaS.storage.set('auth_token', 'a-token-the-server-never-issued'))
+    await page.reload()
+    await page.locator('#signed-out').waitFor()
+    // The page forgets the token right after it shows the forms.
+    const deadline = Date.now() + 3000
+    let token = await page.evaluate(() => BaaS.getAuthToken())
+    while (token !== '' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      token = await page.evaluate(() => BaaS.getAuthToken())
+    }
+    assert.equal(token, '', 'the refused token is forgotten')
+    assert.equal(await page.locator('#error').isVisible(), false, 'not an error for the person: just signed out')
+  })
+
   test('the page ran without script errors', () => {
     const errors = log.console.filter((line) => line.startsWith('pageerror:'))
     assert.deepEqual(errors, [])
