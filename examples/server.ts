@@ -4,8 +4,10 @@
  * localhost:6379 when reachable (else the in-process stand-in), client id `demo`, custom fields
  * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
  * printed), the phone API with one OAuth client (OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET, demo-app /
- * demo-secret outside production). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
- * `GET /dev/outbox?to=<phone or e-mail>`: the last message sent there, as JSON.
+ * demo-secret outside production). It prints its URL and curl lines that work as printed, and serves
+ * the demo page at `/`. The dev outbox (`GET /dev/outbox?to=<phone or e-mail>`: the last message sent
+ * there, as JSON) is on with DEV_OUTBOX=1, off with DEV_OUTBOX=0; unset, it is on outside production
+ * when the app listens on loopback only, so that the demo page can show SMS codes.
  *
  * The admin API is on: the user ADMIN_USERNAME (default `admin`) is created on first start with
  * ADMIN_PASSWORD, or a random password printed once; it is the one admin. SESSION_SECRET signs the
@@ -20,6 +22,7 @@ import { fileURLToPath } from 'node:url'
 import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import { createUserRouter, hashPassword, isUserRouterError, type UserStore } from '../src/index.js'
 import { createApiDocs } from './api-docs.js'
+import { createDemoPage } from './demo-page.js'
 import { createDevOutbox } from './dev-outbox.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
@@ -28,7 +31,9 @@ const DEFAULT_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../exa
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_FILE
 const CLIENT_ID = 'demo'
 const ADMIN_USERNAME = process.env.ADMIN_USERNAME || 'admin'
-const DEV_OUTBOX = process.env.DEV_OUTBOX === '1' || process.env.DEV_OUTBOX === 'true'
+const LOOPBACK = /^(127\.[\d.]+|localhost|::1)$/.test(HOST)
+// Unset: on in development while only this machine can reach the app (the demo page reads SMS codes from it).
+const DEV_OUTBOX = process.env.DEV_OUTBOX ? /^(1|true)$/.test(process.env.DEV_OUTBOX) : process.env.NODE_ENV !== 'production' && LOOPBACK
 
 if (DEV_OUTBOX && process.env.NODE_ENV === 'production') {
   console.error('DEV_OUTBOX=1 is refused when NODE_ENV=production: the outbox shows codes and links to anyone.')
@@ -119,6 +124,7 @@ const router = createUserRouter({
 
 const app = express()
 if (outbox) app.use(outbox.router)
+app.use(createDemoPage())
 app.use(router)
 app.use(createApiDocs())
 
@@ -128,6 +134,7 @@ const server = app.listen(PORT, HOST, () => {
   const base = `http://${HOST}:${port}`
   const json = `-H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H 'Content-Type: application/json'`
   console.log(`express-user-router example on ${base}`)
+  console.log(`Demo page (register, sign in, profile) in your browser: ${base}/`)
   console.log(`API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json)`)
   console.log(`storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL}; redis: ${redis ? 'connected' : 'in-process stand-in'}`)
   console.log('Try, in one shell (the second line keeps the token in $TOKEN):')
