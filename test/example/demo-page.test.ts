@@ -53,7 +53,8 @@ describe('the example app’s demo page', { timeout: 90_000 }, () => {
   })
 
   it('with NODE_ENV=production the page is served and no outbox is', async () => {
-    await withExample({ NODE_ENV: 'production', DEV_OUTBOX: '' }, async (url) => {
+    // Production needs a session secret for the admin cookie.
+    await withExample({ NODE_ENV: 'production', DEV_OUTBOX: '', SESSION_SECRET: 'x'.repeat(32) }, async (url) => {
       assert.equal((await fetch(`${url}/`)).status, 200)
       assert.equal(await outboxStatus(url), 404)
       assert.equal((await fetch(`${url}/dev/outbox?to=13800138000`)).status, 404)
