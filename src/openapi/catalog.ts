@@ -51,6 +51,8 @@ export class RouteCatalog {
   readonly entries: CatalogEntry[] = []
   /** Component schemas by name (JSON Schema). */
   readonly schemas: Record<string, Record<string, unknown>> = {}
+  /** The admin session cookie's name, for its security scheme (set by the admin family). */
+  adminCookieName = 'eur.admin'
 
   addSchemas(schemas: Record<string, Record<string, unknown>>): void {
     Object.assign(this.schemas, schemas)

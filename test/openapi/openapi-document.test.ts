@@ -121,6 +121,13 @@ describe('OpenAPI document', () => {
     assert.equal(silent.errors.length, 0)
   })
 
+  it("names the admin cookie as the router's option does", async () => {
+    const router = create({ admin: { authorize: () => true, cookieName: 'ops.sid' } })
+    const schemes = (openApiDocument(router).components as { securitySchemes: Record<string, { name?: string }> }).securitySchemes
+    assert.equal(schemes.adminCookie!.name, 'ops.sid')
+    await router.close()
+  })
+
   it('refuses an object that is not a router of createUserRouter', () => {
     assert.throws(() => openApiDocument({}), /createUserRouter/)
   })

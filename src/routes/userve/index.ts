@@ -39,6 +39,7 @@ export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore, catalog: Ro
   router.use('/userve', jsonBody())
   router.use('/userve', adminSession({ kv, admin, secrets: sessionSecrets(deps) }))
   catalog.addSchemas(ADMIN_API_SCHEMAS)
+  catalog.adminCookieName = admin.cookieName
   const context = { deps, requireAdmin: requireAdmin(deps), api: documented(router, catalog, { trailingSlash: true }) }
   mountAuthRoutes(context)
   mountUserRoutes(context)
