@@ -1,5 +1,5 @@
 /** The admin API's route descriptions (OpenAPI): its answers, errors and the bulk update's parameters. */
-import type { ResponseDoc, RouteDoc } from '../../openapi/catalog.js'
+import { withErrors, type ResponseDoc, type RouteDoc } from '../../openapi/catalog.js'
 import { LIST_QUERY_PARAMETERS } from '../hserve/docs.js'
 import { AFTER_ID } from './wire.js'
 
@@ -15,9 +15,7 @@ const ERRORS: Record<number, string> = {
 
 /** The success answers plus the error statuses a route may give (401, 403, 413 and 503 always). */
 export function adminResponses(success: Record<number, ResponseDoc>, errors: number[] = []): Record<number, ResponseDoc> {
-  const responses: Record<number, ResponseDoc> = { ...success }
-  for (const status of new Set([...errors, 401, 403, 413, 503])) responses[status] = { description: ERRORS[status]!, schema: 'MinAppError' }
-  return responses
+  return withErrors(success, [...errors, 401, 403, 413, 503], ERRORS, 'MinAppError')
 }
 
 /** An admin API route description: tag `admin`, the admin cookie required unless said otherwise. */
