@@ -1,5 +1,6 @@
-// Every string of the demo page, in English and Chinese. Elements with data-i18n="key" get the
-// text of that key; the script uses demoI18n.t(key) for messages.
+// Every string of the demo page, in English and Chinese. Elements with data-i18n="key" (the <title>
+// too) get the text of that key; the scripts use demoI18n.t(key) for messages. Another page adds
+// its own strings with demoI18n.add({en: {...}, zh: {...}}) before the first apply.
 ;(function () {
   var STRINGS = {
     en: {
@@ -121,7 +122,6 @@
     document.querySelectorAll('[data-i18n]').forEach(function (element) {
       element.textContent = t(element.getAttribute('data-i18n'))
     })
-    document.title = t('title')
     try {
       localStorage.setItem(STORAGE_KEY, current)
     } catch (_) {}
@@ -137,8 +137,16 @@
     return /^zh\b/i.test(navigator.language || '') ? 'zh' : 'en'
   }
 
+  /** Merges more strings (another page's) into the dictionary. */
+  function add(strings) {
+    Object.keys(strings).forEach(function (language) {
+      Object.assign(STRINGS[language], strings[language])
+    })
+  }
+
   window.demoI18n = {
     t: t,
+    add: add,
     apply: apply,
     initial: initial,
     current: function () {
