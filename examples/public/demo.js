@@ -39,11 +39,7 @@
     })
     if (!user) return
     renderProfile(user)
-    var form = $('profile-form')
-    form.nickname.value = user.nickname || ''
-    form.gender.value = String(user.gender || 0)
-    form.score.value = user.score == null ? '' : String(user.score)
-    form.tags.value = (user.tags || []).join(', ')
+    ui.fillProfileForm($('profile-form'), user)
   }
 
   function renderProfile(user) {
@@ -61,16 +57,7 @@
       ['tags', (user.tags || []).join(', ')],
       ['createdAt', user.created_at && ui.formatTime(user.created_at)],
     ]
-    var list = $('profile')
-    list.textContent = ''
-    rows.forEach(function (row) {
-      var term = document.createElement('dt')
-      term.textContent = t(row[0])
-      var value = document.createElement('dd')
-      value.textContent = row[1] === undefined || row[1] === null || row[1] === '' ? t('none') : String(row[1])
-      value.dataset.field = row[0]
-      list.append(term, value)
-    })
+    ui.fillList($('profile'), rows)
   }
 
   onSubmit($('register-form'), function (fields) {
@@ -128,17 +115,8 @@
   }, 'loggedIn')
 
   onSubmit($('profile-form'), function (fields) {
-    var changes = {
-      nickname: fields.nickname,
-      gender: Number(fields.gender),
-      tags: fields.tags
-        .split(/[,，]/)
-        .map(function (tag) {
-          return tag.trim()
-        })
-        .filter(Boolean),
-    }
-    if (fields.score !== '') changes.score = Number(fields.score)
+    var changes = ui.profileFormValues(fields)
+    if (changes.score === null) delete changes.score
     return BaaS.auth
       .getCurrentUser()
       .then(function (user) {

@@ -84,6 +84,54 @@
     })
   }
 
+  /** A value as text; nothing (undefined, null, '') as a dash. */
+  function show(value) {
+    return value === undefined || value === null || value === '' ? t('none') : String(value)
+  }
+
+  /** Fills a <dl> with `[label key, value]` rows; each <dd> carries its key as data-field. */
+  function fillList(dl, rows) {
+    dl.textContent = ''
+    rows.forEach(function (row) {
+      var term = document.createElement('dt')
+      term.textContent = t(row[0])
+      var value = document.createElement('dd')
+      value.textContent = show(row[1])
+      value.dataset.field = row[0]
+      dl.append(term, value)
+    })
+  }
+
+  /** Shows a user's nickname, gender, `score` and `tags` in a profile form (demo and admin page). */
+  function fillProfileForm(form, user) {
+    form.nickname.value = user.nickname || ''
+    form.gender.value = String(user.gender || 0)
+    form.score.value = user.score == null ? '' : String(user.score)
+    form.tags.value = (user.tags || []).join(', ')
+  }
+
+  /** A profile form's fields as typed values; an empty score is null, tags split at commas (also '，'). */
+  function profileFormValues(fields) {
+    return {
+      nickname: fields.nickname,
+      gender: Number(fields.gender),
+      score: fields.score === '' ? null : Number(fields.score),
+      tags: fields.tags
+        .split(/[,，]/)
+        .map(function (tag) {
+          return tag.trim()
+        })
+        .filter(Boolean),
+    }
+  }
+
+  /** The text of `key` with its `{name}` marks filled from `values`. */
+  function format(key, values) {
+    return t(key).replace(/\{(\w+)\}/g, function (mark, name) {
+      return name in values ? String(values[name]) : mark
+    })
+  }
+
   /** A Unix time as a date and time in the page's language. */
   function formatTime(seconds) {
     return new Date(seconds * 1000).toLocaleString(i18n.current() === 'zh' ? 'zh-CN' : 'en')
@@ -95,7 +143,13 @@
     showError: showError,
     clearError: clearError,
     run: run,
+    formFields: formFields,
+    show: show,
+    fillList: fillList,
     onSubmit: onSubmit,
+    fillProfileForm: fillProfileForm,
+    profileFormValues: profileFormValues,
+    format: format,
     languageSwitch: languageSwitch,
     formatTime: formatTime,
   }
