@@ -135,6 +135,7 @@ const server = app.listen(PORT, HOST, () => {
   const json = `-H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H 'Content-Type: application/json'`
   console.log(`express-user-router example on ${base}`)
   console.log(`Demo page (register, sign in, profile) in your browser: ${base}/`)
+  console.log(`Admin page (find and edit users; sign in as ${ADMIN_USERNAME} with ADMIN_PASSWORD or the password printed at its first start): ${base}/admin.html`)
   console.log(`API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json)`)
   console.log(`storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL}; redis: ${redis ? 'connected' : 'in-process stand-in'}`)
   console.log('Try, in one shell (the second line keeps the token in $TOKEN):')

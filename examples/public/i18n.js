@@ -6,6 +6,7 @@
     en: {
       title: 'express-user-router demo',
       lead: 'This page uses the official MinApp web SDK against this server.',
+      toAdmin: 'Admin page',
       language: 'Language',
       register: 'Register',
       username: 'User name',
@@ -58,6 +59,7 @@
     zh: {
       title: 'express-user-router 演示',
       lead: '本页用知晓云官方 Web SDK 访问这台服务器。',
+      toAdmin: '管理后台',
       language: '语言',
       register: '注册',
       username: '用户名',
