@@ -17,8 +17,8 @@
     var code = body && body.code
     var key = 'code_' + code
     var message = code && t(key) !== key ? t(key) : (body && body.error_msg) || response.statusText
-    var retryAfter = response.headers.get('Retry-After')
-    if (retryAfter) message += ' (' + format('retryAfter', { s: retryAfter }) + ')'
+    var wait = Number(response.headers.get('Retry-After'))
+    if (wait > 0) message += ' (' + (wait < 120 ? format('retryAfter', { s: wait }) : format('retryAfterMinutes', { m: Math.ceil(wait / 60) })) + ')'
     var error = new Error(response.status + ': ' + message)
     error.status = response.status
     error.code = code
