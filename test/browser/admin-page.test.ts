@@ -319,6 +319,14 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
     await screenshot('signed-out')
   })
 
+  test('a session that ends meanwhile brings back the sign-in form with a message', async () => {
+    await expectStatus('sign in again', () => signIn(ADMIN.username, ADMIN.password), EN.loggedIn)
+    await page.context().clearCookies()
+    await expectError('search without a session', search, /^Error: 401: Not signed in, or the session has ended: sign in again\.$/)
+    assert.equal(await page.locator('#signed-out').isVisible(), true)
+    assert.equal(await page.locator('#users tbody tr').count(), 0)
+  })
+
   test('after too many failed sign-ins the page says so, with the wait', async () => {
     // Ten failures (the default per account and address) from here, then one more from the page,
     // which gives the wait of the 15-minute window in minutes.
