@@ -1,6 +1,7 @@
 /**
- * The example's demo page at `/`: plain HTML, JS and CSS from `examples/public/`, and the official
- * MinApp web SDK served from node_modules at `/vendor/minapp-sdk.js` (no CDN, no build step).
+ * The example's demo page at `/` and admin page at `/admin.html`: plain HTML, JS and CSS from
+ * `examples/public/`, and the official MinApp web SDK (the demo page's) served from node_modules at
+ * `/vendor/minapp-sdk.js` (no CDN, no build step).
  */
 import express, { Router } from 'express'
 import { createRequire } from 'node:module'

@@ -5,9 +5,10 @@
  * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
  * printed), the phone API with one OAuth client (OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET, demo-app /
  * demo-secret outside production). It prints its URL and curl lines that work as printed, and serves
- * the demo page at `/`. The dev outbox (`GET /dev/outbox?to=<phone or e-mail>`: the last message sent
- * there, as JSON) is on with DEV_OUTBOX=1, off with DEV_OUTBOX=0; unset, it is on outside production
- * when the app listens on loopback only, so that the demo page can show SMS codes.
+ * the demo page at `/` and the admin page at `/admin.html`. The dev outbox (`GET /dev/outbox?to=<phone
+ * or e-mail>`: the last message sent there, as JSON) is on with DEV_OUTBOX=1, off with DEV_OUTBOX=0;
+ * unset, it is on outside production when the app listens on loopback only, so that the demo page can
+ * show SMS codes.
  *
  * The admin API is on: the user ADMIN_USERNAME (default `admin`) is created on first start with
  * ADMIN_PASSWORD, or a random password printed once; it is the one admin. SESSION_SECRET signs the
@@ -135,6 +136,7 @@ const server = app.listen(PORT, HOST, () => {
   const json = `-H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H 'Content-Type: application/json'`
   console.log(`express-user-router example on ${base}`)
   console.log(`Demo page (register, sign in, profile) in your browser: ${base}/`)
+  console.log(`Admin page (find and edit users; sign in as ${ADMIN_USERNAME} with ADMIN_PASSWORD or the password printed at its first start): ${base}/admin.html`)
   console.log(`API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json)`)
   console.log(`storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL}; redis: ${redis ? 'connected' : 'in-process stand-in'}`)
   console.log('Try, in one shell (the second line keeps the token in $TOKEN):')

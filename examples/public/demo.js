@@ -1,71 +1,18 @@
 // The demo page's flows, each one call (or two) of the official MinApp web SDK (global BaaS),
 // pointed at the server that serves this page.
 ;(function () {
-  var i18n = window.demoI18n
-  var t = i18n.t
-  var $ = function (id) {
-    return document.getElementById(id)
-  }
-  /** The last status message key, re-rendered on a language switch. */
-  var statusKey = ''
+  var t = window.demoI18n.t
+  var ui = window.demoUi
+  var $ = ui.$
+  var run = ui.run
+  var onSubmit = ui.onSubmit
   /** The signed-in user as plain JSON, or null. */
   var currentUser = null
 
   BaaS.init('demo', { host: location.origin })
 
-  function showStatus(key) {
-    statusKey = key
-    $('status').textContent = key ? t(key) : ''
-  }
-
-  /** The SDK rejects with an Error whose message is "<HTTP status>: <the server's error_msg>". */
-  function showError(error) {
-    showStatus('')
-    $('error').hidden = false
-    $('error').textContent = t('error') + ': ' + ((error && error.message) || String(error))
-  }
-
-  function clearError() {
-    $('error').hidden = true
-    $('error').textContent = ''
-  }
-
-  /**
-   * Runs one flow: the button is disabled meanwhile; success shows the message key the action
-   * answers, else `doneKey`; failure shows the error.
-   */
-  function run(button, action, doneKey) {
-    clearError()
-    showStatus('loading')
-    button.disabled = true
-    return Promise.resolve()
-      .then(action)
-      .then(
-        function (key) {
-          showStatus(typeof key === 'string' ? key : doneKey)
-        },
-        function (error) {
-          showError(error)
-        },
-      )
-      .then(function () {
-        button.disabled = false
-      })
-  }
-
-  /** Submitting `form` runs `action(fields)`; a form's fields by name, as trimmed strings. */
-  function onSubmit(form, action, doneKey) {
-    form.addEventListener('submit', function (event) {
-      event.preventDefault()
-      var fields = {}
-      new FormData(form).forEach(function (value, name) {
-        fields[name] = String(value).trim()
-      })
-      run(form.querySelector('button[type=submit]'), function () {
-        return action(fields, form)
-      }, doneKey)
-    })
-  }
+  // The SDK rejects with an Error whose message is "<HTTP status>: <the server's error_msg>",
+  // which ui.showError shows as it is.
 
   /** Reads the signed-in user again and shows the page for it (or the sign-in forms). */
   function refresh() {
@@ -92,11 +39,7 @@
     })
     if (!user) return
     renderProfile(user)
-    var form = $('profile-form')
-    form.nickname.value = user.nickname || ''
-    form.gender.value = String(user.gender || 0)
-    form.score.value = user.score == null ? '' : String(user.score)
-    form.tags.value = (user.tags || []).join(', ')
+    ui.fillProfileForm($('profile-form'), user)
   }
 
   function renderProfile(user) {
@@ -112,18 +55,9 @@
       ['gender', t('gender' + (user.gender || 0))],
       ['score', user.score],
       ['tags', (user.tags || []).join(', ')],
-      ['createdAt', user.created_at && new Date(user.created_at * 1000).toLocaleString(i18n.current() === 'zh' ? 'zh-CN' : 'en')],
+      ['createdAt', user.created_at && ui.formatTime(user.created_at)],
     ]
-    var list = $('profile')
-    list.textContent = ''
-    rows.forEach(function (row) {
-      var term = document.createElement('dt')
-      term.textContent = t(row[0])
-      var value = document.createElement('dd')
-      value.textContent = row[1] === undefined || row[1] === null || row[1] === '' ? t('none') : String(row[1])
-      value.dataset.field = row[0]
-      list.append(term, value)
-    })
+    ui.fillList($('profile'), rows)
   }
 
   onSubmit($('register-form'), function (fields) {
@@ -181,17 +115,8 @@
   }, 'loggedIn')
 
   onSubmit($('profile-form'), function (fields) {
-    var changes = {
-      nickname: fields.nickname,
-      gender: Number(fields.gender),
-      tags: fields.tags
-        .split(/[,，]/)
-        .map(function (tag) {
-          return tag.trim()
-        })
-        .filter(Boolean),
-    }
-    if (fields.score !== '') changes.score = Number(fields.score)
+    var changes = ui.profileFormValues(fields)
+    if (changes.score === null) delete changes.score
     return BaaS.auth
       .getCurrentUser()
       .then(function (user) {
@@ -229,13 +154,8 @@
     }, 'loggedOut')
   })
 
-  $('lang').addEventListener('change', function (event) {
-    i18n.apply(event.target.value)
-    showStatus(statusKey)
+  ui.languageSwitch(function () {
     if (currentUser) renderProfile(currentUser)
   })
-
-  i18n.apply(i18n.initial())
-  $('lang').value = i18n.current()
-  refresh().catch(showError)
+  refresh().catch(ui.showError)
 })()

@@ -1,10 +1,12 @@
-// Every string of the demo page, in English and Chinese. Elements with data-i18n="key" get the
-// text of that key; the script uses demoI18n.t(key) for messages.
+// Every string of the demo page, in English and Chinese. Elements with data-i18n="key" (the <title>
+// too) get the text of that key; the scripts use demoI18n.t(key) for messages. Another page adds
+// its own strings with demoI18n.add({en: {...}, zh: {...}}) before the first apply.
 ;(function () {
   var STRINGS = {
     en: {
       title: 'express-user-router demo',
       lead: 'This page uses the official MinApp web SDK against this server.',
+      toAdmin: 'Admin page',
       language: 'Language',
       register: 'Register',
       username: 'User name',
@@ -57,6 +59,7 @@
     zh: {
       title: 'express-user-router 演示',
       lead: '本页用知晓云官方 Web SDK 访问这台服务器。',
+      toAdmin: '管理后台',
       language: '语言',
       register: '注册',
       username: '用户名',
@@ -121,7 +124,6 @@
     document.querySelectorAll('[data-i18n]').forEach(function (element) {
       element.textContent = t(element.getAttribute('data-i18n'))
     })
-    document.title = t('title')
     try {
       localStorage.setItem(STORAGE_KEY, current)
     } catch (_) {}
@@ -137,8 +139,16 @@
     return /^zh\b/i.test(navigator.language || '') ? 'zh' : 'en'
   }
 
+  /** Merges more strings (another page's) into the dictionary. */
+  function add(strings) {
+    Object.keys(strings).forEach(function (language) {
+      Object.assign(STRINGS[language], strings[language])
+    })
+  }
+
   window.demoI18n = {
     t: t,
+    add: add,
     apply: apply,
     initial: initial,
     current: function () {

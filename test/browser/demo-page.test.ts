@@ -17,6 +17,7 @@ import type { OutboxEntry } from '../../examples/dev-outbox.js'
 import { chromiumUnavailable } from './chromium.js'
 import type { ExampleApp } from './example-app.js'
 import type { NetworkLog } from './network-log.js'
+import { pageChecks } from './page-checks.js'
 import { sdkDriver } from './sdk-driver.js'
 import { startBrowserSession, type BrowserSession } from './session.js'
 
@@ -75,35 +76,7 @@ describe('the demo page of the example app, clicked through in Chromium', { skip
     await page.screenshot({ path: join(SCREENSHOTS, `demo-page-${shots}-${name}.png`), fullPage: true })
   }
 
-  /**
-   * Does `action` (clicks), then waits until the page shows the status `expected` or an error;
-   * fails with the error and the requests made when the status is not `expected`.
-   */
-  async function expectStatus(what: string, action: () => Promise<void>, expected: string) {
-    const mark = log.mark()
-    await action()
-    await page
-      .waitForFunction((expected) => !document.getElementById('error').hidden || document.getElementById('status').textContent === expected, expected, { timeout: 10_000 })
-      .catch(() => {})
-    await log.settled()
-    const shown = await page.evaluate(() => ({ status: document.getElementById('status').textContent, error: document.getElementById('error').textContent }))
-    const exchanges = log.since(mark)
-    assert.equal(shown.status, expected, explain(`${what}: the page shows status "${shown.status}", error "${shown.error}"`, exchanges))
-    return exchanges
-  }
-
-  /** Does `action`, then expects the error box with a message matching `pattern`. */
-  async function expectError(what: string, action: () => Promise<void>, pattern: RegExp): Promise<string> {
-    const mark = log.mark()
-    await action()
-    await page.waitForFunction(() => !document.getElementById('error').hidden, null, { timeout: 10_000 }).catch(() => {})
-    await log.settled()
-    const error = (await page.locator('#error').textContent()) ?? ''
-    assert.match(error, pattern, explain(`${what}: expected an error on the page`, log.since(mark)))
-    return error
-  }
-
-  const text = async (selector: string) => ((await page.locator(selector).textContent()) ?? '').trim()
+  const { expectStatus, expectError, text } = pageChecks(() => ({ page, log }), explain)
   const field = (name: string) => text(`#profile dd[data-field="${name}"]`)
   const signedIn = () => page.locator('#signed-in').isVisible()
 
