@@ -4,17 +4,26 @@
  * localhost:6379 when reachable (else the in-process stand-in), client id `demo`, custom fields
  * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
  * printed), the phone API with one OAuth client (OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET, demo-app /
- * demo-secret outside production). It prints its URL and curl lines that work as printed. DEV_OUTBOX=1 also serves
- * `GET /dev/outbox?to=<phone or e-mail>`: the last message sent there, as JSON.
+ * demo-secret outside production). It prints its URL and curl lines that work as printed, and serves
+ * the demo page at `/` and the admin page at `/admin.html`. The dev outbox (`GET /dev/outbox?to=<phone
+ * or e-mail>`: the last message sent there, as JSON) is on with DEV_OUTBOX=1, off with DEV_OUTBOX=0;
+ * unset, it is on outside production when the app listens on loopback only, so that the demo page can
+ * show SMS codes.
+ *
+ * The admin API is on: the user ADMIN_USERNAME (default `admin`) is created on first start with
+ * ADMIN_PASSWORD, or a random password printed once; it is the one admin. SESSION_SECRET signs the
+ * admin cookie (random per start when unset, outside production).
  */
 import express from 'express'
 import { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
-import { createUserRouter, type UserStore } from '../src/index.js'
+import { createUserRouter, hashPassword, isUserRouterError, type UserStore } from '../src/index.js'
 import { createApiDocs } from './api-docs.js'
+import { createDemoPage } from './demo-page.js'
 import { createDevOutbox } from './dev-outbox.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
@@ -22,7 +31,10 @@ const HOST = process.env.HOST ?? '127.0.0.1'
 const DEFAULT_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/data/example.sqlite')
 const DATABASE_URL = process.env.DATABASE_URL || DEFAULT_FILE
 const CLIENT_ID = 'demo'
-const DEV_OUTBOX = process.env.DEV_OUTBOX === '1' || process.env.DEV_OUTBOX === 'true'
+const ADMIN_USERNAME = process.env.ADMIN_USERNAME || 'admin'
+const LOOPBACK = /^(127\.[\d.]+|localhost|::1)$/.test(HOST)
+// Unset: on in development while only this machine can reach the app (the demo page reads SMS codes from it).
+const DEV_OUTBOX = process.env.DEV_OUTBOX ? /^(1|true)$/.test(process.env.DEV_OUTBOX) : process.env.NODE_ENV !== 'production' && LOOPBACK
 
 if (DEV_OUTBOX && process.env.NODE_ENV === 'production') {
   console.error('DEV_OUTBOX=1 is refused when NODE_ENV=production: the outbox shows codes and links to anyone.')
@@ -60,7 +72,31 @@ async function findRedis(): Promise<string | undefined> {
   }
 }
 
+/**
+ * The admin's id: the existing ADMIN_USERNAME user, or a new one whose password (ADMIN_PASSWORD, or
+ * random and printed this once) is hashed into the store. `authorize` trusts this id only: an id is
+ * something a user cannot change about itself, unlike a profile field.
+ */
+async function seedAdmin(store: UserStore): Promise<number> {
+  const existing = await store.getUserByIdentifier('username', ADMIN_USERNAME)
+  if (existing) return existing.id
+  const password = process.env.ADMIN_PASSWORD || randomBytes(12).toString('base64url')
+  try {
+    const admin = await store.createUser({ username: ADMIN_USERNAME, passwordHash: await hashPassword(password), nickname: 'Admin', createdAt: Math.floor(Date.now() / 1000) })
+    if (!process.env.ADMIN_PASSWORD) {
+      console.log(`Admin user "${ADMIN_USERNAME}" created with a random password, shown this once; keep it in your shell:`)
+      console.log(`  export ADMIN_PASSWORD='${password}'`)
+    }
+    return admin.id
+  } catch (error) {
+    // Another process seeded it first.
+    if (!isUserRouterError(error, 'username_taken')) throw error
+    return (await store.getUserByIdentifier('username', ADMIN_USERNAME))!.id
+  }
+}
+
 const store = await openStore()
+const adminId = await seedAdmin(store)
 const redis = await findRedis()
 // The console adapters print codes and links; the outbox also keeps the last one per recipient.
 // Not in production, where they would put secrets in the logs: the e-mail and SMS routes are off.
@@ -83,10 +119,13 @@ const router = createUserRouter({
   ...(oauthClient ? { oauth: { clients: [oauthClient] } } : {}),
   cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
   openApi: { path: '/openapi.json', title: 'express-user-router example' },
+  admin: { authorize: (user) => user.id === adminId },
+  ...(process.env.SESSION_SECRET ? { sessionSecret: process.env.SESSION_SECRET } : {}),
 })
 
 const app = express()
 if (outbox) app.use(outbox.router)
+app.use(createDemoPage())
 app.use(router)
 app.use(createApiDocs())
 
@@ -96,6 +135,8 @@ const server = app.listen(PORT, HOST, () => {
   const base = `http://${HOST}:${port}`
   const json = `-H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H 'Content-Type: application/json'`
   console.log(`express-user-router example on ${base}`)
+  console.log(`Demo page (register, sign in, profile) in your browser: ${base}/`)
+  console.log(`Admin page (find and edit users; sign in as ${ADMIN_USERNAME} with ADMIN_PASSWORD or the password printed at its first start): ${base}/admin.html`)
   console.log(`API reference: ${base}/docs (OpenAPI document: ${base}/openapi.json)`)
   console.log(`storage: ${DATABASE_URL.startsWith('postgres') ? 'PostgreSQL' : DATABASE_URL}; redis: ${redis ? 'connected' : 'in-process stand-in'}`)
   console.log('Try, in one shell (the second line keeps the token in $TOKEN):')
@@ -110,6 +151,10 @@ const server = app.listen(PORT, HOST, () => {
     const credentials = process.env.OAUTH_CLIENT_SECRET ? '"$OAUTH_CLIENT_ID:$OAUTH_CLIENT_SECRET"' : `'${oauthClient.id}:${oauthClient.secret}'`
     console.log(`  curl -u ${credentials} -d grant_type=password -d username=alice -d 'password=correct horse' ${base}/oauth/token`)
   }
+  console.log(`Admin API, with $ADMIN_PASSWORD set in your shell and the session cookie kept in admin-cookies.txt:`)
+  console.log(`  curl -c admin-cookies.txt -H 'Content-Type: application/json' -d '{"username":"${ADMIN_USERNAME}","password":"'"$ADMIN_PASSWORD"'"}' ${base}/userve/v1/login/`)
+  console.log(`  curl -b admin-cookies.txt '${base}/userve/v2.2/miniapp/user_profile/?nickname__contains=Alice&return_total_count=1'`)
+  console.log(`  curl -b admin-cookies.txt -X POST ${base}/userve/v1/logout/`)
   if (outbox) console.log(`Dev outbox (last code or link per recipient): curl '${base}/dev/outbox?to=<phone or e-mail>'`)
 })
 

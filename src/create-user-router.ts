@@ -13,6 +13,7 @@ import { createUserSchema } from './model/schema.js'
 import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/hserve/index.js'
+import { createAdminApi } from './routes/userve/index.js'
 import { createPhoneApi } from './routes/v1/index.js'
 import { documented, RouteCatalog } from './openapi/catalog.js'
 import { registerCatalog, serveOpenApiDocument } from './openapi/serve.js'
@@ -88,8 +89,10 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   }
 
   const router = Router() as UserRouter
-  if (config.cors) router.use(cors(config.cors))
   const catalog = new RouteCatalog()
+  // Before the client API's CORS: the admin API answers CORS itself, with credentials, for its trusted origins only.
+  if (config.admin) router.use(createAdminApi(deps, kv, catalog))
+  if (config.cors) router.use(cors(config.cors))
   router.use(createClientApi(deps, catalog))
   if (config.oauth) router.use(createPhoneApi(deps, catalog))
   if (config.openApi) {

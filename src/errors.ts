@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'invalid' // the caller sent something malformed or not allowed (400)
   | 'conflict' // a unique identifier is already taken (400 in the MinApp APIs)
   | 'unauthenticated' // no valid token or client id (401)
+  | 'forbidden' // signed in, but not allowed here; or a cross-site request (403)
   | 'not_found' // the addressed thing does not exist (404)
   | 'too_large' // the request body is over the size limit (413)
   | 'payment_required' // a paid quota (SMS) is used up (402)
@@ -35,6 +36,8 @@ export const ERROR_CODES = {
   invalid_scope: { kind: 'invalid', message: 'Scopes are not supported: tokens grant the whole account.' },
   unauthorized_client: { kind: 'invalid', message: 'The token was not issued to this client.' },
   unauthenticated: { kind: 'unauthenticated', message: 'Missing, invalid or expired token.' },
+  not_admin: { kind: 'forbidden', message: 'This account is not an administrator.' },
+  cross_site_request: { kind: 'forbidden', message: 'Cross-site request refused: the Origin (or Referer) is not trusted.' },
   login_throttled: { kind: 'rate_limited', message: 'Too many failed sign-in attempts; try again later.' },
   invalid_code: { kind: 'invalid', message: 'The verification code is wrong or has expired.' },
   sms_rate_limited: { kind: 'invalid', message: 'Too many codes sent to this phone or from this address; try again later.' },

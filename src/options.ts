@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
 import type { EmailTemplates } from './services/email-messages.js'
+import type { StoredUser } from './model/user.js'
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
 
 /**
@@ -122,6 +123,17 @@ export interface UserRouterOptions {
      */
     templates?: EmailTemplates
   }
+  /**
+   * Serve the admin API (`/userve`, seed 004): cookie sessions for operators. Off unless given.
+   * `authorize` decides who is an administrator.
+   */
+  admin?: AdminOptions
+  /**
+   * Signs the admin session cookie (at least 32 characters; a list rotates: the first signs, all
+   * verify). Required in production when `admin` is given; elsewhere a random one per router is
+   * used, with a warning (sessions then end with the process).
+   */
+  sessionSecret?: string | string[]
   /** Serve `POST /hserve/v2.0/login/anonymous/` (default false). */
   anonymousLogin?: boolean
   /**
@@ -150,6 +162,23 @@ export interface UserRouterOptions {
   onEvent?: EventSink
   /** Where warnings and unexpected errors go (default `console`). */
   logger?: Logger
+}
+
+/** The user `admin.authorize` is asked about: a stored user without its password hash. */
+export type AdminCandidate = Omit<StoredUser, 'passwordHash'>
+
+export interface AdminOptions {
+  /** Whether this user may use the admin API; asked at sign-in and on every admin request. */
+  authorize(user: AdminCandidate): boolean | Promise<boolean>
+  /** Seconds an admin session lasts after sign-in (default 28800: 8 hours). */
+  sessionTtlSeconds?: number
+  /** Name of the session cookie (default `eur.admin`). Two routers on one host need different names. */
+  cookieName?: string
+  /**
+   * Origins (`https://dashboard.example.com`) besides the API's own host whose pages may send
+   * state-changing admin requests, and which get credentialed CORS answers (default none).
+   */
+  trustedOrigins?: string[]
 }
 
 /** An object with these methods, passed through untouched (Joi.any never clones it). */
@@ -215,6 +244,13 @@ const schema = Joi.object({
     concealUnknownEmails: Joi.boolean().default(false),
     templates: Joi.object({ verify: Joi.function(), reset: Joi.function() }).default({}),
   }).default(),
+  admin: Joi.object({
+    authorize: Joi.function().required(),
+    sessionTtlSeconds: positiveInteger.max(30 * 86_400).default(28_800),
+    cookieName: Joi.string().pattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/).default('eur.admin'),
+    trustedOrigins: Joi.array().items(Joi.string().uri({ scheme: ['http', 'https'] })).default([]),
+  }),
+  sessionSecret: Joi.alternatives(Joi.string().min(32).max(1024), Joi.array().items(Joi.string().min(32).max(1024)).min(1)),
   anonymousLogin: Joi.boolean().default(false),
   oauth: Joi.object({
     clients: Joi.array()
@@ -278,6 +314,9 @@ export interface RouterConfig {
     concealUnknownEmails: boolean
     templates: EmailTemplates
   }
+  admin: Required<AdminOptions> | undefined
+  /** The cookie signing secrets, the first signing; undefined when not given. */
+  sessionSecret: string[] | undefined
   anonymousLogin: boolean
   oauth: OAuthConfig | undefined
   openApi: { path: string; title?: string; version?: string } | undefined
@@ -298,5 +337,7 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   if (value.password.minLength > value.password.maxLength) {
     throw new TypeError('createUserRouter: options.password.minLength must not exceed options.password.maxLength')
   }
-  return { ...value, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
+  const sessionSecret = value.sessionSecret === undefined ? undefined : [value.sessionSecret].flat()
+  const admin = value.admin && { ...value.admin, trustedOrigins: value.admin.trustedOrigins.map((o: string) => new URL(o).origin) }
+  return { ...value, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
 }

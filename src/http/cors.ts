@@ -15,13 +15,15 @@ const ALLOWED_HEADERS = [
 ].join(', ')
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS'
 
-export function cors(config: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number }): RequestHandler {
+/** `credentials`: cookies may come along (the admin API); the origin is then always echoed, never `*`. */
+export function cors(config: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number; credentials?: boolean }): RequestHandler {
   const allowed = (origin: string) =>
     config.origins === '*' || config.origins.some((o) => (typeof o === 'string' ? o === origin : o.test(origin)))
   return (req, res, next) => {
     const origin = req.get('origin')
     if (!origin || !allowed(origin)) return next()
-    res.setHeader('Access-Control-Allow-Origin', config.origins === '*' ? '*' : origin)
+    res.setHeader('Access-Control-Allow-Origin', config.origins === '*' && !config.credentials ? '*' : origin)
+    if (config.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
     res.vary('Origin')
     if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next()
     res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS)

@@ -22,3 +22,8 @@ export function renderErrors(
     res.status(STATUS_BY_KIND[error.kind]).json(body(error))
   }
 }
+
+/** The error body of the client and admin APIs: `{error_msg, code, details?}` (SPEC section 2). */
+export function minAppErrorBody(error: UserRouterError): Record<string, unknown> {
+  return { error_msg: error.message, code: error.code, ...(error.details ? { details: error.details } : {}) }
+}

@@ -5,6 +5,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   conflict: 400,
   unauthenticated: 401,
+  forbidden: 403,
   not_found: 404,
   too_large: 413,
   payment_required: 402,

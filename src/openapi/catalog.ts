@@ -21,6 +21,16 @@ export interface ResponseDoc {
   mediaType?: string
 }
 
+/**
+ * `success` plus one error answer per status in `statuses`, described by the family's `table` and
+ * shaped by its error schema.
+ */
+export function withErrors(success: Record<number, ResponseDoc>, statuses: number[], table: Record<number, string>, schema: string): Record<number, ResponseDoc> {
+  const responses: Record<number, ResponseDoc> = { ...success }
+  for (const status of new Set(statuses)) responses[status] = { description: table[status]!, schema }
+  return responses
+}
+
 export interface RouteDoc {
   summary: string
   /** The API family (`client`, `phone`, `oauth`, `admin`): the document's tag. */
@@ -51,6 +61,8 @@ export class RouteCatalog {
   readonly entries: CatalogEntry[] = []
   /** Component schemas by name (JSON Schema). */
   readonly schemas: Record<string, Record<string, unknown>> = {}
+  /** The admin session cookie's name, for its security scheme (set by the admin family). */
+  adminCookieName = 'eur.admin'
 
   addSchemas(schemas: Record<string, Record<string, unknown>>): void {
     Object.assign(this.schemas, schemas)

@@ -18,14 +18,14 @@ export interface OpenApiOptions {
 
 type JsonObject = Record<string, unknown>
 
-const SECURITY_SCHEMES: JsonObject = {
+const securitySchemes = (adminCookieName: string): JsonObject => ({
   clientId: { type: 'apiKey', in: 'header', name: 'X-Hydrogen-Client-ID', description: 'An accepted client id (the `clients` option).' },
   hydrogenToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Hydrogen-r1 <token>` (what the MinApp SDK sends) or `Bearer <token>`.' },
   bearer: { type: 'http', scheme: 'bearer', description: 'A token of `/oauth/token` or of the client API.' },
   oauth2: { type: 'oauth2', flows: { password: { tokenUrl: 'oauth/token', refreshUrl: 'oauth/token', scopes: {} } } },
   oauthClient: { type: 'http', scheme: 'basic', description: 'The OAuth client id and secret (or `client_id` and `client_secret` in the body).' },
-  adminCookie: { type: 'apiKey', in: 'cookie', name: 'eur.admin', description: 'The admin session cookie set by `POST /userve/v1/login/`.' },
-}
+  adminCookie: { type: 'apiKey', in: 'cookie', name: adminCookieName, description: 'The admin session cookie set by `POST /userve/v1/login/`.' },
+})
 
 function security(auth: RouteAuth, clientId: boolean): JsonObject[] {
   const withClient = (scheme?: string): JsonObject => ({ ...(clientId ? { clientId: [] } : {}), ...(scheme ? { [scheme]: [] } : {}) })
@@ -114,6 +114,6 @@ export function buildOpenApiDocument(catalog: RouteCatalog, options: OpenApiOpti
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     tags: TAGS.filter((tag) => used.has(tag.name)),
     paths,
-    components: { schemas: catalog.schemas, securitySchemes: SECURITY_SCHEMES },
+    components: { schemas: catalog.schemas, securitySchemes: securitySchemes(catalog.adminCookieName) },
   }
 }

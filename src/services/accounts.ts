@@ -89,22 +89,26 @@ export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, 
 }
 
 /**
+ * The throttled attempt of an identifier and a password, for `authenticate`: the client login and
+ * the admin login count failures under one key per account, whatever its spelling.
+ */
+export function credentialAttempt(deps: ServiceDeps, credential: Credential): PasswordAttempt {
+  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
+  return {
+    // Failures count per account, not per spelling: a phone in another notation is the same account.
+    account: `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`,
+    method: credential.kind,
+    password: credential.password,
+    findUser: async () => (lookup === null ? null : deps.store.getUserByIdentifier(credential.kind, lookup)),
+  }
+}
+
+/**
  * Signs in with an identifier and a password; null for a wrong pair (one answer for an unknown
  * account and a wrong password, in the same time). Throws `login_throttled` past the limits.
  */
 export async function login(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn | null> {
-  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
-  const user = await authenticate(
-    deps,
-    {
-      // Failures count per account, not per spelling: a phone in another notation is the same account.
-      account: `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`,
-      method: credential.kind,
-      password: credential.password,
-      findUser: async () => (lookup === null ? null : deps.store.getUserByIdentifier(credential.kind, lookup)),
-    },
-    meta,
-  )
+  const user = await authenticate(deps, credentialAttempt(deps, credential), meta)
   return user ? signIn(deps, user, credential.kind, meta) : null
 }
 

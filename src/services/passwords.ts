@@ -34,6 +34,14 @@ export interface PasswordCheck {
   needsRehash: boolean
 }
 
+/**
+ * A password hash in the stored format (scrypt-kdf, base64), for seeding users straight into a
+ * store (an app's first admin, say). Default parameters: logN 15, r 8, p 1, the router's defaults.
+ */
+export async function hashPassword(password: string, scrypt: ScryptParameters = { logN: 15, r: 8, p: 1 }): Promise<string> {
+  return Buffer.from(await Scrypt.kdf(password, scrypt)).toString('base64')
+}
+
 interface Waiter {
   start(): void
   drop(error: Error): void
@@ -51,8 +59,7 @@ export class PasswordHasher {
    * hash still waiting for a slot out of the queue (it rejects with `busy`): nobody would read it.
    */
   async hash(password: string, abandoned?: AbortSignal): Promise<string> {
-    const key = await this.limited(() => Scrypt.kdf(password, this.config.scrypt), abandoned)
-    return Buffer.from(key).toString('base64')
+    return this.limited(() => hashPassword(password, this.config.scrypt), abandoned)
   }
 
   /**

@@ -5,14 +5,12 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { PostgresUserStore } from '../../adapters/postgres/index.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { createUserSchema } from '../../src/model/schema.js'
-import type { NewUser, StoredUser } from '../../src/model/user.js'
-import type { UserStore } from '../../src/ports.js'
+import type { NewUser } from '../../src/model/user.js'
+import { referenceHarness } from '../helpers/reference-harness.js'
 import { parseListParams } from '../../src/query/parse-list-params.js'
-import { parseProfileUpdate } from '../../src/query/parse-update.js'
 import type { UpdateOperation } from '../../src/query/update.js'
 import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpers/postgres.js'
 import { RANDOM_PROFILE_FIELDS } from '../../src/testing/random-data.js'
@@ -105,52 +103,33 @@ const ORDERS = ['score', '-score', 'rating', '-rating', 'bio', '-bio', 'vip', '-
 describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? false }, () => {
   let test: TestSchema
   let store: PostgresUserStore
-  const reference = new MemoryUserStore()
+  const { ids, seed, assertLikeReference, ...harness } = referenceHarness(() => store, schema)
 
   before(async () => {
     test = await createTestSchema('pg_queries')
     store = new PostgresUserStore({ connectionString: test.connectionString, schema: test.schema })
     await store.migrate()
-    for (const user of USERS) {
-      const [mine, theirs] = [await store.createUser(user), await reference.createUser(user)]
-      assert.deepEqual(mine, theirs)
-    }
+    await seed(USERS)
   })
   after(async () => {
     await store.close()
     await test.drop()
   })
 
-  async function ids(s: UserStore, params: Record<string, string>): Promise<number[]> {
-    const page = await s.listUsers(parseListParams({ limit: '1000', ...params }, context).query)
-    return page.users.map((u) => u.id)
-  }
   const where = (w: Record<string, unknown>) => ids(store, { where: JSON.stringify(w) })
 
   it('answers every filter operator on every field type like the reference store', async () => {
-    for (const w of WHERES) {
-      const params = { where: JSON.stringify(w) }
-      assert.deepEqual(await ids(store, params), await ids(reference, params), params.where)
-    }
+    await assertLikeReference(WHERES, [])
   })
 
   it('sorts by every sortable type like the reference store, unset values last ascending and first descending', async () => {
-    for (const order_by of ORDERS) {
-      assert.deepEqual(await ids(store, { order_by }), await ids(reference, { order_by }), order_by)
-    }
+    await assertLikeReference([], ORDERS)
     assert.deepEqual(await ids(store, { order_by: 'score' }), [5, 8, 1, 2, 3, 4, 6, 7])
     assert.deepEqual(await ids(store, { order_by: '-score' }), [2, 3, 4, 6, 7, 1, 8, 5])
   })
 
   it('pages with limit and offset, knows hasMore without counting, and counts on request', async () => {
-    const query = parseListParams({ order_by: '-created_at', limit: '3', offset: '2', return_total_count: '1' }, context).query
-    const [mine, theirs] = [await store.listUsers(query), await reference.listUsers(query)]
-    assert.deepEqual(mine, theirs)
-    assert.deepEqual([mine.users.map((u) => u.id), mine.hasMore, mine.totalCount], [[6, 4, 5], true, 8])
-    const last = await store.listUsers(parseListParams({ limit: '3', offset: '6' }, context).query)
-    assert.deepEqual([last.users.map((u) => u.id), last.hasMore, last.totalCount], [[7, 8], false, undefined])
-    const beyond = await store.listUsers(parseListParams({ offset: '50', return_total_count: '1', where: '{"vip":true}' }, context).query)
-    assert.deepEqual([beyond.users, beyond.hasMore, beyond.totalCount], [[], false, 2])
+    await harness.assertPaging([6, 4, 5])
   })
 
   it('matches null with ne and nin, and treats stored values of the wrong type as unset', async () => {
@@ -204,14 +183,8 @@ describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? 
   })
 
   describe('updates', () => {
-    /** Applies the same changes to user `id` in both stores and returns the PostgreSQL result. */
-    async function update(id: number, operations: UpdateOperation[], at = NOW + 100): Promise<StoredUser> {
-      const changes = { operations, updatedAt: at }
-      const [mine, theirs] = [await store.updateUser(id, changes), await reference.updateUser(id, changes)]
-      assert.deepEqual(mine, theirs, JSON.stringify(operations.map((o) => [o.kind, o.field.name])))
-      return mine!
-    }
-    const body = (id: number, b: Record<string, unknown>) => update(id, parseProfileUpdate(b, schema))
+    const update = (id: number, operations: UpdateOperation[]) => harness.update(id, operations, NOW + 100)
+    const body = (id: number, b: Record<string, unknown>) => harness.body(id, b, NOW + 100)
 
     it('sets, resets and patches built-in fields like the reference store', async () => {
       let user = await body(1, { nickname: 'Thomas', gender: 2, city: JSON_OPERATOR, avatar: 'https://example.com/a.png' })
@@ -273,11 +246,7 @@ describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? 
     })
 
     it('answers every filter like the reference store after the updates', async () => {
-      for (const w of WHERES) {
-        const params = { where: JSON.stringify(w) }
-        assert.deepEqual(await ids(store, params), await ids(reference, params), params.where)
-      }
-      for (const order_by of ORDERS) assert.deepEqual(await ids(store, { order_by }), await ids(reference, { order_by }), order_by)
+      await assertLikeReference(WHERES, ORDERS)
     })
   })
 })

@@ -6,15 +6,13 @@
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { createUserSchema } from '../../src/model/schema.js'
-import type { NewUser, StoredUser } from '../../src/model/user.js'
+import type { NewUser } from '../../src/model/user.js'
 import { compareStrings } from '../../src/model/values.js'
-import type { UserStore } from '../../src/ports.js'
+import { referenceHarness } from '../helpers/reference-harness.js'
 import { parseListParams } from '../../src/query/parse-list-params.js'
-import { parseProfileUpdate } from '../../src/query/parse-update.js'
 import type { UpdateOperation } from '../../src/query/update.js'
 import { RANDOM_PROFILE_FIELDS } from '../../src/testing/random-data.js'
 
@@ -171,30 +169,17 @@ const ORDERS = [
 
 describe('SqliteUserStore filters, sorts and updates', () => {
   const store = new SqliteUserStore()
-  const reference = new MemoryUserStore()
+  const { ids, seed, ...harness } = referenceHarness(() => store, schema)
 
   before(async () => {
     await store.migrate()
-    for (const user of USERS) {
-      const [mine, theirs] = [await store.createUser(user), await reference.createUser(user)]
-      assert.deepEqual(mine, theirs)
-    }
+    await seed(USERS)
   })
 
-  async function ids(s: UserStore, params: Record<string, string>): Promise<number[]> {
-    const page = await s.listUsers(parseListParams({ limit: '1000', ...params }, context).query)
-    return page.users.map((u) => u.id)
-  }
   const names = async (params: Record<string, string>) => (await ids(store, params)).map((id) => NAMES[id - 1])
   const where = (w: Record<string, unknown>) => names({ where: JSON.stringify(w) })
 
-  async function assertLikeReference(): Promise<void> {
-    for (const [w] of EXPECTED) {
-      const params = { where: JSON.stringify(w) }
-      assert.deepEqual(await ids(store, params), await ids(reference, params), params.where)
-    }
-    for (const order_by of ORDERS) assert.deepEqual(await ids(store, { order_by }), await ids(reference, { order_by }), order_by)
-  }
+  const assertLikeReference = () => harness.assertLikeReference(EXPECTED.map(([w]) => w), ORDERS)
 
   it('answers every filter operator on every field type as spelt out and like the reference store', async () => {
     for (const [w, expected] of EXPECTED) assert.deepEqual(await where(w), expected, JSON.stringify(w))
@@ -218,7 +203,7 @@ describe('SqliteUserStore filters, sorts and updates', () => {
   })
 
   it('sorts every sortable field like the reference store', async () => {
-    for (const order_by of ORDERS) assert.deepEqual(await ids(store, { order_by }), await ids(reference, { order_by }), order_by)
+    await harness.assertLikeReference([], ORDERS)
   })
 
   it('orders strings by code point, as compareStrings does, not by UTF-16 unit or locale', async () => {
@@ -234,14 +219,7 @@ describe('SqliteUserStore filters, sorts and updates', () => {
   })
 
   it('pages with limit and offset, knows hasMore without counting, and counts on request', async () => {
-    const query = parseListParams({ order_by: '-created_at', limit: '3', offset: '2', return_total_count: '1' }, context).query
-    const [mine, theirs] = [await store.listUsers(query), await reference.listUsers(query)]
-    assert.deepEqual(mine, theirs)
-    assert.deepEqual([mine.users.map((u) => u.id), mine.hasMore, mine.totalCount], [[5, 6, 4], true, 8])
-    const last = await store.listUsers(parseListParams({ limit: '3', offset: '6' }, context).query)
-    assert.deepEqual([last.users.map((u) => u.id), last.hasMore, last.totalCount], [[7, 8], false, undefined])
-    const beyond = await store.listUsers(parseListParams({ offset: '50', return_total_count: '1', where: '{"vip":true}' }, context).query)
-    assert.deepEqual([beyond.users, beyond.hasMore, beyond.totalCount], [[], false, 2])
+    await harness.assertPaging([5, 6, 4])
   })
 
   it('runs a pattern catastrophic for backtracking engines over long strings', async () => {
@@ -258,15 +236,8 @@ describe('SqliteUserStore filters, sorts and updates', () => {
   })
 
   describe('updates', () => {
-    /** Applies the same changes to user `id` in both stores and returns the SQLite result. */
-    async function update(id: number, operations: UpdateOperation[], at = NOW + 100): Promise<StoredUser> {
-      const changes = { operations, updatedAt: at }
-      const [mine, theirs] = [await store.updateUser(id, changes), await reference.updateUser(id, changes)]
-      assert.deepEqual(mine, theirs, JSON.stringify(operations.map((o) => [o.kind, o.field.name])))
-      assert.deepEqual(await store.getUserById(id), mine, 'what is returned is what is stored')
-      return mine!
-    }
-    const body = (id: number, b: Record<string, unknown>) => update(id, parseProfileUpdate(b, schema))
+    const update = (id: number, operations: UpdateOperation[]) => harness.update(id, operations, NOW + 100)
+    const body = (id: number, b: Record<string, unknown>) => harness.body(id, b, NOW + 100)
 
     it('sets, resets and patches built-in fields like the reference store', async () => {
       let user = await body(1, { nickname: 'Ann-Marie', gender: 1, city: JSON_OPERATOR, avatar: 'https://example.com/a.png', language: SQL })

@@ -7,8 +7,9 @@ import { after, afterEach, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { UserRouterEvent } from '../../src/events.js'
 import type { UserRouterOptions } from '../../src/options.js'
-import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, createTestApp, releaseTestResources, type TestApp } from '../helpers/test-app.js'
-import { containsCode, smsOutbox, wrongCode, type SmsOutbox } from '../helpers/sms-outbox.js'
+import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, releaseTestResources, type TestApp } from '../helpers/test-app.js'
+import { containsCode, wrongCode, type SmsOutbox } from '../helpers/sms-outbox.js'
+import { createSmsTestApp } from '../helpers/sms-app.js'
 
 const PHONE = '13800138000'
 
@@ -21,9 +22,9 @@ for (const backend of BACKENDS) {
     let outbox: SmsOutbox
     let events: UserRouterEvent[]
     const create = async (options: Partial<UserRouterOptions> = {}) => {
-      outbox = smsOutbox()
-      events = []
-      return createTestApp({ backend, label: 'sms-login', options: { sms: outbox.sender, onEvent: (e) => void events.push(e), ...options } })
+      const t = await createSmsTestApp(backend, 'sms-login', options)
+      ;({ outbox, events } = t)
+      return t
     }
     /** Sends a code to `phone` and answers it. */
     const codeFor = async (t: TestApp, phone = PHONE) => {

@@ -11,7 +11,8 @@ import { UserRouterError } from '../../src/errors.js'
 import type { UserRouterEvent } from '../../src/events.js'
 import type { UserRouterOptions } from '../../src/options.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, createTestApp, releaseTestResources, type TestApp } from '../helpers/test-app.js'
-import { containsCode, smsOutbox, wrongCode, type SmsOutbox } from '../helpers/sms-outbox.js'
+import { containsCode, wrongCode, type SmsOutbox } from '../helpers/sms-outbox.js'
+import { createSmsTestApp } from '../helpers/sms-app.js'
 
 const PHONE = '13800138000'
 const SECRET = 'a shared secret of at least 32 characters'
@@ -28,9 +29,9 @@ for (const backend of BACKENDS) {
     let outbox: SmsOutbox
     let events: UserRouterEvent[]
     const create = async (options: Partial<UserRouterOptions> = {}) => {
-      outbox = smsOutbox()
-      events = []
-      return createTestApp({ backend, label: 'sms', options: { sms: outbox.sender, onEvent: (e) => void events.push(e), ...options } })
+      const t = await createSmsTestApp(backend, 'sms', options)
+      ;({ outbox, events } = t)
+      return t
     }
     const send = (t: TestApp, phone = PHONE, version = 'v2.2') => t.request.post(`/hserve/${version}/sms-verification-code/`).set(CLIENT).send({ phone })
     const verify = (t: TestApp, code: string | number, phone = PHONE) => t.request.post('/hserve/v1.8/sms-verification-code/verify/').set(CLIENT).send({ phone, code })

@@ -26,6 +26,8 @@ const CONFIGS: Record<string, Partial<UserRouterOptions>> = {
     sms: smsOutbox().sender,
     anonymousLogin: true,
     oauth: { clients: [{ id: 'app', secret: 'app-secret' }] },
+    admin: { authorize: () => true },
+    sessionSecret: 'an OpenAPI test secret of 32 characters',
     profileFields: { score: 'integer', tags: { type: 'array', items: 'string' }, born: 'date', bio: { type: 'string', maxLength: 500, public: false } },
   },
 }
@@ -117,6 +119,13 @@ describe('OpenAPI document', () => {
     const plain = await createTestApp({ backend: 'memory' })
     assert.equal((await plain.request.get('/openapi.json')).status, 404)
     assert.equal(silent.errors.length, 0)
+  })
+
+  it("names the admin cookie as the router's option does", async () => {
+    const router = create({ admin: { authorize: () => true, cookieName: 'ops.sid' } })
+    const schemes = (openApiDocument(router).components as { securitySchemes: Record<string, { name?: string }> }).securitySchemes
+    assert.equal(schemes.adminCookie!.name, 'ops.sid')
+    await router.close()
   })
 
   it('refuses an object that is not a router of createUserRouter', () => {

@@ -3,18 +3,15 @@
  * SMS outbox and an event log, plus the seed 003 steps as helpers.
  */
 import assert from 'node:assert/strict'
-import type { UserRouterEvent } from '../../src/events.js'
 import { normalizePhone } from '../../src/model/identifiers.js'
 import type { UserRouterOptions } from '../../src/options.js'
-import { createTestApp, type Backend, type TestApp } from '../helpers/test-app.js'
-import { smsOutbox, type SmsOutbox } from '../helpers/sms-outbox.js'
+import type { Backend } from '../helpers/test-app.js'
+import { createSmsTestApp, type SmsTestApp } from '../helpers/sms-app.js'
 
 export const OAUTH_CLIENT = { id: 'mobile-app', secret: 'mobile-app-secret' }
 export const OTHER_CLIENT = { id: 'other-app', secret: 'other-app-secret' }
 
-export interface PhoneTestApp extends TestApp {
-  readonly outbox: SmsOutbox
-  readonly events: UserRouterEvent[]
+export interface PhoneTestApp extends SmsTestApp {
   /** Asks for a code of `type` (asserting `{"result":1}`) and answers it. */
   codeFor(phone: string, type: 1 | 2 | 3): Promise<string>
   /** Registers `phone` by code (type 1) and answers the oauth_login_code. */
@@ -32,20 +29,13 @@ export function basic(client: { id: string; secret: string }): string {
 }
 
 export async function createPhoneTestApp(backend: Backend, label: string, options: Partial<UserRouterOptions> = {}): Promise<PhoneTestApp> {
-  const outbox = smsOutbox()
-  const events: UserRouterEvent[] = []
-  const t = await createTestApp({
-    backend,
-    label,
-    options: {
-      sms: outbox.sender,
-      onEvent: (event) => void events.push(event),
-      oauth: { clients: [OAUTH_CLIENT, OTHER_CLIENT] },
-      // Seed 003's flows send several codes to one phone in a row.
-      smsCodes: { cooldownSeconds: 1 },
-      ...options,
-    },
+  const t = await createSmsTestApp(backend, label, {
+    oauth: { clients: [OAUTH_CLIENT, OTHER_CLIENT] },
+    // Seed 003's flows send several codes to one phone in a row.
+    smsCodes: { cooldownSeconds: 1 },
+    ...options,
   })
+  const { outbox } = t
   const lastSend = new Map<string, number>()
   const codeFor = async (phone: string, type: 1 | 2 | 3) => {
     const normalized = normalizePhone(phone)!
@@ -62,8 +52,6 @@ export async function createPhoneTestApp(backend: Backend, label: string, option
     return { status: res.status, body: res.body as Record<string, unknown>, headers: res.headers as Record<string, string> }
   }
   return Object.assign(t, {
-    outbox,
-    events,
     codeFor,
     token,
     async registerPhone(phone: string) {

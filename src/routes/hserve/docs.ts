@@ -1,5 +1,5 @@
 /** Shared pieces of the client API's route descriptions (OpenAPI). */
-import type { ResponseDoc, RouteDoc } from '../../openapi/catalog.js'
+import { withErrors, type ResponseDoc, type RouteDoc } from '../../openapi/catalog.js'
 
 const ERRORS: Record<number, string> = {
   400: 'Invalid input, a taken identifier, or a rule of the route (see `code` and `details`).',
@@ -13,9 +13,7 @@ const ERRORS: Record<number, string> = {
 
 /** The success answers plus the error statuses a route may give (401, 413 and 503 always). */
 export function clientResponses(success: Record<number, ResponseDoc>, errors: number[] = []): Record<number, ResponseDoc> {
-  const responses: Record<number, ResponseDoc> = { ...success }
-  for (const status of new Set([...errors, 401, 413, 503])) responses[status] = { description: ERRORS[status]!, schema: 'MinAppError' }
-  return responses
+  return withErrors(success, [...errors, 401, 413, 503], ERRORS, 'MinAppError')
 }
 
 /** A client API route description: tag `client`, the client id required. */

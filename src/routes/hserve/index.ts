@@ -2,11 +2,11 @@
  * The client API family ("hserve", seeds 000-002): client-id check, routes, and its error format
  * `{error_msg, code, details?}`.
  */
-import express, { Router, type ErrorRequestHandler } from 'express'
+import express, { Router } from 'express'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
 import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
-import { renderErrors } from '../../http/render-error.js'
+import { minAppErrorBody, renderErrors } from '../../http/render-error.js'
 import { documented, type RouteCatalog } from '../../openapi/catalog.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
@@ -38,15 +38,6 @@ export function createClientApi(deps: ServiceDeps, catalog: RouteCatalog): Route
   mountAccountRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
-  router.use('/hserve', renderClientApiError(deps))
+  router.use('/hserve', renderErrors(deps.config.logger, minAppErrorBody))
   return router
-}
-
-/** Every client API error as `{error_msg, code, details?}` with its status (SPEC section 2). */
-function renderClientApiError(deps: ServiceDeps): ErrorRequestHandler {
-  return renderErrors(deps.config.logger, (error) => ({
-    error_msg: error.message,
-    code: error.code,
-    ...(error.details ? { details: error.details } : {}),
-  }))
 }

@@ -2,10 +2,10 @@
  * Profile routes of the client API: one user by id, the user list (SPEC section 6), and the
  * signed-in user's own profile update (section 7).
  */
-import type { Request } from 'express'
 import { UserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
+import { listMeta } from '../../http/list-meta.js'
 import { parseListParams } from '../../query/parse-list-params.js'
 import { parseProfileUpdate } from '../../query/parse-update.js'
 import { getUser, listUsers, updateProfile } from '../../services/users.js'
@@ -14,15 +14,6 @@ import { clientResponses, clientRoute, LIST_QUERY_PARAMETERS } from './docs.js'
 import { toWireUser } from './wire.js'
 
 const USER_ID = /^[1-9]\d{0,15}$/
-
-/** The same list path with another offset, or null (MinApp's `meta.next` / `meta.previous`). */
-function pageLink(req: Request, offset: number | null): string | null {
-  if (offset === null) return null
-  const [path, search = ''] = req.originalUrl.split('?', 2) as [string, string?]
-  const params = new URLSearchParams(search)
-  params.set('offset', String(offset))
-  return `${path}?${params.toString()}`
-}
 
 export function mountUserRoutes({ deps, requireSession, api }: ClientApiContext): void {
   const { schema } = deps
@@ -60,13 +51,7 @@ export function mountUserRoutes({ deps, requireSession, api }: ClientApiContext)
       const query = alwaysCount ? { ...parsed.query, count: true } : parsed.query
       const page = await listUsers(deps, query)
       res.json({
-        meta: {
-          limit: query.limit,
-          offset: query.offset,
-          next: pageLink(req, page.hasMore ? query.offset + query.limit : null),
-          previous: pageLink(req, query.offset > 0 ? Math.max(0, query.offset - query.limit) : null),
-          ...(page.totalCount === undefined ? {} : { total_count: page.totalCount }),
-        },
+        meta: listMeta(req, query, page),
         objects: page.users.map((user) => toWireUser(user, schema, { full: user.id === viewer, select })),
       })
     }))

@@ -10,7 +10,7 @@ import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { codeText, smsCodeSchema } from '../../http/sms-code.js'
 import { validate } from '../../http/validate.js'
-import type { DocumentedRouter, ResponseDoc, RouteAuth, RouteDoc } from '../../openapi/catalog.js'
+import { withErrors, type DocumentedRouter, type ResponseDoc, type RouteAuth, type RouteDoc } from '../../openapi/catalog.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { loginWithCode, registerWithCode, resetWithCode, sendValidationCode, setNameAndPassword, type ValidationCodeType } from '../../services/phone-accounts.js'
 import { phoneApiSuccess } from './wire.js'
@@ -41,9 +41,7 @@ const FAILURES: Record<number, string> = {
 }
 
 function phoneRoute(summary: string, auth: RouteAuth, success: ResponseDoc, failures: number[], input: Pick<RouteDoc, 'body' | 'query'>): RouteDoc {
-  const responses: Record<number, ResponseDoc> = { 200: success }
-  for (const status of new Set([...failures, 413, 503])) responses[status] = { description: FAILURES[status]!, schema: 'PhoneApiFailure' }
-  return { summary, tag: 'phone', auth, ...input, responses }
+  return { summary, tag: 'phone', auth, ...input, responses: withErrors({ 200: success }, [...failures, 413, 503], FAILURES, 'PhoneApiFailure') }
 }
 
 const done = { description: '`{"result": 1}`', schema: 'PhoneApiSuccess' }

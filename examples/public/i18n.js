@@ -1,0 +1,158 @@
+// Every string of the demo page, in English and Chinese. Elements with data-i18n="key" (the <title>
+// too) get the text of that key; the scripts use demoI18n.t(key) for messages. Another page adds
+// its own strings with demoI18n.add({en: {...}, zh: {...}}) before the first apply.
+;(function () {
+  var STRINGS = {
+    en: {
+      title: 'express-user-router demo',
+      lead: 'This page uses the official MinApp web SDK against this server.',
+      toAdmin: 'Admin page',
+      language: 'Language',
+      register: 'Register',
+      username: 'User name',
+      emailOptional: 'E-mail (optional)',
+      password: 'Password',
+      registerButton: 'Register',
+      loginPassword: 'Log in with a password',
+      usernameOrEmail: 'User name or e-mail',
+      loginButton: 'Log in',
+      loginSms: 'Log in with an SMS code',
+      phone: 'Mobile phone',
+      sendCode: 'Send code',
+      devCode: 'Development only, the code sent:',
+      code: 'Code',
+      loginCodeButton: 'Log in with the code',
+      profile: 'Your profile',
+      logout: 'Log out',
+      editProfile: 'Edit the profile',
+      nickname: 'Nickname',
+      gender: 'Gender',
+      gender0: 'Not given',
+      gender1: 'Male',
+      gender2: 'Female',
+      score: 'Score',
+      tags: 'Tags',
+      tagsInput: 'Tags (comma-separated)',
+      saveProfile: 'Save the profile',
+      changePassword: 'Change the password',
+      currentPassword: 'Current password',
+      currentPasswordHint: 'Leave it empty if the account has no password yet (signed up by SMS).',
+      newPassword: 'New password',
+      changePasswordButton: 'Change the password',
+      id: 'User id',
+      email: 'E-mail',
+      createdAt: 'Registered',
+      verified: 'verified',
+      unverified: 'not verified',
+      none: '—',
+      loading: 'Working…',
+      registered: 'Registered and signed in.',
+      loggedIn: 'Signed in.',
+      loggedOut: 'Signed out.',
+      codeSent: 'Code sent.',
+      codeInConsole: 'Code sent. In development the server console prints it.',
+      profileSaved: 'Profile saved.',
+      passwordChanged: 'Password changed.',
+      needAccount: 'Give a user name or an e-mail.',
+      error: 'Error',
+    },
+    zh: {
+      title: 'express-user-router 演示',
+      lead: '本页用知晓云官方 Web SDK 访问这台服务器。',
+      toAdmin: '管理后台',
+      language: '语言',
+      register: '注册',
+      username: '用户名',
+      emailOptional: '邮箱（可选）',
+      password: '密码',
+      registerButton: '注册',
+      loginPassword: '密码登录',
+      usernameOrEmail: '用户名或邮箱',
+      loginButton: '登录',
+      loginSms: '短信验证码登录',
+      phone: '手机号',
+      sendCode: '发送验证码',
+      devCode: '仅限开发环境，已发送的验证码：',
+      code: '验证码',
+      loginCodeButton: '用验证码登录',
+      profile: '我的资料',
+      logout: '退出登录',
+      editProfile: '编辑资料',
+      nickname: '昵称',
+      gender: '性别',
+      gender0: '未填写',
+      gender1: '男',
+      gender2: '女',
+      score: '积分',
+      tags: '标签',
+      tagsInput: '标签（逗号分隔）',
+      saveProfile: '保存资料',
+      changePassword: '修改密码',
+      currentPassword: '当前密码',
+      currentPasswordHint: '账号还没有密码（短信注册）时留空。',
+      newPassword: '新密码',
+      changePasswordButton: '修改密码',
+      id: '用户 ID',
+      email: '邮箱',
+      createdAt: '注册时间',
+      verified: '已验证',
+      unverified: '未验证',
+      none: '—',
+      loading: '处理中…',
+      registered: '注册成功，已登录。',
+      loggedIn: '登录成功。',
+      loggedOut: '已退出登录。',
+      codeSent: '验证码已发送。',
+      codeInConsole: '验证码已发送。开发环境下服务器控制台会打印它。',
+      profileSaved: '资料已保存。',
+      passwordChanged: '密码已修改。',
+      needAccount: '请填写用户名或邮箱。',
+      error: '错误',
+    },
+  }
+  var STORAGE_KEY = 'demo-language'
+  var current = 'en'
+
+  function t(key) {
+    return STRINGS[current][key] || STRINGS.en[key] || key
+  }
+
+  /** Sets the language of every data-i18n element and of <html lang>; remembers the choice. */
+  function apply(language) {
+    current = STRINGS[language] ? language : 'en'
+    document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en'
+    document.querySelectorAll('[data-i18n]').forEach(function (element) {
+      element.textContent = t(element.getAttribute('data-i18n'))
+    })
+    try {
+      localStorage.setItem(STORAGE_KEY, current)
+    } catch (_) {}
+  }
+
+  /** The remembered choice, else the browser's language. */
+  function initial() {
+    var saved = null
+    try {
+      saved = localStorage.getItem(STORAGE_KEY)
+    } catch (_) {}
+    if (saved && STRINGS[saved]) return saved
+    return /^zh\b/i.test(navigator.language || '') ? 'zh' : 'en'
+  }
+
+  /** Merges more strings (another page's) into the dictionary. */
+  function add(strings) {
+    Object.keys(strings).forEach(function (language) {
+      Object.assign(STRINGS[language], strings[language])
+    })
+  }
+
+  window.demoI18n = {
+    t: t,
+    add: add,
+    apply: apply,
+    initial: initial,
+    current: function () {
+      return current
+    },
+  }
+})()

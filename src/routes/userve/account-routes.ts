@@ -1,0 +1,35 @@
+/**
+ * An operator's change of a user's login data (seed 004): username, e-mail, phone (null clears
+ * one), and `new_password` without the old one, which ends every session of the user.
+ */
+import Joi from 'joi'
+import { handler } from '../../http/handler.js'
+import { requestMeta } from '../../http/request-meta.js'
+import { validate } from '../../http/validate.js'
+import { changeAccount } from '../../services/accounts.js'
+import type { AdminApiContext } from './context.js'
+import { adminResponses, adminRoute } from './docs.js'
+import { userIdParam } from './user-routes.js'
+import { toAccountInfo } from './wire.js'
+
+const identifier = Joi.string().min(1).max(320).allow(null)
+const accountSchema = Joi.object({ username: identifier, email: identifier, phone: identifier, new_password: Joi.string().min(1).max(1024) }).required()
+
+export function mountAccountRoutes({ deps, requireAdmin, api }: AdminApiContext): void {
+  const doc = adminRoute({
+    summary: "Change a user's username, e-mail, phone (null clears) or password (no current one needed; ends the user's sessions)",
+    body: accountSchema,
+    responses: adminResponses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 404]),
+  })
+  api.put('/userve/v2.2/miniapp/user/account/:id', doc, requireAdmin, handler(async (req, res) => {
+    const id = userIdParam(req)
+    const body = validate(accountSchema, req.body) as { username?: string | null; email?: string | null; phone?: string | null; new_password?: string }
+    const user = await changeAccount(
+      deps,
+      id,
+      { username: body.username, email: body.email, phone: body.phone, newPassword: body.new_password },
+      { verifyCurrentPassword: false, meta: requestMeta(req) },
+    )
+    res.json(toAccountInfo(user))
+  }))
+}

@@ -1,0 +1,49 @@
+/**
+ * The admin API family ("userve", seed 004): cookie sessions, CSRF guard, sign-in, the user routes,
+ * and the error format `{error_msg, code, details?}` of the client API. Served when `admin` is given.
+ */
+import { Router } from 'express'
+import { randomBytes } from 'node:crypto'
+import { cors } from '../../http/cors.js'
+import { jsonBody } from '../../http/json-body.js'
+import { minAppErrorBody, renderErrors } from '../../http/render-error.js'
+import { documented, type RouteCatalog } from '../../openapi/catalog.js'
+import type { KeyValueStore } from '../../ports.js'
+import type { ServiceDeps } from '../../services/deps.js'
+import { mountAccountRoutes } from './account-routes.js'
+import { mountAuthRoutes } from './auth-routes.js'
+import { ADMIN_API_SCHEMAS } from './docs.js'
+import { requireAdmin } from './require-admin.js'
+import { refuseCrossSiteRequests } from './same-origin.js'
+import { adminSession } from './session.js'
+import { mountUserRoutes } from './user-routes.js'
+
+/** The cookie signing secrets: configured, or (outside production only) random for this router. */
+function sessionSecrets(deps: ServiceDeps): string[] {
+  const { sessionSecret, logger } = deps.config
+  if (sessionSecret) return sessionSecret
+  if (process.env.NODE_ENV === 'production') {
+    throw new TypeError('createUserRouter: options.sessionSecret is required in production when options.admin is given: pass at least 32 random characters')
+  }
+  logger.warn('express-user-router: no options.sessionSecret given: admin sessions are signed with a random secret and end when this process does.')
+  return [randomBytes(32).toString('base64url')]
+}
+
+export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore, catalog: RouteCatalog): Router {
+  const admin = deps.config.admin!
+  const router = Router()
+  if (admin.trustedOrigins.length > 0) {
+    router.use('/userve', cors({ origins: admin.trustedOrigins, maxAgeSeconds: 600, credentials: true }))
+  }
+  router.use('/userve', refuseCrossSiteRequests(admin.trustedOrigins))
+  router.use('/userve', jsonBody())
+  router.use('/userve', adminSession({ kv, admin, secrets: sessionSecrets(deps) }))
+  catalog.addSchemas(ADMIN_API_SCHEMAS)
+  catalog.adminCookieName = admin.cookieName
+  const context = { deps, requireAdmin: requireAdmin(deps), api: documented(router, catalog, { trailingSlash: true }) }
+  mountAuthRoutes(context)
+  mountUserRoutes(context)
+  mountAccountRoutes(context)
+  router.use('/userve', renderErrors(deps.config.logger, minAppErrorBody))
+  return router
+}

@@ -1,0 +1,22 @@
+/** The admin API's guard: a live cookie session of a user `admin.authorize` accepts now. */
+import type { RequestHandler } from 'express'
+import { UserRouterError, isUserRouterError } from '../../errors.js'
+import { handler } from '../../http/handler.js'
+import { currentAdmin } from '../../services/admin-auth.js'
+import type { ServiceDeps } from '../../services/deps.js'
+import { sessionCall } from './session.js'
+
+export function requireAdmin(deps: ServiceDeps): RequestHandler {
+  return handler(async (req, res, next) => {
+    const data = req.session?.admin
+    if (!data) throw new UserRouterError('unauthenticated', { message: 'Sign in as an administrator first.' })
+    try {
+      res.locals.admin = await currentAdmin(deps, data)
+    } catch (error) {
+      // A session whose user is gone or changed password is over for good.
+      if (isUserRouterError(error, 'unauthenticated')) await sessionCall((done) => req.session.destroy(done))
+      throw error
+    }
+    next()
+  })
+}
