@@ -4,7 +4,8 @@
  * (no client id, see `CLIENT_ID_EXEMPT`): they answer small HTML pages, or JSON to a request that
  * prefers `application/json`.
  */
-import express, { type Request, type Response } from 'express'
+import type { Request, Response } from 'express'
+import { formBody } from '../../http/body-parsers.js'
 import Joi from 'joi'
 import { UserRouterError, isUserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
@@ -125,7 +126,7 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
   }))
 
   // The router's body parser only reads JSON; the HTML form posts urlencoded, on this route only.
-  api.post(RESET_LINK_PATH, linkTarget('Set the new password through a reset link', tokenQuery, resetSchema), express.urlencoded({ extended: false, limit: '16kb' }), handler(async (req, res) => {
+  api.post(RESET_LINK_PATH, linkTarget('Set the new password through a reset link', tokenQuery, resetSchema), formBody(), handler(async (req, res) => {
     const json = wantsJson(req)
     let token = ''
     try {

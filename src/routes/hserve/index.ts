@@ -2,7 +2,8 @@
  * The client API family ("hserve", seeds 000-002): client-id check, routes, and its error format
  * `{error_msg, code, details?}`.
  */
-import express, { Router } from 'express'
+import { Router } from 'express'
+import { jsonBody } from '../../http/body-parsers.js'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
 import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
@@ -16,8 +17,6 @@ import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 import { clientApiSchemas } from './wire-schemas.js'
 
-/** Request bodies are small JSON documents; anything larger is refused with 413. */
-const BODY_LIMIT = '16kb'
 
 /** Link targets opened from an e-mail, in a browser that sends no client id. */
 export const CLIENT_ID_EXEMPT = new Set(['/hserve/v2.0/user/email-verify/confirm', '/hserve/v2.0/user/password/reset/confirm'])
@@ -30,7 +29,7 @@ export function createClientApi(deps: ServiceDeps, catalog: RouteCatalog): Route
     next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
   })
   // Only this family's paths are parsed, so the app's own routes keep their own body handling.
-  router.use('/hserve', express.json({ limit: BODY_LIMIT }))
+  router.use('/hserve', jsonBody())
   catalog.addSchemas(clientApiSchemas(deps.schema))
   const context = { deps, requireSession: requireSession(deps.sessions), api: documented(router, catalog, { trailingSlash: true }) }
   mountAuthRoutes(context)

@@ -5,7 +5,7 @@
 import { Router } from 'express'
 import { randomBytes } from 'node:crypto'
 import { cors } from '../../http/cors.js'
-import { jsonBody } from '../../http/json-body.js'
+import { jsonBody } from '../../http/body-parsers.js'
 import { minAppErrorBody, renderErrors } from '../../http/render-error.js'
 import { documented, type RouteCatalog } from '../../openapi/catalog.js'
 import type { KeyValueStore } from '../../ports.js'

@@ -3,7 +3,8 @@
  * OAuth 2.0 endpoints under `/oauth` with RFC 6749 errors. Served when the `oauth` option is given.
  * Its bearer tokens are the client API's sessions: a token of either family works on both.
  */
-import express, { Router } from 'express'
+import { Router } from 'express'
+import { formBody, jsonBody } from '../../http/body-parsers.js'
 import { requireSession } from '../../http/auth.js'
 import { renderErrors } from '../../http/render-error.js'
 import { documented, type RouteCatalog } from '../../openapi/catalog.js'
@@ -12,16 +13,13 @@ import { mountOAuthRoutes } from './oauth-routes.js'
 import { mountPhoneUserRoutes } from './user-routes.js'
 import { oauthError, PHONE_API_SCHEMAS, phoneApiFailure } from './wire.js'
 
-/** Request bodies are small; anything larger is refused with 413. */
-const BODY_LIMIT = '16kb'
-
 export function createPhoneApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
   const router = Router()
   const { logger } = deps.config
   catalog.addSchemas(PHONE_API_SCHEMAS)
   const api = documented(router, catalog, { trailingSlash: false })
 
-  router.use('/api/v1/users', express.json({ limit: BODY_LIMIT }))
+  router.use('/api/v1/users', jsonBody())
   mountPhoneUserRoutes(api, deps, requireSession(deps.sessions))
   router.use(
     '/api/v1/users',
@@ -36,7 +34,7 @@ export function createPhoneApi(deps: ServiceDeps, catalog: RouteCatalog): Router
     next()
   })
   // RFC 6749 section 4.3.2 asks for form encoding; JSON is accepted too.
-  router.use('/oauth', express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }), express.json({ limit: BODY_LIMIT }))
+  router.use('/oauth', formBody(), jsonBody())
   mountOAuthRoutes(api, deps)
   router.use(
     '/oauth',
