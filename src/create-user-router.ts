@@ -18,6 +18,7 @@ import { createPhoneApi } from './routes/v1/index.js'
 import { documented, RouteCatalog } from './openapi/catalog.js'
 import { registerCatalog, serveOpenApiDocument } from './openapi/serve.js'
 import { cors } from './http/cors.js'
+import { warnWhenEveryProxyIsTrusted } from './http/trust-proxy-warning.js'
 import type { ServiceDeps } from './services/deps.js'
 import { LoginThrottle } from './services/login-throttle.js'
 import { PasswordHasher } from './services/passwords.js'
@@ -90,6 +91,9 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
 
   const router = Router() as UserRouter
   const catalog = new RouteCatalog()
+  // On the families' paths only: a request the app's own routes serve is none of the router's business.
+  const servedPaths = ['/hserve', ...(config.admin ? ['/userve'] : []), ...(config.oauth ? ['/api/v1/users', '/oauth'] : []), ...(config.openApi ? [config.openApi.path] : [])]
+  router.use(servedPaths, warnWhenEveryProxyIsTrusted(config.logger))
   // Before the client API's CORS: the admin API answers CORS itself, with credentials, for its trusted origins only.
   if (config.admin) router.use(createAdminApi(deps, kv, catalog))
   if (config.cors) router.use(cors(config.cors))

@@ -6,6 +6,7 @@ import type { RequestHandler, Response } from 'express'
 import { UserRouterError } from '../errors.js'
 import type { Session, SessionService } from '../services/sessions.js'
 import { handler } from './handler.js'
+import { noStore } from './no-store.js'
 
 const AUTHORIZATION = /^(?:Hydrogen-r1|Bearer)\s+(\S+)\s*$/i
 
@@ -20,13 +21,14 @@ export function sessionOf(res: Response): Session {
   return res.locals.session as Session
 }
 
-/** Refuses requests without a live token with 401 `unauthenticated`. */
+/** Refuses requests without a live token with 401 `unauthenticated`; the answers to the others are `no-store`. */
 export function requireSession(sessions: SessionService): RequestHandler {
   return handler(async (req, res, next) => {
     const token = tokenOf(req.get('authorization'))
     const session = token ? await sessions.verify(token) : null
     if (!session) throw new UserRouterError('unauthenticated')
     res.locals.session = session
+    noStore(res)
     next()
   })
 }

@@ -118,6 +118,12 @@ export async function revokeFamily(deps: ServiceDeps, id: string): Promise<void>
   await deps.kv.delete([...accessKeys, keys.familyTokens(id)])
 }
 
+/**
+ * `consumeSecret`'s failure limit for the revocation check: never reached, so a wrong secret only
+ * answers `'mismatch'` (a count kept with the secret, which the refresh grant's match ignores).
+ */
+const REVOKE_CHECK_MAX_FAILURES = 2 ** 31
+
 /** What `/oauth/revoke` found for a token (RFC 7009). */
 export type RevocationResult = 'revoked' | 'unknown' | 'other_client'
 
@@ -125,14 +131,26 @@ export type RevocationResult = 'revoked' | 'unknown' | 'other_client'
  * Revokes an access token (that token alone) or a refresh token (its whole family), when it was
  * issued to `clientId`. An unknown, expired or malformed token is `unknown` (RFC 7009: not an
  * error); a token of another client, or a client API token, is `other_client` and stays valid.
+ * A refresh token is checked whole: one that is not the family's current token (a wrong secret, or
+ * a rotated token) is `unknown` and revokes nothing. Only the current secret is stored, so a rotated
+ * token cannot be told from a forged one, and a forged one must not be able to end a family.
  */
 export async function revokeToken(deps: ServiceDeps, token: string, clientId: string, meta: RequestMeta): Promise<RevocationResult> {
   const refresh = REFRESH_TOKEN.exec(token)
   if (refresh) {
-    const id = refresh[1]!
+    const [, id, secret] = refresh as unknown as [string, string, string]
     const family = await readFamily(deps, id)
-    if (!family) return 'unknown'
-    if (family.clientId !== clientId) return 'other_client'
+    if (!family || family.expiresAt <= deps.now()) return 'unknown'
+    // The whole token must be the family's current one: its id alone (with a made-up secret, or a
+    // rotated refresh token's) revokes nothing. Wrong guesses never use the secret up, so they cannot
+    // end the family through the refresh grant's one-failure limit either.
+    if ((await deps.kv.consumeSecret(keys.refresh(id), hashToken(secret), REVOKE_CHECK_MAX_FAILURES)) !== 'match') return 'unknown'
+    if (family.clientId !== clientId) {
+      // Checking took the secret; the token stays valid for its own client, so it goes back. A refresh
+      // landing in between finds no secret and ends the family: the safe side.
+      await deps.kv.putSecret(keys.refresh(id), hashToken(secret), Math.max(1, family.expiresAt - deps.now()))
+      return 'other_client'
+    }
     await revokeFamily(deps, id)
     deps.emit({ type: 'token_revoked', userId: family.userId, method: 'refresh_token', clientId, ip: meta.ip })
     return 'revoked'

@@ -1,7 +1,8 @@
-/** The admin API's guard: a live cookie session of a user `admin.authorize` accepts now. */
+/** The admin API's guard: a live cookie session of a user `admin.authorize` accepts now. Its answers are `no-store`. */
 import type { RequestHandler } from 'express'
 import { UserRouterError, isUserRouterError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
+import { noStore } from '../../http/no-store.js'
 import { currentAdmin } from '../../services/admin-auth.js'
 import type { ServiceDeps } from '../../services/deps.js'
 import { sessionCall } from './session.js'
@@ -17,6 +18,7 @@ export function requireAdmin(deps: ServiceDeps): RequestHandler {
       if (isUserRouterError(error, 'unauthenticated')) await sessionCall((done) => req.session.destroy(done))
       throw error
     }
+    noStore(res)
     next()
   })
 }

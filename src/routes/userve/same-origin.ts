@@ -2,7 +2,8 @@
  * CSRF protection of the cookie-authenticated admin API: a state-changing request (anything but
  * GET, HEAD, OPTIONS) that a browser marks as coming from another origin is refused with 403
  * `cross_site_request`. The origin is the `Origin` header, or else the origin of `Referer`; it
- * must be the request's own host or one of `admin.trustedOrigins`. A request with neither header
+ * must be the request's own origin (scheme, host and port: a page on `http://` of the same host
+ * is another origin) or one of `admin.trustedOrigins`. A request with neither header
  * does not come from a page (curl, scripts: browsers send `Origin` on every cross-origin POST and
  * PUT) and passes. SameSite=Lax alone is not enough: older browsers ignore it, and sibling
  * subdomains count as the same site.
@@ -25,11 +26,26 @@ function sourceOrigin(req: Request): string | undefined {
   }
 }
 
+/**
+ * The request's own origin: scheme, host and port, as the browser writes origins (default port
+ * left out). The scheme is Express's `req.protocol`, which follows `X-Forwarded-Proto` only from
+ * proxies the app trusts (`trust proxy`).
+ */
+function ownOrigin(req: Request): string | undefined {
+  const host = req.get('host')
+  if (host === undefined) return undefined
+  try {
+    return new URL(`${req.protocol}://${host}`).origin
+  } catch {
+    return undefined
+  }
+}
+
 function isTrusted(origin: string, req: Request, trusted: readonly string[]): boolean {
   if (trusted.includes(origin)) return true
   try {
     const url = new URL(origin)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.get('host')
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === ownOrigin(req)
   } catch {
     return false // `null` (sandboxed or privacy-sensitive contexts) and anything unreadable
   }
