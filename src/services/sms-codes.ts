@@ -6,10 +6,12 @@
  * HMAC-SHA256(secret, purpose, phone, code) with its failure counts and a digest of the IP that
  * asked for it (`putSecret`). The limits: `sms-cooldown:<phone>:<ip>` and `sms-day:<phone>:<ip>`
  * per phone and requesting IP (a digest), `sms-phone-day:<phone>` per phone over all IPs,
- * `sms-ip:<ip>` per IP, and `sms-hour` over everything (the circuit breaker).
+ * `sms-ip:<ip>` per IP, and `sms-hour` over everything (the circuit breaker). An IPv6 address
+ * counts by its /64 prefix (`addressGroup`).
  */
 import { createHash, createHmac, randomInt } from 'node:crypto'
 import { UserRouterError, isUserRouterError } from '../errors.js'
+import { addressGroup } from './address-group.js'
 import { checkIdentifier } from './credentials.js'
 import type { ServiceDeps } from './deps.js'
 
@@ -52,16 +54,17 @@ const keys = {
   cooldown: (phone: string, ip: string) => `sms-cooldown:${phone}:${ipDigest(ip)}`,
   day: (phone: string, ip: string) => `sms-day:${phone}:${ipDigest(ip)}`,
   phoneDay: (phone: string) => `sms-phone-day:${phone}`,
-  ip: (ip: string) => `sms-ip:${ip}`,
+  ip: (ip: string) => `sms-ip:${addressGroup(ip)}`,
   hour: () => 'sms-hour',
 }
 
 /**
- * Who asked, as keys and stored codes hold it: an unkeyed digest, so that routers sharing one
- * Redis count alike whatever their `secret`, and no address sits in a key or value as it is.
+ * Who asked (an IPv6 address by its /64), as keys and stored codes hold it: an unkeyed digest, so
+ * that routers sharing one Redis count alike whatever their `secret`, and no address sits in a
+ * key or value as it is.
  */
 function ipDigest(ip: string): string {
-  return createHash('sha256').update(`sms-ip\n${ip}`).digest('base64url').slice(0, 22)
+  return createHash('sha256').update(`sms-ip\n${addressGroup(ip)}`).digest('base64url').slice(0, 22)
 }
 
 /**

@@ -96,6 +96,18 @@ for (const backend of BACKENDS) {
       assertError(await verify(t, OWNER, code), 400, 'invalid_code')
     })
 
+    it('counts an IPv6 client by its /64: its addresses share the cooldown and the IP cap, and all of them own its code', async () => {
+      const t = await create({ smsCodes: { maxPerIpPerHour: 2 } })
+      assert.equal((await send(t, '2001:db8:1:2::a')).status, 200)
+      assertError(await send(t, '2001:db8:1:2:ffff::b'), 400, 'sms_rate_limited')
+      assert.equal((await send(t, '2001:db8:1:3::a')).status, 200, 'another /64')
+      const code = t.outbox.lastCode(PHONE)
+      for (let n = 1; n <= 5; n++) assertError(await verify(t, OTHERS[0]!, wrongCode(code, n)), 400, 'invalid_code')
+      assert.equal((await verify(t, '2001:db8:1:3:0:0:0:c', code)).status, 200, 'the owner from a rotated address of its /64')
+      assert.equal((await send(t, '2001:db8:1:2::c', '13900139000')).status, 200)
+      assertError(await send(t, '2001:db8:1:2::d', '13700137000'), 400, 'sms_rate_limited')
+    })
+
     it("keeps the phone API's pending code of the owner usable whatever other IPs guess", async () => {
       const t = await createPhoneTestApp(backend, 'sms-abuse')
       t.app.set('trust proxy', true)
