@@ -5,9 +5,9 @@
  * Keys hold the phone, never the code: `sms-code:<purpose>:<phone>` keeps only
  * HMAC-SHA256(secret, purpose, phone, code) with its failure counts and a digest of the IP that
  * asked for it (`putSecret`). The limits: `sms-cooldown:<phone>:<ip>` and `sms-day:<phone>:<ip>`
- * per phone and requesting IP (a digest), `sms-phone-day:<phone>` per phone over all IPs,
- * `sms-ip:<ip>` per IP, and `sms-hour` over everything (the circuit breaker). An IPv6 address
- * counts by its /64 prefix (`addressGroup`).
+ * per phone and requesting IP, `sms-phone-day:<phone>` per phone over all IPs, `sms-ip:<ip>` per
+ * IP, and `sms-hour` over everything (the circuit breaker). `<ip>` is a digest of the IP, an IPv6
+ * address counted by its /64 prefix (`addressGroup`).
  */
 import { createHash, createHmac, randomInt } from 'node:crypto'
 import { UserRouterError, isUserRouterError } from '../errors.js'
@@ -54,7 +54,7 @@ const keys = {
   cooldown: (phone: string, ip: string) => `sms-cooldown:${phone}:${ipDigest(ip)}`,
   day: (phone: string, ip: string) => `sms-day:${phone}:${ipDigest(ip)}`,
   phoneDay: (phone: string) => `sms-phone-day:${phone}`,
-  ip: (ip: string) => `sms-ip:${addressGroup(ip)}`,
+  ip: (ip: string) => `sms-ip:${ipDigest(ip)}`,
   hour: () => 'sms-hour',
 }
 

@@ -23,10 +23,11 @@ function serialised(origin: string): string | null {
   }
 }
 
-/** The request's own origin: its protocol (see Express's `trust proxy`) and Host. */
-function ownOrigin(req: Request): string | null {
+/** Whether `origin` is the request's own: its protocol (see Express's `trust proxy`), host and port. */
+function isOwnOrigin(origin: string, req: Request): boolean {
   const host = req.get('host')
-  return host === undefined ? null : serialised(`${req.protocol}://${host}`)
+  const own = host === undefined ? null : serialised(`${req.protocol}://${host}`)
+  return own !== null && serialised(origin) === own
 }
 
 export function refuseCrossSiteRequests(cors: RouterConfig['cors']): RequestHandler {
@@ -37,7 +38,7 @@ export function refuseCrossSiteRequests(cors: RouterConfig['cors']): RequestHand
     if (origin !== undefined && listed(origin)) return next()
     const site = req.get('sec-fetch-site')
     // The browser's own word, when it gives it, settles it (a TLS proxy cannot make it look foreign).
-    const sameSite = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || (serialised(origin) !== null && serialised(origin) === ownOrigin(req))
-    next(sameSite ? undefined : new UserRouterError('cross_site_request', { message: REFUSED }))
+    const ours = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || isOwnOrigin(origin, req)
+    next(ours ? undefined : new UserRouterError('cross_site_request', { message: REFUSED }))
   }
 }
