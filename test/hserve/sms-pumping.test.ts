@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import type { UserRouterOptions } from '../../src/options.js'
 import { createUserRouter } from '../../src/create-user-router.js'
-import { MemoryUserStore } from '../../adapters/memory/index.js'
+import { MemoryKeyValueStore, MemoryUserStore } from '../../adapters/memory/index.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, CLIENT_ID, closeTestApps, releaseTestResources } from '../helpers/test-app.js'
 import { createSmsTestApp, type SmsTestApp } from '../helpers/sms-app.js'
 import { assertFailure, createPhoneTestApp } from '../v1/phone-app.js'
@@ -69,6 +69,25 @@ for (const backend of BACKENDS) {
     })
   })
 }
+
+describe('the SMS circuit breaker on a clock the test moves', () => {
+  afterEach(closeTestApps)
+  it('closes when the hour window ends, and emits sms_circuit_open again when the next window is used up', async () => {
+    let now = 1_000_000_000
+    const kv = new MemoryKeyValueStore({ now: () => now })
+    const t = await createSmsTestApp('memory', 'sms-pumping', { redis: kv, smsCodes: { maxPerHour: 2, maxPerIpPerHour: 100 } })
+    let phone = 13800138100
+    const send = () => t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: String(phone++) })
+    const opened = () => t.events.filter((e) => e.type === 'sms_circuit_open').length
+    for (const window of [1, 2]) {
+      assert.deepEqual([(await send()).status, (await send()).status, (await send()).status, (await send()).status], [200, 200, 503, 503], `window ${window}`)
+      assert.equal(opened(), window)
+      now += 3_600_000
+    }
+    assert.equal(t.outbox.sent.length, 4)
+    await kv.close()
+  })
+})
 
 describe('SMS pumping options', () => {
   it('refuses calling codes that are not 1 to 3 digits, naming the option', () => {
