@@ -99,11 +99,11 @@ export interface UserRouterOptions {
     maxPerPhonePerDay?: number
     /** Codes per phone per day over all IPs: the ceiling that bounds SMS bombing (default 3 × `maxPerPhonePerDay`). */
     maxPerPhonePerDayAllIps?: number
-    /** Codes requested per IP per hour (default 30). */
+    /** Codes requested per IP per hour, an IPv6 client counted by its /64 (default 30). */
     maxPerIpPerHour?: number
     /** Codes sent per hour over all phones; past it sends pause with 503 `sms_paused` (default 1000). */
     maxPerHour?: number
-    /** Wrong tries that burn a code (default 5). */
+    /** Wrong tries from the IP that asked for a code that burn it; other IPs share as many, which never burn it (default 5). */
     maxFailures?: number
     /**
      * Country calling codes (`'86'`, `'1'`, `'44'`) whose phones get codes; others are refused with
