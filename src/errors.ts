@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   sms_rate_limited: { kind: 'invalid', message: 'Too many codes sent to this phone or from this address; try again later.' },
   sms_quota_exhausted: { kind: 'payment_required', message: 'The SMS quota is used up.' },
   sms_failed: { kind: 'invalid', message: 'The SMS could not be sent.' },
+  sms_region_not_allowed: { kind: 'invalid', message: "SMS codes are not sent to this number's country or region." },
+  sms_paused: { kind: 'unavailable', message: 'Sending SMS codes is paused: too many were sent in the last hour; try again later.' },
   email_missing: { kind: 'invalid', message: 'The account has no e-mail address.' },
   email_already_verified: { kind: 'invalid', message: 'The e-mail address is already verified.' },
   email_not_verified: { kind: 'invalid', message: 'The e-mail address is not verified.' },

@@ -15,6 +15,7 @@ export type UserRouterEventType =
   | 'password_reset_requested'
   | 'phone_verified'
   | 'sms_sent'
+  | 'sms_circuit_open'
   | 'token_revoked'
   | 'refresh_token_reused'
 

@@ -93,14 +93,23 @@ export interface UserRouterOptions {
   smsCodes?: {
     /** Seconds a code stays valid (default 600). */
     ttlSeconds?: number
-    /** Seconds between two codes to one phone (default 60). */
+    /** Seconds between two codes to one phone asked for from one IP (default 60). */
     cooldownSeconds?: number
-    /** Codes per phone per day (default 10, MinApp's figure). */
+    /** Codes per phone and requesting IP per day (default 10, MinApp's figure). */
     maxPerPhonePerDay?: number
-    /** Codes requested per IP per hour (default 30). */
+    /** Codes per phone per day over all IPs: the ceiling that bounds SMS bombing (default 3 × `maxPerPhonePerDay`). */
+    maxPerPhonePerDayAllIps?: number
+    /** Codes requested per IP per hour, an IPv6 client counted by its /64 (default 30). */
     maxPerIpPerHour?: number
-    /** Wrong tries that burn a code (default 5). */
+    /** Codes sent per hour over all phones; past it sends pause with 503 `sms_paused` (default 1000). */
+    maxPerHour?: number
+    /** Wrong tries from the IP that asked for a code that burn it; other IPs share as many, which never burn it (default 5). */
     maxFailures?: number
+    /**
+     * Country calling codes (`'86'`, `'1'`, `'44'`) whose phones get codes; others are refused with
+     * 400 `sms_region_not_allowed` (default `['86']`: mainland China only).
+     */
+    allowedCallingCodes?: string[]
   }
   email?: {
     /** Language of the messages and pages: `zh` (default) or `en`. */
@@ -231,8 +240,15 @@ const schema = Joi.object({
     ttlSeconds: positiveInteger.max(86_400).default(600),
     cooldownSeconds: positiveInteger.max(86_400).default(60),
     maxPerPhonePerDay: positiveInteger.default(10),
+    maxPerPhonePerDayAllIps: positiveInteger.default((parent: { maxPerPhonePerDay: number }) => 3 * parent.maxPerPhonePerDay),
     maxPerIpPerHour: positiveInteger.default(30),
+    maxPerHour: positiveInteger.default(1000),
     maxFailures: positiveInteger.max(100).default(5),
+    allowedCallingCodes: Joi.array()
+      .items(Joi.string().pattern(/^[1-9]\d{0,2}$/).messages({ 'string.pattern.base': 'must be country calling codes of 1 to 3 digits without "+", e.g. ["86", "1"]' }))
+      .min(1)
+      .unique()
+      .default(['86']),
   }).default(),
   email: Joi.object({
     language: Joi.string().valid('zh', 'en').default('zh'),
@@ -303,7 +319,7 @@ export interface RouterConfig {
   mailer: Mailer | undefined
   secret: string | undefined
   publicUrl: string | undefined
-  smsCodes: { ttlSeconds: number; cooldownSeconds: number; maxPerPhonePerDay: number; maxPerIpPerHour: number; maxFailures: number }
+  smsCodes: { ttlSeconds: number; cooldownSeconds: number; maxPerPhonePerDay: number; maxPerIpPerHour: number; maxFailures: number; maxPerPhonePerDayAllIps: number; maxPerHour: number; allowedCallingCodes: string[] }
   email: {
     language: 'zh' | 'en'
     appName: string

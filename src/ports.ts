@@ -80,27 +80,33 @@ export interface KeyValueStore {
   /** Removes members from a set. */
   removeFromSet(key: string, members: readonly string[]): Promise<void>
   /**
-   * Stores a one-time secret (the keyed hash of a code, say) with a failure count of 0, replacing
-   * any previous secret under the key together with its count and TTL. Read it back only through
-   * `consumeSecret`.
+   * Stores a one-time secret (the keyed hash of a code, say) with failure counts of 0, replacing
+   * any previous secret under the key together with its owner, counts and TTL. Read it back only
+   * through `consumeSecret`. `owner` (any string; say a digest of the IP that asked for the code)
+   * tells whose wrong tries may burn the secret; without it every caller counts as the owner.
    */
-  putSecret(key: string, secret: string, ttlSeconds: number): Promise<void>
+  putSecret(key: string, secret: string, ttlSeconds: number, owner?: string): Promise<void>
   /**
    * Checks `candidate` against the secret under `key`, in one atomic step:
    * - equal: deletes the key and answers `'match'` (of concurrent callers with the right
    *   candidate, exactly one gets `'match'`, the others `'absent'`);
-   * - different: counts a failure, keeping the TTL, and answers `'mismatch'`; the `maxFailures`-th
-   *   failure deletes the key and answers `'burnt'`;
+   * - different, from the owner (`caller` equal to the `owner` given to `putSecret`, or a secret put
+   *   without one): counts a failure, keeping the TTL, and answers `'mismatch'`; the
+   *   `maxFailures`-th such failure deletes the key and answers `'burnt'`;
+   * - different, from anyone else (another `caller`, or none): counts a failure in a separate
+   *   count, keeping the TTL, and answers `'mismatch'`, never burning the secret; once that count
+   *   has reached `maxFailures`, the candidates of anyone else are not compared at all: `'locked'`
+   *   (the owner's right candidate still matches);
    * - no such key (never put, consumed, burnt or expired): `'absent'`.
    * `maxFailures` is a whole number of at least 1.
    */
-  consumeSecret(key: string, candidate: string, maxFailures: number): Promise<SecretCheck>
+  consumeSecret(key: string, candidate: string, maxFailures: number, caller?: string): Promise<SecretCheck>
   /** Releases connections the store opened itself. */
   close(): Promise<void>
 }
 
 /** What `KeyValueStore.consumeSecret` found. */
-export type SecretCheck = 'match' | 'mismatch' | 'burnt' | 'absent'
+export type SecretCheck = 'match' | 'mismatch' | 'burnt' | 'absent' | 'locked'
 
 /** What an SMS carries. The code travels apart from any text, so adapters can use provider templates. */
 export interface SmsMessage {

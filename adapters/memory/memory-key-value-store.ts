@@ -14,10 +14,13 @@ export interface MemoryKeyValueStoreOptions {
   sweepIntervalMs?: number
 }
 
-/** A secret of `putSecret`, with the wrong tries counted so far. */
+/** A secret of `putSecret`, with the wrong tries counted so far: its owner's, and everyone else's. */
 interface StoredSecret {
   readonly secret: string
+  /** Undefined: every caller counts as the owner. */
+  readonly owner: string | undefined
   failures: number
+  otherFailures: number
 }
 
 interface Entry {
@@ -131,22 +134,28 @@ export class MemoryKeyValueStore implements KeyValueStore {
     if (set.size === 0) this.entries.delete(key)
   }
 
-  async putSecret(key: string, secret: string, ttlSeconds: number): Promise<void> {
+  async putSecret(key: string, secret: string, ttlSeconds: number, owner?: string): Promise<void> {
     checkTtl('putSecret', ttlSeconds)
-    this.entries.set(key, { value: { secret, failures: 0 }, expiresAt: this.now() + ttlSeconds * 1000 })
+    this.entries.set(key, { value: { secret, owner, failures: 0, otherFailures: 0 }, expiresAt: this.now() + ttlSeconds * 1000 })
   }
 
-  async consumeSecret(key: string, candidate: string, maxFailures: number): Promise<SecretCheck> {
+  async consumeSecret(key: string, candidate: string, maxFailures: number, caller?: string): Promise<SecretCheck> {
     checkMaxFailures(maxFailures)
     const entry = this.live(key)
     if (!entry) return 'absent'
     const stored = entry.value
     if (typeof stored === 'string' || stored instanceof Set) throw wrongType(key)
+    const byOwner = stored.owner === undefined || caller === stored.owner
+    if (!byOwner && stored.otherFailures >= maxFailures) return 'locked'
     if (sameSecret(stored.secret, candidate)) {
       this.entries.delete(key)
       return 'match'
     }
     // The entry is changed in place, so its expiry stays where putSecret set it.
+    if (!byOwner) {
+      stored.otherFailures++
+      return 'mismatch'
+    }
     stored.failures++
     if (stored.failures < maxFailures) return 'mismatch'
     this.entries.delete(key)

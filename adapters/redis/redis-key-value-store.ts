@@ -106,15 +106,17 @@ export class RedisKeyValueStore implements KeyValueStore {
     await this.run('SREM', (c) => c.srem(this.keyPrefix + key, ...members))
   }
 
-  async putSecret(key: string, secret: string, ttlSeconds: number): Promise<void> {
+  async putSecret(key: string, secret: string, ttlSeconds: number, owner?: string): Promise<void> {
     checkTtl('putSecret', ttlSeconds)
-    // One SET replaces the secret, its failure count and its TTL at once (see CONSUME_SECRET).
-    await this.run('SET', (c) => c.set(this.keyPrefix + key, `0:${secret}`, 'EX', ttlSeconds))
+    // One SET replaces the secret, its owner, its failure counts and its TTL at once (see CONSUME_SECRET).
+    const value = owner === undefined ? `0:${secret}` : `0/0/${Buffer.byteLength(owner)}:${owner}${secret}`
+    await this.run('SET', (c) => c.set(this.keyPrefix + key, value, 'EX', ttlSeconds))
   }
 
-  async consumeSecret(key: string, candidate: string, maxFailures: number): Promise<SecretCheck> {
+  async consumeSecret(key: string, candidate: string, maxFailures: number, caller?: string): Promise<SecretCheck> {
     checkMaxFailures(maxFailures)
-    const answer = await this.run('consumeSecret script', (c) => runScript(c, CONSUME_SECRET, this.keyPrefix + key, [candidate, String(maxFailures)]))
+    const args = [candidate, String(maxFailures), caller === undefined ? '0' : '1', caller ?? '']
+    const answer = await this.run('consumeSecret script', (c) => runScript(c, CONSUME_SECRET, this.keyPrefix + key, args))
     return String(answer) as SecretCheck
   }
 

@@ -38,29 +38,49 @@ return 1
 `)
 
 /**
- * The check of `consumeSecret`. The key holds `<failures>:<secret>` (written by a plain SET EX in
- * `putSecret`): a match deletes it; a mismatch counts a failure with SET KEEPTTL (Redis 6.0+), so
- * the code's expiry never moves, and deletes it on the ARGV[2]-th failure. The comparison is not
- * constant-time, and needs not be: callers compare keyed hashes, whose timing tells nothing of the
- * code, and the network hides nanoseconds anyway.
+ * The check of `consumeSecret`. The key holds `<failures>:<secret>` for a secret without an owner,
+ * or `<failures>/<others' failures>/<owner's length in bytes>:<owner><secret>` (both written by a
+ * plain SET EX in `putSecret`). ARGV: candidate, maxFailures, '1' when a caller is given, caller.
+ * A match deletes the key; a mismatch counts a failure with SET KEEPTTL (Redis 6.0+), so the
+ * code's expiry never moves: the owner's (or anyone's, without an owner) ARGV[2]-th deletes the
+ * key; others' are counted apart and, once ARGV[2], stop their candidates being compared. The
+ * comparison is not constant-time, and needs not be: callers compare keyed hashes, whose timing
+ * tells nothing of the code, and the network hides nanoseconds anyway.
  */
 export const CONSUME_SECRET = script(`
 local stored = redis.call('GET', KEYS[1])
 if not stored then return 'absent' end
 local colon = string.find(stored, ':', 1, true)
-local failures = colon and tonumber(string.sub(stored, 1, colon - 1))
-if not failures then return redis.error_reply('WRONGTYPE the key does not hold a secret') end
-local secret = string.sub(stored, colon + 1)
+local header = colon and string.sub(stored, 1, colon - 1) or ''
+local failures, others, ownerLength = string.match(header, '^(%d+)/(%d+)/(%d+)$')
+local owner, secret
+if failures then
+  failures, others, ownerLength = tonumber(failures), tonumber(others), tonumber(ownerLength)
+  owner = string.sub(stored, colon + 1, colon + ownerLength)
+  secret = string.sub(stored, colon + ownerLength + 1)
+else
+  failures = tonumber(string.match(header, '^(%d+)$'))
+  if not failures then return redis.error_reply('WRONGTYPE the key does not hold a secret') end
+  secret = string.sub(stored, colon + 1)
+end
+local maxFailures = tonumber(ARGV[2])
+local byOwner = owner == nil or (ARGV[3] == '1' and ARGV[4] == owner)
+if not byOwner and others >= maxFailures then return 'locked' end
 if secret == ARGV[1] then
   redis.call('DEL', KEYS[1])
   return 'match'
 end
-failures = failures + 1
-if failures >= tonumber(ARGV[2]) then
-  redis.call('DEL', KEYS[1])
-  return 'burnt'
+if byOwner then
+  failures = failures + 1
+  if failures >= maxFailures then
+    redis.call('DEL', KEYS[1])
+    return 'burnt'
+  end
+else
+  others = others + 1
 end
-redis.call('SET', KEYS[1], failures .. ':' .. secret, 'KEEPTTL')
+local head = owner and (failures .. '/' .. others .. '/' .. ownerLength .. ':' .. owner) or (failures .. ':')
+redis.call('SET', KEYS[1], head .. secret, 'KEEPTTL')
 return 'mismatch'
 `)
 

@@ -11,7 +11,7 @@ import type { RequestMeta, ServiceDeps } from './deps.js'
 import { issueLoginCode } from './login-codes.js'
 import type { Session } from './sessions.js'
 import { markPhoneVerified } from './sms-accounts.js'
-import { sendSmsCode, verifySmsCode, type SmsPurpose } from './sms-codes.js'
+import { assertSmsRegion, sendSmsCode, verifySmsCode, type SmsPurpose } from './sms-codes.js'
 
 /** The code purposes of the seed's `type` parameter. */
 export const PURPOSE_BY_TYPE = { 1: 'register', 2: 'login', 3: 'reset' } as const satisfies Record<number, SmsPurpose>
@@ -25,6 +25,8 @@ const NO_SUCH_PHONE = 'No account has this phone number.'
  */
 export async function sendValidationCode(deps: ServiceDeps, input: { phone: string; type: ValidationCodeType }, meta: RequestMeta): Promise<void> {
   const phone = checkIdentifier('phone', input.phone)
+  // Before the lookup: a refused country is refused whether or not the phone has an account.
+  assertSmsRegion(deps, phone)
   const user = await deps.store.getUserByIdentifier('phone', phone)
   if (input.type === 1 && user) throw new UserRouterError('phone_taken')
   if (input.type !== 1 && !user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })

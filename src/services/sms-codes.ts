@@ -1,13 +1,17 @@
 /**
- * SMS one-time codes (SPEC section 5), shared by the client and phone APIs: sending with
- * per-phone and per-IP limits, and single-use checking.
+ * SMS one-time codes (SPEC section 5), shared by the client and phone APIs: sending with limits
+ * that a third party cannot use against a phone's owner or the app's bill, and single-use checking.
  *
  * Keys hold the phone, never the code: `sms-code:<purpose>:<phone>` keeps only
- * HMAC-SHA256(secret, purpose, phone, code) with its failure count (`putSecret`);
- * `sms-cooldown:<phone>`, `sms-day:<phone>` and `sms-ip:<ip>` are the limits.
+ * HMAC-SHA256(secret, purpose, phone, code) with its failure counts and a digest of the IP that
+ * asked for it (`putSecret`). The limits: `sms-cooldown:<phone>:<ip>` and `sms-day:<phone>:<ip>`
+ * per phone and requesting IP, `sms-phone-day:<phone>` per phone over all IPs, `sms-ip:<ip>` per
+ * IP, and `sms-hour` over everything (the circuit breaker). `<ip>` is a digest of the IP, an IPv6
+ * address counted by its /64 prefix (`addressGroup`).
  */
-import { createHmac, randomInt } from 'node:crypto'
+import { createHash, createHmac, randomInt } from 'node:crypto'
 import { UserRouterError, isUserRouterError } from '../errors.js'
+import { addressGroup } from './address-group.js'
 import { checkIdentifier } from './credentials.js'
 import type { ServiceDeps } from './deps.js'
 
@@ -26,7 +30,7 @@ export interface SendSmsCodeInput {
   /** As typed; normalised here (an invalid phone is a 400 naming `phone`). */
   phone: string
   purpose: SmsPurpose
-  /** The requester's IP, for the hourly cap per IP. */
+  /** The requester's IP: the cooldown and daily cap count per phone and IP; the code's owner. */
   ip: string
   /** For the `sms_sent` event. */
   clientId?: string
@@ -47,9 +51,32 @@ export interface VerifySmsCodeInput {
 
 const keys = {
   code: (purpose: SmsPurpose, phone: string) => `sms-code:${purpose}:${phone}`,
-  cooldown: (phone: string) => `sms-cooldown:${phone}`,
-  day: (phone: string) => `sms-day:${phone}`,
-  ip: (ip: string) => `sms-ip:${ip}`,
+  cooldown: (phone: string, ip: string) => `sms-cooldown:${phone}:${ipDigest(ip)}`,
+  day: (phone: string, ip: string) => `sms-day:${phone}:${ipDigest(ip)}`,
+  phoneDay: (phone: string) => `sms-phone-day:${phone}`,
+  ip: (ip: string) => `sms-ip:${ipDigest(ip)}`,
+  hour: () => 'sms-hour',
+}
+
+/**
+ * Who asked (an IPv6 address by its /64), as keys and stored codes hold it: an unkeyed digest, so
+ * that routers sharing one Redis count alike whatever their `secret`, and no address sits in a
+ * key or value as it is.
+ */
+function ipDigest(ip: string): string {
+  return createHash('sha256').update(`sms-ip\n${addressGroup(ip)}`).digest('base64url').slice(0, 22)
+}
+
+/**
+ * Throws 400 `sms_region_not_allowed` naming `phone` unless the normalised phone's calling code is
+ * in `smsCodes.allowedCallingCodes`: a mainland number (stored without `+86`) is `86`, any other
+ * is E.164, whose calling codes no other code begins with, so a prefix test is exact.
+ */
+export function assertSmsRegion(deps: ServiceDeps, phone: string): void {
+  const allowed = deps.config.smsCodes.allowedCallingCodes
+  if (phone.startsWith('+') ? allowed.some((code) => phone.startsWith(`+${code}`)) : allowed.includes('86')) return
+  const problem = "SMS codes are not sent to this number's country or region"
+  throw new UserRouterError('sms_region_not_allowed', { message: `phone: ${problem}.`, details: [{ field: 'phone', message: problem }] })
 }
 
 /** The keyed hash stored for a code. Newlines keep the parts apart (no part contains one). */
@@ -66,35 +93,51 @@ async function rateLimited(deps: ServiceDeps, input: SendSmsCodeInput, key: stri
 
 /**
  * Sends a new 6-digit code to `phone`, replacing any earlier code of that phone and purpose.
- * Throws `sms_rate_limited` (with `retryAfter`) within the cooldown of the phone's last code (any
- * purpose: the limit protects the phone's owner), past the daily cap of the phone or the hourly
+ * Throws 400 `sms_region_not_allowed` for a country not listed; 503 `sms_paused` (with
+ * `retryAfter`) while the hourly cap over all phones is reached; `sms_rate_limited` (with
+ * `retryAfter`) within the cooldown of the last code this IP asked for this phone (any purpose),
+ * past this IP's daily cap for the phone, the phone's daily ceiling over all IPs, or the hourly
  * cap of the IP; `sms_quota_exhausted` when the sender says so; `sms_failed` for any other sender
- * failure. The cooldown is claimed atomically first, so of concurrent requests (from any number of
- * processes sharing the store) one sends; the IP and daily caps count only requests past it (a
- * failed send included).
+ * failure. Keyed by phone AND IP, the cooldown and daily cap leave the owner's budget alone
+ * whatever others ask for; the ceiling still bounds how many codes one phone can be bombed with.
+ * The cooldown is claimed atomically first, so of concurrent requests (from any number of
+ * processes sharing the store) one sends; the caps count only requests past it (a failed send
+ * included), each only when the ones before it passed.
  */
 export async function sendSmsCode(deps: ServiceDeps, input: SendSmsCodeInput): Promise<void> {
   const sender = deps.sms
   if (!sender) throw new Error('sendSmsCode: no SMS sender is configured')
   const limits = deps.config.smsCodes
   const phone = checkIdentifier('phone', input.phone)
-  const cooldownKey = keys.cooldown(phone)
+  assertSmsRegion(deps, phone)
+  // An open circuit refuses before anything is counted: pumping then uses up no phone's budget.
+  if (Number((await deps.kv.get(keys.hour())) ?? 0) > limits.maxPerHour) throw await paused(deps)
+  const cooldownKey = keys.cooldown(phone, input.ip)
   if (!(await deps.kv.setIfAbsent(cooldownKey, '1', limits.cooldownSeconds))) {
     throw await rateLimited(deps, input, cooldownKey, limits.cooldownSeconds)
   }
   // From here on every way out without a sent SMS releases the cooldown, so it never blocks a retry.
   let sent = false
   try {
-    // The IP first: a capped IP must not use up the phone's daily budget without sending anything.
+    // The IP first: a capped IP must not use up the phone's budgets without sending anything.
     const ipKey = keys.ip(input.ip)
     if ((await deps.kv.increment(ipKey, HOUR_SECONDS)) > limits.maxPerIpPerHour) throw await rateLimited(deps, input, ipKey, HOUR_SECONDS)
-    const dayKey = keys.day(phone)
+    const dayKey = keys.day(phone, input.ip)
     if ((await deps.kv.increment(dayKey, DAY_SECONDS)) > limits.maxPerPhonePerDay) throw await rateLimited(deps, input, dayKey, DAY_SECONDS)
+    const phoneDayKey = keys.phoneDay(phone)
+    if ((await deps.kv.increment(phoneDayKey, DAY_SECONDS)) > limits.maxPerPhonePerDayAllIps) throw await rateLimited(deps, input, phoneDayKey, DAY_SECONDS)
+    const sends = await deps.kv.increment(keys.hour(), HOUR_SECONDS)
+    if (sends > limits.maxPerHour) {
+      // Exactly one request sees the count just past the cap: one event per window.
+      if (sends === limits.maxPerHour + 1) deps.emit({ type: 'sms_circuit_open', method: 'sms', clientId: input.clientId, ip: input.ip })
+      throw await paused(deps)
+    }
 
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
     // Stored before sending, so a fast SMS is never ahead of its code. It stays after a failed
-    // send: a timed-out provider may still deliver it, and nobody else knows it.
-    await deps.kv.putSecret(keys.code(input.purpose, phone), codeHash(deps, input.purpose, phone, code), limits.ttlSeconds)
+    // send: a timed-out provider may still deliver it, and nobody else knows it. Its owner is the
+    // asking IP: only that IP's wrong tries can burn it.
+    await deps.kv.putSecret(keys.code(input.purpose, phone), codeHash(deps, input.purpose, phone, code), limits.ttlSeconds, ipDigest(input.ip))
     try {
       await sender.send({ phone, code, purpose: input.purpose, ttlSeconds: limits.ttlSeconds })
     } catch (error) {
@@ -105,6 +148,12 @@ export async function sendSmsCode(deps: ServiceDeps, input: SendSmsCodeInput): P
     if (!sent) await deps.kv.delete([cooldownKey]).catch(() => undefined)
   }
   deps.emit({ type: 'sms_sent', ...(input.userId === undefined ? {} : { userId: input.userId }), clientId: input.clientId, ip: input.ip })
+}
+
+/** 503 `sms_paused` with the seconds until the hourly window over all phones ends. */
+async function paused(deps: ServiceDeps): Promise<UserRouterError> {
+  const retryAfter = (await deps.kv.ttl(keys.hour())) ?? HOUR_SECONDS
+  return new UserRouterError('sms_paused', { retryAfter: Math.max(1, retryAfter) })
 }
 
 /** The sender's quota error as it is; anything else becomes `sms_failed`, logged without the code. */
@@ -118,10 +167,13 @@ function senderFailure(deps: ServiceDeps, error: unknown, code: string): UserRou
 
 /**
  * Checks a code and consumes it on success (single use). False for a wrong, burnt, expired or
- * never-sent code. A wrong code counts against the code (the `maxFailures`-th wrong try burns it)
- * and, as a failed sign-in of the phone, in the login throttle: that bounds an IP guessing codes
- * of many phones, which the per-code count cannot. Throws `login_throttled` past its limits,
- * without looking at the code.
+ * never-sent code. A wrong code from the IP that asked for it counts against the code (the
+ * `maxFailures`-th burns it); wrong codes from any other IP count apart and never burn it: once
+ * they reach `maxFailures`, other IPs' codes are refused unchecked, while the asking IP's right
+ * code still passes. So a third party can neither burn the owner's code nor guess more than
+ * `maxFailures` times. Every wrong code also counts, as a failed sign-in of the phone, in the
+ * login throttle: that bounds an IP guessing codes of many phones, which the per-code counts
+ * cannot. Throws `login_throttled` past its limits, without looking at the code.
  */
 export async function verifySmsCode(deps: ServiceDeps, input: VerifySmsCodeInput): Promise<boolean> {
   const phone = checkIdentifier('phone', input.phone)
@@ -134,7 +186,7 @@ export async function verifySmsCode(deps: ServiceDeps, input: VerifySmsCodeInput
   }
   const hash = codeHash(deps, input.purpose, phone, input.code)
   // A malformed code cannot match: it is refused without using up one of the code's tries.
-  const check = /^\d{6}$/.test(input.code) ? await deps.kv.consumeSecret(keys.code(input.purpose, phone), hash, deps.config.smsCodes.maxFailures) : 'mismatch'
+  const check = /^\d{6}$/.test(input.code) ? await deps.kv.consumeSecret(keys.code(input.purpose, phone), hash, deps.config.smsCodes.maxFailures, ipDigest(input.ip)) : 'mismatch'
   if (check === 'match') {
     await deps.throttle.recordSuccess(account, input.ip)
     return true

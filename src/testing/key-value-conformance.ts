@@ -11,6 +11,7 @@ import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isUserRouterError } from '../errors.js'
 import type { KeyValueStore } from '../ports.js'
+import { describeSecretOwnerRules } from './key-value-secret-owner.js'
 import { storeSuite, type ConformanceRunner } from './runner.js'
 
 export interface KeyValueConformanceOptions {
@@ -233,6 +234,8 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       assert.equal(await store.delete(['deleted']), 1)
       assert.equal(await store.consumeSecret('deleted', 's', 5), 'absent')
     })
+
+    describeSecretOwnerRules(test)
 
     test('rejects a TTL (whole seconds) or a maxFailures that is not a whole number of at least 1, changing nothing', async (store) => {
       const notUnavailable = (error: unknown) => error instanceof Error && !isUserRouterError(error, 'unavailable')

@@ -14,6 +14,7 @@ import { withErrors, type DocumentedRouter, type ResponseDoc, type RouteAuth, ty
 import type { ServiceDeps } from '../../services/deps.js'
 import { loginWithCode, registerWithCode, resetWithCode, sendValidationCode, setNameAndPassword, type ValidationCodeType } from '../../services/phone-accounts.js'
 import { phoneApiSuccess } from './wire.js'
+import { refuseCrossSiteRequests } from './cross-site.js'
 
 const phone = Joi.string().min(1).max(64)
 const password = Joi.string().min(1).max(1024)
@@ -34,6 +35,7 @@ const FAILURES: Record<number, string> = {
   400: 'Invalid input, a wrong or expired code, a taken identifier, or a limit (see `code`; `Retry-After` on limits).',
   401: 'No valid bearer token.',
   402: 'The SMS quota is used up.',
+  403: "A browser request from another site's page (`cross_site_request`).",
   404: 'No account has this phone number.',
   413: 'The body is over 16 KiB.',
   429: 'Too many wrong codes; `Retry-After`.',
@@ -57,8 +59,8 @@ export function mountPhoneUserRoutes(api: DocumentedRouter, deps: ServiceDeps, r
 
   if (!deps.sms) return
 
-  const codeDoc = phoneRoute('Send an SMS code: type 1 register, 2 login, 3 reset', 'none', done, [400, 402, 404], { query: validationCodeSchema })
-  api.get(`${BASE}/validation_code`, codeDoc, handler(async (req, res) => {
+  const codeDoc = phoneRoute('Send an SMS code: type 1 register, 2 login, 3 reset', 'none', done, [400, 402, 403, 404], { query: validationCodeSchema })
+  api.get(`${BASE}/validation_code`, codeDoc, refuseCrossSiteRequests(deps.config.cors), handler(async (req, res) => {
     const query = validate(validationCodeSchema, req.query) as { phone: string; type: string }
     await sendValidationCode(deps, { phone: query.phone, type: Number(query.type) as ValidationCodeType }, requestMeta(req))
     res.json(phoneApiSuccess())
