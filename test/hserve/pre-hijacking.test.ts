@@ -7,9 +7,11 @@
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
+import { MemoryUserStore } from '../../adapters/memory/index.js'
 import type { UserRouterEvent } from '../../src/events.js'
+import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { linkIn, pathAndToken, RecordingMailer } from '../helpers/recording-mailer.js'
-import { backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
+import { backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources, type Backend, type TestApp } from '../helpers/test-app.js'
 import { createPhoneTestApp, type PhoneTestApp } from '../v1/phone-app.js'
 
 const PHONE = '13800138000'
@@ -120,3 +122,30 @@ for (const backend of BACKENDS) {
     })
   })
 }
+
+/** A memory store that records the operations of every update. */
+class RecordingStore extends MemoryUserStore {
+  readonly updates: string[][] = []
+  override async updateUser(...args: Parameters<MemoryUserStore['updateUser']>): ReturnType<MemoryUserStore['updateUser']> {
+    this.updates.push(args[1].operations.map((operation) => operation.field.name))
+    return super.updateUser(...args)
+  }
+}
+
+describe('claiming an account is one store update', () => {
+  afterEach(closeTestApps)
+  it('marks the phone verified and clears the password in the same update', async () => {
+    const storage = new RecordingStore()
+    const backend: Backend = 'memory'
+    const t = await createPhoneTestApp(backend, 'pre-hijack-update', { storage })
+    await t.signUp('phone', PHONE, ATTACKER_PASSWORD)
+    storage.updates.length = 0
+    await t.loginCodeFor(PHONE)
+    const claim = [INTERNAL_FIELDS.phoneVerified.name, INTERNAL_FIELDS.passwordHash.name]
+    const touching = storage.updates.filter((fields) => claim.some((field) => fields.includes(field)))
+    assert.equal(touching.length, 1, JSON.stringify(storage.updates))
+    for (const field of claim) assert.ok(touching[0]!.includes(field), JSON.stringify(storage.updates))
+    const user = (await storage.getUserByIdentifier('phone', PHONE))!
+    assert.deepEqual([user.phoneVerified, user.passwordHash], [true, null])
+  })
+})
