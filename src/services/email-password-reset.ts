@@ -35,8 +35,9 @@ async function sendResetMail(deps: ServiceDeps, user: StoredUser & { email: stri
  * to the address as stored, verified or not). Throws `invalid_request` (not an address),
  * `user_not_found`, `email_rate_limited`, `mail_failed`.
  *
- * With `email.concealUnknownEmails`, unknown addresses return normally without a mail, and a real mail is sent after returning (a failure is logged): neither
- * the answer nor its timing tells whether the address has an account. The cooldown then applies to
+ * With `email.concealUnknownEmails`, unknown addresses return normally without a mail, and a real
+ * mail is sent after returning (a failure is logged): neither the answer nor its timing tells
+ * whether the address has an account. The cooldown then applies to
  * every address.
  */
 export async function requestPasswordReset(deps: ServiceDeps, email: string, baseUrl: string, meta: RequestMeta): Promise<void> {
@@ -72,7 +73,8 @@ export async function isResetLinkLive(deps: ServiceDeps, token: string): Promise
 
 /**
  * Sets a new password through a reset link, uses the link up, marks the address verified (the link
- * proves it: an unverified one is a claim, `account_claimed`) and revokes every session of the user. The policy is checked first and the link only used up once the new hash is ready, so a
+ * proves it: an unverified one is a claim, `account_claimed`) and revokes every session of the
+ * user. The policy is checked first and the link only used up once the new hash is ready, so a
  * weak password or a busy server leaves the link usable. Throws `invalid_request` (policy) or
  * `invalid_link` (unknown, used, expired, or the user's address or password changed since).
  */
