@@ -58,6 +58,10 @@ function developmentDefault<T>(given: T | undefined, fallback: () => T): T | und
 export function createUserRouter(options: UserRouterOptions): UserRouter {
   const config = parseOptions(options)
   const mailer = developmentDefault(config.mailer, () => new ConsoleMailer())
+  // Links in real mails never come from the request's Host header, which the client chooses.
+  if (config.mailer && !(config.mailer instanceof ConsoleMailer) && !config.publicUrl) {
+    throw new TypeError('createUserRouter: options.publicUrl is required with a mailer, for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
+  }
   if (mailer && !config.publicUrl && process.env.NODE_ENV === 'production') {
     throw new TypeError('createUserRouter: options.publicUrl is required in production for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
   }

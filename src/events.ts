@@ -18,6 +18,8 @@ export type UserRouterEventType =
   | 'sms_circuit_open'
   | 'token_revoked'
   | 'refresh_token_reused'
+  /** An unverified phone or e-mail was proven by signing in with it: earlier sessions ended, an earlier password was cleared. */
+  | 'account_claimed'
 
 export interface UserRouterEvent {
   type: UserRouterEventType
@@ -25,7 +27,7 @@ export interface UserRouterEvent {
   at: number
   /** The user concerned, when known. */
   userId?: number
-  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), or what was limited (`sms`, `email`). */
+  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), what was limited (`sms`, `email`), or how an account was claimed (`sms`, `email`). */
   method?: string
   /** The X-Hydrogen-Client-ID of the request, or the OAuth client's id. */
   clientId?: string

@@ -122,13 +122,13 @@ export interface UserRouterOptions {
     resetTtlSeconds?: number
     /** Seconds between two e-mails to one address (default 60). */
     cooldownSeconds?: number
-    /** Let unverified addresses reset their password (default false, as on MinApp). */
-    allowUnverifiedReset?: boolean
     /** Answer 201 for unknown addresses too, so the reset route cannot tell who has an account (default false: 404). */
     concealUnknownEmails?: boolean
     /**
      * Replace the built-in messages: `verify` and `reset` are functions of
-     * `{ link, appName, language, expiresInMinutes }` returning `{ subject, text, html }` (or a promise).
+     * `{ link, appName, language, expiresInMinutes }` returning `{ subject, text, html }` (or a promise);
+     * `accountChanged` (the notice to the old verified address after an e-mail or phone change) one
+     * of `{ appName, language, changed }`.
      */
     templates?: EmailTemplates
   }
@@ -256,9 +256,12 @@ const schema = Joi.object({
     verifyTtlSeconds: positiveInteger.max(30 * 86_400).default(86_400),
     resetTtlSeconds: positiveInteger.max(7 * 86_400).default(3600),
     cooldownSeconds: positiveInteger.max(86_400).default(60),
-    allowUnverifiedReset: Joi.boolean().default(false),
+    // Removed: a reset link now goes to unverified addresses too (completing it verifies the address).
+    allowUnverifiedReset: Joi.any().forbidden().messages({
+      'any.unknown': 'was removed: reset links go to unverified addresses too, and completing the reset verifies the address',
+    }),
     concealUnknownEmails: Joi.boolean().default(false),
-    templates: Joi.object({ verify: Joi.function(), reset: Joi.function() }).default({}),
+    templates: Joi.object({ verify: Joi.function(), reset: Joi.function(), accountChanged: Joi.function() }).default({}),
   }).default(),
   admin: Joi.object({
     authorize: Joi.function().required(),
@@ -326,7 +329,6 @@ export interface RouterConfig {
     verifyTtlSeconds: number
     resetTtlSeconds: number
     cooldownSeconds: number
-    allowUnverifiedReset: boolean
     concealUnknownEmails: boolean
     templates: EmailTemplates
   }

@@ -7,7 +7,9 @@ import { INTERNAL_FIELDS } from '../model/fields.js'
 import { identifierKey } from '../model/identifiers.js'
 import type { IdentifierKind, StoredUser } from '../model/user.js'
 import type { UpdateOperation } from '../query/update.js'
+import { noticeContactChange } from './change-notice.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
+import { proveCurrentPassword } from './current-password.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import type { IssuedToken, Session } from './sessions.js'
 
@@ -138,27 +140,35 @@ export interface AccountChanges {
   username?: string | null
   email?: string | null
   phone?: string | null
-  /** The current password, required to change an existing one. */
+  /** The current password, required to change an existing one, and the e-mail or phone of an account with one. */
   password?: string
   newPassword?: string
 }
 
+/** How `changeAccount` runs for its caller. */
+export interface ChangeAccountOptions {
+  /** The caller's own session, kept when the password changes. */
+  keepSession?: Session
+  /** Ask the current password (users); `false` for operators, who change accounts without it. */
+  verifyCurrentPassword: boolean
+  /** The body field carrying the current password, named in errors (default `password`). */
+  currentPasswordField?: string
+  meta: RequestMeta
+}
+
 /**
  * Applies an account change in one atomic update (seeds 000/001): a new e-mail or phone is
- * unverified; null clears an identifier but never the last way to sign in; a password change needs
- * the current password (unless the account has none yet) and revokes every other session.
- * `verifyCurrentPassword: false` is for operators, who set passwords without the old one.
+ * unverified; null clears an identifier but never the last way to sign in. A new password, and a
+ * new (or cleared) e-mail or phone, need the current password when the account has one (unless
+ * `verifyCurrentPassword: false`); a password change revokes every other session. The old verified
+ * e-mail address is told of an e-mail or phone change.
  */
-export async function changeAccount(
-  deps: ServiceDeps,
-  userId: number,
-  changes: AccountChanges,
-  options: { keepSession?: Session; verifyCurrentPassword: boolean; meta: RequestMeta },
-): Promise<StoredUser> {
+export async function changeAccount(deps: ServiceDeps, userId: number, changes: AccountChanges, options: ChangeAccountOptions): Promise<StoredUser> {
   const user = await deps.store.getUserById(userId)
   if (!user) throw new UserRouterError('user_not_found')
   const operations: UpdateOperation[] = []
   const next = { username: user.username, email: user.email, phone: user.phone, hasPassword: user.passwordHash !== null }
+  const changedContacts: ('email' | 'phone')[] = []
 
   for (const kind of ['username', 'email', 'phone'] as const) {
     const value = changes[kind]
@@ -169,24 +179,20 @@ export async function changeAccount(
     operations.push({ kind: 'set', field: INTERNAL_FIELDS[kind], value: stored })
     if (kind === 'email') operations.push({ kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: false })
     if (kind === 'phone') operations.push({ kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: false })
+    if (kind !== 'username') changedContacts.push(kind)
   }
 
-  if (changes.password !== undefined && changes.newPassword === undefined) {
+  const contactsGiven = changes.email !== undefined || changes.phone !== undefined
+  if (changes.password !== undefined && changes.newPassword === undefined && !contactsGiven) {
     throw fieldError('invalid_request', 'new_password', 'is required with password')
   }
+  if (changes.newPassword !== undefined) checkPassword(changes.newPassword, deps.config.password, 'new_password')
+  if (options.verifyCurrentPassword && (changes.newPassword !== undefined || changedContacts.length > 0)) {
+    const purpose = changes.newPassword !== undefined ? 'change the password' : `change the ${changedContacts.map((c) => (c === 'email' ? 'e-mail' : c)).join(' and ')}`
+    const field = options.currentPasswordField ?? 'password'
+    await proveCurrentPassword(deps, user, { password: changes.password, field, purpose }, options.meta)
+  }
   if (changes.newPassword !== undefined) {
-    checkPassword(changes.newPassword, deps.config.password, 'new_password')
-    if (options.verifyCurrentPassword && user.passwordHash !== null) {
-      if (changes.password === undefined) throw fieldError('invalid_request', 'password', 'is required to change the password')
-      // Guessing the current password with a stolen token is throttled like a login.
-      const account = `current-password:${userId}`
-      await deps.throttle.assertAllowed(account, options.meta.ip)
-      const check = await deps.passwords.check(user.passwordHash, changes.password)
-      if (!check.ok) {
-        await deps.throttle.recordFailure(account, options.meta.ip)
-        throw new UserRouterError('wrong_password', { details: [{ field: 'password', message: 'is wrong' }] })
-      }
-    }
     operations.push({ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: await deps.passwords.hash(changes.newPassword) })
     next.hasPassword = true
   }
@@ -204,5 +210,6 @@ export async function changeAccount(
     deps.emit({ type: 'password_changed', userId, clientId: meta.clientId, ip: meta.ip })
   }
   deps.emit({ type: 'account_changed', userId, clientId: meta.clientId, ip: meta.ip })
+  noticeContactChange(deps, user, changedContacts)
   return updated
 }

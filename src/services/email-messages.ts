@@ -1,7 +1,8 @@
 /**
- * The verification and password-reset e-mails: a plain-text and an HTML part, in Chinese (default)
- * or English, naming the app when `email.appName` is set. `email.templates.verify` / `.reset`
- * replace the built-in wording. Every value put into the HTML part is escaped.
+ * The verification and password-reset e-mails, and the notice of a changed e-mail or phone: a
+ * plain-text and an HTML part, in Chinese (default) or English, naming the app when `email.appName`
+ * is set. `email.templates.verify` / `.reset` / `.accountChanged` replace the built-in wording.
+ * Every value put into the HTML part is escaped.
  */
 import { escapeHtml } from './escape-html.js'
 
@@ -30,9 +31,25 @@ export interface EmailContent {
 /** A replacement for a built-in message (`email.templates.verify`, `email.templates.reset`). */
 export type EmailTemplate = (input: EmailTemplateInput) => EmailContent | Promise<EmailContent>
 
+/** What changed on the account, for the notice to its old verified address. */
+export type ChangedContact = 'email' | 'phone'
+
+/** What the `email.templates.accountChanged` template receives (there is no link). */
+export interface ChangeNoticeTemplateInput {
+  /** `email.appName`, or `''` when not set. Escape it yourself in HTML. */
+  appName: string
+  language: EmailLanguage
+  /** What was changed, in this order: `['email']`, `['phone']` or `['email', 'phone']`. */
+  changed: ChangedContact[]
+}
+
+/** A replacement for the built-in change notice (`email.templates.accountChanged`). */
+export type ChangeNoticeTemplate = (input: ChangeNoticeTemplateInput) => EmailContent | Promise<EmailContent>
+
 export interface EmailTemplates {
   verify?: EmailTemplate
   reset?: EmailTemplate
+  accountChanged?: ChangeNoticeTemplate
 }
 
 /** The e-mail settings a message depends on (a part of `RouterConfig['email']`). */
@@ -122,7 +139,7 @@ function renderHtml(w: Wording, link: string, language: EmailLanguage): string {
 `
 }
 
-function checkContent(kind: EmailKind, content: unknown): EmailContent {
+function checkContent(kind: EmailKind | 'accountChanged', content: unknown): EmailContent {
   const c = content as Partial<EmailContent> | null
   if (!c || typeof c.subject !== 'string' || typeof c.text !== 'string' || typeof c.html !== 'string') {
     throw new TypeError(`express-user-router: email.templates.${kind} must return { subject, text, html } strings`)
@@ -137,4 +154,46 @@ export async function composeEmail(kind: EmailKind, settings: EmailSettings, lin
   if (template) return checkContent(kind, await template(input))
   const w = wording(kind, input.language, input.appName, input.expiresInMinutes)
   return { subject: w.subject, text: renderText(w, link, input.language), html: renderHtml(w, link, input.language) }
+}
+
+function noticeWording(language: EmailLanguage, appName: string, changed: ChangedContact[]): { subject: string; paragraphs: string[] } {
+  const subjectApp = appName.replace(/\p{C}+/gu, ' ').trim()
+  if (language === 'zh') {
+    const what = changed.map((c) => (c === 'email' ? '邮箱地址' : '手机号码')).join('和')
+    return {
+      subject: `${subjectApp ? `${subjectApp}：` : ''}你的账号${what}已更改`,
+      paragraphs: [
+        '你好：',
+        `你${appName ? `在「${appName}」的` : '的'}账号的${what}刚刚被更改。`,
+        '如果这是你本人的操作，请忽略这封邮件。如果不是，你的账号可能正被他人使用，请尽快联系我们。',
+      ],
+    }
+  }
+  const what = changed.map((c) => (c === 'email' ? 'e-mail address' : 'phone number')).join(' and ')
+  return {
+    subject: subjectApp ? `${subjectApp}: your ${what} was changed` : `Your ${what} was changed`,
+    paragraphs: [
+      'Hello,',
+      `The ${what} of your ${appName ? `${appName} ` : ''}account was just changed.`,
+      'If this was you, ignore this e-mail. If it was not, someone else may be using your account: contact us at once.',
+    ],
+  }
+}
+
+/** The notice mailed to the old verified address after its account's e-mail or phone changed. */
+export async function composeChangeNotice(settings: EmailSettings, changed: ChangedContact[]): Promise<EmailContent> {
+  const input: ChangeNoticeTemplateInput = { appName: settings.appName, language: settings.language, changed }
+  const template = settings.templates.accountChanged
+  if (template) return checkContent('accountChanged', await template(input))
+  const { subject, paragraphs } = noticeWording(input.language, input.appName, changed)
+  const e = escapeHtml
+  const html = `<!DOCTYPE html>
+<html lang="${input.language === 'zh' ? 'zh-CN' : 'en'}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(subject)}</title></head>
+<body style="margin:0;padding:24px;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.6;color:#222">
+${paragraphs.map((p) => `<p>${e(p)}</p>`).join('\n')}
+</body>
+</html>
+`
+  return { subject, text: `${paragraphs.join('\n\n')}\n`, html }
 }

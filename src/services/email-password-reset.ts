@@ -1,11 +1,13 @@
 /**
  * Password reset by e-mail (SPEC section 4): anyone may ask for a reset link to an account's
- * address; the link leads to a form whose new password replaces the old one and ends every
- * session of the user.
+ * address, verified or not; the link leads to a form whose new password replaces the old one,
+ * verifies the address and ends every session of the user. So the owner of an address someone
+ * else registered unverified can always claim the account.
  */
 import { UserRouterError, isUserRouterError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
 import type { StoredUser } from '../model/user.js'
+import { emitClaimed } from './account-claims.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { consumeLink, grantMatches, passwordTag, peekLink, type LinkGrant } from './email-links.js'
@@ -30,20 +32,20 @@ async function sendResetMail(deps: ServiceDeps, user: StoredUser & { email: stri
 
 /**
  * Mails a reset link to the account with this address (compared case-insensitively; the mail goes
- * to the address as stored). Throws `invalid_request` (not an address), `user_not_found`,
- * `email_not_verified` (unless `email.allowUnverifiedReset`), `email_rate_limited`, `mail_failed`.
+ * to the address as stored, verified or not). Throws `invalid_request` (not an address),
+ * `user_not_found`, `email_rate_limited`, `mail_failed`.
  *
- * With `email.concealUnknownEmails`, unknown and (unless allowed) unverified addresses return
- * normally without a mail, and a real mail is sent after returning (a failure is logged): neither
- * the answer nor its timing tells whether the address has an account. The cooldown then applies to
+ * With `email.concealUnknownEmails`, unknown addresses return normally without a mail, and a real
+ * mail is sent after returning (a failure is logged): neither the answer nor its timing tells
+ * whether the address has an account. The cooldown then applies to
  * every address.
  */
 export async function requestPasswordReset(deps: ServiceDeps, email: string, baseUrl: string, meta: RequestMeta): Promise<void> {
   const address = checkIdentifier('email', email)
-  const { concealUnknownEmails, allowUnverifiedReset } = deps.config.email
+  const { concealUnknownEmails } = deps.config.email
   if (concealUnknownEmails) await acquireCooldown(deps, address, meta)
   const user = await deps.store.getUserByIdentifier('email', address)
-  const eligible = user !== null && user.email !== null && (user.emailVerified || allowUnverifiedReset)
+  const eligible = user !== null && user.email !== null
   if (concealUnknownEmails) {
     if (!eligible) return
     void sendResetMail(deps, user as StoredUser & { email: string }, baseUrl, meta).catch((error: unknown) => {
@@ -53,7 +55,6 @@ export async function requestPasswordReset(deps: ServiceDeps, email: string, bas
     return
   }
   if (!user || !user.email) throw new UserRouterError('user_not_found')
-  if (!eligible) throw new UserRouterError('email_not_verified')
   await acquireCooldown(deps, user.email, meta, user.id)
   await sendResetMail(deps, user as StoredUser & { email: string }, baseUrl, meta)
 }
@@ -71,7 +72,8 @@ export async function isResetLinkLive(deps: ServiceDeps, token: string): Promise
 }
 
 /**
- * Sets a new password through a reset link, uses the link up and revokes every session of the
+ * Sets a new password through a reset link, uses the link up, marks the address verified (the link
+ * proves it: an unverified one is a claim, `account_claimed`) and revokes every session of the
  * user. The policy is checked first and the link only used up once the new hash is ready, so a
  * weak password or a busy server leaves the link usable. Throws `invalid_request` (policy) or
  * `invalid_link` (unknown, used, expired, or the user's address or password changed since).
@@ -85,11 +87,17 @@ export async function resetPassword(deps: ServiceDeps, token: string, password: 
   if (!grant) throw new UserRouterError('invalid_link') // used by a concurrent request meanwhile
   const user = await deps.store.getUserById(grant.userId)
   if (!grantMatches(grant, user)) throw new UserRouterError('invalid_link')
-  const updated = await deps.store.updateUser(user.id, {
-    operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }],
-    updatedAt: deps.now(),
-  })
+  // One update: the new password and the proven address, so no moment has one without the other.
+  const operations = [
+    { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash },
+    { kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true },
+  ] as const
+  const updated = await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() })
   if (!updated) throw new UserRouterError('invalid_link')
   await deps.sessions.revokeUser(user.id)
   deps.emit({ type: 'password_reset', userId: user.id, ip: meta.ip })
+  if (!user.emailVerified) {
+    deps.emit({ type: 'email_verified', userId: user.id, ip: meta.ip })
+    emitClaimed(deps, user.id, 'email', meta)
+  }
 }

@@ -29,7 +29,8 @@ export async function releaseCooldown(deps: ServiceDeps, address: string): Promi
   await deps.kv.delete([cooldownKey(address)]).catch(() => undefined)
 }
 
-async function deliver(deps: ServiceDeps, message: MailMessage): Promise<void> {
+/** Sends one message through the mailer; failures are logged here and become `mail_failed`. */
+export async function deliver(deps: ServiceDeps, message: MailMessage): Promise<void> {
   // The routes are only mounted with a mailer; this guards direct callers.
   if (!deps.mailer) throw new UserRouterError('mail_failed', { cause: new Error('no mailer configured') })
   try {

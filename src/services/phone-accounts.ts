@@ -5,12 +5,12 @@
  */
 import { UserRouterError, fieldError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
+import { claimWithPhone, emitClaimed } from './account-claims.js'
 import { changeAccount } from './accounts.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { issueLoginCode } from './login-codes.js'
 import type { Session } from './sessions.js'
-import { markPhoneVerified } from './sms-accounts.js'
 import { assertSmsRegion, sendSmsCode, verifySmsCode, type SmsPurpose } from './sms-codes.js'
 
 /** The code purposes of the seed's `type` parameter. */
@@ -53,13 +53,16 @@ export async function registerWithCode(deps: ServiceDeps, input: { phone: string
   return issueLoginCode(deps, user.id)
 }
 
-/** Answers a login code for the account of the phone proven by a login code; `user_not_found` when none. */
+/**
+ * Answers a login code for the account of the phone proven by a login code; `user_not_found` when
+ * none. An account whose phone was unverified is claimed (`claimWithPhone`).
+ */
 export async function loginWithCode(deps: ServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
   const phone = checkIdentifier('phone', input.phone)
   await proveCode(deps, phone, 'login', input.code, meta)
   const user = await deps.store.getUserByIdentifier('phone', phone)
   if (!user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
-  await markPhoneVerified(deps, user, phone, meta)
+  await claimWithPhone(deps, user, phone, meta)
   return issueLoginCode(deps, user.id)
 }
 
@@ -75,18 +78,30 @@ function checkNewPassword(deps: ServiceDeps, input: NewPassword): void {
 }
 
 /**
- * Sets the signed-in user's username and password (seed 003 asks for no current password: a phone
- * account starts without one). Every other session of the user ends.
+ * Sets the signed-in user's username and password. An account without a password (a phone
+ * sign-up) sets its first one freely; replacing an existing one needs it (`current_password`),
+ * checked under the login throttle like the client API's. Every other session of the user ends.
  */
-export async function setNameAndPassword(deps: ServiceDeps, session: Session, input: NewPassword & { name: string }, meta: RequestMeta): Promise<void> {
+export async function setNameAndPassword(
+  deps: ServiceDeps,
+  session: Session,
+  input: NewPassword & { name: string; currentPassword?: string },
+  meta: RequestMeta,
+): Promise<void> {
   checkIdentifier('username', input.name, 'name')
   checkNewPassword(deps, input)
-  await changeAccount(deps, session.userId, { username: input.name, newPassword: input.password }, { keepSession: session, verifyCurrentPassword: false, meta })
+  await changeAccount(
+    deps,
+    session.userId,
+    { username: input.name, newPassword: input.password, ...(input.currentPassword === undefined ? {} : { password: input.currentPassword }) },
+    { keepSession: session, verifyCurrentPassword: true, currentPasswordField: 'current_password', meta },
+  )
 }
 
 /**
- * Sets a new password for the account of the phone proven by a reset code, and ends every session
- * and token family of the user. The policy is checked before the code is used up.
+ * Sets a new password for the account of the phone proven by a reset code, verifies the phone and
+ * ends every session and token family of the user (the claim of an account whose phone was
+ * unverified, in the same update). The policy is checked before the code is used up.
  */
 export async function resetWithCode(deps: ServiceDeps, input: NewPassword & { phone: string; code: string }, meta: RequestMeta): Promise<void> {
   const phone = checkIdentifier('phone', input.phone)
@@ -102,4 +117,5 @@ export async function resetWithCode(deps: ServiceDeps, input: NewPassword & { ph
   if (!(await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() }))) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
   await deps.sessions.revokeUser(user.id)
   deps.emit({ type: 'password_reset', userId: user.id, clientId: meta.clientId, ip: meta.ip })
+  if (!user.phoneVerified) emitClaimed(deps, user.id, 'sms', meta)
 }

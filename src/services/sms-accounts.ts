@@ -5,6 +5,7 @@
 import { UserRouterError, fieldError, isUserRouterError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
 import type { StoredUser } from '../model/user.js'
+import { claimWithPhone } from './account-claims.js'
 import { signIn, type SignedIn } from './accounts.js'
 import { checkIdentifier } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
@@ -22,7 +23,8 @@ export interface SmsLogin {
  * Signs in with an SMS code. The code is checked (and consumed) before the account is looked up,
  * so only the phone's owner can learn whether it has an account: an unknown phone with
  * `createUser: false` is `user_not_found` with the code spent. Throws `invalid_code` for a wrong,
- * used or expired code. The phone of the account is verified from then on.
+ * used or expired code. The phone of the account is verified from then on; an account whose phone
+ * was unverified is claimed (`claimWithPhone`): earlier sessions end and its password is cleared.
  */
 export async function loginWithSmsCode(deps: ServiceDeps, input: SmsLogin, meta: RequestMeta): Promise<SignedIn> {
   const phone = checkIdentifier('phone', input.phone)
@@ -35,7 +37,7 @@ export async function loginWithSmsCode(deps: ServiceDeps, input: SmsLogin, meta:
     if (!input.createUser) throw new UserRouterError('user_not_found')
     user = await createPhoneUser(deps, phone, meta)
   }
-  return signIn(deps, await markPhoneVerified(deps, user, phone, meta), 'sms', meta)
+  return signIn(deps, await claimWithPhone(deps, user, phone, meta), 'sms', meta)
 }
 
 /** A new account with a verified phone and no password; a concurrent registration of the phone wins. */

@@ -20,6 +20,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express, { type Express } from 'express'
 import supertest from 'supertest'
+import { ConsoleMailer } from '../../adapters/console/index.js'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { PostgresUserStore } from '../../adapters/postgres/index.js'
 import { RedisKeyValueStore } from '../../adapters/redis/index.js'
@@ -127,18 +128,7 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
     redis = new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisKeys.nextPrefix() })
   }
   const logger = (options.logger as RecordingLogger | undefined) ?? recordingLogger()
-  const router = createUserRouter({
-    clients: [CLIENT_ID],
-    ...options,
-    storage,
-    ...(redis === undefined ? {} : { redis }),
-    password: { ...options.password, scrypt: { logN: 4, ...options.password?.scrypt } },
-    logger,
-  })
-  cleanups.unshift(() => router.close())
-
   const app = express()
-  app.use(router)
   const server: Server = app.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
@@ -146,7 +136,27 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
     server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
-  const request = supertest(`http://127.0.0.1:${port}`)
+  const origin = `http://127.0.0.1:${port}`
+  // A real mailer needs publicUrl: by default the test server's own address, as a deployment would give.
+  const needsPublicUrl = options.mailer !== undefined && !(options.mailer instanceof ConsoleMailer) && !('publicUrl' in options)
+  let router: UserRouter
+  try {
+    router = createUserRouter({
+      clients: [CLIENT_ID],
+      ...(needsPublicUrl ? { publicUrl: origin } : {}),
+      ...options,
+      storage,
+      ...(redis === undefined ? {} : { redis }),
+      password: { ...options.password, scrypt: { logN: 4, ...options.password?.scrypt } },
+      logger,
+    })
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup()
+    throw error
+  }
+  cleanups.splice(1, 0, () => router.close()) // after the server, before the store
+  app.use(router)
+  const request = supertest(origin)
 
   const auth = (token: string) => ({ ...CLIENT, Authorization: `Hydrogen-r1 ${token}` })
   const signUp = async (kind: IdentifierKind, identifier: string, password = PASSWORD): Promise<SignedUp> => {

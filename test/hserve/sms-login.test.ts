@@ -64,7 +64,9 @@ for (const backend of BACKENDS) {
       const res = await smsLogin(t, { phone: PHONE, code: await codeFor(t) })
       assert.equal(res.status, 201, JSON.stringify(res.body))
       assert.deepEqual([res.body.id, res.body._phone_verified], [registered.id, true])
-      assert.equal((await me(t, registered.token, registered.id))._phone_verified, true)
+      assert.equal((await me(t, res.body.token, registered.id))._phone_verified, true)
+      // Proving an unverified phone claims the account: sessions from before the proof end.
+      assert.equal((await t.request.get(`/hserve/v2.2/user/info/${registered.id}/`).set(t.auth(registered.token))).status, 401)
       assert.deepEqual(events.filter((e) => e.type === 'phone_verified').map((e) => e.userId), [registered.id])
       assert.equal(await countUsers(t.store), 1)
     })

@@ -127,7 +127,8 @@ for (const backend of BACKENDS) {
       const t = await create()
       const { token, id } = await t.signUp('phone', PHONE)
       const other = await t.login('phone', PHONE)
-      const res = await t.request.put('/api/v1/users/update').set({ Authorization: `Hydrogen-r1 ${token}` }).send({ name: 'gyb', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD })
+      const body = { name: 'gyb', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: PASSWORD }
+      const res = await t.request.put('/api/v1/users/update').set({ Authorization: `Hydrogen-r1 ${token}` }).send(body)
       assert.deepEqual([res.status, res.body], [200, { result: 1 }])
       assert.equal((await t.request.get(`/hserve/v2.2/user/info/${id}/`).set(t.auth(token))).status, 200)
       assert.equal((await t.request.get(`/hserve/v2.2/user/info/${id}/`).set(t.auth(other))).status, 401)

@@ -20,7 +20,7 @@ const accountSchema = Joi.object({
 
 export function mountAccountRoutes({ deps, requireSession, api }: ClientApiContext): void {
   const doc = clientRoute({
-    summary: 'Change username, e-mail, phone (null clears) or password (with the current one)',
+    summary: 'Change username, e-mail, phone (null clears) or password; a new password, e-mail or phone needs the current `password` when the account has one',
     auth: 'token',
     body: accountSchema,
     responses: clientResponses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),

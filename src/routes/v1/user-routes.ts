@@ -21,7 +21,12 @@ const password = Joi.string().min(1).max(1024)
 
 const validationCodeSchema = Joi.object({ phone: phone.required(), type: Joi.string().valid('1', '2', '3').required() }).required()
 const codeSchema = Joi.object({ phone: phone.required(), validation_code: smsCodeSchema.required() }).required()
-const updateSchema = Joi.object({ name: Joi.string().min(1).max(320).required(), password: password.required(), password_confirmation: password.required() }).required()
+const updateSchema = Joi.object({
+  name: Joi.string().min(1).max(320).required(),
+  password: password.required(),
+  password_confirmation: password.required(),
+  current_password: password.description('The current password; required when the account already has one (not after an SMS sign-up).'),
+}).required()
 const resetSchema = Joi.object({
   phone: phone.required(),
   validation_code: smsCodeSchema.required(),
@@ -38,7 +43,7 @@ const FAILURES: Record<number, string> = {
   403: "A browser request from another site's page (`cross_site_request`).",
   404: 'No account has this phone number.',
   413: 'The body is over 16 KiB.',
-  429: 'Too many wrong codes; `Retry-After`.',
+  429: 'Too many wrong codes or current passwords; `Retry-After`.',
   503: 'Busy, or a dependency is unavailable.',
 }
 
@@ -50,10 +55,11 @@ const done = { description: '`{"result": 1}`', schema: 'PhoneApiSuccess' }
 const loginCodeAnswer = { description: 'An `oauth_login_code` for the token endpoint.', schema: 'PhoneApiLoginCode' }
 
 export function mountPhoneUserRoutes(api: DocumentedRouter, deps: ServiceDeps, requireSession: RequestHandler): void {
-  const updateDoc = phoneRoute('Set the username and password (bearer token)', 'bearer', done, [400, 401], { body: updateSchema })
+  const updateDoc = phoneRoute('Set the username and password (bearer token; `current_password` when the account has one)', 'bearer', done, [400, 401, 429], { body: updateSchema })
   api.put(`${BASE}/update`, updateDoc, requireSession, handler(async (req, res) => {
-    const body = validate(updateSchema, req.body) as { name: string; password: string; password_confirmation: string }
-    await setNameAndPassword(deps, sessionOf(res), { name: body.name, password: body.password, confirmation: body.password_confirmation }, requestMeta(req))
+    const body = validate(updateSchema, req.body) as { name: string; password: string; password_confirmation: string; current_password?: string }
+    const input = { name: body.name, password: body.password, confirmation: body.password_confirmation, currentPassword: body.current_password }
+    await setNameAndPassword(deps, sessionOf(res), input, requestMeta(req))
     res.json(phoneApiSuccess())
   }))
 

@@ -1,0 +1,37 @@
+/**
+ * The current-password check of every account change that needs one (a new password, a new e-mail
+ * or phone), on every API family: one place, so no route can skip the throttle.
+ */
+import { UserRouterError, fieldError } from '../errors.js'
+import type { StoredUser } from '../model/user.js'
+import type { RequestMeta, ServiceDeps } from './deps.js'
+
+/** What is being changed, for the message of a missing password. */
+export interface CurrentPasswordProof {
+  /** The password the caller gave, if any. */
+  password: string | undefined
+  /** The body field that carries it (`password` on the client API, `current_password` on the phone API). */
+  field: string
+  /** Why it is needed, ending the sentence "is required to ..." (`change the password`). */
+  purpose: string
+}
+
+/**
+ * Proves the caller knows the account's password; an account without one (an SMS or anonymous
+ * sign-up) needs no proof. A missing password is `invalid_request` naming the field; a wrong one
+ * is `wrong_password` and counts as a failed login of the account (a right one clears the count, as a
+ * login does), so a stolen token cannot be used
+ * to guess the password: past the limits `login_throttled` (429).
+ */
+export async function proveCurrentPassword(deps: ServiceDeps, user: StoredUser, proof: CurrentPasswordProof, meta: RequestMeta): Promise<void> {
+  if (user.passwordHash === null) return
+  if (proof.password === undefined) throw fieldError('invalid_request', proof.field, `is required to ${proof.purpose}`)
+  const account = `current-password:${user.id}`
+  await deps.throttle.assertAllowed(account, meta.ip)
+  const check = await deps.passwords.check(user.passwordHash, proof.password)
+  if (!check.ok) {
+    await deps.throttle.recordFailure(account, meta.ip)
+    throw new UserRouterError('wrong_password', { details: [{ field: proof.field, message: 'is wrong' }] })
+  }
+  await deps.throttle.recordSuccess(account, meta.ip)
+}
