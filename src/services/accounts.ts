@@ -4,10 +4,9 @@
  */
 import { UserRouterError, fieldError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
-import { identifierKey } from '../model/identifiers.js'
 import type { IdentifierKind, StoredUser } from '../model/user.js'
 import type { UpdateOperation } from '../query/update.js'
-import { checkIdentifier, checkPassword } from './credentials.js'
+import { checkIdentifier, checkPassword, identifierLookups, throttleAccount } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import type { IssuedToken, Session } from './sessions.js'
 
@@ -36,7 +35,7 @@ export async function signIn(deps: ServiceDeps, user: StoredUser, method: string
 /** Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`. */
 export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
   const identifier = checkIdentifier(credential.kind, credential.identifier)
-  checkPassword(credential.password, deps.config.password)
+  checkPassword(credential.password, deps.config.password, 'password', [identifier])
   const passwordHash = await deps.passwords.hash(credential.password, meta.abandoned)
   const user = await deps.store.createUser({ [credential.kind]: identifier, passwordHash, createdAt: deps.now() })
   const token = await startSession(deps, user, meta)
@@ -93,13 +92,19 @@ export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, 
  * the admin login count failures under one key per account, whatever its spelling.
  */
 export function credentialAttempt(deps: ServiceDeps, credential: Credential): PasswordAttempt {
-  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
+  const lookups = identifierLookups(credential.kind, credential.identifier)
   return {
     // Failures count per account, not per spelling: a phone in another notation is the same account.
-    account: `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`,
+    account: throttleAccount(credential.kind, credential.identifier),
     method: credential.kind,
     password: credential.password,
-    findUser: async () => (lookup === null ? null : deps.store.getUserByIdentifier(credential.kind, lookup)),
+    findUser: async () => {
+      for (const lookup of lookups) {
+        const user = await deps.store.getUserByIdentifier(credential.kind, lookup)
+        if (user) return user
+      }
+      return null
+    },
   }
 }
 
@@ -175,7 +180,7 @@ export async function changeAccount(
     throw fieldError('invalid_request', 'new_password', 'is required with password')
   }
   if (changes.newPassword !== undefined) {
-    checkPassword(changes.newPassword, deps.config.password, 'new_password')
+    checkPassword(changes.newPassword, deps.config.password, 'new_password', [next.username, next.email, next.phone])
     if (options.verifyCurrentPassword && user.passwordHash !== null) {
       if (changes.password === undefined) throw fieldError('invalid_request', 'password', 'is required to change the password')
       // Guessing the current password with a stolen token is throttled like a login.
