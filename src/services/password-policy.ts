@@ -5,7 +5,8 @@
  */
 import { dictionary } from '@zxcvbn-ts/language-common'
 
-const COMMON_PASSWORDS: readonly string[] = dictionary['passwords-common']
+/** Lower-case ASCII, so already in `passwordListKey` form (a test keeps that true across updates). */
+export const COMMON_PASSWORDS: readonly string[] = dictionary['passwords-common']
 
 /** The form in which passwords are compared with the lists: NFKC, lower case (the common list is lower case). */
 export function passwordListKey(password: string): string {
@@ -21,10 +22,7 @@ export interface RefusedPasswords {
 
 /** The sets of refused passwords of one router, keyed by `passwordListKey`. */
 export function refusedPasswords(options: { minLength: number; maxLength: number; rejectCommon: boolean; rejectList: readonly string[] }): RefusedPasswords {
-  const fits = (key: string) => {
-    const length = [...key].length
-    return length >= options.minLength && length <= options.maxLength
-  }
-  const common = options.rejectCommon ? COMMON_PASSWORDS.map(passwordListKey).filter(fits) : []
+  const fits = (key: string) => key.length >= options.minLength && key.length <= options.maxLength
+  const common = options.rejectCommon ? COMMON_PASSWORDS.filter(fits) : []
   return { commonPasswords: new Set(common), listedPasswords: new Set(options.rejectList.map(passwordListKey)) }
 }

@@ -17,6 +17,7 @@ import {
   releaseTestResources,
   type TestApp,
 } from '../helpers/test-app.js'
+import { RecordingMailer } from '../helpers/recording-mailer.js'
 
 const Scrypt = (scryptModule as unknown as { default: { kdf(password: string, params: object): Promise<Uint8Array>; verify(key: Uint8Array, password: string): Promise<boolean> } })
   .default
@@ -66,6 +67,17 @@ for (const backend of BACKENDS) {
       const token = await t.register('email', 'plain@example.com')
       const res = await t.request.put('/hserve/v2.1/user/account/').set(t.auth(token)).send({ email: 'Eve <eve@example.com>' })
       assertError(res, 400, 'invalid_request', 'email')
+    })
+
+    it('sends no mail to an address stored before e-mail addresses had to be bare', async () => {
+      const mailer = new RecordingMailer()
+      const t = await create({ mailer })
+      for (const email of ['me@example.com, eve@evil.example', 'Eve <eve@evil.example>']) {
+        await t.store.createUser({ email, passwordHash: await rawHash(PASSWORD), createdAt: 1_700_000_000 })
+        const token = await t.login('email', email)
+        assertError(await t.request.post('/hserve/v2.0/user/email-verify/').set(t.auth(token)), 400, 'invalid_request', 'email')
+      }
+      assert.equal(mailer.sent.length, 0)
     })
 
     it('refuses the most common passwords and repeated characters, saying why', async () => {

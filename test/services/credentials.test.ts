@@ -9,6 +9,7 @@ import addressparser from 'nodemailer/lib/addressparser'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { parseOptions, type UserRouterOptions } from '../../src/options.js'
 import { checkIdentifier, checkPassword } from '../../src/services/credentials.js'
+import { COMMON_PASSWORDS, passwordListKey } from '../../src/services/password-policy.js'
 import { expectError } from '../helpers/errors.js'
 
 const policy = (password: UserRouterOptions['password'] = {}) => parseOptions({ storage: new MemoryUserStore(), clients: ['c'], password }).password
@@ -170,6 +171,15 @@ describe('the password policy', () => {
       assert.match(error.details![0]!.message, /most common passwords/, password)
     }
     expectError(() => checkPassword('sunshine', defaults, 'new_password'), 'invalid_request', 'new_password')
+  })
+
+  it('bundles at least the 10,000 most common passwords, in lower-case ASCII (their lookup form)', () => {
+    assert.ok(COMMON_PASSWORDS.length >= 10_000, `${COMMON_PASSWORDS.length} passwords`)
+    assert.deepEqual(COMMON_PASSWORDS.slice(0, 3), ['123456', 'password', '12345678'])
+    for (const password of COMMON_PASSWORDS) {
+      assert.match(password, /^[\x21-\x7e]+$/)
+      assert.equal(passwordListKey(password), password)
+    }
   })
 
   it('refuses passwords of one repeated character or only whitespace', () => {
