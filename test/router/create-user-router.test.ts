@@ -39,6 +39,8 @@ describe('createUserRouter options', () => {
     [{ password: { minLength: 0 } }, /options\.password\.minLength must be greater than or equal to 1/],
     [{ password: { minLength: 20, maxLength: 10 } }, /options\.password\.minLength must not exceed/],
     [{ password: { scrypt: { logN: 40 } } }, /options\.password\.scrypt\.logN must be less than or equal to 20/],
+    [{ password: { rejectCommon: 'yes' as never } }, /options\.password\.rejectCommon must be a boolean/],
+    [{ password: { rejectList: ['ok', ''] } }, /options\.password\.rejectList\.1 is not allowed to be empty/],
     [{ cors: { origins: 'everyone' } }, /options\.cors\.origins/],
     [{ anonymousLogin: 'yes' }, /options\.anonymousLogin must be a boolean/],
     [{ unknownOption: true } as never, /options\.unknownOption is not allowed/],
