@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
 import type { EmailTemplates } from './services/email-messages.js'
+import { refusedPasswords } from './services/password-policy.js'
 import type { StoredUser } from './model/user.js'
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
 
@@ -60,6 +61,10 @@ export interface UserRouterOptions {
     maxConcurrentHashes?: number
     /** Hashes allowed to wait for a slot; more are refused with 503 and Retry-After (default 200). */
     maxQueuedHashes?: number
+    /** Refuse the most common passwords (about 49,000, compared case-insensitively; default true). */
+    rejectCommon?: boolean
+    /** The app's own refused passwords (its name, say), compared case-insensitively in NFKC form (default none). */
+    rejectList?: string[]
   }
   loginThrottle?: {
     /** Failed sign-ins per account and IP within the window before 429 (default 10). */
@@ -226,6 +231,8 @@ const schema = Joi.object({
     }).default(),
     maxConcurrentHashes: positiveInteger.max(64).default(DEFAULT_CONCURRENT_HASHES),
     maxQueuedHashes: Joi.number().integer().min(0).max(100_000).default(200),
+    rejectCommon: Joi.boolean().default(true),
+    rejectList: Joi.array().items(Joi.string().min(1).max(1024)).max(100_000).default([]),
   }).default(),
   loginThrottle: Joi.object({
     maxFailuresPerAccount: positiveInteger.default(10),
@@ -316,6 +323,11 @@ export interface RouterConfig {
     scrypt: { logN: number; r: number; p: number }
     maxConcurrentHashes: number
     maxQueuedHashes: number
+    rejectCommon: boolean
+    rejectList: string[]
+    /** Built once per router from `rejectCommon` and `rejectList`. */
+    commonPasswords: ReadonlySet<string>
+    listedPasswords: ReadonlySet<string>
   }
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number }
   sms: SmsSender | undefined
@@ -355,7 +367,8 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   if (value.password.minLength > value.password.maxLength) {
     throw new TypeError('createUserRouter: options.password.minLength must not exceed options.password.maxLength')
   }
+  const password = { ...value.password, ...refusedPasswords(value.password) }
   const sessionSecret = value.sessionSecret === undefined ? undefined : [value.sessionSecret].flat()
   const admin = value.admin && { ...value.admin, trustedOrigins: value.admin.trustedOrigins.map((o: string) => new URL(o).origin) }
-  return { ...value, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
+  return { ...value, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
 }

@@ -4,11 +4,10 @@
  */
 import { UserRouterError, fieldError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
-import { identifierKey } from '../model/identifiers.js'
 import type { IdentifierKind, StoredUser } from '../model/user.js'
 import type { UpdateOperation } from '../query/update.js'
 import { noticeContactChange } from './change-notice.js'
-import { checkIdentifier, checkPassword } from './credentials.js'
+import { checkIdentifier, checkPassword, identifierLookups, throttleAccount } from './credentials.js'
 import { proveCurrentPassword } from './current-password.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import type { IssuedToken, Session } from './sessions.js'
@@ -38,7 +37,7 @@ export async function signIn(deps: ServiceDeps, user: StoredUser, method: string
 /** Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`. */
 export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
   const identifier = checkIdentifier(credential.kind, credential.identifier)
-  checkPassword(credential.password, deps.config.password)
+  checkPassword(credential.password, deps.config.password, 'password', [identifier])
   const passwordHash = await deps.passwords.hash(credential.password, meta.abandoned)
   const user = await deps.store.createUser({ [credential.kind]: identifier, passwordHash, createdAt: deps.now() })
   const token = await startSession(deps, user, meta)
@@ -95,13 +94,19 @@ export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, 
  * the admin login count failures under one key per account, whatever its spelling.
  */
 export function credentialAttempt(deps: ServiceDeps, credential: Credential): PasswordAttempt {
-  const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
+  const lookups = identifierLookups(credential.kind, credential.identifier)
   return {
     // Failures count per account, not per spelling: a phone in another notation is the same account.
-    account: `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`,
+    account: throttleAccount(credential.kind, credential.identifier),
     method: credential.kind,
     password: credential.password,
-    findUser: async () => (lookup === null ? null : deps.store.getUserByIdentifier(credential.kind, lookup)),
+    findUser: async () => {
+      for (const lookup of lookups) {
+        const user = await deps.store.getUserByIdentifier(credential.kind, lookup)
+        if (user) return user
+      }
+      return null
+    },
   }
 }
 
@@ -186,7 +191,7 @@ export async function changeAccount(deps: ServiceDeps, userId: number, changes: 
   if (changes.password !== undefined && changes.newPassword === undefined && !contactsGiven) {
     throw fieldError('invalid_request', 'new_password', 'is required with password')
   }
-  if (changes.newPassword !== undefined) checkPassword(changes.newPassword, deps.config.password, 'new_password')
+  if (changes.newPassword !== undefined) checkPassword(changes.newPassword, deps.config.password, 'new_password', [next.username, next.email, next.phone])
   if (options.verifyCurrentPassword && (changes.newPassword !== undefined || changedContacts.length > 0)) {
     const purpose = changes.newPassword !== undefined ? 'change the password' : `change the ${changedContacts.map((c) => (c === 'email' ? 'e-mail' : c)).join(' and ')}`
     const field = options.currentPasswordField ?? 'password'

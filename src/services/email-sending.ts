@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import { UserRouterError, isUserRouterError } from '../errors.js'
 import { identifierKey } from '../model/identifiers.js'
 import type { MailMessage } from '../ports.js'
+import { checkIdentifier } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { issueLink, revokeLink, type LinkGrant } from './email-links.js'
 import { composeEmail } from './email-messages.js'
@@ -53,6 +54,8 @@ export interface LinkMail {
 
 /** Makes a link, writes the mail around it and sends it to `grant.email`; a failed send revokes the link. */
 export async function sendLinkMail(deps: ServiceDeps, { grant, ttlSeconds, targetUrl }: LinkMail): Promise<void> {
+  // An address stored before addresses had to be bare (a display name, a list) could reach other mailboxes.
+  checkIdentifier('email', grant.email)
   const token = await issueLink(deps.kv, grant, ttlSeconds)
   try {
     const content = await composeEmail(grant.purpose, deps.config.email, `${targetUrl}?token=${token}`, ttlSeconds)

@@ -5,9 +5,9 @@
  * per account, so switching APIs gains an attacker nothing.
  */
 import { UserRouterError } from '../errors.js'
-import { identifierKey } from '../model/identifiers.js'
 import type { IdentifierKind, StoredUser } from '../model/user.js'
 import { authenticate, checkIdentifierOrNull } from './accounts.js'
+import { identifierLookups, throttleAccount } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { consumeLoginCode } from './login-codes.js'
 import { startTokenFamily, type TokenPair } from './oauth-tokens.js'
@@ -19,7 +19,8 @@ import { startTokenFamily, type TokenPair } from './oauth-tokens.js'
 function identifierCandidates(username: string): { kind: IdentifierKind; value: string }[] {
   if (username.includes('@')) return [{ kind: 'email', value: username }]
   const phone = checkIdentifierOrNull('phone', username)
-  return phone === null ? [{ kind: 'username', value: username }] : [{ kind: 'phone', value: phone }, { kind: 'username', value: username }]
+  const usernames = identifierLookups('username', username).map((value) => ({ kind: 'username' as const, value }))
+  return phone === null ? usernames : [{ kind: 'phone', value: phone }, ...usernames]
 }
 
 async function findByAny(deps: ServiceDeps, candidates: { kind: IdentifierKind; value: string }[]): Promise<StoredUser | null> {
@@ -43,7 +44,7 @@ export async function passwordGrant(
   const user = await authenticate(
     deps,
     {
-      account: `${first.kind}:${identifierKey(first.value)}`,
+      account: throttleAccount(first.kind, first.value),
       method,
       password: input.password,
       findUser: () => findByAny(deps, candidates),

@@ -37,9 +37,11 @@ export interface PasswordCheck {
 /**
  * A password hash in the stored format (scrypt-kdf, base64), for seeding users straight into a
  * store (an app's first admin, say). Default parameters: logN 15, r 8, p 1, the router's defaults.
+ * The password's NFKC form is hashed, so that every spelling of it (full-width letters, composed
+ * or decomposed accents) signs in.
  */
 export async function hashPassword(password: string, scrypt: ScryptParameters = { logN: 15, r: 8, p: 1 }): Promise<string> {
-  return Buffer.from(await Scrypt.kdf(password, scrypt)).toString('base64')
+  return Buffer.from(await Scrypt.kdf(password.normalize('NFKC'), scrypt)).toString('base64')
 }
 
 interface Waiter {
@@ -51,11 +53,17 @@ export class PasswordHasher {
   private running = 0
   private readonly waiting: Waiter[] = []
   private dummyHash: Promise<string> | undefined
+  private runs = 0
+
+  /** scrypt runs started so far (hashes and verifications): the work passwords cost. */
+  get computed(): number {
+    return this.runs
+  }
 
   constructor(private readonly config: PasswordHasherConfig) {}
 
   /**
-   * A new hash (base64) with the configured parameters. `abandoned` (the client went away) takes a
+   * A new hash (base64) of the password's NFKC form with the configured parameters. `abandoned` (the client went away) takes a
    * hash still waiting for a slot out of the queue (it rejects with `busy`): nobody would read it.
    */
   async hash(password: string, abandoned?: AbortSignal): Promise<string> {
@@ -63,13 +71,20 @@ export class PasswordHasher {
   }
 
   /**
-   * Checks a password against a stored hash. Without a hash (unknown user, SMS-only account) it
-   * checks against a dummy hash, so that the answer takes the same time and is always false.
+   * Checks a password against a stored hash: its NFKC form, then (when it differs) the raw form,
+   * which hashes made before passwords were normalised hold; such a match asks for a rehash. So a
+   * wrong password costs two verifications only when its raw form is not in NFKC form. Without a
+   * hash (unknown user, SMS-only account) it checks against a dummy hash, so that the answer takes
+   * the same time and is always false.
    */
   async check(storedHash: string | null, password: string, abandoned?: AbortSignal): Promise<PasswordCheck> {
+    const normal = password.normalize('NFKC')
+    const spellings = normal === password ? [normal] : [normal, password]
     if (storedHash === null) {
       this.dummyHash ??= this.hash('not a password: timing equaliser')
-      await this.limited(async () => Scrypt.verify(Buffer.from(await this.dummyHash!, 'base64'), password), abandoned)
+      for (const spelling of spellings) {
+        await this.limited(async () => Scrypt.verify(Buffer.from(await this.dummyHash!, 'base64'), spelling), abandoned)
+      }
       return { ok: false, needsRehash: false }
     }
     let key: Buffer
@@ -80,10 +95,12 @@ export class PasswordHasher {
     } catch {
       return { ok: false, needsRehash: false }
     }
-    const ok = await this.limited(() => Scrypt.verify(key, password), abandoned)
     const wanted = this.config.scrypt
-    const needsRehash = ok && (params.logN < wanted.logN || params.r < wanted.r || params.p < wanted.p)
-    return { ok, needsRehash }
+    const weaker = params.logN < wanted.logN || params.r < wanted.r || params.p < wanted.p
+    for (const [i, spelling] of spellings.entries()) {
+      if (await this.limited(() => Scrypt.verify(key, spelling), abandoned)) return { ok: true, needsRehash: weaker || i > 0 }
+    }
+    return { ok: false, needsRehash: false }
   }
 
   private async limited<T>(work: () => Promise<T>, abandoned?: AbortSignal): Promise<T> {
@@ -109,6 +126,7 @@ export class PasswordHasher {
       this.running++
     }
     try {
+      this.runs++
       return await work()
     } finally {
       // Hand the slot straight to the next waiter, or free it.

@@ -72,8 +72,8 @@ export interface NewPassword {
   confirmation: string
 }
 
-function checkNewPassword(deps: ServiceDeps, input: NewPassword): void {
-  checkPassword(input.password, deps.config.password)
+function checkNewPassword(deps: ServiceDeps, input: NewPassword, identifiers: string[] = []): void {
+  checkPassword(input.password, deps.config.password, 'password', identifiers)
   if (input.confirmation !== input.password) throw fieldError('invalid_request', 'password_confirmation', 'must equal password')
 }
 
@@ -89,7 +89,7 @@ export async function setNameAndPassword(
   meta: RequestMeta,
 ): Promise<void> {
   checkIdentifier('username', input.name, 'name')
-  checkNewPassword(deps, input)
+  checkNewPassword(deps, input, [input.name])
   await changeAccount(
     deps,
     session.userId,

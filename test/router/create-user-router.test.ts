@@ -23,7 +23,7 @@ const base = (): UserRouterOptions => ({
 const client = { 'X-Hydrogen-Client-ID': 'c1' }
 
 async function registerAndLogin(request: supertest.Agent | ReturnType<typeof supertest>, prefix = '') {
-  const res = await request.post(`${prefix}/hserve/v2.1/register/username/`).set(client).send({ username: 'zoe', password: 'password1' })
+  const res = await request.post(`${prefix}/hserve/v2.1/register/username/`).set(client).send({ username: 'zoe', password: 'zoe password 1' })
   assert.equal(res.status, 201, JSON.stringify(res.body))
   return res.body.token as string
 }
@@ -39,6 +39,8 @@ describe('createUserRouter options', () => {
     [{ password: { minLength: 0 } }, /options\.password\.minLength must be greater than or equal to 1/],
     [{ password: { minLength: 20, maxLength: 10 } }, /options\.password\.minLength must not exceed/],
     [{ password: { scrypt: { logN: 40 } } }, /options\.password\.scrypt\.logN must be less than or equal to 20/],
+    [{ password: { rejectCommon: 'yes' as never } }, /options\.password\.rejectCommon must be a boolean/],
+    [{ password: { rejectList: ['ok', ''] } }, /options\.password\.rejectList\.1 is not allowed to be empty/],
     [{ cors: { origins: 'everyone' } }, /options\.cors\.origins/],
     [{ anonymousLogin: 'yes' }, /options\.anonymousLogin must be a boolean/],
     [{ unknownOption: true } as never, /options\.unknownOption is not allowed/],
@@ -132,7 +134,7 @@ describe('dependencies down', () => {
     const storage = new MemoryUserStore()
     storage.createUser = down
     const app = express().use(createUserRouter({ ...base(), storage }))
-    const res = await supertest(app).post('/hserve/v2.1/register/username/').set(client).send({ username: 'x1', password: 'password1' })
+    const res = await supertest(app).post('/hserve/v2.1/register/username/').set(client).send({ username: 'x1', password: 'x1 password 1' })
     assert.equal(res.status, 503)
     assert.deepEqual(Object.keys(res.body).sort(), ['code', 'error_msg'])
   })
