@@ -198,7 +198,7 @@ const schema = Joi.object({
     .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),
   redis: Joi.alternatives(
     Joi.string().uri({ scheme: ['redis', 'rediss'] }),
-    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
+    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'decrement', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
     implementing('getdel', 'sadd'),
   ).messages({ 'alternatives.match': 'must be an ioredis client, a redis:// URL, or a KeyValueStore' }),
   keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/).default('eur:'),
