@@ -2,13 +2,14 @@
  * Registration, sign-in, sign-out and account changes. Expected failures (wrong password, unknown
  * user) are values; rule violations throw `UserRouterError`.
  */
-import { UserRouterError, fieldError } from '../errors.js'
+import { UserRouterError, fieldError, isUserRouterError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
 import { identifierKey } from '../model/identifiers.js'
 import type { IdentifierKind, StoredUser } from '../model/user.js'
 import type { UpdateOperation } from '../query/update.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { PasswordCheck } from './passwords.js'
 import type { IssuedToken, Session } from './sessions.js'
 
 export interface Credential {
@@ -46,7 +47,10 @@ export async function register(deps: ServiceDeps, credential: Credential, meta: 
 
 /** A password sign-in attempt, as `authenticate` checks it. */
 export interface PasswordAttempt {
-  /** The account as the login throttle counts it (`username:alice`): one key per account, whatever its spelling. */
+  /**
+   * The account as the login throttle counts it when no user has the identifier (`username:alice`,
+   * normalised). An existing user is counted by id, whatever identifier or API named it.
+   */
   account: string
   /** How the user signs in, for events (`username`, `oauth`, ...). */
   method: string
@@ -57,32 +61,37 @@ export interface PasswordAttempt {
   otherProof?(user: StoredUser): Promise<boolean>
 }
 
+/** The login throttle's account of a sign-in: one per user, so its username, e-mail and phone share one count. */
+export function throttleAccount(user: StoredUser | null, unknown: string): string {
+  return user ? `user:${user.id}` : unknown
+}
+
 /**
  * Checks a password (or `otherProof`) under the login throttle: the user, or null for a wrong pair
- * (one answer for an unknown account and a wrong password, in the same time). A hash made with
- * weaker parameters is upgraded. Throws `login_throttled` past the limits. Emits `login_failed`
- * and `rate_limited`; the caller emits `login`.
+ * (one answer for an unknown account and a wrong password, in the same time). The user is looked
+ * up first, so that every spelling of one account counts as that account. A hash made with weaker
+ * parameters is upgraded. Throws `login_throttled` past the limits, before any hash. Emits
+ * `login_failed` and `rate_limited`; the caller emits `login`.
  */
 export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, meta: RequestMeta): Promise<StoredUser | null> {
-  const { account, method } = attempt
+  const { method } = attempt
+  const user = await attempt.findUser()
+  let check: PasswordCheck = { ok: false, needsRehash: false }
+  let proven: boolean
   try {
-    await deps.throttle.assertAllowed(account, meta.ip)
+    proven = await deps.throttle.attempt(throttleAccount(user, attempt.account), meta.ip, async () => {
+      if (user && attempt.otherProof && (await attempt.otherProof(user))) return true
+      check = await deps.passwords.check(user?.passwordHash ?? null, attempt.password, meta.abandoned)
+      return user !== null && check.ok
+    })
   } catch (error) {
-    deps.emit({ type: 'rate_limited', method, clientId: meta.clientId, ip: meta.ip })
+    if (isUserRouterError(error, 'login_throttled')) deps.emit({ type: 'rate_limited', method, clientId: meta.clientId, ip: meta.ip })
     throw error
   }
-  const user = await attempt.findUser()
-  if (user && attempt.otherProof && (await attempt.otherProof(user))) {
-    await deps.throttle.recordSuccess(account, meta.ip)
-    return user
-  }
-  const check = await deps.passwords.check(user?.passwordHash ?? null, attempt.password, meta.abandoned)
-  if (!user || !check.ok) {
-    await deps.throttle.recordFailure(account, meta.ip)
+  if (!user || !proven) {
     deps.emit({ type: 'login_failed', ...(user ? { userId: user.id } : {}), method, clientId: meta.clientId, ip: meta.ip })
     return null
   }
-  await deps.throttle.recordSuccess(account, meta.ip)
   if (!check.needsRehash) return user
   const passwordHash = await deps.passwords.hash(attempt.password)
   return (await deps.store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }], updatedAt: user.updatedAt })) ?? user
@@ -95,7 +104,7 @@ export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, 
 export function credentialAttempt(deps: ServiceDeps, credential: Credential): PasswordAttempt {
   const lookup = credential.kind === 'phone' ? checkIdentifierOrNull('phone', credential.identifier) : credential.identifier
   return {
-    // Failures count per account, not per spelling: a phone in another notation is the same account.
+    // An unknown identifier counts per normalised spelling: a phone in another notation is the same.
     account: `${credential.kind}:${identifierKey(lookup ?? credential.identifier)}`,
     method: credential.kind,
     password: credential.password,
@@ -178,14 +187,11 @@ export async function changeAccount(
     checkPassword(changes.newPassword, deps.config.password, 'new_password')
     if (options.verifyCurrentPassword && user.passwordHash !== null) {
       if (changes.password === undefined) throw fieldError('invalid_request', 'password', 'is required to change the password')
-      // Guessing the current password with a stolen token is throttled like a login.
-      const account = `current-password:${userId}`
-      await deps.throttle.assertAllowed(account, options.meta.ip)
-      const check = await deps.passwords.check(user.passwordHash, changes.password)
-      if (!check.ok) {
-        await deps.throttle.recordFailure(account, options.meta.ip)
-        throw new UserRouterError('wrong_password', { details: [{ field: 'password', message: 'is wrong' }] })
-      }
+      // Guessing the current password with a stolen token is throttled like a login, a place in
+      // the count taken before the hash.
+      const [storedHash, current] = [user.passwordHash, changes.password]
+      const right = await deps.throttle.attempt(`current-password:${userId}`, options.meta.ip, async () => (await deps.passwords.check(storedHash, current)).ok)
+      if (!right) throw new UserRouterError('wrong_password', { details: [{ field: 'password', message: 'is wrong' }] })
     }
     operations.push({ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: await deps.passwords.hash(changes.newPassword) })
     next.hasPassword = true
