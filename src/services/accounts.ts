@@ -10,6 +10,7 @@ import type { UpdateOperation } from '../query/update.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import type { PasswordCheck } from './passwords.js'
+import { countAction } from './rate-limits.js'
 import type { IssuedToken, Session } from './sessions.js'
 
 export interface Credential {
@@ -34,10 +35,14 @@ export async function signIn(deps: ServiceDeps, user: StoredUser, method: string
   return { user, token }
 }
 
-/** Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`. */
+/**
+ * Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`;
+ * past the registrations of the IP, `rate_limited` before any hash.
+ */
 export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
   const identifier = checkIdentifier(credential.kind, credential.identifier)
   checkPassword(credential.password, deps.config.password)
+  await countAction(deps, 'registrationsPerIpPerHour', meta.ip, meta)
   const passwordHash = await deps.passwords.hash(credential.password, meta.abandoned)
   const user = await deps.store.createUser({ [credential.kind]: identifier, passwordHash, createdAt: deps.now() })
   const token = await startSession(deps, user, meta)
@@ -129,8 +134,9 @@ export function checkIdentifierOrNull(kind: IdentifierKind, value: string): stri
   }
 }
 
-/** Creates an anonymous user (no identifier, no password) and signs it in. */
+/** Creates an anonymous user (no identifier, no password) and signs it in; `rate_limited` past the IP's limit. */
 export async function loginAnonymously(deps: ServiceDeps, meta: RequestMeta): Promise<SignedIn> {
+  await countAction(deps, 'anonymousLoginsPerIpPerHour', meta.ip, meta)
   const user = await deps.store.createUser({ anonymous: true, createdAt: deps.now() })
   const token = await startSession(deps, user, meta)
   deps.emit({ type: 'login', userId: user.id, method: 'anonymous', clientId: meta.clientId, ip: meta.ip })

@@ -1,20 +1,31 @@
 /**
- * Counts password hash checks: every `PasswordHasher.check` call of any router in this test
+ * Counts password hashing: every `PasswordHasher.check` (or `hash`) call of any router in this test
  * process (each test file runs in its own process), wrong or right, a dummy hash included.
  */
 import { PasswordHasher } from '../../src/services/passwords.js'
 
 export interface HashCheckCounter {
-  /** Checks started since the counter was made. */
+  /** Calls started since the counter was made. */
   readonly count: number
   /** Puts the original method back. */
   restore(): void
 }
 
+/** Counts `PasswordHasher.check`: passwords checked against a hash. */
 export function countHashChecks(): HashCheckCounter {
-  const original = PasswordHasher.prototype.check
+  return countCalls('check')
+}
+
+/** Counts `PasswordHasher.hash`: new hashes computed (registrations, password changes). */
+export function countNewHashes(): HashCheckCounter {
+  return countCalls('hash')
+}
+
+function countCalls(method: 'check' | 'hash'): HashCheckCounter {
+  const prototype = PasswordHasher.prototype as unknown as Record<string, (...args: unknown[]) => unknown>
+  const original = prototype[method]!
   let count = 0
-  PasswordHasher.prototype.check = function (this: PasswordHasher, ...args: Parameters<PasswordHasher['check']>) {
+  prototype[method] = function (this: PasswordHasher, ...args: unknown[]) {
     count++
     return original.apply(this, args)
   }
@@ -23,7 +34,7 @@ export function countHashChecks(): HashCheckCounter {
       return count
     },
     restore: () => {
-      PasswordHasher.prototype.check = original
+      prototype[method] = original
     },
   }
 }

@@ -36,7 +36,7 @@ const FAILURES: Record<number, string> = {
   402: 'The SMS quota is used up.',
   404: 'No account has this phone number.',
   413: 'The body is over 16 KiB.',
-  429: 'Too many wrong codes; `Retry-After`.',
+  429: 'Too many wrong codes, or registrations from this IP; `Retry-After`.',
   503: 'Busy, or a dependency is unavailable.',
 }
 
