@@ -24,7 +24,7 @@ export interface UserRouterEvent {
   at: number
   /** The user concerned, when known. */
   userId?: number
-  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), or what was limited (`sms`, `email`). */
+  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), or what was limited (`sms`, `email`, `register`, `anonymous`, `refresh_token`, or the sign-in method). */
   method?: string
   /** The X-Hydrogen-Client-ID of the request, or the OAuth client's id. */
   clientId?: string
