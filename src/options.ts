@@ -212,7 +212,7 @@ const positiveInteger = Joi.number().integer().min(1)
 const hourlyLimit = (fallback: number) =>
   Joi.alternatives(positiveInteger, Joi.boolean().valid(false))
     .default(fallback)
-    .messages({ 'alternatives.match': 'must be a whole number of at least 1, or false to switch the limit off' })
+    .messages({ 'alternatives.types': 'must be a whole number of at least 1, or false to switch the limit off' })
 
 const schema = Joi.object({
   storage: implementing('createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser', 'close')
