@@ -67,7 +67,7 @@ export interface PasswordAttempt {
 }
 
 /** The login throttle's account of a sign-in: one per user, so its username, e-mail and phone share one count. */
-export function throttleAccount(user: StoredUser | null, unknown: string): string {
+function throttleAccount(user: StoredUser | null, unknown: string): string {
   return user ? `user:${user.id}` : unknown
 }
 
