@@ -75,6 +75,23 @@ export interface UserRouterOptions {
     windowSeconds?: number
   }
   /**
+   * Hourly limits on actions that cost the server (hashes, mails, accounts), counted in the
+   * key-value store and checked before any hash; past one the answer is 429 `rate_limited` with
+   * `Retry-After`. Each takes a whole number, or `false` to switch it off.
+   */
+  rateLimits?: {
+    /** Registrations per IP per hour: the client API's register routes and the phone API's (default 50). */
+    registrationsPerIpPerHour?: number | false
+    /** Anonymous logins per IP per hour (default 50). */
+    anonymousLoginsPerIpPerHour?: number | false
+    /** Verification and reset mails per user per hour, whatever the address (default 10). */
+    emailsPerUserPerHour?: number | false
+    /** Verification and reset mails asked for per IP per hour (default 30). */
+    emailsPerIpPerHour?: number | false
+    /** Refresh grants per OAuth token family per hour (default 60). */
+    refreshesPerFamilyPerHour?: number | false
+  }
+  /**
    * Sends SMS codes. Outside production the default prints codes to the console; in production
    * without it the SMS routes are not served.
    */
@@ -205,6 +222,11 @@ const implementing = (...names: string[]) =>
   })
 
 const positiveInteger = Joi.number().integer().min(1)
+/** A count per hour, or `false` for no limit. */
+const hourlyLimit = (fallback: number) =>
+  Joi.alternatives(positiveInteger, Joi.boolean().valid(false))
+    .default(fallback)
+    .messages({ 'alternatives.types': 'must be a whole number of at least 1, or false to switch the limit off' })
 
 const schema = Joi.object({
   storage: implementing('createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser', 'close')
@@ -212,7 +234,7 @@ const schema = Joi.object({
     .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),
   redis: Joi.alternatives(
     Joi.string().uri({ scheme: ['redis', 'rediss'] }),
-    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
+    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'decrement', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
     implementing('getdel', 'sadd'),
   ).messages({ 'alternatives.match': 'must be an ioredis client, a redis:// URL, or a KeyValueStore' }),
   keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/).default('eur:'),
@@ -238,6 +260,13 @@ const schema = Joi.object({
     maxFailuresPerAccount: positiveInteger.default(10),
     maxFailuresPerIp: positiveInteger.default(100),
     windowSeconds: positiveInteger.max(86_400).default(900),
+  }).default(),
+  rateLimits: Joi.object({
+    registrationsPerIpPerHour: hourlyLimit(50),
+    anonymousLoginsPerIpPerHour: hourlyLimit(50),
+    emailsPerUserPerHour: hourlyLimit(10),
+    emailsPerIpPerHour: hourlyLimit(30),
+    refreshesPerFamilyPerHour: hourlyLimit(60),
   }).default(),
   sms: implementing('send'),
   mailer: implementing('send'),
@@ -301,6 +330,15 @@ const schema = Joi.object({
   logger: implementing('warn', 'error'),
 }).required()
 
+/** The `rateLimits` option after checking: each a count per hour, or false for none. */
+export interface RateLimitsConfig {
+  registrationsPerIpPerHour: number | false
+  anonymousLoginsPerIpPerHour: number | false
+  emailsPerUserPerHour: number | false
+  emailsPerIpPerHour: number | false
+  refreshesPerFamilyPerHour: number | false
+}
+
 /** The `oauth` option after checking. */
 export interface OAuthConfig {
   clients: { id: string; secret: string }[]
@@ -330,6 +368,7 @@ export interface RouterConfig {
     listedPasswords: ReadonlySet<string>
   }
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number }
+  rateLimits: RateLimitsConfig
   sms: SmsSender | undefined
   mailer: Mailer | undefined
   secret: string | undefined
