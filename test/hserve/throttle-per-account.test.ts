@@ -24,7 +24,7 @@ for (const backend of BACKENDS) {
         sessionSecret: SESSION_SECRET,
       })
       const token = await t.register('username', ACCOUNT.username)
-      const res = await t.request.put('/hserve/v2.1/user/account/').set(t.auth(token)).send({ email: ACCOUNT.email, phone: ACCOUNT.phone })
+      const res = await t.request.put('/hserve/v2.1/user/account/').set(t.auth(token)).send({ email: ACCOUNT.email, phone: ACCOUNT.phone, password: PASSWORD })
       assert.equal(res.status, 200, JSON.stringify(res.body))
       return t
     }
