@@ -6,16 +6,22 @@
 import { stringProblem } from '../../src/model/values.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
-import type { UserQuery } from '../../src/query/filter.js'
+import type { Filter, UserQuery } from '../../src/query/filter.js'
+import { queryTooComplex } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
 import { incrementOutOfRange } from '../../src/query/evaluate-update.js'
 import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
 import { compileSet } from './compile-update.js'
-import { Database } from './database.js'
+import { Database, type Row } from './database.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions } from './options.js'
 import { Params } from './params.js'
+import { RegexGate } from './regex-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser } from './rows.js'
+
+function hasRegex(filter: Filter): boolean {
+  return filter.kind === 'and' || filter.kind === 'or' ? filter.filters.some(hasRegex) : filter.kind === 'regex'
+}
 
 function isStoreId(id: number): boolean {
   return Number.isSafeInteger(id) && id > 0
@@ -26,11 +32,13 @@ export class PostgresUserStore implements UserStore {
   private readonly db: Database
   private readonly table: string
   private dialect: Promise<FilterDialect> | null = null
+  private readonly regexGate: RegexGate
 
   constructor(options: PostgresUserStoreOptions = {}) {
     this.config = parsePostgresOptions(options)
     this.db = new Database(this.config)
     this.table = this.config.names.qualified
+    this.regexGate = new RegexGate(this.config.maxConcurrentRegexQueries, this.config.maxConcurrentRegexQueries * 4)
   }
 
   /** Creates the schema (if missing), the table and its indexes; safe to run repeatedly and concurrently. */
@@ -87,12 +95,24 @@ export class PostgresUserStore implements UserStore {
     const order = compileOrder(query.order, params)
     const limit = params.add(query.limit + 1, 'bigint')
     const offset = params.add(query.offset, 'bigint')
-    const page = this.db.query(
-      `SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-      params.values,
-    )
-    const count = query.count ? this.db.query(`SELECT count(*) AS total FROM ${this.table} WHERE ${where}`, whereValues) : null
-    const [rows, counted] = await Promise.all([page, count])
+    const pageSql = `SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`
+    const countSql = `SELECT count(*) AS total FROM ${this.table} WHERE ${where}`
+    let rows: Row[]
+    let counted: Row[] | null
+    if (query.filter !== null && hasRegex(query.filter)) {
+      // A regex over many rows may be slow: a short timeout of its own, one connection for page and
+      // count, and a bounded number of such queries at once, so they never take the whole pool.
+      const statements = [{ text: pageSql, values: params.values }, ...(query.count ? [{ text: countSql, values: whereValues }] : [])]
+      const results = await this.regexGate.run(() =>
+        this.db.readsWithTimeout(statements, this.config.regexStatementTimeoutMs, () => queryTooComplex('its regular expressions took too long to evaluate')),
+      )
+      rows = results[0]!
+      counted = results[1] ?? null
+    } else {
+      const page = this.db.query(pageSql, params.values)
+      const count = query.count ? this.db.query(countSql, whereValues) : null
+      ;[rows, counted] = await Promise.all([page, count])
+    }
     return {
       users: rows.slice(0, query.limit).map(toStoredUser),
       hasMore: rows.length > query.limit,
