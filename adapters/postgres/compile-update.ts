@@ -33,6 +33,30 @@ export function compileSet(changes: UserChanges, params: Params): string {
   return assignments.join(', ')
 }
 
+/** An append to an array with a `maxLength`, and the SQL condition its result stays within it. */
+export interface AppendGuard {
+  readonly field: FieldDef
+  readonly kind: 'append' | 'append_unique'
+  /** True when the appended array has at most `maxLength` items. */
+  readonly sql: string
+}
+
+/**
+ * The conditions, over the old row, that every append of the changes keeps its array within
+ * `maxLength`. In the WHERE of the UPDATE they are re-checked on the newest row version when
+ * concurrent updates queue on the row lock, so no sequence of appends ever passes the limit.
+ */
+export function compileAppendGuards(changes: UserChanges, params: Params): AppendGuard[] {
+  const guards: AppendGuard[] = []
+  for (const operation of changes.operations) {
+    const { field } = operation
+    if ((operation.kind !== 'append' && operation.kind !== 'append_unique') || field.column || field.maxLength === undefined) continue
+    const value = customValue(field, operation, params)!
+    guards.push({ field, kind: operation.kind, sql: `(jsonb_array_length(${value}) <= ${params.add(field.maxLength, 'bigint')})` })
+  }
+  return guards
+}
+
 function unsupported(field: FieldDef, operation: UpdateOperation): never {
   throw new Error(`PostgresUserStore: "${operation.kind}" cannot apply to the built-in field "${field.name}"`)
 }

@@ -9,15 +9,18 @@ import type { UserPage, UserStore } from '../../src/ports.js'
 import type { Filter, UserQuery } from '../../src/query/filter.js'
 import { queryTooComplex } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
-import { incrementOutOfRange } from '../../src/query/evaluate-update.js'
+import { appendTooLong, incrementOutOfRange } from '../../src/query/evaluate-update.js'
 import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
-import { compileSet } from './compile-update.js'
+import { compileAppendGuards, compileSet, type AppendGuard } from './compile-update.js'
 import { Database, type Row } from './database.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions } from './options.js'
 import { Params } from './params.js'
 import { RegexGate } from './regex-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser } from './rows.js'
+
+/** An update whose outcome a concurrent change made unclear, to be tried again. */
+const RETRY = Symbol('retry')
 
 function hasRegex(filter: Filter): boolean {
   return filter.kind === 'and' || filter.kind === 'or' ? filter.filters.some(hasRegex) : filter.kind === 'regex'
@@ -122,17 +125,46 @@ export class PostgresUserStore implements UserStore {
 
   async updateUser(id: number, changes: UserChanges): Promise<StoredUser | null> {
     if (!isStoreId(id)) return null
+    // A refused append is told apart from a missing user by a second look at the row; should a
+    // concurrent update make room in between, the update is simply tried again.
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.updateOnce(id, changes)
+      if (result !== RETRY || attempt >= 3) return result === RETRY ? null : result
+    }
+  }
+
+  private async updateOnce(id: number, changes: UserChanges): Promise<StoredUser | null | typeof RETRY> {
     const params = new Params()
     const target = params.add(id, 'bigint')
     const set = compileSet(changes, params)
+    const guards = compileAppendGuards(changes, params)
+    const where = [`id = ${target}`, ...guards.map((g) => g.sql)].join(' AND ')
     try {
-      const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE id = ${target} RETURNING ${SELECT_LIST}`, params.values)
-      return row ? toStoredUser(row) : null
+      const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE ${where} RETURNING ${SELECT_LIST}`, params.values)
+      if (row) return toStoredUser(row)
+      if (guards.length === 0) return null
+      const tooLong = await this.appendsTooLong(id, changes)
+      if (tooLong === null) return null
+      if (tooLong.length === 0) return RETRY
+      throw appendTooLong(tooLong)
     } catch (error) {
       // 22003 numeric value out of range: only an increment's sum can raise it here.
       if ((error as { code?: unknown }).code !== '22003') throw error
       throw incrementOutOfRange(changes.operations.filter((o) => o.kind === 'incr').map((o) => o.field))
     }
+  }
+
+  /**
+   * Why an update with append guards changed no row: the appends that would pass their array's
+   * `maxLength` on the row as it is now (none when the user does not exist).
+   */
+  private async appendsTooLong(id: number, changes: UserChanges): Promise<AppendGuard[] | null> {
+    const params = new Params()
+    const target = params.add(id, 'bigint')
+    const guards = compileAppendGuards(changes, params)
+    const checks = guards.map((g, i) => `${g.sql} AS fits${i}`).join(', ')
+    const [row] = await this.db.query(`SELECT ${checks} FROM ${this.table} WHERE id = ${target}`, params.values)
+    return row ? guards.filter((_, i) => row[`fits${i}`] === false) : null
   }
 
   /** Ends the pool if the store created it; an app's own pool stays open. */

@@ -36,6 +36,23 @@ export function incrementOutOfRange(fields: readonly FieldDef[]) {
   return error
 }
 
+/** The label of an append in errors: `tags.$append`, `tags.$append_unique`. */
+export function appendLabel(field: FieldDef, kind: 'append' | 'append_unique'): string {
+  return `${field.name}.${kind === 'append' ? '$append' : '$append_unique'}`
+}
+
+/**
+ * The error of appends whose result would have more items than their array's `maxLength`: nothing
+ * changes and the caller gets `invalid_update` naming each such `<field>.$append`.
+ */
+export function appendTooLong(appends: readonly { field: FieldDef; kind: 'append' | 'append_unique' }[]) {
+  const problem = (field: FieldDef) => `would make the array longer than its ${field.maxLength} items`
+  const [first, ...rest] = appends
+  const error = fieldError('invalid_update', appendLabel(first!.field, first!.kind), problem(first!.field))
+  for (const { field, kind } of rest) error.details!.push({ field: appendLabel(field, kind), message: problem(field) })
+  return error
+}
+
 /** Returns a new user with the changes applied; the input is not modified. */
 export function applyUpdate(user: StoredUser, changes: UserChanges): StoredUser {
   const next: StoredUser = { ...user, profile: { ...user.profile }, updatedAt: changes.updatedAt }
@@ -60,11 +77,11 @@ function nextValue(field: FieldDef, current: JsonValue, operation: UpdateOperati
     case 'incr':
       return incremented(field, typeof current === 'number' ? current : 0, operation.by)
     case 'append':
-      return [...list, ...operation.values]
+      return withinMaxLength(field, operation.kind, [...list, ...operation.values])
     case 'append_unique': {
       const result = [...list]
       for (const v of operation.values) if (!result.includes(v)) result.push(v)
-      return result
+      return withinMaxLength(field, operation.kind, result)
     }
     case 'remove':
       return list.filter((v) => !operation.values.includes(v))
@@ -73,4 +90,9 @@ function nextValue(field: FieldDef, current: JsonValue, operation: UpdateOperati
     case 'patch':
       return { ...(isPlainObject(current) ? (current as JsonObject) : {}), ...operation.value }
   }
+}
+
+function withinMaxLength(field: FieldDef, kind: 'append' | 'append_unique', result: Scalar[]): Scalar[] {
+  if (field.maxLength !== undefined && result.length > field.maxLength) throw appendTooLong([{ field, kind }])
+  return result
 }
