@@ -5,7 +5,8 @@
  * the row lock, so 100 concurrent increments add exactly 100.
  */
 import type { FieldDef } from '../../src/model/fields.js'
-import { clearedValue } from '../../src/query/evaluate-update.js'
+import { MAX_MERGED_OBJECT_BYTES } from '../../src/model/json-size.js'
+import { appendTooLong, clearedValue, mergeTooLarge, type GrowthProblem } from '../../src/query/evaluate-update.js'
 import type { UpdateOperation, UserChanges } from '../../src/query/update.js'
 import { fieldSql, numericBase } from './field-sql.js'
 import type { Params } from './params.js'
@@ -33,26 +34,32 @@ export function compileSet(changes: UserChanges, params: Params): string {
   return assignments.join(', ')
 }
 
-/** An append to an array with a `maxLength`, and the SQL condition its result stays within it. */
-export interface AppendGuard {
-  readonly field: FieldDef
-  readonly kind: 'append' | 'append_unique'
-  /** True when the appended array has at most `maxLength` items. */
+/** An operation that could grow its field past a limit, and the SQL condition that it does not. */
+export interface GrowthGuard {
+  /** The error's label and message should the condition be false. */
+  readonly problem: GrowthProblem
+  /** True when the new value stays within the limit. */
   readonly sql: string
 }
 
 /**
- * The conditions, over the old row, that every append of the changes keeps its array within
- * `maxLength`. In the WHERE of the UPDATE they are re-checked on the newest row version when
- * concurrent updates queue on the row lock, so no sequence of appends ever passes the limit.
+ * The conditions, over the old row, that every append keeps its array within `maxLength` and every
+ * merge keeps its object within `MAX_MERGED_OBJECT_BYTES` (jsonb text, the measure of the reference).
+ * In the WHERE of the UPDATE they are re-checked on the newest row version when concurrent updates
+ * queue on the row lock, so no sequence of updates ever passes a limit.
  */
-export function compileAppendGuards(changes: UserChanges, params: Params): AppendGuard[] {
-  const guards: AppendGuard[] = []
+export function compileGrowthGuards(changes: UserChanges, params: Params): GrowthGuard[] {
+  const guards: GrowthGuard[] = []
   for (const operation of changes.operations) {
     const { field } = operation
-    if ((operation.kind !== 'append' && operation.kind !== 'append_unique') || field.column || field.maxLength === undefined) continue
-    const value = customValue(field, operation, params)!
-    guards.push({ field, kind: operation.kind, sql: `(jsonb_array_length(${value}) <= ${params.add(field.maxLength, 'bigint')})` })
+    if (field.column) continue
+    if ((operation.kind === 'append' || operation.kind === 'append_unique') && field.maxLength !== undefined) {
+      const value = customValue(field, operation, params)!
+      guards.push({ problem: appendTooLong(field, operation.kind), sql: `(jsonb_array_length(${value}) <= ${params.add(field.maxLength, 'bigint')})` })
+    } else if (operation.kind === 'patch') {
+      const value = customValue(field, operation, params)!
+      guards.push({ problem: mergeTooLarge(field), sql: `(octet_length(${value}::text) <= ${params.add(MAX_MERGED_OBJECT_BYTES, 'bigint')})` })
+    }
   }
   return guards
 }

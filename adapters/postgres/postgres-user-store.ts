@@ -9,9 +9,9 @@ import type { UserPage, UserStore } from '../../src/ports.js'
 import type { Filter, UserQuery } from '../../src/query/filter.js'
 import { queryTooComplex } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
-import { appendTooLong, incrementOutOfRange } from '../../src/query/evaluate-update.js'
+import { growthRefused, incrementOutOfRange } from '../../src/query/evaluate-update.js'
 import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
-import { compileAppendGuards, compileSet, type AppendGuard } from './compile-update.js'
+import { compileGrowthGuards, compileSet, type GrowthGuard } from './compile-update.js'
 import { Database, type Row } from './database.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions } from './options.js'
@@ -125,7 +125,7 @@ export class PostgresUserStore implements UserStore {
 
   async updateUser(id: number, changes: UserChanges): Promise<StoredUser | null> {
     if (!isStoreId(id)) return null
-    // A refused append is told apart from a missing user by a second look at the row; should a
+    // A refused append or merge is told apart from a missing user by a second look at the row; should a
     // concurrent update make room in between, the update is simply tried again.
     for (let attempt = 1; ; attempt++) {
       const result = await this.updateOnce(id, changes)
@@ -137,16 +137,16 @@ export class PostgresUserStore implements UserStore {
     const params = new Params()
     const target = params.add(id, 'bigint')
     const set = compileSet(changes, params)
-    const guards = compileAppendGuards(changes, params)
+    const guards = compileGrowthGuards(changes, params)
     const where = [`id = ${target}`, ...guards.map((g) => g.sql)].join(' AND ')
     try {
       const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE ${where} RETURNING ${SELECT_LIST}`, params.values)
       if (row) return toStoredUser(row)
       if (guards.length === 0) return null
-      const tooLong = await this.appendsTooLong(id, changes)
-      if (tooLong === null) return null
-      if (tooLong.length === 0) return RETRY
-      throw appendTooLong(tooLong)
+      const refused = await this.guardsFailing(id, changes)
+      if (refused === null) return null
+      if (refused.length === 0) return RETRY
+      throw growthRefused(refused.map((g) => g.problem))
     } catch (error) {
       // 22003 numeric value out of range: only an increment's sum can raise it here.
       if ((error as { code?: unknown }).code !== '22003') throw error
@@ -155,13 +155,13 @@ export class PostgresUserStore implements UserStore {
   }
 
   /**
-   * Why an update with append guards changed no row: the appends that would pass their array's
-   * `maxLength` on the row as it is now (none when the user does not exist).
+   * Why an update with growth guards changed no row: the guards that fail on the row as it is now
+   * (null when the user does not exist).
    */
-  private async appendsTooLong(id: number, changes: UserChanges): Promise<AppendGuard[] | null> {
+  private async guardsFailing(id: number, changes: UserChanges): Promise<GrowthGuard[] | null> {
     const params = new Params()
     const target = params.add(id, 'bigint')
-    const guards = compileAppendGuards(changes, params)
+    const guards = compileGrowthGuards(changes, params)
     const checks = guards.map((g, i) => `${g.sql} AS fits${i}`).join(', ')
     const [row] = await this.db.query(`SELECT ${checks} FROM ${this.table} WHERE id = ${target}`, params.values)
     return row ? guards.filter((_, i) => row[`fits${i}`] === false) : null

@@ -5,6 +5,7 @@
  */
 import { fieldError } from '../errors.js'
 import type { FieldDef } from '../model/fields.js'
+import { jsonbTextBytes, MAX_MERGED_OBJECT_BYTES } from '../model/json-size.js'
 import { withUserDefaults, type JsonObject, type JsonValue, type StoredUser } from '../model/user.js'
 import { isPlainObject, readProfileValue, type Scalar } from '../model/values.js'
 import type { UpdateOperation, UserChanges } from './update.js'
@@ -41,15 +42,31 @@ export function appendLabel(field: FieldDef, kind: 'append' | 'append_unique'): 
   return `${field.name}.${kind === 'append' ? '$append' : '$append_unique'}`
 }
 
+/** An operation that would grow a field past its limit: its label and why. */
+export interface GrowthProblem {
+  /** `tags.$append`, `meta.$update`. */
+  readonly label: string
+  readonly problem: string
+}
+
+/** The problem of an append whose result would have more items than the array's `maxLength`. */
+export function appendTooLong(field: FieldDef, kind: 'append' | 'append_unique'): GrowthProblem {
+  return { label: appendLabel(field, kind), problem: `would make the array longer than its ${field.maxLength} items` }
+}
+
+/** The problem of a merge whose result would be larger than `MAX_MERGED_OBJECT_BYTES`. */
+export function mergeTooLarge(field: FieldDef): GrowthProblem {
+  return { label: `${field.name}.$update`, problem: `would make the object larger than ${MAX_MERGED_OBJECT_BYTES} bytes` }
+}
+
 /**
- * The error of appends whose result would have more items than their array's `maxLength`: nothing
- * changes and the caller gets `invalid_update` naming each such `<field>.$append`.
+ * The error of operations that would grow their fields past a limit: nothing changes and the
+ * caller gets `invalid_update` naming each of them.
  */
-export function appendTooLong(appends: readonly { field: FieldDef; kind: 'append' | 'append_unique' }[]) {
-  const problem = (field: FieldDef) => `would make the array longer than its ${field.maxLength} items`
-  const [first, ...rest] = appends
-  const error = fieldError('invalid_update', appendLabel(first!.field, first!.kind), problem(first!.field))
-  for (const { field, kind } of rest) error.details!.push({ field: appendLabel(field, kind), message: problem(field) })
+export function growthRefused(problems: readonly GrowthProblem[]) {
+  const [first, ...rest] = problems
+  const error = fieldError('invalid_update', first!.label, first!.problem)
+  for (const { label, problem } of rest) error.details!.push({ field: label, message: problem })
   return error
 }
 
@@ -87,12 +104,16 @@ function nextValue(field: FieldDef, current: JsonValue, operation: UpdateOperati
       return list.filter((v) => !operation.values.includes(v))
     case 'pop':
       return operation.end === 'last' ? list.slice(0, -1) : list.slice(1)
-    case 'patch':
-      return { ...(isPlainObject(current) ? (current as JsonObject) : {}), ...operation.value }
+    case 'patch': {
+      const merged = { ...(isPlainObject(current) ? (current as JsonObject) : {}), ...operation.value }
+      // Built-in objects are written by the services only; custom ones must not grow without bound.
+      if (!field.column && jsonbTextBytes(merged) > MAX_MERGED_OBJECT_BYTES) throw growthRefused([mergeTooLarge(field)])
+      return merged
+    }
   }
 }
 
 function withinMaxLength(field: FieldDef, kind: 'append' | 'append_unique', result: Scalar[]): Scalar[] {
-  if (field.maxLength !== undefined && result.length > field.maxLength) throw appendTooLong([{ field, kind }])
+  if (field.maxLength !== undefined && result.length > field.maxLength) throw growthRefused([appendTooLong(field, kind)])
   return result
 }

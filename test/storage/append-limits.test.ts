@@ -5,12 +5,14 @@ import { PostgresUserStore } from '../../adapters/postgres/index.js'
 import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { isUserRouterError, type UserRouterError } from '../../src/errors.js'
 import { createUserSchema } from '../../src/model/schema.js'
+import type { JsonObject } from '../../src/model/user.js'
 import type { UserStore } from '../../src/ports.js'
+import { jsonbTextBytes } from '../../src/model/json-size.js'
 import { parseProfileUpdate } from '../../src/query/parse-update.js'
 import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpers/postgres.js'
 
 const NOW = 1_700_000_000
-const schema = createUserSchema({ tags: { type: 'array', items: 'string', maxLength: 3 }, mixed: { type: 'array', maxLength: 5 }, bio: 'string' })
+const schema = createUserSchema({ tags: { type: 'array', items: 'string', maxLength: 3 }, mixed: { type: 'array', maxLength: 5 }, bio: 'string', meta: 'object' })
 const unavailable = await postgresUnavailable()
 const schemas: TestSchema[] = []
 after(() => Promise.all(schemas.map((s) => s.drop())))
@@ -38,7 +40,7 @@ function namesField(label: string) {
 }
 
 for (const [name, create, skip] of stores) {
-  describe(`appends stay within an array's maxLength (${name})`, { skip }, () => {
+  describe(`updates stay within array and object limits (${name})`, { skip }, () => {
     it('refuses $append and $append_unique that would pass maxLength, naming the field, and changes nothing', async () => {
       const store = await create()
       try {
@@ -73,5 +75,46 @@ for (const [name, create, skip] of stores) {
         await store.close()
       }
     })
+
+    it('refuses an $update that would grow an object past 16 KiB, however small each merge is', async () => {
+      const store = await create()
+      try {
+        const user = await store.createUser({ createdAt: NOW })
+        // Each merge adds `"kNN": "x…x"` (1,009 bytes) and a ", " separator: 16 fit in 16,384 bytes.
+        let merged = 0
+        for (let i = 0; i < 30; i++) {
+          const key = `k${String(i).padStart(2, '0')}`
+          try {
+            await store.updateUser(user.id, update({ meta: { $update: { [key]: 'x'.repeat(1000) } } }))
+            merged++
+          } catch (error) {
+            assert.ok(namesField('meta.$update')(error), String(error))
+            break
+          }
+        }
+        assert.equal(merged, 16)
+        const stored = await store.getUserById(user.id)
+        assert.equal(Object.keys(stored?.profile.meta as object).length, 16)
+        // Replacing a key's value by a shorter one still merges.
+        assert.ok(await store.updateUser(user.id, update({ meta: { $update: { k00: 'short' } } })))
+      } finally {
+        await store.close()
+      }
+    })
   })
 }
+
+describe('the size measure of merged objects is what PostgreSQL prints', { skip: unavailable ?? false }, () => {
+  it('agrees with octet_length(jsonb::text) on numbers, escapes, Unicode and nesting', async () => {
+    const test = await createTestSchema('json_size')
+    schemas.push(test)
+    const values: JsonObject[] = [
+      {}, { a: 1 }, { a: [] }, { a: [1, 2, { b: null }] }, { n: 1e21, m: -1.5e-7, k: 1.2345e300, z: 0.1, w: -0, big: 123456789012345680000 },
+      { s: 'quote " back \\ tab \t nl \n cr \r ff \f bs \b bell \u0007 del \u007f' }, { 'ké y': '中文 😀 é', '': '' }, { deep: { deeper: [true, false, null, 'x'] } },
+    ]
+    for (const value of values) {
+      const { rows } = await test.pool.query('SELECT octet_length($1::jsonb::text) AS n', [JSON.stringify(value)])
+      assert.equal(jsonbTextBytes(value), rows[0].n, JSON.stringify(value))
+    }
+  })
+})
