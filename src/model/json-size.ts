@@ -9,6 +9,9 @@ import type { JsonValue } from './user.js'
 /** Largest object field a merge (`$update`) may produce, in bytes as measured here. */
 export const MAX_MERGED_OBJECT_BYTES = 16384
 
+/** Largest the custom fields of one user may be together, in bytes as measured here. */
+export const MAX_PROFILE_BYTES = 65536
+
 export function jsonbTextBytes(value: JsonValue): number {
   if (value === null) return 4
   if (typeof value === 'boolean') return value ? 4 : 5

@@ -5,7 +5,7 @@
  */
 import { fieldError } from '../errors.js'
 import type { FieldDef } from '../model/fields.js'
-import { jsonbTextBytes, MAX_MERGED_OBJECT_BYTES } from '../model/json-size.js'
+import { jsonbTextBytes, MAX_MERGED_OBJECT_BYTES, MAX_PROFILE_BYTES } from '../model/json-size.js'
 import { withUserDefaults, type JsonObject, type JsonValue, type StoredUser } from '../model/user.js'
 import { isPlainObject, readProfileValue, type Scalar } from '../model/values.js'
 import type { UpdateOperation, UserChanges } from './update.js'
@@ -59,6 +59,11 @@ export function mergeTooLarge(field: FieldDef): GrowthProblem {
   return { label: `${field.name}.$update`, problem: `would make the object larger than ${MAX_MERGED_OBJECT_BYTES} bytes` }
 }
 
+/** The problem of changes that would make the user's custom fields larger than `MAX_PROFILE_BYTES`. */
+export function profileTooLarge(): GrowthProblem {
+  return { label: 'body', problem: `would make the custom fields of the user larger than ${MAX_PROFILE_BYTES} bytes` }
+}
+
 /**
  * The error of operations that would grow their fields past a limit: nothing changes and the
  * caller gets `invalid_update` naming each of them.
@@ -81,6 +86,9 @@ export function applyUpdate(user: StoredUser, changes: UserChanges): StoredUser 
     else if (value === null) delete next.profile[field.name]
     else next.profile[field.name] = value
   }
+  // Only changes to custom fields are held to the profile's size (the built-ins have limits of their own).
+  const custom = changes.operations.some((o) => !o.field.column)
+  if (custom && jsonbTextBytes(next.profile) > MAX_PROFILE_BYTES) throw growthRefused([profileTooLarge()])
   return next
 }
 

@@ -12,7 +12,10 @@ import { parseProfileUpdate } from '../../src/query/parse-update.js'
 import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpers/postgres.js'
 
 const NOW = 1_700_000_000
-const schema = createUserSchema({ tags: { type: 'array', items: 'string', maxLength: 3 }, mixed: { type: 'array', maxLength: 5 }, bio: 'string', meta: 'object' })
+const schema = createUserSchema({
+  tags: { type: 'array', items: 'string', maxLength: 3 }, mixed: { type: 'array', maxLength: 5 }, bio: 'string', meta: 'object',
+  ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`s${String(i).padStart(2, '0')}`, 'string' as const])),
+})
 const unavailable = await postgresUnavailable()
 const schemas: TestSchema[] = []
 after(() => Promise.all(schemas.map((s) => s.drop())))
@@ -71,6 +74,31 @@ for (const [name, create, skip] of stores) {
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5)
         for (const r of results) if (r.status === 'rejected') assert.ok(namesField('mixed.$append')(r.reason), String(r.reason))
         assert.equal((await store.getUserById(user.id))?.profile.mixed instanceof Array && ((await store.getUserById(user.id))!.profile.mixed as unknown[]).length, 5)
+      } finally {
+        await store.close()
+      }
+    })
+
+    it('refuses an update that would make the custom fields of a user larger than 64 KiB', async () => {
+      const store = await create()
+      try {
+        const user = await store.createUser({ createdAt: NOW })
+        // Each field adds `"sNN": "x…x"` (4,105 bytes) and a ", " separator: 15 fit in 65,536 bytes.
+        let set = 0
+        for (let i = 0; i < 20; i++) {
+          try {
+            await store.updateUser(user.id, update({ [`s${String(i).padStart(2, '0')}`]: 'x'.repeat(4096) }))
+            set++
+          } catch (error) {
+            assert.ok(namesField('body')(error), String(error))
+            break
+          }
+        }
+        assert.equal(set, 15)
+        assert.equal(Object.keys((await store.getUserById(user.id))!.profile).length, 15)
+        // Built-in fields still change, and so do custom ones that make the profile smaller.
+        assert.equal((await store.updateUser(user.id, update({ nickname: 'still' })))?.nickname, 'still')
+        assert.ok(await store.updateUser(user.id, update({ s00: 'short', s15: 'x' })))
       } finally {
         await store.close()
       }
