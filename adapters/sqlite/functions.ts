@@ -24,7 +24,17 @@ export interface RegexWork {
   budget: RegexBudget | null
 }
 
-export function registerFunctions(db: Database.Database, work: RegexWork): void {
+/** Where a connection keeps its `RegexWork`, so that stores sharing one connection share it too. */
+const REGEX_WORK = Symbol('express-user-router regex work')
+
+/**
+ * Registers the functions on `db` and returns the connection's `RegexWork`. Stores sharing one
+ * connection get the same one: the function registered last serves them all, and one
+ * synchronous query runs at a time.
+ */
+export function registerFunctions(db: Database.Database): RegexWork {
+  const holder = db as unknown as { [REGEX_WORK]?: RegexWork }
+  const work = (holder[REGEX_WORK] ??= { budget: null })
   const options = { deterministic: true, safeIntegers: false }
   db.function(LOWER_FUNCTION, options, (text: unknown) => (typeof text === 'string' ? foldCase(text) : null))
   db.function(DATE_FUNCTION, options, (value: unknown) => (typeof value === 'string' && normalizeDate(value) === value ? value : null))
@@ -45,4 +55,5 @@ export function registerFunctions(db: Database.Database, work: RegexWork): void 
     if (typeof text !== 'string' || typeof source !== 'string') return 0
     return matchSafeRegex(compiled(source, ignoreCase === 1), text, work.budget ?? undefined) ? 1 : 0
   })
+  return work
 }

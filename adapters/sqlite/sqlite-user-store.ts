@@ -37,7 +37,7 @@ export class SqliteUserStore implements UserStore {
   private readonly quotedTable: string
   private readonly statements = new Map<string, Statement>()
   private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>
-  private readonly regexWork: RegexWork = { budget: null }
+  private readonly regexWork: RegexWork
 
   constructor(options: SqliteUserStoreOptions = {}) {
     const config = parseOptions(options)
@@ -51,7 +51,7 @@ export class SqliteUserStore implements UserStore {
       this.db = openDatabase(config.filename, config.busyTimeoutMs)
       this.ownsDatabase = true
     }
-    registerFunctions(this.db, this.regexWork)
+    this.regexWork = registerFunctions(this.db)
     this.transaction = this.db.transaction((work: () => unknown) => work())
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import Database from 'better-sqlite3'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { isUserRouterError } from '../../src/errors.js'
@@ -49,3 +50,23 @@ for (const [name, create] of stores) {
     })
   })
 }
+
+describe('regex work per query (two SQLite stores on one connection)', () => {
+  it('bounds the regex work of the first store after a second one registered its functions', async () => {
+    const database = new Database(':memory:')
+    const first = new SqliteUserStore({ database, table: 'first_users' })
+    await first.migrate()
+    const second = new SqliteUserStore({ database, table: 'second_users' })
+    await second.migrate()
+    try {
+      for (let i = 0; i < 2000; i++) await first.createUser({ nickname: `user number ${i} `.padEnd(100, 'x'), createdAt: NOW })
+      const where = JSON.stringify({ $or: [{ nickname: { $regex: WORST_PATTERN, $options: 'i' } }, { nickname: { $regex: WORST_PATTERN } }] })
+      await assert.rejects(first.listUsers(parseListParams({ where }, context).query), (e) => isUserRouterError(e, 'query_too_complex'))
+      assert.equal((await second.listUsers(parseListParams({ where }, context).query)).users.length, 0)
+    } finally {
+      await first.close()
+      await second.close()
+      database.close()
+    }
+  })
+})
