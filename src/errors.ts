@@ -23,6 +23,7 @@ export type ErrorKind =
 export const ERROR_CODES = {
   invalid_query: { kind: 'invalid', message: 'The query is not valid.' },
   invalid_update: { kind: 'invalid', message: 'The update is not valid.' },
+  query_too_complex: { kind: 'invalid', message: 'The query needs too much work; use fewer or simpler regular expressions, or narrow it with other conditions.' },
   invalid_user: { kind: 'invalid', message: 'The user data is not valid.' },
   invalid_request: { kind: 'invalid', message: 'The request is not valid.' },
   invalid_json: { kind: 'invalid', message: 'The request body is not valid JSON.' },

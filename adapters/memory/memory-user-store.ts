@@ -9,6 +9,7 @@ import type { UserPage, UserStore } from '../../src/ports.js'
 import { compareUsersBy, matchesFilter } from '../../src/query/evaluate-filter.js'
 import { applyUpdate } from '../../src/query/evaluate-update.js'
 import type { UserQuery } from '../../src/query/filter.js'
+import { RegexBudget } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
 
 const IDENTIFIERS: readonly IdentifierKind[] = ['username', 'email', 'phone']
@@ -46,7 +47,9 @@ export class MemoryUserStore implements UserStore {
 
   async listUsers(query: UserQuery): Promise<UserPage> {
     const filter = query.filter
-    const matches = [...this.users.values()].filter((user) => filter === null || matchesFilter(user, filter))
+    // One budget for the whole query: its regex work is bounded, not only each value's.
+    const budget = new RegexBudget()
+    const matches = [...this.users.values()].filter((user) => filter === null || matchesFilter(user, filter, budget))
     matches.sort(compareUsersBy(query.order))
     const page = matches.slice(query.offset, query.offset + query.limit + 1)
     return {

@@ -5,7 +5,8 @@
  * the row lock, so 100 concurrent increments add exactly 100.
  */
 import type { FieldDef } from '../../src/model/fields.js'
-import { clearedValue } from '../../src/query/evaluate-update.js'
+import { MAX_MERGED_OBJECT_BYTES, MAX_PROFILE_BYTES } from '../../src/model/json-size.js'
+import { appendTooLong, clearedValue, mergeTooLarge, profileTooLarge, type GrowthProblem } from '../../src/query/evaluate-update.js'
 import type { UpdateOperation, UserChanges } from '../../src/query/update.js'
 import { fieldSql, numericBase } from './field-sql.js'
 import type { Params } from './params.js'
@@ -16,21 +17,63 @@ const MAX_SAFE_INTEGER = '9007199254740991'
 /** `col = expr, ...` for the changes, `updated_at` included. */
 export function compileSet(changes: UserChanges, params: Params): string {
   const assignments: string[] = []
+  for (const operation of changes.operations) {
+    const { field } = operation
+    if (field.column) assignments.push(`${COLUMNS[field.column].name} = ${builtinValue(field, operation, params)}`)
+  }
+  const profile = profileValue(changes, params)
+  if (profile !== null) assignments.push(`profile = ${profile}`)
+  assignments.push(`updated_at = ${params.add(changes.updatedAt, 'bigint')}`)
+  return assignments.join(', ')
+}
+
+/** The new `profile` after the changes to custom fields, or null when there are none. */
+function profileValue(changes: UserChanges, params: Params): string | null {
   let profile = 'profile'
   for (const operation of changes.operations) {
     const { field } = operation
-    if (field.column) {
-      assignments.push(`${COLUMNS[field.column].name} = ${builtinValue(field, operation, params)}`)
-      continue
-    }
+    if (field.column) continue
     const key = params.text(field.name)
     const value = customValue(field, operation, params)
     // Clearing a custom field removes its key; anything else sets it.
     profile = value === null ? `(${profile} - ${key})` : `(${profile} || jsonb_build_object(${key}, ${value}))`
   }
-  if (profile !== 'profile') assignments.push(`profile = ${profile}`)
-  assignments.push(`updated_at = ${params.add(changes.updatedAt, 'bigint')}`)
-  return assignments.join(', ')
+  return profile === 'profile' ? null : profile
+}
+
+/** An operation that could grow its field past a limit, and the SQL condition that it does not. */
+export interface GrowthGuard {
+  /** The error's label and message should the condition be false. */
+  readonly problem: GrowthProblem
+  /** True when the new value stays within the limit. */
+  readonly sql: string
+}
+
+/**
+ * The conditions, over the old row, that every append keeps its array within `maxLength`, every
+ * merge keeps its object within `MAX_MERGED_OBJECT_BYTES`, and the custom fields stay within
+ * `MAX_PROFILE_BYTES` (jsonb text, the measure of the reference).
+ * In the WHERE of the UPDATE they are re-checked on the newest row version when concurrent updates
+ * queue on the row lock, so no sequence of updates ever passes a limit.
+ */
+export function compileGrowthGuards(changes: UserChanges, params: Params): GrowthGuard[] {
+  const guards: GrowthGuard[] = []
+  for (const operation of changes.operations) {
+    const { field } = operation
+    if (field.column) continue
+    if ((operation.kind === 'append' || operation.kind === 'append_unique') && field.maxLength !== undefined) {
+      const value = customValue(field, operation, params)!
+      guards.push({ problem: appendTooLong(field, operation.kind), sql: `(jsonb_array_length(${value}) <= ${params.add(field.maxLength, 'bigint')})` })
+    } else if (operation.kind === 'patch') {
+      const value = customValue(field, operation, params)!
+      guards.push({ problem: mergeTooLarge(field), sql: `(octet_length(${value}::text) <= ${params.add(MAX_MERGED_OBJECT_BYTES, 'bigint')})` })
+    }
+  }
+  const profile = profileValue(changes, params)
+  if (profile !== null) {
+    guards.push({ problem: profileTooLarge(), sql: `(octet_length(${profile}::text) <= ${params.add(MAX_PROFILE_BYTES, 'bigint')})` })
+  }
+  return guards
 }
 
 function unsupported(field: FieldDef, operation: UpdateOperation): never {

@@ -16,6 +16,12 @@ import { TYPES } from './rows.js'
 
 export type Row = Record<string, unknown>
 
+/** One statement and its bound values. */
+export interface Statement {
+  readonly text: string
+  readonly values: readonly unknown[]
+}
+
 /** Extra wait, beyond the statement timeout, before the client gives up on a silent server. */
 const READ_MARGIN_MS = 1000
 
@@ -50,8 +56,24 @@ export class Database {
   async query(text: string, values: readonly unknown[] = []): Promise<Row[]> {
     try {
       if (this.ownsPool) return (await this.pool.query<Row>({ text, values: [...values], types: TYPES })).rows
-      return await this.inTimedTransaction(text, values)
+      const [rows] = await this.inTimedTransaction([{ text, values }], this.config.statementTimeoutMs)
+      return rows!
     } catch (error) {
+      throw mapDriverError(error, this.config.names)
+    }
+  }
+
+  /**
+   * Runs statements one after another on ONE connection, in one transaction whose statements may
+   * each run for `timeoutMs` at most (a tighter bound than the store's, for costly reads). A
+   * statement cancelled by that timeout comes out as `onTimeout()`; other errors come out mapped.
+   */
+  async readsWithTimeout(statements: readonly Statement[], timeoutMs: number, onTimeout: () => Error): Promise<Row[][]> {
+    try {
+      return await this.inTimedTransaction(statements, timeoutMs)
+    } catch (error) {
+      // 57014: the statement was cancelled, here by its statement_timeout.
+      if ((error as { code?: unknown }).code === '57014') throw onTimeout()
       throw mapDriverError(error, this.config.names)
     }
   }
@@ -94,16 +116,20 @@ export class Database {
     }
   }
 
-  private async inTimedTransaction(text: string, values: readonly unknown[]): Promise<Row[]> {
+  private async inTimedTransaction(statements: readonly Statement[], timeoutMs: number): Promise<Row[][]> {
     const client = await this.pool.connect()
     // Set when the client cannot be trusted any more: the pool then discards it instead of reusing it.
     let broken: Error | undefined
     try {
       await client.query('BEGIN')
-      await client.query({ text: `SELECT set_config('statement_timeout', $1::text, true)`, values: [String(this.config.statementTimeoutMs)] })
-      const result = await client.query<Row>({ text, values: [...values], types: TYPES, query_timeout: this.readTimeoutMs } as pg.QueryConfig)
+      await client.query({ text: `SELECT set_config('statement_timeout', $1::text, true)`, values: [String(timeoutMs)] })
+      const results: Row[][] = []
+      for (const { text, values } of statements) {
+        const query = { text, values: [...values], types: TYPES, query_timeout: timeoutMs + READ_MARGIN_MS } as pg.QueryConfig
+        results.push((await client.query<Row>(query)).rows)
+      }
       await client.query('COMMIT')
-      return result.rows
+      return results
     } catch (error) {
       if (error instanceof Error && error.message === 'Query read timeout') {
         // The timed-out statement still occupies the connection; a ROLLBACK would queue behind it.

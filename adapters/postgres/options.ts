@@ -25,6 +25,17 @@ export interface PostgresUserStoreOptions {
   statementTimeoutMs?: number
   /** Milliseconds to wait for a new connection of the store's own pool (default 2000). */
   connectionTimeoutMs?: number
+  /**
+   * Milliseconds a list statement with a `$regex` filter may run (default 1000, and never more than
+   * `statementTimeoutMs`); past it the list fails with `query_too_complex`.
+   */
+  regexStatementTimeoutMs?: number
+  /**
+   * How many list queries with a `$regex` filter may hold a connection at once (default a quarter
+   * of the pool's `max`, at least 1), so the rest of the pool stays free for other requests. Up to
+   * four times as many wait their turn without a connection; more get `busy`.
+   */
+  maxConcurrentRegexQueries?: number
 }
 
 /** The options after checking, with defaults applied. */
@@ -33,8 +44,13 @@ export interface PostgresConfig {
   readonly pool: pg.Pool | undefined
   readonly statementTimeoutMs: number
   readonly connectionTimeoutMs: number
+  readonly regexStatementTimeoutMs: number
+  readonly maxConcurrentRegexQueries: number
   readonly names: TableNames
 }
+
+/** Connections of a pg pool when its `max` is not set. */
+const PG_DEFAULT_POOL_SIZE = 10
 
 /** Quoted identifiers of the table and its indexes: the only things ever interpolated into SQL. */
 export interface TableNames {
@@ -55,7 +71,9 @@ export interface TableNames {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
-const KNOWN_OPTIONS = new Set(['connectionString', 'pool', 'schema', 'table', 'statementTimeoutMs', 'connectionTimeoutMs'])
+const KNOWN_OPTIONS = new Set([
+  'connectionString', 'pool', 'schema', 'table', 'statementTimeoutMs', 'connectionTimeoutMs', 'regexStatementTimeoutMs', 'maxConcurrentRegexQueries',
+])
 
 function fail(option: string, problem: string): never {
   throw new Error(`PostgresUserStore: options.${option} ${problem}`)
@@ -95,11 +113,20 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
   }
   const schema = checkIdentifier('schema', options.schema, 'public')
   const table = checkIdentifier('table', options.table, 'user_router_users')
+  const statementTimeoutMs = checkMilliseconds('statementTimeoutMs', options.statementTimeoutMs, 5000)
+  const regexStatementTimeoutMs = checkMilliseconds('regexStatementTimeoutMs', options.regexStatementTimeoutMs, Math.min(1000, statementTimeoutMs))
+  if (regexStatementTimeoutMs > statementTimeoutMs) fail('regexStatementTimeoutMs', `must be at most statementTimeoutMs (${statementTimeoutMs})`)
+  const poolSize = (pool as { options?: { max?: unknown } } | undefined)?.options?.max
+  const size = typeof poolSize === 'number' && poolSize > 0 ? poolSize : PG_DEFAULT_POOL_SIZE
+  const maxConcurrentRegexQueries = options.maxConcurrentRegexQueries ?? Math.max(1, Math.floor(size / 4))
+  if (!Number.isSafeInteger(maxConcurrentRegexQueries) || maxConcurrentRegexQueries < 1) fail('maxConcurrentRegexQueries', 'must be a positive integer')
   return {
     connectionString,
     pool,
-    statementTimeoutMs: checkMilliseconds('statementTimeoutMs', options.statementTimeoutMs, 5000),
+    statementTimeoutMs,
     connectionTimeoutMs: checkMilliseconds('connectionTimeoutMs', options.connectionTimeoutMs, 2000),
+    regexStatementTimeoutMs,
+    maxConcurrentRegexQueries,
     names: tableNames(schema, table),
   }
 }

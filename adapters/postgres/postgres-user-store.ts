@@ -6,16 +6,25 @@
 import { stringProblem } from '../../src/model/values.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
-import type { UserQuery } from '../../src/query/filter.js'
+import type { Filter, UserQuery } from '../../src/query/filter.js'
+import { queryTooComplex } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
-import { incrementOutOfRange } from '../../src/query/evaluate-update.js'
+import { growthRefused, incrementOutOfRange } from '../../src/query/evaluate-update.js'
 import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
-import { compileSet } from './compile-update.js'
-import { Database } from './database.js'
+import { compileGrowthGuards, compileSet, type GrowthGuard } from './compile-update.js'
+import { Database, type Row } from './database.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions } from './options.js'
 import { Params } from './params.js'
+import { RegexGate } from './regex-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser } from './rows.js'
+
+/** An update whose outcome a concurrent change made unclear, to be tried again. */
+const RETRY = Symbol('retry')
+
+function hasRegex(filter: Filter): boolean {
+  return filter.kind === 'and' || filter.kind === 'or' ? filter.filters.some(hasRegex) : filter.kind === 'regex'
+}
 
 function isStoreId(id: number): boolean {
   return Number.isSafeInteger(id) && id > 0
@@ -26,11 +35,13 @@ export class PostgresUserStore implements UserStore {
   private readonly db: Database
   private readonly table: string
   private dialect: Promise<FilterDialect> | null = null
+  private readonly regexGate: RegexGate
 
   constructor(options: PostgresUserStoreOptions = {}) {
     this.config = parsePostgresOptions(options)
     this.db = new Database(this.config)
     this.table = this.config.names.qualified
+    this.regexGate = new RegexGate(this.config.maxConcurrentRegexQueries, this.config.maxConcurrentRegexQueries * 4)
   }
 
   /** Creates the schema (if missing), the table and its indexes; safe to run repeatedly and concurrently. */
@@ -87,12 +98,24 @@ export class PostgresUserStore implements UserStore {
     const order = compileOrder(query.order, params)
     const limit = params.add(query.limit + 1, 'bigint')
     const offset = params.add(query.offset, 'bigint')
-    const page = this.db.query(
-      `SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-      params.values,
-    )
-    const count = query.count ? this.db.query(`SELECT count(*) AS total FROM ${this.table} WHERE ${where}`, whereValues) : null
-    const [rows, counted] = await Promise.all([page, count])
+    const pageSql = `SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`
+    const countSql = `SELECT count(*) AS total FROM ${this.table} WHERE ${where}`
+    let rows: Row[]
+    let counted: Row[] | null
+    if (query.filter !== null && hasRegex(query.filter)) {
+      // A regex over many rows may be slow: a short timeout of its own, one connection for page and
+      // count, and a bounded number of such queries at once, so they never take the whole pool.
+      const statements = [{ text: pageSql, values: params.values }, ...(query.count ? [{ text: countSql, values: whereValues }] : [])]
+      const results = await this.regexGate.run(() =>
+        this.db.readsWithTimeout(statements, this.config.regexStatementTimeoutMs, () => queryTooComplex('its regular expressions took too long to evaluate')),
+      )
+      rows = results[0]!
+      counted = results[1] ?? null
+    } else {
+      const page = this.db.query(pageSql, params.values)
+      const count = query.count ? this.db.query(countSql, whereValues) : null
+      ;[rows, counted] = await Promise.all([page, count])
+    }
     return {
       users: rows.slice(0, query.limit).map(toStoredUser),
       hasMore: rows.length > query.limit,
@@ -102,17 +125,46 @@ export class PostgresUserStore implements UserStore {
 
   async updateUser(id: number, changes: UserChanges): Promise<StoredUser | null> {
     if (!isStoreId(id)) return null
+    // A refused append or merge is told apart from a missing user by a second look at the row; should a
+    // concurrent update make room in between, the update is simply tried again.
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.updateOnce(id, changes)
+      if (result !== RETRY || attempt >= 3) return result === RETRY ? null : result
+    }
+  }
+
+  private async updateOnce(id: number, changes: UserChanges): Promise<StoredUser | null | typeof RETRY> {
     const params = new Params()
     const target = params.add(id, 'bigint')
     const set = compileSet(changes, params)
+    const guards = compileGrowthGuards(changes, params)
+    const where = [`id = ${target}`, ...guards.map((g) => g.sql)].join(' AND ')
     try {
-      const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE id = ${target} RETURNING ${SELECT_LIST}`, params.values)
-      return row ? toStoredUser(row) : null
+      const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE ${where} RETURNING ${SELECT_LIST}`, params.values)
+      if (row) return toStoredUser(row)
+      if (guards.length === 0) return null
+      const refused = await this.guardsFailing(id, changes)
+      if (refused === null) return null
+      if (refused.length === 0) return RETRY
+      throw growthRefused(refused.map((g) => g.problem))
     } catch (error) {
       // 22003 numeric value out of range: only an increment's sum can raise it here.
       if ((error as { code?: unknown }).code !== '22003') throw error
       throw incrementOutOfRange(changes.operations.filter((o) => o.kind === 'incr').map((o) => o.field))
     }
+  }
+
+  /**
+   * Why an update with growth guards changed no row: the guards that fail on the row as it is now
+   * (null when the user does not exist).
+   */
+  private async guardsFailing(id: number, changes: UserChanges): Promise<GrowthGuard[] | null> {
+    const params = new Params()
+    const target = params.add(id, 'bigint')
+    const guards = compileGrowthGuards(changes, params)
+    const checks = guards.map((g, i) => `${g.sql} AS fits${i}`).join(', ')
+    const [row] = await this.db.query(`SELECT ${checks} FROM ${this.table} WHERE id = ${target}`, params.values)
+    return row ? guards.filter((_, i) => row[`fits${i}`] === false) : null
   }
 
   /** Ends the pool if the store created it; an app's own pool stays open. */

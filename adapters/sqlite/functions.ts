@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3'
 import { normalizeDate } from '../../src/model/values.js'
 import { foldCase } from '../../src/query/evaluate-filter.js'
-import { matchSafeRegex, parseSafeRegex, type SafeRegex } from '../../src/query/regex/index.js'
+import { matchSafeRegex, parseSafeRegex, type RegexBudget, type SafeRegex } from '../../src/query/regex/index.js'
 
 export const LOWER_FUNCTION = 'eur_lower'
 export const DATE_FUNCTION = 'eur_date'
@@ -16,7 +16,25 @@ export const REGEX_FUNCTION = 'eur_regex'
 /** Parsed patterns kept per connection; a query reuses its pattern for every row. */
 const REGEX_CACHE_SIZE = 64
 
-export function registerFunctions(db: Database.Database): void {
+/**
+ * The regex budget of the statement running now. better-sqlite3 is synchronous, so a store sets it
+ * around one query and no other query can run meanwhile on its connection.
+ */
+export interface RegexWork {
+  budget: RegexBudget | null
+}
+
+/** Where a connection keeps its `RegexWork`, so that stores sharing one connection share it too. */
+const REGEX_WORK = Symbol('express-user-router regex work')
+
+/**
+ * Registers the functions on `db` and returns the connection's `RegexWork`. Stores sharing one
+ * connection get the same one: the function registered last serves them all, and one
+ * synchronous query runs at a time.
+ */
+export function registerFunctions(db: Database.Database): RegexWork {
+  const holder = db as unknown as { [REGEX_WORK]?: RegexWork }
+  const work = (holder[REGEX_WORK] ??= { budget: null })
   const options = { deterministic: true, safeIntegers: false }
   db.function(LOWER_FUNCTION, options, (text: unknown) => (typeof text === 'string' ? foldCase(text) : null))
   db.function(DATE_FUNCTION, options, (value: unknown) => (typeof value === 'string' && normalizeDate(value) === value ? value : null))
@@ -35,6 +53,7 @@ export function registerFunctions(db: Database.Database): void {
   // eur_regex(pattern, ignore_case, text): 1 when the pattern matches somewhere in text, else 0.
   db.function(REGEX_FUNCTION, options, (source: unknown, ignoreCase: unknown, text: unknown) => {
     if (typeof text !== 'string' || typeof source !== 'string') return 0
-    return matchSafeRegex(compiled(source, ignoreCase === 1), text) ? 1 : 0
+    return matchSafeRegex(compiled(source, ignoreCase === 1), text, work.budget ?? undefined) ? 1 : 0
   })
+  return work
 }

@@ -13,10 +13,11 @@ import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } 
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { applyUpdate } from '../../src/query/evaluate-update.js'
 import type { UserQuery } from '../../src/query/filter.js'
+import { RegexBudget } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
 import { compileFilter, compileOrder } from './compile-filter.js'
 import { toStoreError } from './errors.js'
-import { registerFunctions } from './functions.js'
+import { registerFunctions, type RegexWork } from './functions.js'
 import { schemaStatements } from './migrate.js'
 import { parseOptions, type SqliteUserStoreOptions } from './options.js'
 import { rowToUser, userToRow, type UserRow } from './rows.js'
@@ -36,6 +37,7 @@ export class SqliteUserStore implements UserStore {
   private readonly quotedTable: string
   private readonly statements = new Map<string, Statement>()
   private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>
+  private readonly regexWork: RegexWork
 
   constructor(options: SqliteUserStoreOptions = {}) {
     const config = parseOptions(options)
@@ -49,7 +51,7 @@ export class SqliteUserStore implements UserStore {
       this.db = openDatabase(config.filename, config.busyTimeoutMs)
       this.ownsDatabase = true
     }
-    registerFunctions(this.db)
+    this.regexWork = registerFunctions(this.db)
     this.transaction = this.db.transaction((work: () => unknown) => work())
   }
 
@@ -91,13 +93,19 @@ export class SqliteUserStore implements UserStore {
       const order = query.order.length > 0 ? compileOrder(query.order) : raw('u.id')
       const from = sql`FROM ${raw(this.quotedTable)} AS u WHERE ${where}`
       const pageSql = sql`SELECT u.* ${from} ORDER BY ${order} LIMIT ${query.limit + 1} OFFSET ${query.offset}`
-      // One read transaction: the page and the count see the same snapshot.
-      return this.reading((): UserPage => {
-        const rows = this.all(pageSql)
-        const page: UserPage = { users: rows.slice(0, query.limit).map(rowToUser), hasMore: rows.length > query.limit }
-        if (query.count) page.totalCount = Number(this.all(sql`SELECT count(*) AS n ${from}`)[0]?.n ?? 0)
-        return page
-      })
+      // One read transaction: the page and the count see the same snapshot. Both statements share
+      // one regex budget, so the query's regex work is bounded as a whole.
+      this.regexWork.budget = new RegexBudget()
+      try {
+        return this.reading((): UserPage => {
+          const rows = this.all(pageSql)
+          const page: UserPage = { users: rows.slice(0, query.limit).map(rowToUser), hasMore: rows.length > query.limit }
+          if (query.count) page.totalCount = Number(this.all(sql`SELECT count(*) AS n ${from}`)[0]?.n ?? 0)
+          return page
+        })
+      } finally {
+        this.regexWork.budget = null
+      }
     })
   }
 

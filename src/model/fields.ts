@@ -29,6 +29,8 @@ export interface FieldDef {
   readonly maxLength?: number
   /** Arrays: the element type, if declared; otherwise any string, number or boolean. */
   readonly items?: ArrayItemType
+  /** Arrays: maximum length of a string element, in code points. */
+  readonly itemMaxLength?: number
   /** Integers: the allowed values, if restricted (gender). */
   readonly allowed?: readonly number[]
 }
@@ -42,6 +44,8 @@ export type ProfileFieldOption =
       maxLength?: number
       /** Arrays only: element type. */
       items?: ArrayItemType
+      /** Arrays only: max code points of a string element (default 256, at most 4096). */
+      itemMaxLength?: number
       /** Visible to other signed-in users (default true). */
       public?: boolean
     }
@@ -50,6 +54,15 @@ export type ProfileFieldsOption = Record<string, ProfileFieldOption>
 
 export const DEFAULT_STRING_MAX_LENGTH = 4096
 export const DEFAULT_ARRAY_MAX_ITEMS = 1000
+export const DEFAULT_ARRAY_ITEM_MAX_LENGTH = 256
+/**
+ * Ceilings of what a declaration may ask for. With them every user has a bounded size, and so has
+ * every page of a list (see `maxUserJsonBytes`).
+ */
+export const MAX_STRING_MAX_LENGTH = 65536
+export const MAX_ARRAY_MAX_ITEMS = 10000
+export const MAX_ARRAY_ITEM_LENGTH = 4096
+export const MAX_PROFILE_FIELDS = 100
 export const FIELD_TYPES: readonly FieldType[] = ['string', 'integer', 'number', 'boolean', 'date', 'array', 'object']
 
 function builtin(

@@ -3,9 +3,14 @@
  */
 import {
   BUILTIN_FIELDS,
+  DEFAULT_ARRAY_ITEM_MAX_LENGTH,
   DEFAULT_ARRAY_MAX_ITEMS,
   DEFAULT_STRING_MAX_LENGTH,
   FIELD_TYPES,
+  MAX_ARRAY_ITEM_LENGTH,
+  MAX_ARRAY_MAX_ITEMS,
+  MAX_PROFILE_FIELDS,
+  MAX_STRING_MAX_LENGTH,
   type FieldDef,
   type ProfileFieldsOption,
 } from './fields.js'
@@ -36,6 +41,7 @@ const ITEM_TYPES = ['string', 'number', 'boolean']
 export function createUserSchema(profileFields: ProfileFieldsOption = {}): UserSchema {
   const fields = new Map<string, FieldDef>(BUILTIN_FIELDS.map((f) => [f.name, f]))
   const custom: FieldDef[] = []
+  if (Object.keys(profileFields).length > MAX_PROFILE_FIELDS) throw new Error(`profileFields: at most ${MAX_PROFILE_FIELDS} fields`)
   for (const [name, option] of Object.entries(profileFields)) {
     const field = customField(name, option)
     fields.set(name, field)
@@ -59,6 +65,15 @@ function customField(name: string, option: ProfileFieldsOption[string]): FieldDe
   if (maxLength !== undefined) {
     if (type !== 'string' && type !== 'array') throw new Error(`${where}: maxLength applies to string and array fields only`)
     if (!Number.isSafeInteger(maxLength) || maxLength < 1) throw new Error(`${where}: maxLength must be a positive integer`)
+    const ceiling = type === 'string' ? MAX_STRING_MAX_LENGTH : MAX_ARRAY_MAX_ITEMS
+    if (maxLength > ceiling) throw new Error(`${where}: maxLength of ${type === 'string' ? 'a string' : 'an array'} must be at most ${ceiling}`)
+  }
+  const itemMaxLength = spec.itemMaxLength
+  if (itemMaxLength !== undefined) {
+    if (type !== 'array') throw new Error(`${where}: itemMaxLength applies to array fields only`)
+    if (!Number.isSafeInteger(itemMaxLength) || itemMaxLength < 1 || itemMaxLength > MAX_ARRAY_ITEM_LENGTH) {
+      throw new Error(`${where}: itemMaxLength must be an integer from 1 to ${MAX_ARRAY_ITEM_LENGTH}`)
+    }
   }
   if (spec.items !== undefined && (type !== 'array' || !ITEM_TYPES.includes(spec.items))) {
     throw new Error(`${where}: items applies to array fields and must be one of ${ITEM_TYPES.join(', ')}`)
@@ -74,6 +89,7 @@ function customField(name: string, option: ProfileFieldsOption[string]): FieldDe
     nullable: true,
     ...(maxLength ?? defaultMax ? { maxLength: maxLength ?? defaultMax } : {}),
     ...(spec.items ? { items: spec.items } : {}),
+    ...(type === 'array' ? { itemMaxLength: itemMaxLength ?? DEFAULT_ARRAY_ITEM_MAX_LENGTH } : {}),
   }
 }
 

@@ -93,6 +93,18 @@ export function checkArrayItem(field: FieldDef, value: unknown, label: string, c
   throw fieldError(code, label, 'array items must be strings, numbers or booleans')
 }
 
+/**
+ * Checks an array element about to be stored: `checkArrayItem`, and a string element at most
+ * `itemMaxLength` code points. (Query values are not held to it: a longer one simply matches nothing.)
+ */
+export function checkStoredArrayItem(field: FieldDef, value: unknown, label: string, code: InvalidCode): Scalar {
+  const item = checkArrayItem(field, value, label, code)
+  if (typeof item === 'string' && field.itemMaxLength !== undefined && codePointLength(item) > field.itemMaxLength) {
+    throw fieldError(code, label, `must be at most ${field.itemMaxLength} characters`)
+  }
+  return item
+}
+
 /** Checks free-form JSON (object fields, `_provider`): clean strings, finite numbers, bounded depth and size. */
 export function checkJsonObject(value: unknown, label: string, code: InvalidCode): JsonObject {
   if (!isPlainObject(value)) throw fieldError(code, label, 'must be an object')
@@ -143,7 +155,7 @@ export function checkFieldValue(field: FieldDef, value: unknown, label: string, 
     if (!Array.isArray(value)) throw fieldError(code, label, 'must be an array')
     const max = field.maxLength
     if (max !== undefined && value.length > max) throw fieldError(code, label, `must have at most ${max} items`)
-    return value.map((item, i) => checkArrayItem(field, item, `${label}[${i}]`, code))
+    return value.map((item, i) => checkStoredArrayItem(field, item, `${label}[${i}]`, code))
   }
   if (field.type === 'object') return checkJsonObject(value, label, code)
   const scalar = checkScalar(field.type, value, label, code, field)

@@ -6,7 +6,7 @@ import type { FieldDef } from '../model/fields.js'
 import type { JsonValue, StoredUser } from '../model/user.js'
 import { compareStrings, isPlainObject, readProfileValue, type Scalar } from '../model/values.js'
 import type { Filter, SortKey } from './filter.js'
-import { matchSafeRegex } from './regex/index.js'
+import { matchSafeRegex, type RegexBudget } from './regex/index.js'
 
 /** The value of a field on a user: a built-in property, or a typed custom value (null when unset). */
 export function fieldValue(user: StoredUser, field: FieldDef): JsonValue {
@@ -31,23 +31,27 @@ function isScalar(value: JsonValue): value is Scalar {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
 }
 
-export function matchesFilter(user: StoredUser, filter: Filter): boolean {
+/**
+ * Whether the user matches. A store evaluating one query over many users passes one `budget` for
+ * the whole query: `$regex` work is charged to it, and `query_too_complex` is thrown once it is spent.
+ */
+export function matchesFilter(user: StoredUser, filter: Filter, budget?: RegexBudget): boolean {
   switch (filter.kind) {
     case 'and':
-      return filter.filters.every((f) => matchesFilter(user, f))
+      return filter.filters.every((f) => matchesFilter(user, f, budget))
     case 'or':
-      return filter.filters.some((f) => matchesFilter(user, f))
+      return filter.filters.some((f) => matchesFilter(user, f, budget))
     default:
-      return matchesCondition(fieldValue(user, filter.field), filter)
+      return matchesCondition(fieldValue(user, filter.field), filter, budget)
   }
 }
 
-function matchesCondition(value: JsonValue, filter: Exclude<Filter, { kind: 'and' | 'or' }>): boolean {
+function matchesCondition(value: JsonValue, filter: Exclude<Filter, { kind: 'and' | 'or' }>, budget: RegexBudget | undefined): boolean {
   switch (filter.kind) {
     case 'isnull':
       return (value === null) === filter.value
     case 'nin':
-      return !matchesCondition(value, { ...filter, kind: 'in' })
+      return !matchesCondition(value, { ...filter, kind: 'in' }, budget)
     case 'cmp':
       if (value === null) return filter.op === 'ne'
       if (!isScalar(value)) return false
@@ -61,7 +65,7 @@ function matchesCondition(value: JsonValue, filter: Exclude<Filter, { kind: 'and
       if (typeof value !== 'string') return false
       return filter.ignoreCase ? foldCase(value).includes(foldCase(filter.value)) : value.includes(filter.value)
     case 'regex':
-      return typeof value === 'string' && matchSafeRegex(filter.regex, value)
+      return typeof value === 'string' && matchSafeRegex(filter.regex, value, budget)
     case 'has_key':
       return isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, filter.key)
   }

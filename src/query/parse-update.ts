@@ -5,7 +5,7 @@
 import { fieldError } from '../errors.js'
 import type { FieldDef } from '../model/fields.js'
 import type { UserSchema } from '../model/schema.js'
-import { checkArrayItem, checkFieldValue, checkJsonObject, isPlainObject, type Scalar } from '../model/values.js'
+import { checkArrayItem, checkFieldValue, checkJsonObject, checkStoredArrayItem, isPlainObject, type Scalar } from '../model/values.js'
 import type { UpdateOperation } from './update.js'
 
 export const UPDATE_OPERATORS = ['$incr_by', '$append', '$append_unique', '$remove', '$update', '$pop'] as const
@@ -67,7 +67,9 @@ function parseFieldUpdate(field: FieldDef, value: unknown, label: string): Updat
       requireType(['array'])
       const list = Array.isArray(operand) ? operand : [operand]
       if (list.length === 0 || list.length > MAX_UPDATE_VALUES) throw bad(at, `must be 1 to ${MAX_UPDATE_VALUES} values`)
-      let values: Scalar[] = list.map((item, i) => checkArrayItem(field, item, `${at}[${i}]`, 'invalid_update'))
+      // `$remove` values are never stored, so only appends are held to the item length.
+      const check = operator === '$remove' ? checkArrayItem : checkStoredArrayItem
+      let values: Scalar[] = list.map((item, i) => check(field, item, `${at}[${i}]`, 'invalid_update'))
       if (operator === '$append_unique') values = values.filter((v, i) => values.indexOf(v) === i)
       const kind = operator === '$append' ? 'append' : operator === '$append_unique' ? 'append_unique' : 'remove'
       return { kind, field, values }

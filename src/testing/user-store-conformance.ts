@@ -108,6 +108,19 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       }
     })
 
+    test('refuses appends past an array\'s maxLength and merges past 16 KiB, leaving the user unchanged', async (store) => {
+      const tags = Array.from({ length: 1000 }, (_, i) => `t${i}`)
+      const meta = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${String(i).padStart(2, '0')}`, 'x'.repeat(1000)]))
+      const user = await store.createUser({ profile: { tags, meta }, createdAt: NOW })
+      for (const [body, label] of [[{ tags: { $append: ['new'] } }, 'tags.$append'], [{ tags: { $append_unique: ['t1', 'new'] } }, 'tags.$append_unique'], [{ meta: { $update: { k16: 'x'.repeat(300) } } }, 'meta.$update']] as const) {
+        const operations = parseProfileUpdate(body, schema)
+        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update') && e.details?.[0]?.field === label, label)
+        assert.deepEqual(await store.getUserById(user.id), user, label)
+      }
+      const kept = await store.updateUser(user.id, { operations: parseProfileUpdate({ tags: { $append_unique: ['t1'] } }, schema), updatedAt: NOW + 2 })
+      assert.equal((kept?.profile.tags as unknown[]).length, 1000)
+    })
+
     test('leaves a user unchanged when an update takes an identifier already in use', async (store) => {
       await store.createUser({ email: 'taken@example.com', createdAt: NOW })
       const user = await store.createUser({ email: 'mine@example.com', nickname: 'before', createdAt: NOW })

@@ -123,7 +123,8 @@ describe('PostgresUserStore over 100,000 users', { skip: unavailable ?? false },
   })
 
   it('cancels a costly filter after statementTimeoutMs and answers unavailable, on its own pool and on an app pool', async () => {
-    const query = parseListParams({ where: '{"nickname":{"$regex":"(x|y|z)*q$","$options":"i"}}', return_total_count: '1', order_by: '-score' }, context).query
+    // Not a regex: a list with a regex filter has a time limit of its own, and answers query_too_complex past it.
+    const query = parseListParams({ where: '{"nickname":{"$icontains":"q"}}', return_total_count: '1', order_by: '-score' }, context).query
     const own = new PostgresUserStore({ connectionString: test.connectionString, schema: test.schema, statementTimeoutMs: 1 })
     const appPool = new pg.Pool({ connectionString: test.connectionString, max: 1 })
     const shared = new PostgresUserStore({ pool: appPool, schema: test.schema, statementTimeoutMs: 1 })

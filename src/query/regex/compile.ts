@@ -50,7 +50,15 @@ export interface Program {
   /** False when no thread can start after position 0 (the pattern is anchored with `^`). */
   readonly restartable: boolean
   /** Scratch space reused by every match (matching is synchronous, so never shared concurrently). */
-  readonly scratch: { readonly current: Int32Array; readonly next: Int32Array; readonly stack: Int32Array; readonly marks: Uint32Array; generation: number }
+  readonly scratch: {
+    readonly current: Int32Array
+    readonly next: Int32Array
+    readonly stack: Int32Array
+    readonly marks: Uint32Array
+    generation: number
+    /** Steps of the current search: states examined or entered, for the per-query budget. */
+    steps: number
+  }
 }
 
 class Builder {
@@ -161,7 +169,7 @@ export function compileProgram(root: RegexNode, ignoreCase: boolean): Program {
     out2: Int32Array.from(b.out2),
     sets: b.sets,
     restartable: canStartLater(b, start),
-    scratch: { current: new Int32Array(size), next: new Int32Array(size), stack: new Int32Array(size), marks: new Uint32Array(size), generation: 0 },
+    scratch: { current: new Int32Array(size), next: new Int32Array(size), stack: new Int32Array(size), marks: new Uint32Array(size), generation: 0, steps: 0 },
   }
 }
 

@@ -3,6 +3,7 @@
  * advances all live states at once, so a search costs O(text length × program size) whatever the
  * pattern. Only whether some match exists is needed, so the first thread to reach Match ends it.
  */
+import type { RegexBudget } from './budget.js'
 import { Op, type CharSet, type Program } from './compile.js'
 
 /** Whether `cp` is in `set`. */
@@ -33,6 +34,7 @@ function addThread(p: Program, list: Int32Array, length: number, s0: number, atS
   stack[sp++] = s0
   while (sp > 0) {
     const s = stack[--sp]!
+    p.scratch.steps++
     switch (op[s]) {
       case Op.Match:
         return -1
@@ -74,9 +76,25 @@ function nextGeneration(p: Program): number {
   return ++scratch.generation
 }
 
-/** True when the program matches somewhere in `text` (an unanchored search over code points). */
-export function runProgram(p: Program, text: string): boolean {
+/**
+ * True when the program matches somewhere in `text` (an unanchored search over code points). With a
+ * budget, the steps taken are charged to it, and the search stops with its error (`query_too_complex`)
+ * as soon as the budget is spent: the overrun is at most one character's work.
+ */
+export function runProgram(p: Program, text: string, budget?: RegexBudget): boolean {
+  p.scratch.steps = 0
+  const limit = budget === undefined ? Infinity : budget.limit - budget.used
+  try {
+    return search(p, text, limit)
+  } finally {
+    // Charges what was spent, and throws once the total passes the limit.
+    budget?.spend(p.scratch.steps)
+  }
+}
+
+function search(p: Program, text: string, limit: number): boolean {
   const { op, arg, arg2, out1, sets, start, restartable } = p
+  const scratch = p.scratch
   let current = p.scratch.current
   let next = p.scratch.next
   const end = text.length
@@ -85,6 +103,8 @@ export function runProgram(p: Program, text: string): boolean {
   let i = 0
   while (i < end) {
     if (length === 0 && !restartable) return false
+    scratch.steps += length
+    if (scratch.steps > limit) return false
     let cp = text.charCodeAt(i++)
     if (cp >= 0xd800 && cp <= 0xdbff && i < end) {
       const low = text.charCodeAt(i)

@@ -4,6 +4,7 @@
  * for what "ignore case" means.
  */
 import type { RegexNode } from './ast.js'
+import type { RegexBudget } from './budget.js'
 import { compileProgram, type Program } from './compile.js'
 import { RegexSyntaxError } from './errors.js'
 import { runProgram } from './match.js'
@@ -35,9 +36,11 @@ export function parseSafeRegex(pattern: string, ignoreCase: boolean): SafeRegex 
 /**
  * Whether `re` matches anywhere in `text` (like `RegExp.prototype.test` or PostgreSQL `~`), in time
  * linear in the length of `text`. Text is read as code points; a lone surrogate is one code point.
+ * With a `budget` (one per query), the work is charged to it and the search throws
+ * `query_too_complex` once the budget is spent.
  */
-export function matchSafeRegex(re: SafeRegex, text: string): boolean {
-  return runProgram(re.program, text)
+export function matchSafeRegex(re: SafeRegex, text: string, budget?: RegexBudget): boolean {
+  return runProgram(re.program, text, budget)
 }
 
 /**
