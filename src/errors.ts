@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   not_admin: { kind: 'forbidden', message: 'This account is not an administrator.' },
   cross_site_request: { kind: 'forbidden', message: 'Cross-site request refused: the Origin (or Referer) is not trusted.' },
   login_throttled: { kind: 'rate_limited', message: 'Too many failed sign-in attempts; try again later.' },
+  rate_limited: { kind: 'rate_limited', message: 'Too many requests of this kind; try again later.' },
   invalid_code: { kind: 'invalid', message: 'The verification code is wrong or has expired.' },
   sms_rate_limited: { kind: 'invalid', message: 'Too many codes sent to this phone or from this address; try again later.' },
   sms_quota_exhausted: { kind: 'payment_required', message: 'The SMS quota is used up.' },

@@ -27,7 +27,7 @@ export interface UserRouterEvent {
   at: number
   /** The user concerned, when known. */
   userId?: number
-  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), what was limited (`sms`, `email`), or how an account was claimed (`sms`, `email`). */
+  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), what was limited (`sms`, `email`, `register`, `anonymous`, `refresh_token`, or the sign-in method), or how an account was claimed (`sms`, `email`). */
   method?: string
   /** The X-Hydrogen-Client-ID of the request, or the OAuth client's id. */
   clientId?: string

@@ -3,8 +3,7 @@
  * config. No option is read anywhere else. A wrong option throws at creation, naming the option and
  * the fix.
  */
-import Joi from 'joi'
-import { availableParallelism } from 'node:os'
+import { optionsSchema } from './options-schema.js'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
 import type { EmailTemplates } from './services/email-messages.js'
@@ -12,14 +11,7 @@ import { refusedPasswords } from './services/password-policy.js'
 import type { StoredUser } from './model/user.js'
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
 
-/**
- * Hashes computed at once by default: half the CPU cores, at most 2. Each hash keeps a core busy;
- * on a 2-core machine a second one buys no login throughput (measured) but starves the event loop.
- */
-export const DEFAULT_CONCURRENT_HASHES = Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)))
-
-/** The longest a client token may live: 30 days, as on MinApp. */
-export const MAX_TOKEN_TTL_SECONDS = 2_592_000
+export { DEFAULT_CONCURRENT_HASHES, MAX_TOKEN_TTL_SECONDS } from './options-schema.js'
 
 /** Something that logs; `console` by default. Messages never contain secrets. */
 export interface Logger {
@@ -80,6 +72,23 @@ export interface UserRouterOptions {
     maxFailuresPerIp?: number
     /** Seconds (default 900). */
     windowSeconds?: number
+  }
+  /**
+   * Hourly limits on actions that cost the server (hashes, mails, accounts), counted in the
+   * key-value store and checked before any hash; past one the answer is 429 `rate_limited` with
+   * `Retry-After`. Each takes a whole number, or `false` to switch it off.
+   */
+  rateLimits?: {
+    /** Registrations per IP per hour: the client API's register routes and the phone API's (default 50). */
+    registrationsPerIpPerHour?: number | false
+    /** Anonymous logins per IP per hour (default 50). */
+    anonymousLoginsPerIpPerHour?: number | false
+    /** Verification and reset mails per user per hour, whatever the address (default 10). */
+    emailsPerUserPerHour?: number | false
+    /** Verification and reset mails asked for per IP per hour (default 30). */
+    emailsPerIpPerHour?: number | false
+    /** Refresh grants per OAuth token family per hour (default 60). */
+    refreshesPerFamilyPerHour?: number | false
   }
   /**
    * Sends SMS codes. Outside production the default prints codes to the console; in production
@@ -202,112 +211,15 @@ export interface AdminOptions {
   trustedOrigins?: string[]
 }
 
-/** An object with these methods, passed through untouched (Joi.any never clones it). */
-const implementing = (...names: string[]) =>
-  Joi.any().custom((value: Record<string, unknown>, helpers) => {
-    const missing = names.filter((name) => typeof value?.[name] !== 'function')
-    return typeof value === 'object' && value !== null && missing.length === 0
-      ? value
-      : helpers.message({ custom: `must implement ${missing.join(', ')}` })
-  })
 
-const positiveInteger = Joi.number().integer().min(1)
-
-const schema = Joi.object({
-  storage: implementing('createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser', 'close')
-    .required()
-    .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),
-  redis: Joi.alternatives(
-    Joi.string().uri({ scheme: ['redis', 'rediss'] }),
-    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
-    implementing('getdel', 'sadd'),
-  ).messages({ 'alternatives.match': 'must be an ioredis client, a redis:// URL, or a KeyValueStore' }),
-  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/).default('eur:'),
-  clients: Joi.array().items(Joi.string().min(1).max(256)).min(1).required().messages({
-    'any.required': "is required: list the accepted X-Hydrogen-Client-ID values, e.g. clients: ['my-client-id']",
-  }),
-  profileFields: Joi.object().default({}),
-  tokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(MAX_TOKEN_TTL_SECONDS),
-  recentSignInSeconds: Joi.number().integer().min(0).max(86_400).default(300),
-  password: Joi.object({
-    minLength: positiveInteger.max(128).default(8),
-    maxLength: positiveInteger.max(1024).default(128),
-    scrypt: Joi.object({
-      logN: Joi.number().integer().min(4).max(20).default(15),
-      r: positiveInteger.max(32).default(8),
-      p: positiveInteger.max(16).default(1),
-    }).default(),
-    maxConcurrentHashes: positiveInteger.max(64).default(DEFAULT_CONCURRENT_HASHES),
-    maxQueuedHashes: Joi.number().integer().min(0).max(100_000).default(200),
-    rejectCommon: Joi.boolean().default(true),
-    rejectList: Joi.array().items(Joi.string().min(1).max(1024)).max(100_000).default([]),
-  }).default(),
-  loginThrottle: Joi.object({
-    maxFailuresPerAccount: positiveInteger.default(10),
-    maxFailuresPerIp: positiveInteger.default(100),
-    windowSeconds: positiveInteger.max(86_400).default(900),
-  }).default(),
-  sms: implementing('send'),
-  mailer: implementing('send'),
-  secret: Joi.string().min(32).max(1024),
-  publicUrl: Joi.string().uri({ scheme: ['http', 'https'] }),
-  smsCodes: Joi.object({
-    ttlSeconds: positiveInteger.max(86_400).default(600),
-    cooldownSeconds: positiveInteger.max(86_400).default(60),
-    maxPerPhonePerDay: positiveInteger.default(10),
-    maxPerPhonePerDayAllIps: positiveInteger.default((parent: { maxPerPhonePerDay: number }) => 3 * parent.maxPerPhonePerDay),
-    maxPerIpPerHour: positiveInteger.default(30),
-    maxPerHour: positiveInteger.default(1000),
-    maxFailures: positiveInteger.max(100).default(5),
-    allowedCallingCodes: Joi.array()
-      .items(Joi.string().pattern(/^[1-9]\d{0,2}$/).messages({ 'string.pattern.base': 'must be country calling codes of 1 to 3 digits without "+", e.g. ["86", "1"]' }))
-      .min(1)
-      .unique()
-      .default(['86']),
-  }).default(),
-  email: Joi.object({
-    language: Joi.string().valid('zh', 'en').default('zh'),
-    appName: Joi.string().max(128).allow('').default(''),
-    verifyTtlSeconds: positiveInteger.max(30 * 86_400).default(86_400),
-    resetTtlSeconds: positiveInteger.max(7 * 86_400).default(3600),
-    cooldownSeconds: positiveInteger.max(86_400).default(60),
-    // Removed: a reset link now goes to unverified addresses too (completing it verifies the address).
-    allowUnverifiedReset: Joi.any().forbidden().messages({
-      'any.unknown': 'was removed: reset links go to unverified addresses too, and completing the reset verifies the address',
-    }),
-    concealUnknownEmails: Joi.boolean().default(false),
-    templates: Joi.object({ verify: Joi.function(), reset: Joi.function(), accountChanged: Joi.function() }).default({}),
-  }).default(),
-  admin: Joi.object({
-    authorize: Joi.function().required(),
-    sessionTtlSeconds: positiveInteger.max(30 * 86_400).default(28_800),
-    cookieName: Joi.string().pattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/).default('eur.admin'),
-    trustedOrigins: Joi.array().items(Joi.string().uri({ scheme: ['http', 'https'] })).default([]),
-  }),
-  sessionSecret: Joi.alternatives(Joi.string().min(32).max(1024), Joi.array().items(Joi.string().min(32).max(1024)).min(1)),
-  anonymousLogin: Joi.boolean().default(false),
-  oauth: Joi.object({
-    clients: Joi.array()
-      .items(Joi.object({ id: Joi.string().min(1).max(256).pattern(/^[\x21-\x7e]+$/).required(), secret: Joi.string().min(8).max(1024).required() }))
-      .min(1)
-      .unique('id')
-      .required(),
-    accessTokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(86_400),
-    refreshTokenTtlSeconds: positiveInteger.max(365 * 86_400).default(MAX_TOKEN_TTL_SECONDS),
-    loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
-  }),
-  openApi: Joi.object({
-    path: Joi.string().pattern(/^\/[A-Za-z0-9._~\/-]*$/).required(),
-    title: Joi.string().min(1).max(200),
-    version: Joi.string().min(1).max(64),
-  }),
-  cors: Joi.object({
-    origins: Joi.alternatives(Joi.string().valid('*'), Joi.array().items(Joi.string().uri(), Joi.object().instance(RegExp)).min(1)).required(),
-    maxAgeSeconds: Joi.number().integer().min(0).max(86_400).default(600),
-  }),
-  onEvent: Joi.function(),
-  logger: implementing('warn', 'error'),
-}).required()
+/** The `rateLimits` option after checking: each a count per hour, or false for none. */
+export interface RateLimitsConfig {
+  registrationsPerIpPerHour: number | false
+  anonymousLoginsPerIpPerHour: number | false
+  emailsPerUserPerHour: number | false
+  emailsPerIpPerHour: number | false
+  refreshesPerFamilyPerHour: number | false
+}
 
 /** The `oauth` option after checking. */
 export interface OAuthConfig {
@@ -339,6 +251,7 @@ export interface RouterConfig {
     listedPasswords: ReadonlySet<string>
   }
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowSeconds: number }
+  rateLimits: RateLimitsConfig
   sms: SmsSender | undefined
   mailer: Mailer | undefined
   secret: string | undefined
@@ -366,7 +279,7 @@ export interface RouterConfig {
 
 /** Checks the options and applies the defaults; throws a `TypeError` naming the first wrong option. */
 export function parseOptions(options: UserRouterOptions): RouterConfig {
-  const { error, value } = schema.validate(options, { abortEarly: true, convert: false })
+  const { error, value } = optionsSchema.validate(options, { abortEarly: true, convert: false })
   if (error) {
     const detail = error.details[0]!
     const path = detail.path.join('.') || '(options)'

@@ -71,6 +71,12 @@ export interface KeyValueStore {
    * (`windowSeconds`); later increments keep it, so the counter resets when the window ends. Atomic.
    */
   increment(key: string, windowSeconds: number): Promise<number>
+  /**
+   * Subtracts 1 from a counter of `increment` and returns the new count, keeping its TTL: gives
+   * back a count taken in advance. A counter that reaches 0 is deleted (the next increment starts a
+   * new window); an absent (or expired) one stays absent and answers 0. Atomic.
+   */
+  decrement(key: string): Promise<number>
   /** Seconds until the key expires; null when it is absent (or has no TTL). */
   ttl(key: string): Promise<number | null>
   /** Adds a member to a set and (re)sets the set's TTL to at least `ttlSeconds`. */

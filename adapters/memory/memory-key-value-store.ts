@@ -103,6 +103,21 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return count
   }
 
+  async decrement(key: string): Promise<number> {
+    const text = this.text(key)
+    if (text === undefined) return 0
+    const count = /^-?\d+$/.test(text) ? Number(text) : NaN
+    if (!Number.isSafeInteger(count)) throw new Error('ERR value is not an integer or out of range')
+    // As in Redis: a counter given back to 0 is gone.
+    if (count <= 1) {
+      this.entries.delete(key)
+      return 0
+    }
+    // Changed in place, so the window's expiry stays.
+    this.entries.get(key)!.value = String(count - 1)
+    return count - 1
+  }
+
   async ttl(key: string): Promise<number | null> {
     const entry = this.live(key)
     // Rounded up, as RedisKeyValueStore does: a key that exists never reports 0 seconds.

@@ -12,7 +12,7 @@ import type { KeyValueStore, SecretCheck } from '../../src/ports.js'
 import { mapRedisError, withDeadline } from './errors.js'
 import { parseRedisOptions, type RedisKeyValueStoreOptions } from './options.js'
 import { ConnectionGate, createOwnClient } from './own-client.js'
-import { ADD_TO_SET, CONSUME_SECRET, INCREMENT, runScript, type ScriptCommands } from './scripts.js'
+import { ADD_TO_SET, CONSUME_SECRET, DECREMENT, INCREMENT, runScript, type ScriptCommands } from './scripts.js'
 import { checkMaxFailures as checkMaxFailuresOf, checkTtl as checkTtlOf } from '../../src/key-value-checks.js'
 
 /** The commands the store sends, typed once (both Redis and Cluster have them). */
@@ -83,6 +83,10 @@ export class RedisKeyValueStore implements KeyValueStore {
   async increment(key: string, windowSeconds: number): Promise<number> {
     checkTtl('increment', windowSeconds)
     return Number(await this.run('increment script', (c) => runScript(c, INCREMENT, this.keyPrefix + key, [String(windowSeconds)])))
+  }
+
+  async decrement(key: string): Promise<number> {
+    return Number(await this.run('decrement script', (c) => runScript(c, DECREMENT, this.keyPrefix + key, [])))
   }
 
   async ttl(key: string): Promise<number | null> {

@@ -27,6 +27,22 @@ end
 return count
 `)
 
+/**
+ * DECR of a counter that exists (DECR keeps the TTL); at 0 the counter is deleted. An absent one is
+ * not created (DECR would make one without a TTL, counting forever).
+ */
+export const DECREMENT = script(`
+local stored = redis.call('GET', KEYS[1])
+if not stored then return 0 end
+local count = tonumber(stored)
+if count == nil then return redis.error_reply('ERR value is not an integer or out of range') end
+if count <= 1 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+return redis.call('DECR', KEYS[1])
+`)
+
 /** SADD, then raise the set's TTL to ARGV[2] seconds when it is lower or missing; never lower it. */
 export const ADD_TO_SET = script(`
 redis.call('SADD', KEYS[1], ARGV[1])

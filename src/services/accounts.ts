@@ -2,7 +2,7 @@
  * Registration, sign-in, sign-out and account changes. Expected failures (wrong password, unknown
  * user) are values; rule violations throw `UserRouterError`.
  */
-import { UserRouterError, fieldError } from '../errors.js'
+import { UserRouterError, fieldError, isUserRouterError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
 import type { IdentifierKind, StoredUser } from '../model/user.js'
 import type { UpdateOperation } from '../query/update.js'
@@ -10,6 +10,8 @@ import { noticeContactChange } from './change-notice.js'
 import { checkIdentifier, checkPassword, identifierLookups, throttleAccount } from './credentials.js'
 import { isRecentSignIn, proveCurrentPassword } from './current-password.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { PasswordCheck } from './passwords.js'
+import { countAction } from './rate-limits.js'
 import type { IssuedToken, Session } from './sessions.js'
 
 export interface Credential {
@@ -34,10 +36,14 @@ export async function signIn(deps: ServiceDeps, user: StoredUser, method: string
   return { user, token }
 }
 
-/** Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`. */
+/**
+ * Creates an account with a password and signs it in. A taken identifier throws `<kind>_taken`;
+ * past the registrations of the IP, `rate_limited` before any hash.
+ */
 export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
   const identifier = checkIdentifier(credential.kind, credential.identifier)
   checkPassword(credential.password, deps.config.password, 'password', [identifier])
+  await countAction(deps, 'registrationsPerIpPerHour', meta.ip, meta)
   const passwordHash = await deps.passwords.hash(credential.password, meta.abandoned)
   const user = await deps.store.createUser({ [credential.kind]: identifier, passwordHash, createdAt: deps.now() })
   const token = await startSession(deps, user, meta)
@@ -47,7 +53,10 @@ export async function register(deps: ServiceDeps, credential: Credential, meta: 
 
 /** A password sign-in attempt, as `authenticate` checks it. */
 export interface PasswordAttempt {
-  /** The account as the login throttle counts it (`username:alice`): one key per account, whatever its spelling. */
+  /**
+   * The account as the login throttle counts it when no user has the identifier (`username:alice`,
+   * normalised). An existing user is counted by id, whatever identifier or API named it.
+   */
   account: string
   /** How the user signs in, for events (`username`, `oauth`, ...). */
   method: string
@@ -58,32 +67,37 @@ export interface PasswordAttempt {
   otherProof?(user: StoredUser): Promise<boolean>
 }
 
+/** The login throttle's account of a sign-in: one per user, so its username, e-mail and phone share one count. */
+function throttleKeyOf(user: StoredUser | null, unknown: string): string {
+  return user ? `user:${user.id}` : unknown
+}
+
 /**
  * Checks a password (or `otherProof`) under the login throttle: the user, or null for a wrong pair
- * (one answer for an unknown account and a wrong password, in the same time). A hash made with
- * weaker parameters is upgraded. Throws `login_throttled` past the limits. Emits `login_failed`
- * and `rate_limited`; the caller emits `login`.
+ * (one answer for an unknown account and a wrong password, in the same time). The user is looked
+ * up first, so that every spelling of one account counts as that account. A hash made with weaker
+ * parameters is upgraded. Throws `login_throttled` past the limits, before any hash. Emits
+ * `login_failed` and `rate_limited`; the caller emits `login`.
  */
 export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, meta: RequestMeta): Promise<StoredUser | null> {
-  const { account, method } = attempt
+  const { method } = attempt
+  const user = await attempt.findUser()
+  let check: PasswordCheck = { ok: false, needsRehash: false }
+  let proven: boolean
   try {
-    await deps.throttle.assertAllowed(account, meta.ip)
+    proven = await deps.throttle.attempt(throttleKeyOf(user, attempt.account), meta.ip, async () => {
+      if (user && attempt.otherProof && (await attempt.otherProof(user))) return true
+      check = await deps.passwords.check(user?.passwordHash ?? null, attempt.password, meta.abandoned)
+      return user !== null && check.ok
+    })
   } catch (error) {
-    deps.emit({ type: 'rate_limited', method, clientId: meta.clientId, ip: meta.ip })
+    if (isUserRouterError(error, 'login_throttled')) deps.emit({ type: 'rate_limited', method, clientId: meta.clientId, ip: meta.ip })
     throw error
   }
-  const user = await attempt.findUser()
-  if (user && attempt.otherProof && (await attempt.otherProof(user))) {
-    await deps.throttle.recordSuccess(account, meta.ip)
-    return user
-  }
-  const check = await deps.passwords.check(user?.passwordHash ?? null, attempt.password, meta.abandoned)
-  if (!user || !check.ok) {
-    await deps.throttle.recordFailure(account, meta.ip)
+  if (!user || !proven) {
     deps.emit({ type: 'login_failed', ...(user ? { userId: user.id } : {}), method, clientId: meta.clientId, ip: meta.ip })
     return null
   }
-  await deps.throttle.recordSuccess(account, meta.ip)
   if (!check.needsRehash) return user
   const passwordHash = await deps.passwords.hash(attempt.password)
   return (await deps.store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash }], updatedAt: user.updatedAt })) ?? user
@@ -96,7 +110,7 @@ export async function authenticate(deps: ServiceDeps, attempt: PasswordAttempt, 
 export function credentialAttempt(deps: ServiceDeps, credential: Credential): PasswordAttempt {
   const lookups = identifierLookups(credential.kind, credential.identifier)
   return {
-    // Failures count per account, not per spelling: a phone in another notation is the same account.
+    // An unknown identifier counts per normalised spelling: a phone in another notation is the same.
     account: throttleAccount(credential.kind, credential.identifier),
     method: credential.kind,
     password: credential.password,
@@ -127,8 +141,9 @@ export function checkIdentifierOrNull(kind: IdentifierKind, value: string): stri
   }
 }
 
-/** Creates an anonymous user (no identifier, no password) and signs it in. */
+/** Creates an anonymous user (no identifier, no password) and signs it in; `rate_limited` past the IP's limit. */
 export async function loginAnonymously(deps: ServiceDeps, meta: RequestMeta): Promise<SignedIn> {
+  await countAction(deps, 'anonymousLoginsPerIpPerHour', meta.ip, meta)
   const user = await deps.store.createUser({ anonymous: true, createdAt: deps.now() })
   const token = await startSession(deps, user, meta)
   deps.emit({ type: 'login', userId: user.id, method: 'anonymous', clientId: meta.clientId, ip: meta.ip })

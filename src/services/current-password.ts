@@ -27,14 +27,10 @@ export interface CurrentPasswordProof {
 export async function proveCurrentPassword(deps: ServiceDeps, user: StoredUser, proof: CurrentPasswordProof, meta: RequestMeta): Promise<void> {
   if (user.passwordHash === null) return
   if (proof.password === undefined) throw fieldError('invalid_request', proof.field, `is required to ${proof.purpose}`)
-  const account = `current-password:${user.id}`
-  await deps.throttle.assertAllowed(account, meta.ip)
-  const check = await deps.passwords.check(user.passwordHash, proof.password)
-  if (!check.ok) {
-    await deps.throttle.recordFailure(account, meta.ip)
-    throw new UserRouterError('wrong_password', { details: [{ field: proof.field, message: 'is wrong' }] })
-  }
-  await deps.throttle.recordSuccess(account, meta.ip)
+  // A place in the throttle's counts is taken before the hash, so parallel guesses cannot outrun it.
+  const [storedHash, candidate] = [user.passwordHash, proof.password]
+  const right = await deps.throttle.attempt(`current-password:${user.id}`, meta.ip, async () => (await deps.passwords.check(storedHash, candidate)).ok)
+  if (!right) throw new UserRouterError('wrong_password', { details: [{ field: proof.field, message: 'is wrong' }] })
 }
 
 /**

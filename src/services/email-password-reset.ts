@@ -11,7 +11,8 @@ import { emitClaimed } from './account-claims.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { consumeLink, grantMatches, passwordTag, peekLink, type LinkGrant } from './email-links.js'
-import { acquireCooldown, releaseCooldown, sendLinkMail } from './email-sending.js'
+import { acquireCooldown, countMail, releaseCooldown, sendLinkMail } from './email-sending.js'
+import { countAction } from './rate-limits.js'
 
 /** Where reset links point, under the router's public URL (the form, and where it posts). */
 export const RESET_LINK_PATH = '/hserve/v2.0/user/password/reset/confirm'
@@ -30,32 +31,48 @@ async function sendResetMail(deps: ServiceDeps, user: StoredUser & { email: stri
   deps.emit({ type: 'password_reset_requested', userId: user.id, clientId: meta.clientId, ip: meta.ip })
 }
 
+/** Claims the address's send slot, then counts the mail against the hourly limits (freeing the slot when refused). */
+async function claimSend(deps: ServiceDeps, address: string, meta: RequestMeta, userId?: number): Promise<void> {
+  await acquireCooldown(deps, address, meta, userId)
+  try {
+    await countMail(deps, meta, userId)
+  } catch (error) {
+    await releaseCooldown(deps, address)
+    throw error
+  }
+}
+
 /**
  * Mails a reset link to the account with this address (compared case-insensitively; the mail goes
  * to the address as stored, verified or not). Throws `invalid_request` (not an address),
- * `user_not_found`, `email_rate_limited`, `mail_failed`.
+ * `user_not_found`, `email_rate_limited`, `rate_limited` (the user's or the IP's hourly mails),
+ * `mail_failed`.
  *
  * With `email.concealUnknownEmails`, unknown addresses return normally without a mail, and a real
  * mail is sent after returning (a failure is logged): neither the answer nor its timing tells
- * whether the address has an account. The cooldown then applies to
- * every address.
+ * whether the address has an account. The cooldown and the IP's hourly limit then apply to every
+ * address; past the user's hourly limit the mail is dropped silently (a `rate_limited` event tells).
  */
 export async function requestPasswordReset(deps: ServiceDeps, email: string, baseUrl: string, meta: RequestMeta): Promise<void> {
   const address = checkIdentifier('email', email)
   const { concealUnknownEmails } = deps.config.email
-  if (concealUnknownEmails) await acquireCooldown(deps, address, meta)
+  if (concealUnknownEmails) await claimSend(deps, address, meta)
   const user = await deps.store.getUserByIdentifier('email', address)
   const eligible = user !== null && user.email !== null
   if (concealUnknownEmails) {
     if (!eligible) return
-    void sendResetMail(deps, user as StoredUser & { email: string }, baseUrl, meta).catch((error: unknown) => {
-      // Mailer failures are logged where they happen; anything else (a template that throws) here.
-      if (!isUserRouterError(error, 'mail_failed')) deps.config.logger.error('express-user-router: a password-reset mail could not be sent', error)
-    })
+    // The user's hourly limit is counted after answering: a refusal must not tell who has an account.
+    const owner = user as StoredUser & { email: string }
+    void countAction(deps, 'emailsPerUserPerHour', String(owner.id), { ip: meta.ip, clientId: meta.clientId, userId: owner.id })
+      .then(() => sendResetMail(deps, owner, baseUrl, meta))
+      .catch((error: unknown) => {
+        // Mailer failures are logged where they happen, limits are events; anything else (a template that throws) here.
+        if (!isUserRouterError(error, 'mail_failed') && !isUserRouterError(error, 'rate_limited')) deps.config.logger.error('express-user-router: a password-reset mail could not be sent', error)
+      })
     return
   }
   if (!user || !user.email) throw new UserRouterError('user_not_found')
-  await acquireCooldown(deps, user.email, meta, user.id)
+  await claimSend(deps, user.email, meta, user.id)
   await sendResetMail(deps, user as StoredUser & { email: string }, baseUrl, meta)
 }
 

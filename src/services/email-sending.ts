@@ -12,6 +12,7 @@ import { checkIdentifier } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { issueLink, revokeLink, type LinkGrant } from './email-links.js'
 import { composeEmail } from './email-messages.js'
+import { countAction } from './rate-limits.js'
 
 // Hashed so that the store's key list shows no addresses; lower-cased because addresses compare so.
 const cooldownKey = (address: string) => `email-cooldown:${createHash('sha256').update(identifierKey(address)).digest('hex')}`
@@ -23,6 +24,17 @@ export async function acquireCooldown(deps: ServiceDeps, address: string, meta: 
   if (await deps.kv.setIfAbsent(key, '1', cooldownSeconds)) return
   deps.emit({ type: 'rate_limited', method: 'email', ...(userId === undefined ? {} : { userId }), clientId: meta.clientId, ip: meta.ip })
   throw new UserRouterError('email_rate_limited', { retryAfter: (await deps.kv.ttl(key)) ?? cooldownSeconds })
+}
+
+/**
+ * Counts a mail against the hourly limits of the asking IP and, when known, of its user (whatever
+ * the address): `rate_limited` past one. Called once the address's slot is claimed, so that asking
+ * again within the cooldown counts nothing.
+ */
+export async function countMail(deps: ServiceDeps, meta: RequestMeta, userId?: number): Promise<void> {
+  const request = { ip: meta.ip, clientId: meta.clientId, ...(userId === undefined ? {} : { userId }) }
+  await countAction(deps, 'emailsPerIpPerHour', meta.ip, request)
+  if (userId !== undefined) await countAction(deps, 'emailsPerUserPerHour', String(userId), request)
 }
 
 /** Frees the slot again after a failed send, so the user can retry at once. Never throws. */

@@ -6,14 +6,15 @@ import { UserRouterError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { consumeLink, grantMatches } from './email-links.js'
-import { acquireCooldown, releaseCooldown, sendLinkMail } from './email-sending.js'
+import { acquireCooldown, countMail, releaseCooldown, sendLinkMail } from './email-sending.js'
 
 /** Where verification links point, under the router's public URL. */
 export const VERIFY_LINK_PATH = '/hserve/v2.0/user/email-verify/confirm'
 
 /**
  * Mails a verification link to the user's address. Throws `email_missing`,
- * `email_already_verified`, `email_rate_limited` or `mail_failed`.
+ * `email_already_verified`, `email_rate_limited`, `rate_limited` (the user's or the IP's hourly
+ * mails) or `mail_failed`.
  * `baseUrl` is the router's absolute URL (no trailing slash).
  */
 export async function requestEmailVerification(deps: ServiceDeps, userId: number, baseUrl: string, meta: RequestMeta): Promise<void> {
@@ -24,6 +25,7 @@ export async function requestEmailVerification(deps: ServiceDeps, userId: number
   const email = user.email
   await acquireCooldown(deps, email, meta, userId)
   try {
+    await countMail(deps, meta, userId)
     await sendLinkMail(deps, {
       grant: { purpose: 'verify', userId, email },
       ttlSeconds: deps.config.email.verifyTtlSeconds,

@@ -2,6 +2,11 @@
  * Counts failed sign-ins per (account, IP) and per IP in the key-value store. Past a threshold the
  * answer is `login_throttled` (429 with Retry-After) for that pair or that IP only, so an attacker
  * cannot lock an account for its owner signing in from elsewhere.
+ *
+ * The counts hold under concurrency: a slow check (a password hash) takes its place in both counts
+ * before it starts, with the store's atomic increment, so of any burst at most the limit is ever
+ * checked; a success gives its places back. Reading the counts first and counting failures after
+ * the check would let every request of a burst through before the first failure was counted.
  */
 import { createHash } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
@@ -31,25 +36,53 @@ export class LoginThrottle {
     return { pair: `login-failures:${digest(`${account}\n${ip}`)}`, ip: `login-failures-ip:${digest(ip)}` }
   }
 
-  /** Throws `login_throttled` when this account and IP, or this IP, has failed too often. */
-  async assertAllowed(account: string, ip: string): Promise<void> {
+  /**
+   * Runs `check` (true: the secret was right) once this account and IP, and this IP, have a place
+   * left in their counts; throws `login_throttled` without running it otherwise. A wrong secret
+   * keeps both places (they are its failures); a right one clears the pair's failures and gives the
+   * IP's place back; a check that throws (a busy hasher) gives both back.
+   */
+  async attempt(account: string, ip: string, check: () => Promise<boolean>): Promise<boolean> {
     const keys = this.keys(account, ip)
-    const [pair, perIp] = await Promise.all([this.kv.get(keys.pair), this.kv.get(keys.ip)])
-    const blocked =
-      Number(pair ?? 0) >= this.config.maxFailuresPerAccount ? keys.pair : Number(perIp ?? 0) >= this.config.maxFailuresPerIp ? keys.ip : null
-    if (blocked) {
-      const retryAfter = (await this.kv.ttl(blocked)) ?? this.config.windowSeconds
-      throw new UserRouterError('login_throttled', { retryAfter: Math.max(1, retryAfter) })
+    const { windowSeconds, maxFailuresPerAccount, maxFailuresPerIp } = this.config
+    if ((await this.kv.increment(keys.pair, windowSeconds)) > maxFailuresPerAccount) throw await this.throttled(keys.pair)
+    if ((await this.kv.increment(keys.ip, windowSeconds)) > maxFailuresPerIp) {
+      await this.kv.decrement(keys.pair)
+      throw await this.throttled(keys.ip)
     }
+    let ok: boolean
+    try {
+      ok = await check()
+    } catch (error) {
+      await Promise.all([this.kv.decrement(keys.pair), this.kv.decrement(keys.ip)]).catch(() => undefined)
+      throw error
+    }
+    if (ok) await Promise.all([this.kv.delete([keys.pair]), this.kv.decrement(keys.ip)])
+    return ok
   }
 
-  async recordFailure(account: string, ip: string): Promise<void> {
+  /**
+   * For a check too cheap to hold a place (a constant-time comparison, already made): a wrong
+   * secret counts a failure and answers false up to the limits, then throws `login_throttled`; a
+   * right one passes only while the pair and the IP are under their limits. Right secrets take no
+   * place, so many at once from one IP (an app's server) never hold each other back.
+   */
+  async judge(account: string, ip: string, matched: boolean): Promise<boolean> {
     const keys = this.keys(account, ip)
-    await Promise.all([this.kv.increment(keys.pair, this.config.windowSeconds), this.kv.increment(keys.ip, this.config.windowSeconds)])
+    const { windowSeconds, maxFailuresPerAccount, maxFailuresPerIp } = this.config
+    if (matched) {
+      const [pair, perIp] = await Promise.all([this.kv.get(keys.pair), this.kv.get(keys.ip)])
+      if (Number(pair ?? 0) >= maxFailuresPerAccount) throw await this.throttled(keys.pair)
+      if (Number(perIp ?? 0) >= maxFailuresPerIp) throw await this.throttled(keys.ip)
+      return true
+    }
+    if ((await this.kv.increment(keys.pair, windowSeconds)) > maxFailuresPerAccount) throw await this.throttled(keys.pair)
+    if ((await this.kv.increment(keys.ip, windowSeconds)) > maxFailuresPerIp) throw await this.throttled(keys.ip)
+    return false
   }
 
-  /** A success clears the pair's failures (the IP's count stays: it guards many accounts). */
-  async recordSuccess(account: string, ip: string): Promise<void> {
-    await this.kv.delete([this.keys(account, ip).pair])
+  private async throttled(key: string): Promise<UserRouterError> {
+    const retryAfter = (await this.kv.ttl(key)) ?? this.config.windowSeconds
+    return new UserRouterError('login_throttled', { retryAfter: Math.max(1, retryAfter) })
   }
 }

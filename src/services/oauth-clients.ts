@@ -19,14 +19,13 @@ const NO_CLIENT = digest('no such client')
 
 /** The authenticated client's id; throws `invalid_client` (401) or `login_throttled` (429). */
 export async function authenticateClient(deps: ServiceDeps, presented: ClientCredentials, meta: RequestMeta): Promise<string> {
-  const account = `oauth-client:${presented.id}`
-  await deps.throttle.assertAllowed(account, meta.ip)
   const client = deps.config.oauth?.clients.find((c) => c.id === presented.id)
   const expected = client ? digest(client.secret) : NO_CLIENT
   const secretMatches = timingSafeEqual(expected, digest(presented.secret))
-  if (!client || !secretMatches) {
-    await deps.throttle.recordFailure(account, meta.ip)
+  // The comparison is cheap, so it is judged after the fact: a wrong secret's failure is counted
+  // atomically before it is answered, and a right one passes only under the limits.
+  if (!(await deps.throttle.judge(`oauth-client:${presented.id}`, meta.ip, client !== undefined && secretMatches))) {
     throw new UserRouterError('invalid_client', { message: 'Client authentication failed.' })
   }
-  return client.id
+  return client!.id
 }

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
+import { countAction } from './rate-limits.js'
 import { OPAQUE_TOKEN_FORMAT, familyKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
 
 /** The answer of the token endpoint, in domain terms. */
@@ -78,7 +79,8 @@ async function readFamily(deps: ServiceDeps, id: string): Promise<Family | null>
 /**
  * The refresh_token grant: uses the refresh token up and issues the family's next pair. Throws
  * `invalid_grant` for a malformed, unknown, expired or revoked token, a token of another client, or
- * a token that is not the family's current one, which also revokes the family.
+ * a token that is not the family's current one, which also revokes the family; `rate_limited`
+ * past the family's refreshes per hour.
  */
 export async function refreshTokens(deps: ServiceDeps, refreshToken: string, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const match = REFRESH_TOKEN.exec(refreshToken)
@@ -87,6 +89,8 @@ export async function refreshTokens(deps: ServiceDeps, refreshToken: string, cli
   const family = await readFamily(deps, id)
   if (!family || family.expiresAt <= deps.now()) throw new UserRouterError('invalid_grant')
   if (family.clientId !== clientId) throw new UserRouterError('invalid_grant', { message: 'The refresh token was issued to another client.' })
+  // Before the token is used up: a refused refresh leaves it usable once the hour is over.
+  await countAction(deps, 'refreshesPerFamilyPerHour', id, { ip: meta.ip, clientId, userId: family.userId })
   // One atomic step: the current token matches once; anything else (a rotated token replayed, or a
   // second use racing the first) deletes the secret, and the family is revoked below.
   if ((await deps.kv.consumeSecret(keys.refresh(id), hashToken(secret), 1)) !== 'match') {

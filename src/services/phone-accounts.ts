@@ -11,6 +11,7 @@ import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { issueLoginCode } from './login-codes.js'
 import type { Session } from './sessions.js'
+import { countAction } from './rate-limits.js'
 import { assertSmsRegion, sendSmsCode, verifySmsCode, type SmsPurpose } from './sms-codes.js'
 
 /** The code purposes of the seed's `type` parameter. */
@@ -43,10 +44,12 @@ async function proveCode(deps: ServiceDeps, phone: string, purpose: SmsPurpose, 
 
 /**
  * Creates an account with the phone proven by a register code (verified, no password yet) and
- * answers its login code. A phone registered meanwhile is `phone_taken` (the code is spent).
+ * answers its login code. A phone registered meanwhile is `phone_taken` (the code is spent); past
+ * the registrations of the IP, `rate_limited` before the code is looked at.
  */
 export async function registerWithCode(deps: ServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
   const phone = checkIdentifier('phone', input.phone)
+  await countAction(deps, 'registrationsPerIpPerHour', meta.ip, meta)
   await proveCode(deps, phone, 'register', input.code, meta)
   const user = await deps.store.createUser({ phone, phoneVerified: true, createdAt: deps.now() })
   deps.emit({ type: 'registered', userId: user.id, method: 'sms', clientId: meta.clientId, ip: meta.ip })

@@ -178,19 +178,15 @@ function senderFailure(deps: ServiceDeps, error: unknown, code: string): UserRou
 export async function verifySmsCode(deps: ServiceDeps, input: VerifySmsCodeInput): Promise<boolean> {
   const phone = checkIdentifier('phone', input.phone)
   const account = `sms:${phone}`
+  const hash = codeHash(deps, input.purpose, phone, input.code)
   try {
-    await deps.throttle.assertAllowed(account, input.ip)
+    // A place in the throttle's counts is taken before the code is looked at.
+    return await deps.throttle.attempt(account, input.ip, async () =>
+      // A malformed code cannot match: it is refused without using up one of the code's tries.
+      /^\d{6}$/.test(input.code) ? (await deps.kv.consumeSecret(keys.code(input.purpose, phone), hash, deps.config.smsCodes.maxFailures, ipDigest(input.ip))) === 'match' : false,
+    )
   } catch (error) {
-    deps.emit({ type: 'rate_limited', method: 'sms', clientId: input.clientId, ip: input.ip })
+    if (isUserRouterError(error, 'login_throttled')) deps.emit({ type: 'rate_limited', method: 'sms', clientId: input.clientId, ip: input.ip })
     throw error
   }
-  const hash = codeHash(deps, input.purpose, phone, input.code)
-  // A malformed code cannot match: it is refused without using up one of the code's tries.
-  const check = /^\d{6}$/.test(input.code) ? await deps.kv.consumeSecret(keys.code(input.purpose, phone), hash, deps.config.smsCodes.maxFailures, ipDigest(input.ip)) : 'mismatch'
-  if (check === 'match') {
-    await deps.throttle.recordSuccess(account, input.ip)
-    return true
-  }
-  await deps.throttle.recordFailure(account, input.ip)
-  return false
 }

@@ -141,6 +141,30 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       assertTtl(await store.ttl('hits'), 60, 'window kept')
     })
 
+    test('gives counts back one at a time keeping the TTL, dropping the counter at 0, never creating one', async (store) => {
+      assert.equal(await store.decrement('absent'), 0)
+      assert.equal(await store.get('absent'), null, 'no counter is created')
+      for (let i = 0; i < 3; i++) await store.increment('c', 100)
+      assert.equal(await store.decrement('c'), 2)
+      assertTtl(await store.ttl('c'), 100, 'window kept')
+      assert.equal(await store.increment('c', 5), 3, 'counts on in the same window')
+      assertTtl(await store.ttl('c'), 100, 'window still kept')
+      assert.deepEqual([await store.decrement('c'), await store.decrement('c')], [2, 1])
+      assert.equal(await store.decrement('c'), 0)
+      assert.deepEqual([await store.get('c'), await store.ttl('c')], [null, null], 'a counter given back to 0 is gone')
+      assert.equal(await store.decrement('c'), 0, 'never below 0')
+      assert.equal(await store.increment('c', 5), 1, 'the next increment starts a new window')
+      assertTtl(await store.ttl('c'), 5, 'new window')
+    })
+
+    test('returns each count from 199 down to 0 once to 250 concurrent decrements of 200, and 0 to the rest', async (store) => {
+      for (let i = 0; i < 200; i++) await store.increment('held', 60)
+      const counts = await Promise.all(Array.from({ length: 250 }, () => store.decrement('held')))
+      const expected = [...Array.from({ length: 51 }, () => 0), ...Array.from({ length: 199 }, (_, i) => i + 1)]
+      assert.deepEqual([...counts].sort((a, b) => a - b), expected)
+      assert.equal(await store.get('held'), null)
+    })
+
     test('adds distinct members to a set and raises its TTL, never lowering it', async (store) => {
       assert.deepEqual(await store.setMembers('s'), [])
       await store.addToSet('s', 'a', 10)

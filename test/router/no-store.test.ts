@@ -43,7 +43,7 @@ for (const backend of BACKENDS) {
       assertNoStore(await t.request.put('/hserve/v2.5/user/info/').set(auth).send({ nickname: 'Ann' }), 'PUT user/info')
       for (const version of ['v2.0', 'v2.1', 'v2.2']) {
         const path = `/hserve/${version}/user/account/`
-        assertNoStore(await t.request.put(path).set(auth).send({ email: `ann-${version}@example.com` }), path)
+        assertNoStore(await t.request.put(path).set(auth).send({ email: `ann-${version}@example.com`, password: PASSWORD }), path)
       }
     })
 
@@ -68,7 +68,7 @@ for (const backend of BACKENDS) {
       const update = await t.request
         .put('/api/v1/users/update')
         .set('Authorization', `Bearer ${String(grant.body.access_token)}`)
-        .send({ name: 'ann2', password: PASSWORD, password_confirmation: PASSWORD })
+        .send({ name: 'ann2', password: PASSWORD, password_confirmation: PASSWORD, current_password: PASSWORD })
       assertNoStore(update, 'phone update')
     })
 

@@ -50,7 +50,7 @@ export function mountAuthRoutes({ deps, requireSession, api }: ClientApiContext)
   for (const [version, kinds] of KINDS_BY_VERSION) {
     for (const kind of kinds) {
       const credential = CREDENTIAL_SCHEMAS[kind]
-      const registerDoc = clientRoute({ summary: `Register with ${kind} and password`, auth: 'none', body: credential, responses: clientResponses(signedInAnswer, [400]) })
+      const registerDoc = clientRoute({ summary: `Register with ${kind} and password`, auth: 'none', body: credential, responses: clientResponses(signedInAnswer, [400, 429]) })
       api.post(`/hserve/${version}/register/${kind}`, registerDoc, handler(async (req, res) => {
         const body = validate(credential, req.body) as Record<string, string>
         sendSignedIn(res, await register(deps, { kind, identifier: body[kind]!, password: body.password! }, requestMeta(req)))
@@ -72,7 +72,7 @@ export function mountAuthRoutes({ deps, requireSession, api }: ClientApiContext)
   }
 
   if (deps.config.anonymousLogin) {
-    const doc = clientRoute({ summary: 'Sign in as a new anonymous user', auth: 'none', responses: clientResponses({ 201: { description: 'The new user, with a token.', schema: 'SignedIn' } }) })
+    const doc = clientRoute({ summary: 'Sign in as a new anonymous user', auth: 'none', responses: clientResponses({ 201: { description: 'The new user, with a token.', schema: 'SignedIn' } }, [429]) })
     api.post('/hserve/v2.0/login/anonymous', doc, handler(async (req, res) => {
       sendSignedIn(res, await loginAnonymously(deps, requestMeta(req)))
     }))

@@ -87,7 +87,7 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
   if (!deps.mailer) return
   const { language } = deps.config.email
 
-  const verifyDoc = clientRoute({ summary: 'Mail a verification link to the own address', auth: 'token', responses: clientResponses(created, [400]) })
+  const verifyDoc = clientRoute({ summary: 'Mail a verification link to the own address', auth: 'token', responses: clientResponses(created, [400, 429]) })
   api.post('/hserve/v2.0/user/email-verify', verifyDoc, requireSession, handler(async (req, res) => {
     await requestEmailVerification(deps, sessionOf(res).userId, baseUrlOf(req, deps), requestMeta(req))
     res.status(201).json({ status: 'ok' })
@@ -103,7 +103,7 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
     else sendPage(res, 200, resultPage(language, 'email_verified'))
   }))
 
-  const resetRequestDoc = clientRoute({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: clientResponses(created, [400, 404]) })
+  const resetRequestDoc = clientRoute({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: clientResponses(created, [400, 404, 429]) })
   api.post('/hserve/v2.0/user/password/reset', resetRequestDoc, handler(async (req, res) => {
     const { email } = validate(resetRequestSchema, req.body ?? {}) as { email: string }
     await requestPasswordReset(deps, email, baseUrlOf(req, deps), requestMeta(req))

@@ -43,7 +43,7 @@ const FAILURES: Record<number, string> = {
   403: "A browser request from another site's page (`cross_site_request`).",
   404: 'No account has this phone number.',
   413: 'The body is over 16 KiB.',
-  429: 'Too many wrong codes or current passwords; `Retry-After`.',
+  429: 'Too many wrong codes or current passwords, or registrations from this IP; `Retry-After`.',
   503: 'Busy, or a dependency is unavailable.',
 }
 

@@ -36,6 +36,7 @@ const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = {
   unauthorized_client: 'unauthorized_client',
   // Not in section 5.2, which has no word for "try later": the authorization endpoint's terms.
   login_throttled: 'temporarily_unavailable',
+  rate_limited: 'temporarily_unavailable',
   busy: 'temporarily_unavailable',
   unavailable: 'temporarily_unavailable',
   internal: 'server_error',

@@ -1,0 +1,134 @@
+/**
+ * The Joi schema of `createUserRouter`'s options: every rule and default in one place, applied by
+ * `parseOptions` in `options.ts`.
+ */
+import Joi from 'joi'
+import { availableParallelism } from 'node:os'
+
+/**
+ * Hashes computed at once by default: half the CPU cores, at most 2. Each hash keeps a core busy;
+ * on a 2-core machine a second one buys no login throughput (measured) but starves the event loop.
+ */
+export const DEFAULT_CONCURRENT_HASHES = Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)))
+
+/** The longest a client token may live: 30 days, as on MinApp. */
+export const MAX_TOKEN_TTL_SECONDS = 2_592_000
+
+/** An object with these methods, passed through untouched (Joi.any never clones it). */
+const implementing = (...names: string[]) =>
+  Joi.any().custom((value: Record<string, unknown>, helpers) => {
+    const missing = names.filter((name) => typeof value?.[name] !== 'function')
+    return typeof value === 'object' && value !== null && missing.length === 0
+      ? value
+      : helpers.message({ custom: `must implement ${missing.join(', ')}` })
+  })
+
+const positiveInteger = Joi.number().integer().min(1)
+/** A count per hour, or `false` for no limit. */
+const hourlyLimit = (fallback: number) =>
+  Joi.alternatives(positiveInteger, Joi.boolean().valid(false))
+    .default(fallback)
+    .messages({ 'alternatives.types': 'must be a whole number of at least 1, or false to switch the limit off' })
+
+export const optionsSchema = Joi.object({
+  storage: implementing('createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser', 'close')
+    .required()
+    .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),
+  redis: Joi.alternatives(
+    Joi.string().uri({ scheme: ['redis', 'rediss'] }),
+    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'decrement', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
+    implementing('getdel', 'sadd'),
+  ).messages({ 'alternatives.match': 'must be an ioredis client, a redis:// URL, or a KeyValueStore' }),
+  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/).default('eur:'),
+  clients: Joi.array().items(Joi.string().min(1).max(256)).min(1).required().messages({
+    'any.required': "is required: list the accepted X-Hydrogen-Client-ID values, e.g. clients: ['my-client-id']",
+  }),
+  profileFields: Joi.object().default({}),
+  tokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(MAX_TOKEN_TTL_SECONDS),
+  recentSignInSeconds: Joi.number().integer().min(0).max(86_400).default(300),
+  password: Joi.object({
+    minLength: positiveInteger.max(128).default(8),
+    maxLength: positiveInteger.max(1024).default(128),
+    scrypt: Joi.object({
+      logN: Joi.number().integer().min(4).max(20).default(15),
+      r: positiveInteger.max(32).default(8),
+      p: positiveInteger.max(16).default(1),
+    }).default(),
+    maxConcurrentHashes: positiveInteger.max(64).default(DEFAULT_CONCURRENT_HASHES),
+    maxQueuedHashes: Joi.number().integer().min(0).max(100_000).default(200),
+    rejectCommon: Joi.boolean().default(true),
+    rejectList: Joi.array().items(Joi.string().min(1).max(1024)).max(100_000).default([]),
+  }).default(),
+  loginThrottle: Joi.object({
+    maxFailuresPerAccount: positiveInteger.default(10),
+    maxFailuresPerIp: positiveInteger.default(100),
+    windowSeconds: positiveInteger.max(86_400).default(900),
+  }).default(),
+  rateLimits: Joi.object({
+    registrationsPerIpPerHour: hourlyLimit(50),
+    anonymousLoginsPerIpPerHour: hourlyLimit(50),
+    emailsPerUserPerHour: hourlyLimit(10),
+    emailsPerIpPerHour: hourlyLimit(30),
+    refreshesPerFamilyPerHour: hourlyLimit(60),
+  }).default(),
+  sms: implementing('send'),
+  mailer: implementing('send'),
+  secret: Joi.string().min(32).max(1024),
+  publicUrl: Joi.string().uri({ scheme: ['http', 'https'] }),
+  smsCodes: Joi.object({
+    ttlSeconds: positiveInteger.max(86_400).default(600),
+    cooldownSeconds: positiveInteger.max(86_400).default(60),
+    maxPerPhonePerDay: positiveInteger.default(10),
+    maxPerPhonePerDayAllIps: positiveInteger.default((parent: { maxPerPhonePerDay: number }) => 3 * parent.maxPerPhonePerDay),
+    maxPerIpPerHour: positiveInteger.default(30),
+    maxPerHour: positiveInteger.default(1000),
+    maxFailures: positiveInteger.max(100).default(5),
+    allowedCallingCodes: Joi.array()
+      .items(Joi.string().pattern(/^[1-9]\d{0,2}$/).messages({ 'string.pattern.base': 'must be country calling codes of 1 to 3 digits without "+", e.g. ["86", "1"]' }))
+      .min(1)
+      .unique()
+      .default(['86']),
+  }).default(),
+  email: Joi.object({
+    language: Joi.string().valid('zh', 'en').default('zh'),
+    appName: Joi.string().max(128).allow('').default(''),
+    verifyTtlSeconds: positiveInteger.max(30 * 86_400).default(86_400),
+    resetTtlSeconds: positiveInteger.max(7 * 86_400).default(3600),
+    cooldownSeconds: positiveInteger.max(86_400).default(60),
+    // Removed: a reset link now goes to unverified addresses too (completing it verifies the address).
+    allowUnverifiedReset: Joi.any().forbidden().messages({
+      'any.unknown': 'was removed: reset links go to unverified addresses too, and completing the reset verifies the address',
+    }),
+    concealUnknownEmails: Joi.boolean().default(false),
+    templates: Joi.object({ verify: Joi.function(), reset: Joi.function(), accountChanged: Joi.function() }).default({}),
+  }).default(),
+  admin: Joi.object({
+    authorize: Joi.function().required(),
+    sessionTtlSeconds: positiveInteger.max(30 * 86_400).default(28_800),
+    cookieName: Joi.string().pattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/).default('eur.admin'),
+    trustedOrigins: Joi.array().items(Joi.string().uri({ scheme: ['http', 'https'] })).default([]),
+  }),
+  sessionSecret: Joi.alternatives(Joi.string().min(32).max(1024), Joi.array().items(Joi.string().min(32).max(1024)).min(1)),
+  anonymousLogin: Joi.boolean().default(false),
+  oauth: Joi.object({
+    clients: Joi.array()
+      .items(Joi.object({ id: Joi.string().min(1).max(256).pattern(/^[\x21-\x7e]+$/).required(), secret: Joi.string().min(8).max(1024).required() }))
+      .min(1)
+      .unique('id')
+      .required(),
+    accessTokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(86_400),
+    refreshTokenTtlSeconds: positiveInteger.max(365 * 86_400).default(MAX_TOKEN_TTL_SECONDS),
+    loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
+  }),
+  openApi: Joi.object({
+    path: Joi.string().pattern(/^\/[A-Za-z0-9._~\/-]*$/).required(),
+    title: Joi.string().min(1).max(200),
+    version: Joi.string().min(1).max(64),
+  }),
+  cors: Joi.object({
+    origins: Joi.alternatives(Joi.string().valid('*'), Joi.array().items(Joi.string().uri(), Joi.object().instance(RegExp)).min(1)).required(),
+    maxAgeSeconds: Joi.number().integer().min(0).max(86_400).default(600),
+  }),
+  onEvent: Joi.function(),
+  logger: implementing('warn', 'error'),
+}).required()
