@@ -45,6 +45,7 @@ export const optionsSchema = Joi.object({
   }),
   profileFields: Joi.object().default({}),
   tokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(MAX_TOKEN_TTL_SECONDS),
+  recentSignInSeconds: Joi.number().integer().min(0).max(86_400).default(300),
   password: Joi.object({
     minLength: positiveInteger.max(128).default(8),
     maxLength: positiveInteger.max(1024).default(128),

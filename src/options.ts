@@ -42,6 +42,13 @@ export interface UserRouterOptions {
   profileFields?: ProfileFieldsOption
   /** Seconds a client token lives (default and maximum 2592000: 30 days). */
   tokenTtlSeconds?: number
+  /**
+   * Seconds after a client API sign-in during which its token may change the account's e-mail or
+   * phone without the current password, as the MinApp SDK's setEmail and setMobilePhone need
+   * (default 300; 0: the password is always needed; at most 86400). OAuth access tokens always
+   * need it, and so does a password change.
+   */
+  recentSignInSeconds?: number
   password?: {
     /** Shortest password, in characters (default 8). */
     minLength?: number
@@ -230,6 +237,7 @@ export interface RouterConfig {
   clients: ReadonlySet<string>
   profileFields: ProfileFieldsOption
   tokenTtlSeconds: number
+  recentSignInSeconds: number
   password: {
     minLength: number
     maxLength: number

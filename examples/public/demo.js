@@ -62,14 +62,12 @@
 
   onSubmit($('register-form'), function (fields) {
     if (!fields.username && !fields.email) throw new Error(t('needAccount'))
-    // By e-mail when one is given, then the user name is added to the account; else by user name.
-    // (Not the other way round: adding an e-mail to an account with a password needs that password,
-    // which the SDK's setEmail does not send.)
-    var registered = fields.email
-      ? BaaS.auth.register({ email: fields.email, password: fields.password }).then(function (user) {
-          return fields.username ? user.setUsername(fields.username) : user
+    // By user name when one is given, then the e-mail is added to the account; else by e-mail.
+    var registered = fields.username
+      ? BaaS.auth.register({ username: fields.username, password: fields.password }).then(function (user) {
+          return fields.email ? user.setEmail(fields.email) : user
         })
-      : BaaS.auth.register({ username: fields.username, password: fields.password })
+      : BaaS.auth.register({ email: fields.email, password: fields.password })
     return registered.then(refresh)
   }, 'registered')
 

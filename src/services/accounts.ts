@@ -8,7 +8,7 @@ import type { IdentifierKind, StoredUser } from '../model/user.js'
 import type { UpdateOperation } from '../query/update.js'
 import { noticeContactChange } from './change-notice.js'
 import { checkIdentifier, checkPassword, identifierLookups, throttleAccount } from './credentials.js'
-import { proveCurrentPassword } from './current-password.js'
+import { isRecentSignIn, proveCurrentPassword } from './current-password.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import type { PasswordCheck } from './passwords.js'
 import { countAction } from './rate-limits.js'
@@ -169,6 +169,11 @@ export interface AccountChanges {
 export interface ChangeAccountOptions {
   /** The caller's own session, kept when the password changes. */
   keepSession?: Session
+  /**
+   * The caller's session when a recent sign-in on it may stand in for the current password of an
+   * e-mail or phone change (the client API); a password given anyway is still checked.
+   */
+  recentSignIn?: Session
   /** Ask the current password (users); `false` for operators, who change accounts without it. */
   verifyCurrentPassword: boolean
   /** The body field carrying the current password, named in errors (default `password`). */
@@ -180,7 +185,8 @@ export interface ChangeAccountOptions {
  * Applies an account change in one atomic update (seeds 000/001): a new e-mail or phone is
  * unverified; null clears an identifier but never the last way to sign in. A new password, and a
  * new (or cleared) e-mail or phone, need the current password when the account has one (unless
- * `verifyCurrentPassword: false`); a password change revokes every other session. The old verified
+ * `verifyCurrentPassword: false`, or for the e-mail or phone a recent sign-in on `recentSignIn`); a
+ * password change revokes every other session. The old verified
  * e-mail address is told of an e-mail or phone change.
  */
 export async function changeAccount(deps: ServiceDeps, userId: number, changes: AccountChanges, options: ChangeAccountOptions): Promise<StoredUser> {
@@ -207,7 +213,8 @@ export async function changeAccount(deps: ServiceDeps, userId: number, changes: 
     throw fieldError('invalid_request', 'new_password', 'is required with password')
   }
   if (changes.newPassword !== undefined) checkPassword(changes.newPassword, deps.config.password, 'new_password', [next.username, next.email, next.phone])
-  if (options.verifyCurrentPassword && (changes.newPassword !== undefined || changedContacts.length > 0)) {
+  const contactsNeedProof = changedContacts.length > 0 && (changes.password !== undefined || !isRecentSignIn(deps, options.recentSignIn))
+  if (options.verifyCurrentPassword && (changes.newPassword !== undefined || contactsNeedProof)) {
     const purpose = changes.newPassword !== undefined ? 'change the password' : `change the ${changedContacts.map((c) => (c === 'email' ? 'e-mail' : c)).join(' and ')}`
     const field = options.currentPasswordField ?? 'password'
     await proveCurrentPassword(deps, user, { password: changes.password, field, purpose }, options.meta)

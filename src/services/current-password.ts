@@ -5,6 +5,7 @@
 import { UserRouterError, fieldError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { Session } from './sessions.js'
 
 /** What is being changed, for the message of a missing password. */
 export interface CurrentPasswordProof {
@@ -30,4 +31,16 @@ export async function proveCurrentPassword(deps: ServiceDeps, user: StoredUser, 
   const [storedHash, candidate] = [user.passwordHash, proof.password]
   const right = await deps.throttle.attempt(`current-password:${user.id}`, meta.ip, async () => (await deps.passwords.check(storedHash, candidate)).ok)
   if (!right) throw new UserRouterError('wrong_password', { details: [{ field: proof.field, message: 'is wrong' }] })
+}
+
+/**
+ * Whether a session's sign-in is at most `recentSignInSeconds` old, so that it may stand in for the
+ * current password of an e-mail or phone change (the MinApp SDK's setEmail and setMobilePhone send
+ * none). Only client API tokens: an OAuth access token is reissued on every refresh, so its
+ * `createdAt` is not the time of a sign-in.
+ */
+export function isRecentSignIn(deps: ServiceDeps, session: Session | undefined): boolean {
+  const window = deps.config.recentSignInSeconds
+  if (!session || session.family !== undefined || window === 0) return false
+  return deps.now() - session.createdAt <= window
 }

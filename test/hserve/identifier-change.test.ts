@@ -1,6 +1,7 @@
 /**
  * Changing the e-mail or the phone of an account with a password needs the current password (as a
- * password change does), under the login throttle; operators (admin API) are exempt. The old
+ * password change does), under the login throttle, unless the session's sign-in is recent (see
+ * recent-sign-in.test.ts); operators (admin API) are exempt. The old
  * verified address is told by mail after the change. On the in-memory backend and on
  * PostgreSQL + Redis.
  */
@@ -31,9 +32,12 @@ for (const backend of BACKENDS) {
     }
 
     for (const [kind, value] of [['email', 'new@example.com'], ['phone', '13900139000']] as const) {
-      it(`asks the current password to change the ${kind}`, async () => {
+      it(`asks the current password to change the ${kind} once the sign-in is no longer recent`, async (c) => {
+        c.mock.timers.enable({ apis: ['Date'], now: Date.now() })
         const t = await create()
         const { id, token } = await t.signUp('username', 'alice')
+        // Past the 300 seconds in which a fresh sign-in stands in for the password.
+        c.mock.timers.tick(301_000)
         assertError(await put(t, token, { [kind]: value }), 400, 'invalid_request', 'password')
         assertError(await put(t, token, { [kind]: value, password: 'not the password' }), 400, 'wrong_password', 'password')
         assert.equal((await t.store.getUserById(id))![kind], null, 'nothing changed')

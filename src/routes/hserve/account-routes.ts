@@ -20,7 +20,7 @@ const accountSchema = Joi.object({
 
 export function mountAccountRoutes({ deps, requireSession, api }: ClientApiContext): void {
   const doc = clientRoute({
-    summary: 'Change username, e-mail, phone (null clears) or password; a new password, e-mail or phone needs the current `password` when the account has one',
+    summary: 'Change username, e-mail, phone (null clears) or password; a new password needs the current `password` when the account has one, and so does a new e-mail or phone unless the sign-in of the token is at most `recentSignInSeconds` old',
     auth: 'token',
     body: accountSchema,
     responses: clientResponses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),
@@ -33,7 +33,7 @@ export function mountAccountRoutes({ deps, requireSession, api }: ClientApiConte
         deps,
         session.userId,
         { username: body.username, email: body.email, phone: body.phone, password: body.password, newPassword: body.new_password },
-        { keepSession: session, verifyCurrentPassword: true, meta: requestMeta(req) },
+        { keepSession: session, recentSignIn: session, verifyCurrentPassword: true, meta: requestMeta(req) },
       )
       res.json(toAccountInfo(user))
     }))
