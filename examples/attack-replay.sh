@@ -106,7 +106,7 @@ for i in $(seq 6); do status -X POST -H "$CID" -H "$JSON" --interface "$ATTACKER
 result=$(status -X POST -H "$CID" -H "$JSON" -d "{\"phone\":\"$owner_phone\",\"code\":\"$code\"}" "$BASE/hserve/v2.1/login/sms/")
 [ "$result" = 201 ] && refused "6 wrong codes from another IP: the owner's code still works" || worked "6 wrong codes from another IP burnt the owner's code ($result)"
 
-# 9. $append cannot grow an array past its maxLength. (The example's tags field allows 20 items.)
+# 9. $append cannot grow an array past its maxLength (the example declares tags with maxLength 20).
 register username "victim9$RUN" 'Victim pass 9' >/dev/null
 token9=$(token_of)
 items=$(node -e 'console.log(JSON.stringify(Array.from({length: 30}, (_, i) => "t" + i)))')

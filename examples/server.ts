@@ -2,7 +2,7 @@
  * The example app (`npm run example`): an Express app that mounts express-user-router on embedded
  * defaults. SQLite file storage unless DATABASE_URL says otherwise, Redis from REDIS_URL or
  * localhost:6379 when reachable (else the in-process stand-in), client id `demo`, custom fields
- * `score` and `tags`, CORS for local origins, console mailer and SMS sender (codes and links are
+ * `score` and `tags` (at most 20), CORS for local origins, console mailer and SMS sender (codes and links are
  * printed), the phone API with one OAuth client (OAUTH_CLIENT_ID / OAUTH_CLIENT_SECRET, demo-app /
  * demo-secret outside production). It prints its URL and curl lines that work as printed, and serves
  * the demo page at `/` and the admin page at `/admin.html`. The dev outbox (`GET /dev/outbox?to=<phone
@@ -114,7 +114,7 @@ const router = createUserRouter({
   ...(redis ? { redis, keyPrefix: process.env.REDIS_PREFIX || 'eur:' } : {}),
   ...senders,
   clients: [CLIENT_ID],
-  profileFields: { score: 'integer', tags: { type: 'array', items: 'string' } },
+  profileFields: { score: 'integer', tags: { type: 'array', items: 'string', maxLength: 20 } },
   anonymousLogin: true,
   ...(oauthClient ? { oauth: { clients: [oauthClient] } } : {}),
   cors: { origins: [/^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/] },
