@@ -7,7 +7,8 @@
 import { UserRouterError, isUserRouterError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
 import type { StoredUser } from '../model/user.js'
-import { emitClaimed } from './account-claims.js'
+import type { UpdateOperation } from '../query/update.js'
+import { dropUnprovenContact, emitClaimed } from './account-claims.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { consumeLink, grantMatches, passwordTag, peekLink, type LinkGrant } from './email-links.js'
@@ -105,10 +106,11 @@ export async function resetPassword(deps: ServiceDeps, token: string, password: 
   const user = await deps.store.getUserById(grant.userId)
   if (!grantMatches(grant, user)) throw new UserRouterError('invalid_link')
   // One update: the new password and the proven address, so no moment has one without the other.
-  const operations = [
+  const operations: UpdateOperation[] = [
     { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash },
     { kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true },
-  ] as const
+    ...(user.emailVerified ? [] : dropUnprovenContact(user, 'email')),
+  ]
   const updated = await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() })
   if (!updated) throw new UserRouterError('invalid_link')
   await deps.sessions.revokeUser(user.id)

@@ -5,7 +5,8 @@
  */
 import { UserRouterError, fieldError } from '../errors.js'
 import { INTERNAL_FIELDS } from '../model/fields.js'
-import { claimWithPhone, emitClaimed } from './account-claims.js'
+import type { UpdateOperation } from '../query/update.js'
+import { claimWithPhone, dropUnprovenContact, emitClaimed } from './account-claims.js'
 import { changeAccount } from './accounts.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
@@ -113,10 +114,11 @@ export async function resetWithCode(deps: ServiceDeps, input: NewPassword & { ph
   const user = await deps.store.getUserByIdentifier('phone', phone)
   if (!user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
   const passwordHash = await deps.passwords.hash(input.password)
-  const operations = [
+  const operations: UpdateOperation[] = [
     { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash },
     { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true },
-  ] as const
+    ...(user.phoneVerified ? [] : dropUnprovenContact(user, 'phone')),
+  ]
   if (!(await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() }))) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
   await deps.sessions.revokeUser(user.id)
   deps.emit({ type: 'password_reset', userId: user.id, clientId: meta.clientId, ip: meta.ip })

@@ -113,6 +113,45 @@ for (const backend of BACKENDS) {
       for (const secret of [linkToken, NEW_PASSWORD, token]) assert.ok(!logged.includes(secret))
     })
 
+    it("a claim by SMS drops the squatter's own unproven e-mail, so it cannot lead back in", async () => {
+      const t = await create()
+      const squat = await squatPhone(t)
+      const own = await t.request.put('/hserve/v2.1/user/account/').set(t.auth(squat.token)).send({ email: 'squatter@example.net', password: ATTACKER_PASSWORD })
+      assert.equal(own.status, 200, JSON.stringify(own.body))
+      assert.equal((await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: PHONE })).status, 200)
+      const owner = await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone: PHONE, code: t.outbox.lastCode(PHONE) })
+      assert.equal(owner.status, 201, JSON.stringify(owner.body))
+      assert.equal((await t.store.getUserById(squat.id))!.email, null, 'the unproven e-mail is gone')
+      const mailsBefore = t.mailer.sent.length
+      const reset = await t.request.post('/hserve/v2.0/user/password/reset/').set(CLIENT).send({ email: 'squatter@example.net' })
+      assert.equal(reset.status, 404, JSON.stringify(reset.body))
+      assert.equal(t.mailer.sent.length, mailsBefore, 'no reset link reaches the squatter')
+    })
+
+    it("a claim by a reset link drops the squatter's own unproven phone", async () => {
+      const t = await create()
+      const { id, token } = await t.signUp('email', EMAIL, ATTACKER_PASSWORD)
+      const own = await t.request.put('/hserve/v2.1/user/account/').set(t.auth(token)).send({ phone: PHONE, password: ATTACKER_PASSWORD })
+      assert.equal(own.status, 200, JSON.stringify(own.body))
+      assert.equal((await t.request.post('/hserve/v2.0/user/password/reset/').set(CLIENT).send({ email: EMAIL })).status, 201)
+      const { path, token: linkToken } = pathAndToken(linkIn(t.mailer.last()))
+      assert.equal((await t.request.post(path).set(JSON_ACCEPT).send({ token: linkToken, password: NEW_PASSWORD })).status, 200)
+      const claimed = (await t.store.getUserById(id))!
+      assert.equal(claimed.phone, null, 'the unproven phone is gone')
+      assert.equal(claimed.emailVerified, true)
+    })
+
+    it('a claim keeps a contact the account had already proven', async () => {
+      const t = await create()
+      const { id, token } = await t.signUp('email', EMAIL, ATTACKER_PASSWORD)
+      assert.equal((await t.request.put('/hserve/v2.1/user/account/').set(t.auth(token)).send({ phone: PHONE, password: ATTACKER_PASSWORD })).status, 200)
+      await t.store.updateUser(id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true }], updatedAt: 1 })
+      assert.equal((await t.request.post('/hserve/v2.0/user/password/reset/').set(CLIENT).send({ email: EMAIL })).status, 201)
+      const { path, token: linkToken } = pathAndToken(linkIn(t.mailer.last()))
+      assert.equal((await t.request.post(path).set(JSON_ACCEPT).send({ token: linkToken, password: NEW_PASSWORD })).status, 200)
+      assert.equal((await t.store.getUserById(id))!.phone, PHONE)
+    })
+
     it('a proof of an address that was already verified claims nothing', async () => {
       const t = await create()
       const { token } = await t.registerPhone(PHONE).then(async (code) => ({ token: (await t.passwordGrant(PHONE, code)).access_token as string }))
