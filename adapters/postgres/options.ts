@@ -9,8 +9,9 @@ export interface PostgresUserStoreOptions {
   /**
    * `postgres://user:password@host:5432/database`: the store creates its own pool and ends it in
    * `close()`. Without it (and without `pool`), pg's `PG*` environment variables apply.
+   * `undefined` (an unset `process.env.DATABASE_URL`) counts as not given.
    */
-  connectionString?: string
+  connectionString?: string | undefined
   /**
    * An app's own pool, shared with the store. `close()` leaves it open. Every store query then runs
    * in a short transaction that sets `statement_timeout` locally, so the pool's sessions are never

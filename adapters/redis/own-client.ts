@@ -3,7 +3,8 @@
  * Redis is down and service resumes by itself when it is back.
  */
 import { once } from 'node:events'
-import { Redis } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Redis } from 'ioredis'
 import { RedisUnavailableError, withDeadline } from './errors.js'
 
 /** Milliseconds before reconnect attempt `n`: 100 ms doubling up to a 1 s cap, forever. */
@@ -11,7 +12,23 @@ export function reconnectDelay(attempt: number): number {
   return Math.min(50 * 2 ** Math.min(attempt, 5), 1000)
 }
 
+/**
+ * ioredis is an optional peer: loaded only here, when a URL is given, so an app passing its own
+ * client or another `KeyValueStore` needs no ioredis of ours, and one without it learns what to install.
+ */
+function loadIoredis(): typeof import('ioredis') {
+  try {
+    return createRequire(import.meta.url)('ioredis') as typeof import('ioredis')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String(error).includes("'ioredis'")) {
+      throw new TypeError('express-user-router: a redis:// URL needs the ioredis package, which is not installed: npm install ioredis', { cause: error })
+    }
+    throw error
+  }
+}
+
 export function createOwnClient(url: string, timeoutMs: number): Redis {
+  const { Redis } = loadIoredis()
   return new Redis(url, {
     // Never queue a command while disconnected: `ConnectionGate` waits instead, within the deadline.
     enableOfflineQueue: false,
