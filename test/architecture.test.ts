@@ -47,6 +47,17 @@ describe('architecture', () => {
     }
   })
 
+  it('loads ioredis only on demand and nodemailer only in the SMTP adapter (optional peers)', () => {
+    for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
+      const text = readFileSync(join(root, file), 'utf8')
+      // Value imports only: `import type` is erased, anything else loads the package with the module.
+      for (const match of text.matchAll(/^import\s+(?!type\s)[^'"]*?from\s+['"](ioredis|nodemailer)(?:\/[^'"]*)?['"]/gm)) {
+        if (match[1] === 'ioredis') assert.fail(`${file} imports ioredis: an app without it could not load the router`)
+        assert.ok(file.startsWith('adapters/smtp/'), `${file} imports nodemailer`)
+      }
+    }
+  })
+
   it('keeps every source file under 400 lines', () => {
     for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
       const lines = readFileSync(join(root, file), 'utf8').split('\n').length

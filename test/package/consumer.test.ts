@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, posix } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -114,6 +114,7 @@ describe('the packed package', () => {
   let tmp = ''
   let tarball = ''
   let packedFiles: string[] = []
+  let unpacked = ''
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'eur-consumer-'))
@@ -123,6 +124,9 @@ describe('the packed package', () => {
     const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }]
     tarball = join(tmp, packed.filename)
     packedFiles = packed.files.map((file) => file.path)
+    unpacked = join(tmp, 'unpacked')
+    mkdirSync(unpacked)
+    await run('tar', ['-xzf', tarball, '-C', unpacked, '--strip-components=1'])
   })
 
   after(() => {
@@ -135,6 +139,31 @@ describe('the packed package', () => {
     }
     const outside = packedFiles.filter((file) => !/^(dist\/src|dist\/adapters|src|adapters)\//.test(file) && !['package.json', 'README.md', 'LICENSE'].includes(file))
     assert.deepEqual(outside, [])
+    const maps = packedFiles.filter((file) => file.endsWith('.map'))
+    assert.ok(maps.length > 50)
+    for (const map of maps) {
+      const { sources } = JSON.parse(readFileSync(join(unpacked, map), 'utf8')) as { sources: string[] }
+      for (const source of sources) assert.ok(packedFiles.includes(posix.join(posix.dirname(map), source)), `${map} points to ${source}, which the tarball holds`)
+    }
+  })
+
+  it('declares every package its compiled code imports, as a dependency or a peer', () => {
+    const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as PackedManifest
+    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})])
+    const files = readdirSync(join(unpacked, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'))
+    assert.ok(files.length > 50)
+    const imported = new Set<string>()
+    for (const file of files) {
+      const text = readFileSync(join(unpacked, 'dist', file), 'utf8')
+      // Static imports and re-exports at the start of a line (not the examples in doc comments), and import().
+      for (const [, fromSpec, dynamicSpec] of text.matchAll(/^(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]/gm)) {
+        const spec = fromSpec ?? dynamicSpec
+        if (spec!.startsWith('.') || spec!.startsWith('node:')) continue
+        imported.add(spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!)
+      }
+    }
+    assert.ok(imported.has('express'), 'the scan finds imports')
+    assert.deepEqual([...imported].filter((name) => !declared.has(name)), [])
   })
 
   describe('in an ESM TypeScript app under the defaults of tsc --init (module nodenext)', () => {
