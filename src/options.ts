@@ -26,6 +26,7 @@ export interface RedisLikeClient {
   status: string
 }
 
+/** Options an app reads from its environment (`redis`, `secret`, `publicUrl`, `sessionSecret`) take `undefined` as not given. */
 export interface UserRouterOptions {
   /** Where users live: `PostgresUserStore`, `SqliteUserStore`, `MemoryUserStore` or your own. Required. */
   storage: UserStore
@@ -33,7 +34,7 @@ export interface UserRouterOptions {
    * Sessions, rate limits and codes: an ioredis client, a `redis://` URL, or any `KeyValueStore`.
    * Without it, outside production only, an in-process store stands in (with a warning).
    */
-  redis?: RedisLikeClient | string | KeyValueStore
+  redis?: RedisLikeClient | string | KeyValueStore | undefined
   /** Prefix of every Redis key (default `eur:`). Two routers sharing one Redis need different prefixes. */
   keyPrefix?: string
   /** Accepted `X-Hydrogen-Client-ID` values. Required, at least one. */
@@ -104,13 +105,13 @@ export interface UserRouterOptions {
    * Key (at least 32 characters) of the keyed hashes under which SMS codes are stored. Routers that
    * share one Redis need the same secret. Default: random per router, which is fine for one process.
    */
-  secret?: string
+  secret?: string | undefined
   /**
    * Absolute URL where the router is mounted, for the links in e-mails
    * (`https://api.example.com/accounts`). Required in production when e-mail flows are served;
    * outside production the request's own host is used.
    */
-  publicUrl?: string
+  publicUrl?: string | undefined
   smsCodes?: {
     /** Seconds a code stays valid (default 600). */
     ttlSeconds?: number
@@ -163,7 +164,7 @@ export interface UserRouterOptions {
    * verify). Required in production when `admin` is given; elsewhere a random one per router is
    * used, with a warning (sessions then end with the process).
    */
-  sessionSecret?: string | string[]
+  sessionSecret?: string | string[] | undefined
   /** Serve `POST /hserve/v2.0/login/anonymous/` (default false). */
   anonymousLogin?: boolean
   /**

@@ -53,7 +53,17 @@ import type { AddressInfo } from 'node:net'
 import { createUserRouter } from 'express-user-router'
 import { MemoryUserStore } from 'express-user-router/adapters/memory'
 
-const router = createUserRouter({ storage: new MemoryUserStore(), clients: ['consumer'], logger: { warn() {}, error() {} } })
+// Settings an app reads from its environment, unset here: undefined counts as not given.
+const env = { REDIS_URL: undefined, SECRET: undefined, PUBLIC_URL: undefined, SESSION_SECRET: undefined } as Record<string, string | undefined>
+const router = createUserRouter({
+  storage: new MemoryUserStore(),
+  clients: ['consumer'],
+  logger: { warn() {}, error() {} },
+  redis: env['REDIS_URL'],
+  secret: env['SECRET'],
+  publicUrl: env['PUBLIC_URL'],
+  sessionSecret: env['SESSION_SECRET'],
+})
 const app = express()
 app.use('/accounts', router)
 const server = app.listen(0, '127.0.0.1')
