@@ -45,7 +45,7 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
     test('reports TTLs in whole seconds, and null for an absent key', async (store) => {
       assert.equal(await store.ttl('absent'), null, 'ttl of an absent key must answer null')
       await store.set('k', 'v', 60)
-      assertTtl(await store.ttl('k'), 60)
+      assertTtl(await store.ttl('k'), 60, 'ttl of a key set for 60 s must answer its whole seconds left')
     })
 
     test('replaces the TTL on every set, whether shorter or longer', async (store) => {
@@ -91,7 +91,7 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       assert.equal(await store.setIfAbsent('k', 'first', 100), true, 'setIfAbsent of an absent key must answer true')
       assert.equal(await store.setIfAbsent('k', 'second', 5), false, 'setIfAbsent of a present key must answer false')
       assert.equal(await store.get('k'), 'first', 'setIfAbsent must leave a present value alone')
-      assertTtl(await store.ttl('k'), 100)
+      assertTtl(await store.ttl('k'), 100, 'a refused setIfAbsent must leave the TTL alone')
       await store.delete(['k'])
       assert.equal(await store.setIfAbsent('k', 'third', 60), true, 'setIfAbsent of a deleted key must answer true')
       assert.equal(await store.get('k'), 'third', 'setIfAbsent of a deleted key must store the value')
@@ -209,7 +209,7 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
     test('answers match once for the right secret, then absent; absent for a secret never put', async (store) => {
       assert.equal(await store.consumeSecret('never', 'x', 5), 'absent', 'consumeSecret of a secret never put must answer absent')
       await store.putSecret('code', 'hash-1', 60)
-      assertTtl(await store.ttl('code'), 60)
+      assertTtl(await store.ttl('code'), 60, 'putSecret must set the TTL')
       assert.equal(await store.consumeSecret('code', 'hash-1', 5), 'match', 'consumeSecret of the right secret must answer match')
       assert.equal(await store.consumeSecret('code', 'hash-1', 5), 'absent', 'a matched secret must be used up: the next consumeSecret answers absent')
       assert.equal(await store.ttl('code'), null, 'a matched secret must be deleted')
