@@ -1,5 +1,5 @@
 /**
- * The example's development outbox (`DEV_OUTBOX=1`, SPEC section 11): console mailer and SMS sender
+ * The example's development outbox (`DEV_OUTBOX=1`): console mailer and SMS sender
  * that also remember the last message per recipient, served as JSON at
  * `GET /dev/outbox?to=<phone or e-mail>`, so that scripts and browser tests can read codes and
  * links. It hands codes and links to anyone who asks: never in production.

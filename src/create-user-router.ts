@@ -95,17 +95,17 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
 
   const router = Router() as UserRouter
   const catalog = new RouteCatalog()
-  // On the families' paths only: a request the app's own routes serve is none of the router's business.
-  const servedPaths = ['/hserve', ...(config.admin ? ['/userve'] : []), ...(config.oauth ? ['/api/v1/users', '/oauth'] : []), ...(config.openApi ? [config.openApi.path] : [])]
-  router.use(servedPaths, warnWhenEveryProxyIsTrusted(config.logger))
-  // Before the client API's CORS: the admin API answers CORS itself, with credentials, for its trusted origins only.
+  // Each family wraps its own routes only (see `documented`): the app's routes, even under the
+  // same paths, are none of the router's business.
+  catalog.everyRoute.push(warnWhenEveryProxyIsTrusted(config.logger))
   if (config.admin) router.use(createAdminApi(deps, kv, catalog))
-  if (config.cors) router.use(cors(config.cors))
   router.use(createClientApi(deps, catalog))
   if (config.oauth) router.use(createPhoneApi(deps, catalog))
   if (config.openApi) {
     const doc = { summary: 'This OpenAPI 3.1 document', tag: 'docs', auth: 'none', responses: { 200: { description: 'The document.', schema: { type: 'object' } } } } as const
-    documented(router, catalog, { trailingSlash: false }).get(config.openApi.path, doc, serveOpenApiDocument(catalog, config.openApi, config.publicUrl))
+    const corsConfig = config.cors
+    const docs = documented(router, catalog, { trailingSlash: false, ...(corsConfig ? { before: () => [cors(corsConfig)], cors: corsConfig } : {}) })
+    docs.get(config.openApi.path, doc, serveOpenApiDocument(catalog, config.openApi, config.publicUrl))
   }
   registerCatalog(router, catalog)
   router.close = async () => {

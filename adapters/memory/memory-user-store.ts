@@ -8,8 +8,8 @@ import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } 
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { compareUsersBy, matchesFilter } from '../../src/query/evaluate-filter.js'
 import { applyUpdate } from '../../src/query/evaluate-update.js'
-import type { UserQuery } from '../../src/query/filter.js'
-import { RegexBudget } from '../../src/query/regex/index.js'
+import { hasRegex, type UserQuery } from '../../src/query/filter.js'
+import { RegexBudget, RegexTurns } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
 
 const IDENTIFIERS: readonly IdentifierKind[] = ['username', 'email', 'phone']
@@ -26,6 +26,7 @@ export class MemoryUserStore implements UserStore {
     phone: new Map(),
   }
   private nextId = 1
+  private readonly regexTurns = new RegexTurns()
 
   async createUser(input: NewUser): Promise<StoredUser> {
     const user: StoredUser = { id: this.nextId, ...structuredClone(withUserDefaults(input)) }
@@ -46,6 +47,11 @@ export class MemoryUserStore implements UserStore {
   }
 
   async listUsers(query: UserQuery): Promise<UserPage> {
+    // Regex work runs here on the event loop: regex lists take turns (see RegexTurns).
+    return query.filter !== null && hasRegex(query.filter) ? this.regexTurns.run(async () => this.list(query)) : this.list(query)
+  }
+
+  private list(query: UserQuery): UserPage {
     const filter = query.filter
     // One budget for the whole query: its regex work is bounded, not only each value's.
     const budget = new RegexBudget()

@@ -6,7 +6,7 @@
 import { stringProblem } from '../../src/model/values.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
-import type { Filter, UserQuery } from '../../src/query/filter.js'
+import { hasRegex, type UserQuery } from '../../src/query/filter.js'
 import { queryTooComplex } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
 import { growthRefused, incrementOutOfRange } from '../../src/query/evaluate-update.js'
@@ -21,10 +21,6 @@ import { columnParam, COLUMNS, SELECT_LIST, toStoredUser } from './rows.js'
 
 /** An update whose outcome a concurrent change made unclear, to be tried again. */
 const RETRY = Symbol('retry')
-
-function hasRegex(filter: Filter): boolean {
-  return filter.kind === 'and' || filter.kind === 'or' ? filter.filters.some(hasRegex) : filter.kind === 'regex'
-}
 
 function isStoreId(id: number): boolean {
   return Number.isSafeInteger(id) && id > 0

@@ -12,8 +12,8 @@ import { identifierKey } from '../../src/model/identifiers.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { applyUpdate } from '../../src/query/evaluate-update.js'
-import type { UserQuery } from '../../src/query/filter.js'
-import { RegexBudget } from '../../src/query/regex/index.js'
+import { hasRegex, type UserQuery } from '../../src/query/filter.js'
+import { RegexBudget, RegexTurns } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
 import { compileFilter, compileOrder } from './compile-filter.js'
 import { toStoreError } from './errors.js'
@@ -38,6 +38,7 @@ export class SqliteUserStore implements UserStore {
   private readonly statements = new Map<string, Statement>()
   private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>
   private readonly regexWork: RegexWork
+  private readonly regexTurns = new RegexTurns()
 
   constructor(options: SqliteUserStoreOptions = {}) {
     const config = parseOptions(options)
@@ -88,6 +89,11 @@ export class SqliteUserStore implements UserStore {
   }
 
   async listUsers(query: UserQuery): Promise<UserPage> {
+    // Regex work runs here on the event loop (better-sqlite3 is synchronous): regex lists take turns.
+    return query.filter !== null && hasRegex(query.filter) ? this.regexTurns.run(() => this.list(query)) : this.list(query)
+  }
+
+  private async list(query: UserQuery): Promise<UserPage> {
     return this.run(() => {
       const where = query.filter ? compileFilter(query.filter) : raw('1')
       const order = query.order.length > 0 ? compileOrder(query.order) : raw('u.id')

@@ -70,7 +70,7 @@
 
   // Finding users
 
-  /** The filter form as list parameters (seed 004's field filters, plus `where` as typed). */
+  /** The filter form as list parameters (the admin API's field filters, plus `where` as typed). */
   function listParams() {
     var fields = ui.formFields($('filter-form'))
     var params = { order_by: fields.order, limit: fields.limit || '10', return_total_count: '1' }

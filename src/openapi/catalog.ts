@@ -3,8 +3,9 @@
  * `documented(router, catalog)`, which mounts the route on Express and records its description
  * (with the very Joi schemas the handler validates with), so the document cannot miss a route.
  */
-import type { RequestHandler, Router } from 'express'
+import type { ErrorRequestHandler, RequestHandler, Router } from 'express'
 import type Joi from 'joi'
+import { type CorsConfig, preflight } from '../http/cors.js'
 
 /**
  * How a route authenticates its caller: a client API token (`Hydrogen-r1` or `Bearer`), optional
@@ -63,6 +64,8 @@ export class RouteCatalog {
   readonly schemas: Record<string, Record<string, unknown>> = {}
   /** The admin session cookie's name, for its security scheme (set by the admin family). */
   adminCookieName = 'eur.admin'
+  /** Run first on every route of every family (the trust-proxy warning). */
+  readonly everyRoute: RequestHandler[] = []
 
   addSchemas(schemas: Record<string, Record<string, unknown>>): void {
     Object.assign(this.schemas, schemas)
@@ -81,13 +84,37 @@ type Mount = (path: string, doc: RouteDoc, ...handlers: RequestHandler[]) => voi
 export type DocumentedRouter = Record<Method, Mount>
 
 /**
- * `router` with methods that mount a route and record its description. `trailingSlash`: the family
- * writes its paths with one (MinApp's `/hserve/.../`); Express matches either way.
+ * What a family runs around each of its routes. It runs on those routes only, never with
+ * `router.use` on a path prefix: an app's own routes under the same paths (`/oauth/callback`,
+ * `/hserve/health`) keep their own body parsing, CORS and error handling.
  */
-export function documented(router: Router, catalog: RouteCatalog, options: { trailingSlash: boolean }): DocumentedRouter {
+export interface RouteStack {
+  /** `documented` writes paths with a trailing slash (MinApp's `/hserve/.../`); Express matches either way. */
+  trailingSlash: boolean
+  /** The family's middleware before each route's handlers (CORS, client id, body parsers), by route. */
+  before?: (doc: RouteDoc) => RequestHandler[]
+  /** The family's error middleware, after each route's handlers: it sees the errors of its routes only. */
+  errors?: ErrorRequestHandler
+  /** The family's CORS: preflights are answered for each path, for the methods mounted on it. */
+  cors?: CorsConfig
+}
+
+/** `router` with methods that mount a route, with the family's `stack` around it, and record its description. */
+export function documented(router: Router, catalog: RouteCatalog, stack: RouteStack): DocumentedRouter {
+  const methodsByPath = new Map<string, Set<string>>()
   const mount = (method: Method): Mount => (path, doc, ...handlers) => {
-    catalog.entries.push({ ...doc, method, path, docPath: docPathOf(path, options.trailingSlash) })
-    router[method](path, ...handlers)
+    catalog.entries.push({ ...doc, method, path, docPath: docPathOf(path, stack.trailingSlash) })
+    let methods = methodsByPath.get(path)
+    if (!methods) {
+      methods = new Set()
+      methodsByPath.set(path, methods)
+      // Mounted on the path without its trailing slash, so both spellings reach it, as they reach the route.
+      if (stack.cors) router.use(path.replace(/(.)\/$/, '$1'), preflight(stack.cors, methods))
+    }
+    methods.add(method.toUpperCase())
+    if (method === 'get') methods.add('HEAD')
+    const around = [...catalog.everyRoute, ...(stack.before?.(doc) ?? [])]
+    router[method](path, ...around, ...handlers, ...(stack.errors ? [stack.errors] : []))
   }
   return { get: mount('get'), post: mount('post'), put: mount('put'), delete: mount('delete') }
 }

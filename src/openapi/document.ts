@@ -91,7 +91,7 @@ function operation(entry: CatalogEntry, operationIds: Set<string>): JsonObject {
 const TAGS = [
   { name: 'client', description: 'The MinApp client API (`/hserve`), as the official SDK calls it.' },
   { name: 'admin', description: 'The operator API (`/userve`), with a cookie session.' },
-  { name: 'phone', description: 'The phone API of seed 003 (`/api/v1/users`).' },
+  { name: 'phone', description: 'The phone API (`/api/v1/users`).' },
   { name: 'oauth', description: 'OAuth 2.0 token endpoints for the phone API.' },
   { name: 'docs', description: 'This document.' },
 ]

@@ -51,3 +51,8 @@ export interface UserQuery {
   /** Whether to count every match (`totalCount`). */
   readonly count: boolean
 }
+
+/** Whether a filter has a `$regex` condition anywhere: such lists have their own bounds in every store. */
+export function hasRegex(filter: Filter): boolean {
+  return filter.kind === 'and' || filter.kind === 'or' ? filter.filters.some(hasRegex) : filter.kind === 'regex'
+}

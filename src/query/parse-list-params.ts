@@ -19,7 +19,7 @@ export interface FieldSelection {
 }
 
 export interface ListParamsOptions {
-  /** Fields that cannot be sorted on here (the admin list refuses five, per seed 004). */
+  /** Fields that cannot be sorted on here (the admin list refuses five, as the admin API does). */
   readonly unsortable?: readonly string[]
   /** Parameters the route handles itself, ignored here. */
   readonly reserved?: readonly string[]

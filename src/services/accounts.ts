@@ -182,7 +182,7 @@ export interface ChangeAccountOptions {
 }
 
 /**
- * Applies an account change in one atomic update (seeds 000/001): a new e-mail or phone is
+ * Applies an account change in one atomic update: a new e-mail or phone is
  * unverified; null clears an identifier but never the last way to sign in. A new password, and a
  * new (or cleared) e-mail or phone, need the current password when the account has one (unless
  * `verifyCurrentPassword: false`, or for the e-mail or phone a recent sign-in on `recentSignIn`); a

@@ -1,5 +1,5 @@
 /**
- * The admin bulk profile update (seed 004): one page of the matching users, each updated with the
+ * The admin API's bulk profile update: one page of the matching users, each updated with the
  * same atomic operations.
  *
  * Pages walk by id, not by offset: `afterId` (the last id of the previous page) continues a walk.

@@ -1,5 +1,5 @@
 /**
- * Password reset by e-mail (SPEC section 4): anyone may ask for a reset link to an account's
+ * Password reset by e-mail: anyone may ask for a reset link to an account's
  * address, verified or not; the link leads to a form whose new password replaces the old one,
  * verifies the address and ends every session of the user. So the owner of an address someone
  * else registered unverified can always claim the account.

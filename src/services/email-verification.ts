@@ -1,5 +1,5 @@
 /**
- * E-mail verification (SPEC section 4): a signed-in user asks for a link to their address; opening
+ * E-mail verification: a signed-in user asks for a link to their address; opening
  * it marks the address verified, once, while the user still has that address.
  */
 import { UserRouterError } from '../errors.js'

@@ -1,5 +1,5 @@
 /**
- * `oauth_login_code`s of the phone API (seed 003): after an SMS code proves a phone, the account
+ * `oauth_login_code`s of the phone API: after an SMS code proves a phone, the account
  * gets a single-use secret (256 bits) that works once, within `oauth.loginCodeTtlSeconds`, as the
  * password of the OAuth password grant. The store keeps only its SHA-256; a newer code replaces an
  * older one, and a few wrong tries burn it.

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { KeyValueStore } from '../ports.js'
+import { addressGroup } from './address-group.js'
 
 export interface LoginThrottleConfig {
   /** Failures allowed per account and IP within the window (default 10). */
@@ -33,7 +34,9 @@ export class LoginThrottle {
   ) {}
 
   private keys(account: string, ip: string) {
-    return { pair: `login-failures:${digest(`${account}\n${ip}`)}`, ip: `login-failures-ip:${digest(ip)}` }
+    // An IPv6 client counts by its /64, as the SMS limits count it.
+    const client = addressGroup(ip)
+    return { pair: `login-failures:${digest(`${account}\n${client}`)}`, ip: `login-failures-ip:${digest(client)}` }
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * The password grant of the token endpoint (seed 003, RFC 6749 section 4.3): `username` is a
+ * The password grant of the token endpoint (the phone API, RFC 6749 section 4.3): `username` is a
  * phone, a username or an e-mail address; `password` is the account's password or an
  * `oauth_login_code`. It goes through the same login throttle as the client API's sign-ins, counted
  * per account, so switching APIs gains an attacker nothing.

@@ -1,5 +1,5 @@
 /**
- * The phone API's accounts (seed 003): SMS codes of three purposes (type 1 register, 2 login,
+ * The phone API's accounts: SMS codes of three purposes (type 1 register, 2 login,
  * 3 reset), registration and sign-in by code, each answering an `oauth_login_code` for the token
  * endpoint, setting a name and password, and resetting the password by code.
  */
@@ -15,14 +15,14 @@ import type { Session } from './sessions.js'
 import { countAction } from './rate-limits.js'
 import { assertSmsRegion, sendSmsCode, verifySmsCode, type SmsPurpose } from './sms-codes.js'
 
-/** The code purposes of the seed's `type` parameter. */
+/** The code purposes of the phone API's `type` parameter. */
 export const PURPOSE_BY_TYPE = { 1: 'register', 2: 'login', 3: 'reset' } as const satisfies Record<number, SmsPurpose>
 export type ValidationCodeType = keyof typeof PURPOSE_BY_TYPE
 
 const NO_SUCH_PHONE = 'No account has this phone number.'
 
 /**
- * Sends a code of the type's purpose. The seed's rules: a register code only to a phone without an
+ * Sends a code of the type's purpose. The phone API's rules: a register code only to a phone without an
  * account (`phone_taken`), login and reset codes only to a phone with one (`user_not_found`).
  */
 export async function sendValidationCode(deps: ServiceDeps, input: { phone: string; type: ValidationCodeType }, meta: RequestMeta): Promise<void> {
@@ -70,7 +70,7 @@ export async function loginWithCode(deps: ServiceDeps, input: { phone: string; c
   return issueLoginCode(deps, user.id)
 }
 
-/** A new password and its confirmation, as the seed's update and reset routes take them. */
+/** A new password and its confirmation, as the phone API's update and reset routes take them. */
 export interface NewPassword {
   password: string
   confirmation: string

@@ -1,5 +1,5 @@
 /**
- * SMS one-time codes (SPEC section 5), shared by the client and phone APIs: sending with limits
+ * SMS one-time codes, shared by the client and phone APIs: sending with limits
  * that a third party cannot use against a phone's owner or the app's bill, and single-use checking.
  *
  * Keys hold the phone, never the code: `sms-code:<purpose>:<phone>` keeps only

@@ -46,27 +46,27 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
     test('creates users with distinct positive integer ids that increase, and the documented defaults', async (store) => {
       const a = await store.createUser({ username: 'alice', createdAt: NOW })
       const b = await store.createUser({ email: 'b@example.com', createdAt: NOW + 1 })
-      assert.ok(Number.isSafeInteger(a.id) && a.id > 0 && b.id > a.id)
+      assert.ok(Number.isSafeInteger(a.id) && a.id > 0 && b.id > a.id, `createUser must give positive integer ids that increase in creation order: got ${a.id}, then ${b.id}`)
       assert.deepEqual({ ...a, id: 0 }, {
         id: 0, username: 'alice', email: null, emailVerified: false, phone: null, phoneVerified: false, provider: {},
         avatar: '', nickname: '', gender: 0, country: '', province: '', city: '', language: '', isAuthorized: false,
         anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {},
-      })
-      assert.deepEqual(await store.getUserById(a.id), a)
+      }, 'createUser must answer the user with every field not given at its documented default')
+      assert.deepEqual(await store.getUserById(a.id), a, 'getUserById must answer the user exactly as createUser did')
     })
 
     test('returns null for an unknown id or identifier', async (store) => {
-      assert.equal(await store.getUserById(987654), null)
-      assert.equal(await store.getUserByIdentifier('username', 'nobody'), null)
-      assert.equal(await store.updateUser(987654, { operations: [], updatedAt: NOW }), null)
+      assert.equal(await store.getUserById(987654), null, 'getUserById of an unknown id must answer null')
+      assert.equal(await store.getUserByIdentifier('username', 'nobody'), null, 'getUserByIdentifier of an unknown username must answer null')
+      assert.equal(await store.updateUser(987654, { operations: [], updatedAt: NOW }), null, 'updateUser of an unknown id must answer null')
     })
 
     test('finds users by username and e-mail case-insensitively and by phone exactly', async (store) => {
       const user = await store.createUser({ username: 'MiXed', email: 'Some.One@Example.COM', phone: '13800138000', createdAt: NOW })
-      assert.equal((await store.getUserByIdentifier('username', 'mixed'))?.id, user.id)
-      assert.equal((await store.getUserByIdentifier('email', 'some.one@example.com'))?.id, user.id)
-      assert.equal((await store.getUserByIdentifier('phone', '13800138000'))?.id, user.id)
-      assert.equal((await store.getUserById(user.id))?.username, 'MiXed', 'stored as given')
+      assert.equal((await store.getUserByIdentifier('username', 'mixed'))?.id, user.id, `getUserByIdentifier('username', 'mixed') must find the user named 'MiXed' (id ${user.id}): usernames are looked up whatever their letter case`)
+      assert.equal((await store.getUserByIdentifier('email', 'some.one@example.com'))?.id, user.id, `getUserByIdentifier('email', 'some.one@example.com') must find the user with e-mail 'Some.One@Example.COM' (id ${user.id}): e-mails are looked up whatever their letter case`)
+      assert.equal((await store.getUserByIdentifier('phone', '13800138000'))?.id, user.id, `getUserByIdentifier('phone', '13800138000') must find the user with that phone (id ${user.id})`)
+      assert.equal((await store.getUserById(user.id))?.username, 'MiXed', 'usernames must be stored as given, letter case included')
     })
 
     for (const kind of ['username', 'email', 'phone'] as const) {
@@ -74,37 +74,37 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
         const value = kind === 'phone' ? '13900000001' : kind === 'email' ? 'dup@example.com' : 'dupName'
         await store.createUser({ [kind]: value, createdAt: NOW })
         const again = kind === 'phone' ? value : value.toUpperCase()
-        await assert.rejects(store.createUser({ [kind]: again, createdAt: NOW }), (e) => isUserRouterError(e, `${kind}_taken`))
+        await assert.rejects(store.createUser({ [kind]: again, createdAt: NOW }), (e) => isUserRouterError(e, `${kind}_taken`), `createUser with the ${kind} ${JSON.stringify(again)}, taken as ${JSON.stringify(value)}, must reject with UserRouterError ${kind}_taken`)
       })
     }
 
     test('lets any number of users have no username, e-mail or phone', async (store) => {
       for (let i = 0; i < 3; i++) await store.createUser({ createdAt: NOW })
       const page = await store.listUsers(parseListParams({ return_total_count: '1' }, context).query)
-      assert.equal(page.totalCount, 3)
+      assert.equal(page.totalCount, 3, 'three users without username, e-mail or phone must all be created and counted (no unique rule on absent identifiers)')
     })
 
     test('gives exactly one success to 20 concurrent creates of one username', async (store) => {
       const results = await Promise.allSettled(
         Array.from({ length: 20 }, (_, i) => store.createUser({ username: i % 2 ? 'Racer' : 'racer', createdAt: NOW })),
       )
-      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
-      for (const r of results) if (r.status === 'rejected') assert.ok(isUserRouterError(r.reason, 'username_taken'), String(r.reason))
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'exactly one of 20 concurrent createUser calls with one username (any letter case) must succeed: the backend itself must enforce uniqueness')
+      for (const r of results) if (r.status === 'rejected') assert.ok(isUserRouterError(r.reason, 'username_taken'), `the losers of a concurrent createUser race must reject with UserRouterError username_taken, got ${String(r.reason)}`)
     })
 
     test('adds exactly 100 with 100 concurrent increments of one field', async (store) => {
       const user = await store.createUser({ createdAt: NOW })
       const operations = parseProfileUpdate({ score: { $incr_by: 1 } }, schema)
       await Promise.all(Array.from({ length: 100 }, () => store.updateUser(user.id, { operations, updatedAt: NOW + 1 })))
-      assert.equal((await store.getUserById(user.id))?.profile.score, 100)
+      assert.equal((await store.getUserById(user.id))?.profile.score, 100, '100 concurrent $incr_by 1 updates must add exactly 100: each updateUser must apply atomically, not read-modify-write')
     })
 
     test('refuses an increment past the range of its field, leaving the user unchanged', async (store) => {
       const user = await store.createUser({ profile: { score: Number.MAX_SAFE_INTEGER, rating: 1.7e308 }, createdAt: NOW })
       for (const body of [{ score: { $incr_by: 1 } }, { rating: { $incr_by: 1.7e308 } }, { nickname: 'x', score: { $incr_by: -1 }, rating: { $incr_by: 1.7e308 } }]) {
         const operations = parseProfileUpdate(body, schema)
-        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update'), JSON.stringify(body))
-        assert.deepEqual(await store.getUserById(user.id), user, JSON.stringify(body))
+        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update'), `updateUser ${JSON.stringify(body)} takes a field past its range: it must reject with UserRouterError invalid_update`)
+        assert.deepEqual(await store.getUserById(user.id), user, `a refused updateUser ${JSON.stringify(body)} must leave the user unchanged`)
       }
     })
 
@@ -114,11 +114,11 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       const user = await store.createUser({ profile: { tags, meta }, createdAt: NOW })
       for (const [body, label] of [[{ tags: { $append: ['new'] } }, 'tags.$append'], [{ tags: { $append_unique: ['t1', 'new'] } }, 'tags.$append_unique'], [{ meta: { $update: { k16: 'x'.repeat(300) } } }, 'meta.$update']] as const) {
         const operations = parseProfileUpdate(body, schema)
-        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update') && e.details?.[0]?.field === label, label)
-        assert.deepEqual(await store.getUserById(user.id), user, label)
+        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update') && e.details?.[0]?.field === label, `updateUser ${label} past its limit must reject with UserRouterError invalid_update whose details[0].field is '${label}'`)
+        assert.deepEqual(await store.getUserById(user.id), user, `a refused updateUser ${label} must leave the user unchanged`)
       }
       const kept = await store.updateUser(user.id, { operations: parseProfileUpdate({ tags: { $append_unique: ['t1'] } }, schema), updatedAt: NOW + 2 })
-      assert.equal((kept?.profile.tags as unknown[]).length, 1000)
+      assert.equal((kept?.profile.tags as unknown[]).length, 1000, 'an $append_unique of values already present must be accepted at maxLength and add nothing')
     })
 
     test('leaves a user unchanged when an update takes an identifier already in use', async (store) => {
@@ -128,26 +128,26 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
         { kind: 'set' as const, field: INTERNAL_FIELDS.email, value: 'TAKEN@example.com' },
         ...parseProfileUpdate({ nickname: 'after' }, schema),
       ]
-      await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 5 }), (e) => isUserRouterError(e, 'email_taken'))
-      assert.deepEqual(await store.getUserById(user.id), user)
+      await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 5 }), (e) => isUserRouterError(e, 'email_taken'), 'updateUser setting an e-mail another user has (any letter case) must reject with UserRouterError email_taken')
+      assert.deepEqual(await store.getUserById(user.id), user, 'an updateUser refused with email_taken must change nothing, its other operations included')
     })
 
     test('frees an identifier once its owner changes it', async (store) => {
       const user = await store.createUser({ username: 'first', createdAt: NOW })
       await store.updateUser(user.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.username, value: 'second' }], updatedAt: NOW })
-      assert.equal((await store.createUser({ username: 'FIRST', createdAt: NOW })).username, 'FIRST')
+      assert.equal((await store.createUser({ username: 'FIRST', createdAt: NOW })).username, 'FIRST', 'a username its owner changed away from must be free for createUser again')
     })
 
     test('stores internal fields and free-form JSON exactly', async (store) => {
       const provider = { wechat: { openid: 'o-1', list: [1, 'two', null, { deep: true }] } }
       const user = await store.createUser({ passwordHash: 'c2NyeXB0', provider, anonymous: true, nickname: '😀 中文 \'"\\', createdAt: NOW })
       const read = await store.getUserById(user.id)
-      assert.deepEqual([read?.passwordHash, read?.provider, read?.anonymous, read?.nickname], ['c2NyeXB0', provider, true, '😀 中文 \'"\\'])
+      assert.deepEqual([read?.passwordHash, read?.provider, read?.anonymous, read?.nickname], ['c2NyeXB0', provider, true, '😀 中文 \'"\\'], 'passwordHash, provider (nested JSON), anonymous and a nickname with emoji, CJK and quotes must read back exactly as created')
       const updated = await store.updateUser(user.id, {
         operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: null }, { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true }],
         updatedAt: NOW + 9,
       })
-      assert.deepEqual([updated?.passwordHash, updated?.phoneVerified, updated?.updatedAt], [null, true, NOW + 9])
+      assert.deepEqual([updated?.passwordHash, updated?.phoneVerified, updated?.updatedAt], [null, true, NOW + 9], 'updateUser must set internal fields (passwordHash to null, phoneVerified) and updatedAt as given')
     })
 
     test('treats a stored custom value of another type, or a date not in normal form, as unset', async (store) => {
@@ -155,10 +155,10 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       const other = await store.createUser({ profile: { score: 1, birthday: '2020-01-01T00:00:00.000Z' }, createdAt: NOW })
       for (const [where, expected] of [['{"score":{"$isnull":true}}', [user.id]], ['{"birthday":{"$isnull":true}}', [user.id]], ['{"birthday":"2020-01-01"}', [other.id]]] as const) {
         const page = await store.listUsers(parseListParams({ where }, context).query)
-        assert.deepEqual(page.users.map((u) => u.id), expected, where)
+        assert.deepEqual(page.users.map((u) => u.id), expected, `listUsers where ${where}: a stored value of another type, or a date not in normal form, must read as unset`)
       }
       const updated = await store.updateUser(user.id, { operations: parseProfileUpdate({ score: { $incr_by: 2 } }, schema), updatedAt: NOW })
-      assert.equal(updated?.profile.score, 2)
+      assert.equal(updated?.profile.score, 2, '$incr_by on a stored value of another type must count it as unset (0)')
     })
 
     test('matches strings that look like SQL, JSON operators or regex bombs literally', async (store) => {
@@ -168,7 +168,7 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       for (const [i, nickname] of tricky.entries()) {
         for (const where of [{ nickname }, { nickname: { $contains: nickname } }, { nickname: { $in: [nickname] } }]) {
           const page = await store.listUsers(parseListParams({ where: JSON.stringify(where) }, context).query)
-          assert.deepEqual(page.users.map((u) => u.id), [ids[i]], JSON.stringify(where))
+          assert.deepEqual(page.users.map((u) => u.id), [ids[i]], `listUsers where ${JSON.stringify(where)} must match that nickname literally, and only it`)
         }
       }
     })
@@ -187,7 +187,7 @@ async function compareWithReference(store: UserStore, options: ConformanceOption
   for (let i = 0; i < (options.users ?? 150); i++) {
     const input = randomUser(random, i)
     const [mine, theirs] = [await store.createUser(input), await reference.createUser(input)]
-    assert.deepEqual(comparable(mine), comparable(theirs), `user ${i}`)
+    assert.deepEqual(comparable(mine), comparable(theirs), `createUser of random user ${i} must answer the same user (id aside) as the reference store`)
     ids.push(mine.id)
   }
   const toIndex = (user: StoredUser) => ids.indexOf(user.id)
@@ -198,7 +198,7 @@ async function compareWithReference(store: UserStore, options: ConformanceOption
     assert.deepEqual(
       { users: mine.users.map(toIndex), hasMore: mine.hasMore, totalCount: mine.totalCount },
       { users: theirs.users.map((u) => u.id - 1), hasMore: theirs.hasMore, totalCount: theirs.totalCount },
-      `query ${q}: ${JSON.stringify(params)}`,
+      `query ${q} must answer the same users, hasMore and totalCount as the reference store: ${JSON.stringify(params)}`,
     )
   }
   for (let u = 0; u < (options.updates ?? 80); u++) {
@@ -206,7 +206,7 @@ async function compareWithReference(store: UserStore, options: ConformanceOption
     const body = randomUpdateBody(random)
     const changes = { operations: parseProfileUpdate(body, schema), updatedAt: NOW + u }
     const [mine, theirs] = [await store.updateUser(ids[index]!, changes), await reference.updateUser(index + 1, changes)]
-    assert.deepEqual(mine && comparable(mine), theirs && comparable(theirs), `update ${u} of user ${index}: ${JSON.stringify(body)}`)
+    assert.deepEqual(mine && comparable(mine), theirs && comparable(theirs), `update ${u} of user ${index} must answer the same user (id aside) as the reference store: ${JSON.stringify(body)}`)
   }
 }
 

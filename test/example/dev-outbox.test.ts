@@ -1,5 +1,5 @@
 /**
- * The example app's development outbox (SPEC section 11): `createDevOutbox` on its own, the
+ * The example app's development outbox: `createDevOutbox` on its own, the
  * compiled example with DEV_OUTBOX=1 (a verification link read from the outbox and followed), and
  * the refusal to start with NODE_ENV=production. Run after a build.
  */

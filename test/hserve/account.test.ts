@@ -1,6 +1,5 @@
 /**
- * Client API account route, PUT /hserve/v2.0|v2.1|v2.2/user/account/ (SPEC section 4, seeds
- * 000/001): password changes and their session revocation, identifier changes, verification
+ * Client API account route, PUT /hserve/v2.0|v2.1|v2.2/user/account/: password changes and their session revocation, identifier changes, verification
  * resets and the last way to sign in, through HTTP, on the in-memory backend and on
  * PostgreSQL + Redis.
  */

@@ -1,6 +1,6 @@
 /**
  * Password reset by e-mail: POST /hserve/v2.0/user/password/reset/, the form at GET
- * .../password/reset/confirm and its POST (SPEC sections 4 and 10): who may ask, the cooldown,
+ * .../password/reset/confirm and its POST: who may ask, the cooldown,
  * unverified addresses, `concealUnknownEmails`, a form that does not use the link up, weak
  * passwords, and a reset that revokes every session; on the in-memory backend and on
  * PostgreSQL + Redis.

@@ -1,6 +1,6 @@
 /**
  * E-mail verification, POST /hserve/v2.0/user/email-verify/ and its link target GET
- * .../email-verify/confirm (SPEC sections 4 and 10): single-use and expiring links, the per-address
+ * .../email-verify/confirm: single-use and expiring links, the per-address
  * cooldown, mail failures, links killed by an address change, pages and JSON, and no secret in
  * events or logs; on the in-memory backend and on PostgreSQL + Redis.
  */

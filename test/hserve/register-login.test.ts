@@ -1,5 +1,5 @@
 /**
- * Client API registration, sign-in, sign-out and the login throttle (SPEC sections 2-4 and 10),
+ * Client API registration, sign-in, sign-out and the login throttle,
  * through HTTP, on the in-memory backend and on PostgreSQL + Redis.
  */
 import assert from 'node:assert/strict'

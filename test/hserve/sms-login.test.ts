@@ -1,5 +1,5 @@
 /**
- * Client API sign-in by SMS code and phone verification (SPEC section 4), through HTTP, on the
+ * Client API sign-in by SMS code and phone verification, through HTTP, on the
  * in-memory backend and on PostgreSQL + Redis. One code (purpose `client`) serves every route.
  */
 import assert from 'node:assert/strict'

@@ -1,5 +1,5 @@
 /**
- * Client API SMS codes (SPEC sections 4 and 5): sending, checking and their limits, through HTTP,
+ * Client API SMS codes: sending, checking and their limits, through HTTP,
  * on the in-memory backend and on PostgreSQL + Redis.
  */
 import assert from 'node:assert/strict'

@@ -1,5 +1,5 @@
 /**
- * Client API profile routes (SPEC sections 3, 4, 6, 7): one user by id, the user list with its
+ * Client API profile routes: one user by id, the user list with its
  * filters, order and pages, and the self-update with every operator, through HTTP, on the
  * in-memory backend and on PostgreSQL + Redis.
  */

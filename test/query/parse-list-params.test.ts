@@ -17,7 +17,7 @@ describe('parseListParams', () => {
     assert.equal(select, null)
   })
 
-  it('parses the seed 004 example of field filters, order and count', () => {
+  it("parses the admin API's example of field filters, order and count", () => {
     const { query } = parseListParams(
       { nickname__contains: 'Tom', gender: '1', created_at__gt: '1483228800', order_by: '-created_at', return_total_count: '1' },
       all,

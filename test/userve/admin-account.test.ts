@@ -1,5 +1,5 @@
 /**
- * The admin API's account route, PUT /userve/v2.2/miniapp/user/account/:id/ (seed 004): username
+ * The admin API's account route, PUT /userve/v2.2/miniapp/user/account/:id/: username
  * and e-mail unique case-insensitively, `new_password` without the old one (ending the user's
  * sessions), phone changes that reset `phone_verified`, nulls, and the answer of the client
  * account route; on the in-memory backend and on PostgreSQL + Redis.

@@ -1,5 +1,5 @@
 /**
- * Admin API sign-in and access (SPEC section 8): the session cookie, session fixation, sign-out,
+ * Admin API sign-in and access: the session cookie, session fixation, sign-out,
  * the 401/403 split, throttling, and every way in that must fail (no session, a non-admin, a client
  * token, a forged or expired cookie), on the in-memory backend and on PostgreSQL + Redis.
  */

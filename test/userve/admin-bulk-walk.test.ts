@@ -1,5 +1,5 @@
 /**
- * The admin bulk update over many users (seed 004): a walk through `next` updates each matching
+ * The admin bulk update over many users: a walk through `next` updates each matching
  * user exactly once, also when the update takes users out of the match, and atomic operators hold
  * when bulk updates run concurrently; on the in-memory backend and on PostgreSQL + Redis.
  */

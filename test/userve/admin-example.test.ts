@@ -1,6 +1,6 @@
 /**
- * The admin API of the example app (SPEC section 11), run as a child process: the admin seeded on
- * first start (random password printed once, or ADMIN_PASSWORD), and seed 004's axios example run
+ * The admin API of the example app, run as a child process: the admin seeded on
+ * first start (random password printed once, or ADMIN_PASSWORD), and the admin API's axios example run
  * as written after an admin sign-in. Node's axios keeps no cookies (`withCredentials` only matters
  * in browsers), so the instance carries the session cookie of the sign-in answer in its headers,
  * as a browser's cookie jar would. Run after a build.
@@ -43,13 +43,13 @@ describe('example app admin API', () => {
   })
   after(() => app?.stop())
 
-  it('runs seed 004\'s list example as written after an admin sign-in', async () => {
+  it('runs the admin API\'s list example as written after an admin sign-in', async () => {
     const toms = [await addUser(app.url, 'tom_a', { nickname: 'Tom A', gender: 1 }), await addUser(app.url, 'tom_b', { nickname: 'Big Tom', gender: 1 })]
     await addUser(app.url, 'tom_c', { nickname: 'Tomasina', gender: 2 })
     await addUser(app.url, 'jerry', { nickname: 'Jerry', gender: 1 })
     const cookie = await adminCookie(app.url, 'boss', ADMIN_PASSWORD)
 
-    // Seed 004, word for word but for the host and the cookie a browser would keep.
+    // The admin API's example, word for word but for the host and the cookie a browser would keep.
     var axios = axiosModule.create({
       withCredentials: true,
       headers: { Cookie: cookie },

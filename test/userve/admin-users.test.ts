@@ -1,5 +1,5 @@
 /**
- * Admin API user routes (seed 004, SPEC sections 6-8): list with `where`, field filters, order
+ * Admin API user routes (the admin API): list with `where`, field filters, order
  * (five fields unsortable), pages and counts; detail; single profile update (only the given
  * fields); bulk update's answer and its refusals, on the in-memory backend and on PostgreSQL + Redis.
  */
@@ -33,7 +33,7 @@ for (const backend of BACKENDS) {
     afterEach(closeTestApps)
     const create = () => createAdminApp(backend, 'admin-users')
 
-    it('lists users with the field filters, order and count of seed 004, showing every field', async () => {
+    it('lists users with the field filters, order and count of the admin API, showing every field', async () => {
       const t = await create()
       const { cookie, ids } = await seed(t)
       const res = await t.request.get('/userve/v2.2/miniapp/user_profile/').set('Cookie', cookie)
@@ -113,7 +113,7 @@ for (const backend of BACKENDS) {
       assertError(await put('x', { nickname: 'x' }), 404, 'user_not_found')
     })
 
-    it('bulk-updates the matching users, answering seed 004\'s operation_result, succeed, total_count, offset, limit, next', async () => {
+    it('bulk-updates the matching users, answering the admin API\'s operation_result, succeed, total_count, offset, limit, next', async () => {
       const t = await create()
       const { cookie, ids } = await seed(t)
       const where = JSON.stringify({ nickname: { $contains: 'Tom' } })

@@ -1,6 +1,6 @@
 /**
- * The phone API of seed 003 (`/api/v1/users/...`) through HTTP, on the in-memory backend and on
- * PostgreSQL + Redis: the seed's whole flow, and every failure answering `{"result": 0, "error"}`.
+ * The phone API (`/api/v1/users/...`) through HTTP, on the in-memory backend and on
+ * PostgreSQL + Redis: its whole flow, and every failure answering `{"result": 0, "error"}`.
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
@@ -16,12 +16,12 @@ const skip = await backendSkips()
 after(releaseTestResources)
 
 for (const backend of BACKENDS) {
-  describe(`phone API of seed 003 (${backend})`, { skip: skip[backend] }, () => {
+  describe(`phone API (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
     const create = (options = {}) => createPhoneTestApp(backend, 'phone-api', options)
     const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 
-    it('walks the seed: code, register, token with the login code, name and password, then sign-in by name, phone and code', async () => {
+    it('walks the whole flow: code, register, token with the login code, name and password, then sign-in by name, phone and code', async () => {
       const t = await create()
       const loginCode = await t.registerPhone(PHONE)
       assert.match(loginCode, /^[A-Za-z0-9_-]{43}$/)
@@ -54,7 +54,7 @@ for (const backend of BACKENDS) {
       for (const secret of secrets) assert.ok(!logged.includes(secret as string), 'a secret reached the events or logs')
     })
 
-    it('refuses codes the seed rules out: a register code for a registered phone, login and reset codes for an unknown one', async () => {
+    it('refuses codes the phone API rules out: a register code for a registered phone, login and reset codes for an unknown one', async () => {
       const t = await create()
       assertFailure(await t.request.get('/api/v1/users/validation_code').query({ phone: PHONE, type: 2 }), 404, 'user_not_found')
       assertFailure(await t.request.get('/api/v1/users/validation_code').query({ phone: PHONE, type: 3 }), 404, 'user_not_found')

@@ -1,6 +1,6 @@
 /**
  * A test app with the phone API and OAuth endpoints on (one OAuth client, or the ones given), an
- * SMS outbox and an event log, plus the seed 003 steps as helpers.
+ * SMS outbox and an event log, plus the phone API's steps as helpers.
  */
 import assert from 'node:assert/strict'
 import { normalizePhone } from '../../src/model/identifiers.js'
@@ -31,7 +31,7 @@ export function basic(client: { id: string; secret: string }): string {
 export async function createPhoneTestApp(backend: Backend, label: string, options: Partial<UserRouterOptions> = {}): Promise<PhoneTestApp> {
   const t = await createSmsTestApp(backend, label, {
     oauth: { clients: [OAUTH_CLIENT, OTHER_CLIENT] },
-    // Seed 003's flows send several codes to one phone in a row.
+    // The phone API's flows send several codes to one phone in a row.
     smsCodes: { cooldownSeconds: 1 },
     ...options,
   })

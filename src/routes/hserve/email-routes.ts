@@ -1,8 +1,8 @@
 /**
  * E-mail verification and password-reset routes of the client API (SPEC section 4). Served only
  * when the router has a mailer. The two `.../confirm` paths are link targets opened in a browser
- * (no client id, see `CLIENT_ID_EXEMPT`): they answer small HTML pages, or JSON to a request that
- * prefers `application/json`.
+ * (no client id: their description says `clientId: false`): they answer small HTML pages, or JSON
+ * to a request that prefers `application/json`.
  */
 import type { Request, Response } from 'express'
 import { formBody } from '../../http/body-parsers.js'

@@ -1,8 +1,9 @@
 /**
- * The client API family ("hserve", seeds 000-002): client-id check, routes, and its error format
- * `{error_msg, code, details?}`.
+ * The client API family ("hserve", seeds 000-002): CORS, client-id check, routes, and its error
+ * format `{error_msg, code, details?}`, all on its own routes only.
  */
-import { Router } from 'express'
+import { type RequestHandler, Router } from 'express'
+import { cors } from '../../http/cors.js'
 import { jsonBody } from '../../http/body-parsers.js'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
@@ -17,26 +18,36 @@ import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 import { clientApiSchemas } from './wire-schemas.js'
 
-
-/** Link targets opened from an e-mail, in a browser that sends no client id. */
-export const CLIENT_ID_EXEMPT = new Set(['/hserve/v2.0/user/email-verify/confirm', '/hserve/v2.0/user/password/reset/confirm'])
+/**
+ * Refuses a request without an accepted `X-Hydrogen-Client-ID`. Every route needs one but the link
+ * targets opened from an e-mail, in a browser that sends none (their description says
+ * `clientId: false`).
+ */
+function requireClientId(deps: ServiceDeps): RequestHandler {
+  return (req, _res, next) => {
+    const clientId = req.get(CLIENT_ID_HEADER)
+    next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
+  }
+}
 
 export function createClientApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
   const router = Router()
-  router.use('/hserve', (req, _res, next) => {
-    if (CLIENT_ID_EXEMPT.has(`/hserve${req.path.replace(/\/$/, '')}`)) return next()
-    const clientId = req.get(CLIENT_ID_HEADER)
-    next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
-  })
-  // Only this family's paths are parsed, so the app's own routes keep their own body handling.
-  router.use('/hserve', jsonBody())
+  const { cors: corsConfig, logger } = deps.config
+  const corsHeaders = corsConfig ? [cors(corsConfig)] : []
+  const clientId = requireClientId(deps)
+  const body = jsonBody()
   catalog.addSchemas(clientApiSchemas(deps.schema))
-  const context = { deps, requireSession: requireSession(deps.sessions), api: documented(router, catalog, { trailingSlash: true }) }
+  const api = documented(router, catalog, {
+    trailingSlash: true,
+    before: (doc) => [...corsHeaders, ...(doc.clientId === false ? [] : [clientId]), body],
+    errors: renderErrors(logger, minAppErrorBody),
+    ...(corsConfig ? { cors: corsConfig } : {}),
+  })
+  const context = { deps, requireSession: requireSession(deps.sessions), api }
   mountAuthRoutes(context)
   mountUserRoutes(context)
   mountAccountRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
-  router.use('/hserve', renderErrors(deps.config.logger, minAppErrorBody))
   return router
 }

@@ -1,6 +1,7 @@
 /**
  * The admin API family ("userve", seed 004): cookie sessions, CSRF guard, sign-in, the user routes,
- * and the error format `{error_msg, code, details?}` of the client API. Served when `admin` is given.
+ * and the error format `{error_msg, code, details?}` of the client API, all on its own routes only.
+ * Served when `admin` is given.
  */
 import { Router } from 'express'
 import { randomBytes } from 'node:crypto'
@@ -32,18 +33,25 @@ function sessionSecrets(deps: ServiceDeps): string[] {
 export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore, catalog: RouteCatalog): Router {
   const admin = deps.config.admin!
   const router = Router()
-  if (admin.trustedOrigins.length > 0) {
-    router.use('/userve', cors({ origins: admin.trustedOrigins, maxAgeSeconds: 600, credentials: true }))
-  }
-  router.use('/userve', refuseCrossSiteRequests(admin.trustedOrigins))
-  router.use('/userve', jsonBody())
-  router.use('/userve', adminSession({ kv, admin, secrets: sessionSecrets(deps) }))
+  // Its own CORS, with credentials, for its trusted origins only: the client API's CORS never applies here.
+  const corsConfig = admin.trustedOrigins.length > 0 ? { origins: admin.trustedOrigins, maxAgeSeconds: 600, credentials: true } : undefined
+  const around = [
+    ...(corsConfig ? [cors(corsConfig)] : []),
+    refuseCrossSiteRequests(admin.trustedOrigins),
+    jsonBody(),
+    adminSession({ kv, admin, secrets: sessionSecrets(deps) }),
+  ]
   catalog.addSchemas(ADMIN_API_SCHEMAS)
   catalog.adminCookieName = admin.cookieName
-  const context = { deps, requireAdmin: requireAdmin(deps), api: documented(router, catalog, { trailingSlash: true }) }
+  const api = documented(router, catalog, {
+    trailingSlash: true,
+    before: () => around,
+    errors: renderErrors(deps.config.logger, minAppErrorBody),
+    ...(corsConfig ? { cors: corsConfig } : {}),
+  })
+  const context = { deps, requireAdmin: requireAdmin(deps), api }
   mountAuthRoutes(context)
   mountUserRoutes(context)
   mountAccountRoutes(context)
-  router.use('/userve', renderErrors(deps.config.logger, minAppErrorBody))
   return router
 }
