@@ -39,7 +39,7 @@ export const optionsSchema = Joi.object({
     implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'decrement', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
     implementing('getdel', 'sadd'),
   ).messages({ 'alternatives.match': 'must be an ioredis client, a redis:// URL, or a KeyValueStore' }),
-  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/).default('eur:'),
+  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/),
   clients: Joi.array().items(Joi.string().min(1).max(256)).min(1).required().messages({
     'any.required': "is required: list the accepted X-Hydrogen-Client-ID values, e.g. clients: ['my-client-id']",
   }),

@@ -8,6 +8,9 @@
  * no transaction ever spans an `await`.
  */
 import Database from 'better-sqlite3'
+import { randomUUID } from 'node:crypto'
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { identifierKey } from '../../src/model/identifiers.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
@@ -38,6 +41,7 @@ export class SqliteUserStore implements UserStore {
   private readonly statements = new Map<string, Statement>()
   private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>
   private readonly regexWork: RegexWork
+  private readonly place: string
 
   constructor(options: SqliteUserStoreOptions = {}) {
     const config = parseOptions(options)
@@ -52,6 +56,7 @@ export class SqliteUserStore implements UserStore {
       this.ownsDatabase = true
     }
     this.regexWork = registerFunctions(this.db)
+    this.place = placeOf(this.db, this.table)
     this.transaction = this.db.transaction((work: () => unknown) => work())
   }
 
@@ -125,6 +130,11 @@ export class SqliteUserStore implements UserStore {
     )
   }
 
+  /** The resolved database file and table; an in-memory database is private to its connection. */
+  namespace(): string {
+    return this.place
+  }
+
   /** Closes the database if the store opened it; an app's own `database` stays open. */
   async close(): Promise<void> {
     this.statements.clear()
@@ -175,6 +185,18 @@ export class SqliteUserStore implements UserStore {
 }
 
 /** Opens a file (WAL mode: readers never block the writer nor each other) or a memory database. */
+function placeOf(db: Database.Database, table: string): string {
+  if (db.memory) return `sqlite:memory:${randomUUID()}`
+  const path = resolve(db.name)
+  let real = path
+  try {
+    real = realpathSync(path)
+  } catch {
+    // Not resolvable (removed since opening): the absolute path still names it.
+  }
+  return `sqlite:${real}#${table}`
+}
+
 function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
   let db: Database.Database | undefined
   try {
