@@ -7,9 +7,9 @@ import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import type { RouterConfig } from './options.js'
 import type { Mailer, SmsSender } from './ports.js'
 
-const SMS_ROUTES = 'the client API\'s SMS code, SMS login and phone verification routes' +
-  ' (and, with oauth, the phone API\'s validation_code, register and login by code)'
-const EMAIL_ROUTES = 'the client API\'s e-mail verification and password-reset routes'
+const SMS_ROUTES = "the SMS routes are not served (the client API's SMS code, SMS login and phone verification; " +
+  "with oauth, the phone API's validation_code and its register and login by code)"
+const EMAIL_ROUTES = "the e-mail routes are not served (the client API's e-mail verification and password reset)"
 
 export interface Adapters {
   sms: SmsSender | undefined
@@ -20,12 +20,12 @@ export interface Adapters {
 export function adaptersWithDefaults(config: RouterConfig): Adapters {
   const warn = (message: string) => config.logger.warn(`express-user-router: ${message}`)
   let { sms, mailer } = config
-  if (!sms && config.production) warn(`no options.sms given in production: ${SMS_ROUTES} are not served.`)
+  if (!sms && config.production) warn(`no options.sms given in production: ${SMS_ROUTES}.`)
   if (!sms && !config.production) {
     warn('no options.sms given: SMS codes are printed to the console (ConsoleSmsSender), not sent. In production, without options.sms, the SMS routes are not served.')
     sms = new ConsoleSmsSender()
   }
-  if (!mailer && config.production) warn(`no options.mailer given in production: ${EMAIL_ROUTES} are not served.`)
+  if (!mailer && config.production) warn(`no options.mailer given in production: ${EMAIL_ROUTES}.`)
   if (!mailer && !config.production) {
     warn('no options.mailer given: e-mails are printed to the console (ConsoleMailer), not sent. In production, without options.mailer, the e-mail routes are not served.')
     mailer = new ConsoleMailer()
