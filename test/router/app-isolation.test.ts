@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, afterEach, before, describe, it } from 'node:test'
 import { Redis } from 'ioredis'
+import supertest from 'supertest'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { PostgresUserStore } from '../../adapters/postgres/index.js'
 import { SqliteUserStore } from '../../adapters/sqlite/index.js'
@@ -18,6 +19,7 @@ import type { UserRouterOptions } from '../../src/options.js'
 import type { UserStore } from '../../src/ports.js'
 import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpers/postgres.js'
 import { deleteKeysWithPrefix, REDIS_URL, redisUnavailable } from '../helpers/redis.js'
+import { startRouterProcess, stopRouterProcesses } from '../helpers/router-processes.js'
 import { smsOutbox } from '../helpers/sms-outbox.js'
 import { assertError, CLIENT, closeTestApps, createTestApp, PASSWORD, type TestApp } from '../helpers/test-app.js'
 import { COOKIE_NAME, createAdminApp, SESSION_SECRET } from '../userve/admin-app.js'
@@ -70,6 +72,7 @@ before(() => {
 })
 after(async () => {
   await closeTestApps()
+  await stopRouterProcesses()
   for (const store of stores) await store.close()
   for (const cleanup of cleanups) await cleanup()
   if (redis) {
@@ -132,6 +135,29 @@ for (const [kind, skip, open] of kinds) {
     })
   })
 }
+
+describe('server processes of one app with default options', { skip: postgresSkip ?? false }, () => {
+  it('accept each other\'s tokens, and so does a process started after one was killed', async () => {
+    const schema = await createTestSchema('isolation')
+    cleanups.push(() => schema.drop())
+    // Opened here only to migrate and to know the prefix the processes derive on their own.
+    const store = new PostgresUserStore({ connectionString: schema.connectionString, schema: schema.schema })
+    await store.migrate()
+    stores.push(store)
+    prefixes.add(derivedPrefix(store) ?? 'eur:')
+    const config = { databaseUrl: schema.connectionString, schema: schema.schema, redis: { url: REDIS_URL }, secret: 'a shared secret of at least 32 characters', clientId: CLIENT['X-Hydrogen-Client-ID'] }
+    const [a, b] = await Promise.all([startRouterProcess(config), startRouterProcess(config)])
+    const reg = await supertest(a.url).post('/hserve/v2.1/register/username/').set(CLIENT).send({ username: 'ann', password: PASSWORD })
+    assert.equal(reg.status, 201, JSON.stringify(reg.body))
+    const info = (url: string) => supertest(url).get(`/hserve/v2.2/user/info/${reg.body.id}/`).set({ ...CLIENT, Authorization: `Hydrogen-r1 ${reg.body.token}` })
+    assert.equal((await info(b.url)).status, 200)
+    await a.kill()
+    const restarted = await startRouterProcess(config)
+    assert.equal((await info(restarted.url)).status, 200, 'a restart keeps sessions')
+    const hash = createHash('sha256').update(reg.body.token as string).digest('hex')
+    assert.ok(await redis.get(`${derivedPrefix(store)}session:${hash}`), 'the processes derive the same prefix as this one')
+  })
+})
 
 describe('admin sessions of two apps on one Redis', { skip: redisSkip ?? false }, () => {
   afterEach(closeTestApps)
