@@ -98,12 +98,12 @@ export interface UserRouterOptions {
   }
   /**
    * Sends SMS codes. Outside production the default prints codes to the console; in production
-   * without it the SMS routes are not served.
+   * without it the SMS routes are not served. Either way the router says so once (`logger.warn`).
    */
   sms?: SmsSender
   /**
    * Sends e-mail. Outside production the default prints messages to the console; in production
-   * without it the e-mail routes are not served.
+   * without it the e-mail routes are not served. Either way the router says so once (`logger.warn`).
    */
   mailer?: Mailer
   /**
