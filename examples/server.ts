@@ -111,7 +111,8 @@ const oauthClient =
       : { id: 'demo-app', secret: 'demo-secret' }
 const router = createUserRouter({
   storage: store,
-  ...(redis ? { redis, keyPrefix: process.env.REDIS_PREFIX || 'eur:' } : {}),
+  // Without REDIS_PREFIX the router derives its prefix from the user store: apps on other users never meet.
+  ...(redis ? { redis, ...(process.env.REDIS_PREFIX ? { keyPrefix: process.env.REDIS_PREFIX } : {}) } : {}),
   ...senders,
   clients: [CLIENT_ID],
   profileFields: { score: 'integer', tags: { type: 'array', items: 'string', maxLength: 20 } },

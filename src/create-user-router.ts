@@ -6,10 +6,12 @@
 import { Router } from 'express'
 import type { Cluster, Redis } from 'ioredis'
 import { randomBytes } from 'node:crypto'
-import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
+import { ConsoleMailer } from '../adapters/console/index.js'
 import { MemoryKeyValueStore } from '../adapters/memory/memory-key-value-store.js'
 import { RedisKeyValueStore } from '../adapters/redis/redis-key-value-store.js'
+import { adaptersWithDefaults, warnAboutStandIn } from './development-defaults.js'
 import { createUserSchema } from './model/schema.js'
+import { ScopedKeyValueStore } from './scoped-key-value-store.js'
 import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/hserve/index.js'
@@ -27,42 +29,29 @@ import { SessionService } from './services/sessions.js'
 /** The router, plus `close()` for the connections the router opened itself (a Redis URL). */
 export type UserRouter = Router & { close(): Promise<void> }
 
-let warnedAboutStandIn = false
-
 function createKeyValueStore(config: RouterConfig): { kv: KeyValueStore; owned: boolean } {
   const { redis, keyPrefix } = config
   if (redis === undefined) {
-    if (process.env.NODE_ENV === 'production') {
+    if (config.production) {
       throw new TypeError('createUserRouter: options.redis is required when NODE_ENV=production: pass an ioredis client or a redis:// URL')
     }
-    if (!warnedAboutStandIn) {
-      warnedAboutStandIn = true
-      config.logger.warn(
-        'express-user-router: no options.redis given: sessions, codes and rate limits live in this process only ' +
-          '(lost on restart, not shared between processes). Pass an ioredis client or a redis:// URL in production.',
-      )
-    }
+    warnAboutStandIn(config)
     return { kv: new MemoryKeyValueStore(), owned: true }
   }
   if (typeof redis === 'string') return { kv: new RedisKeyValueStore({ url: redis, keyPrefix }), owned: true }
-  if ('getAndDelete' in redis) return { kv: redis, owned: false }
+  // An app's own store keeps its prefix; the router's keys go under its own prefix inside it.
+  if ('getAndDelete' in redis) return { kv: new ScopedKeyValueStore(redis, keyPrefix), owned: false }
   return { kv: new RedisKeyValueStore({ client: redis as unknown as Redis | Cluster, keyPrefix }), owned: false }
-}
-
-/** The configured adapter, or outside production the console one; in production none. */
-function developmentDefault<T>(given: T | undefined, fallback: () => T): T | undefined {
-  if (given !== undefined) return given
-  return process.env.NODE_ENV === 'production' ? undefined : fallback()
 }
 
 export function createUserRouter(options: UserRouterOptions): UserRouter {
   const config = parseOptions(options)
-  const mailer = developmentDefault(config.mailer, () => new ConsoleMailer())
   // Links in real mails never come from the request's Host header, which the client chooses.
   if (config.mailer && !(config.mailer instanceof ConsoleMailer) && !config.publicUrl) {
     throw new TypeError('createUserRouter: options.publicUrl is required with a mailer, for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
   }
-  if (mailer && !config.publicUrl && process.env.NODE_ENV === 'production') {
+  const { sms, mailer } = adaptersWithDefaults(config)
+  if (mailer && !config.publicUrl && config.production) {
     throw new TypeError('createUserRouter: options.publicUrl is required in production for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
   }
   const schema = createUserSchema(config.profileFields)
@@ -72,7 +61,7 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
     kv,
     schema,
     config,
-    sms: developmentDefault(config.sms, () => new ConsoleSmsSender()),
+    sms,
     mailer,
     secret: config.secret ? Buffer.from(config.secret) : randomBytes(32),
     passwords: new PasswordHasher({

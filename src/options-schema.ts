@@ -4,6 +4,7 @@
  */
 import Joi from 'joi'
 import { availableParallelism } from 'node:os'
+import { KEY_VALUE_STORE_METHODS, MAILER_METHODS, missingMethods, SMS_SENDER_METHODS, USER_STORE_METHODS, USER_STORE_OPTIONAL_METHODS } from './port-methods.js'
 
 /**
  * Hashes computed at once by default: half the CPU cores, at most 2. Each hash keeps a core busy;
@@ -15,13 +16,25 @@ export const DEFAULT_CONCURRENT_HASHES = Math.min(2, Math.max(1, Math.floor(avai
 export const MAX_TOKEN_TTL_SECONDS = 2_592_000
 
 /** An object with these methods, passed through untouched (Joi.any never clones it). */
-const implementing = (...names: string[]) =>
+const implementing = (names: readonly string[], optional: readonly string[] = []) =>
   Joi.any().custom((value: Record<string, unknown>, helpers) => {
-    const missing = names.filter((name) => typeof value?.[name] !== 'function')
+    const missing = missingMethods(value, names, optional)
     return typeof value === 'object' && value !== null && missing.length === 0
       ? value
       : helpers.message({ custom: `must implement ${missing.join(', ')}` })
   })
+
+const REDIS_KINDS = 'must be an ioredis client, a redis:// URL, or a KeyValueStore'
+const redisUrl = Joi.string().uri({ scheme: ['redis', 'rediss'] })
+
+/** An ioredis client (known by its commands), a redis:// URL, or a whole `KeyValueStore`, naming what it lacks. */
+const redisOption = Joi.any().custom((value: unknown, helpers) => {
+  if (typeof value === 'string') return redisUrl.validate(value).error ? helpers.message({ custom: REDIS_KINDS }) : value
+  if (typeof value !== 'object' || value === null) return helpers.message({ custom: REDIS_KINDS })
+  if (missingMethods(value, ['getdel', 'sadd']).length === 0) return value
+  const missing = missingMethods(value, KEY_VALUE_STORE_METHODS)
+  return missing.length === 0 ? value : helpers.message({ custom: `${REDIS_KINDS}: as a KeyValueStore it lacks ${missing.join(', ')}` })
+})
 
 const positiveInteger = Joi.number().integer().min(1)
 /** A count per hour, or `false` for no limit. */
@@ -31,15 +44,11 @@ const hourlyLimit = (fallback: number) =>
     .messages({ 'alternatives.types': 'must be a whole number of at least 1, or false to switch the limit off' })
 
 export const optionsSchema = Joi.object({
-  storage: implementing('createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser', 'close')
+  storage: implementing(USER_STORE_METHODS, USER_STORE_OPTIONAL_METHODS)
     .required()
     .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),
-  redis: Joi.alternatives(
-    Joi.string().uri({ scheme: ['redis', 'rediss'] }),
-    implementing('get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'decrement', 'ttl', 'addToSet', 'setMembers', 'removeFromSet', 'close'),
-    implementing('getdel', 'sadd'),
-  ).messages({ 'alternatives.match': 'must be an ioredis client, a redis:// URL, or a KeyValueStore' }),
-  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/).default('eur:'),
+  redis: redisOption,
+  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/),
   clients: Joi.array().items(Joi.string().min(1).max(256)).min(1).required().messages({
     'any.required': "is required: list the accepted X-Hydrogen-Client-ID values, e.g. clients: ['my-client-id']",
   }),
@@ -71,8 +80,8 @@ export const optionsSchema = Joi.object({
     emailsPerIpPerHour: hourlyLimit(30),
     refreshesPerFamilyPerHour: hourlyLimit(60),
   }).default(),
-  sms: implementing('send'),
-  mailer: implementing('send'),
+  sms: implementing(SMS_SENDER_METHODS),
+  mailer: implementing(MAILER_METHODS),
   secret: Joi.string().min(32).max(1024),
   publicUrl: Joi.string().uri({ scheme: ['http', 'https'] }),
   smsCodes: Joi.object({
@@ -130,5 +139,5 @@ export const optionsSchema = Joi.object({
     maxAgeSeconds: Joi.number().integer().min(0).max(86_400).default(600),
   }),
   onEvent: Joi.function(),
-  logger: implementing('warn', 'error'),
+  logger: implementing(['warn', 'error']),
 }).required()

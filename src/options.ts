@@ -4,6 +4,7 @@
  * the fix.
  */
 import { optionsSchema } from './options-schema.js'
+import { routerKeyPrefix } from './options-key-prefix.js'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
 import type { EmailTemplates } from './services/email-messages.js'
@@ -35,7 +36,12 @@ export interface UserRouterOptions {
    * Without it, outside production only, an in-process store stands in (with a warning).
    */
   redis?: RedisLikeClient | string | KeyValueStore | undefined
-  /** Prefix of every Redis key (default `eur:`). Two routers sharing one Redis need different prefixes. */
+  /**
+   * Prefix of every key the router stores in Redis (inside the store's own prefix when `redis` is a
+   * `KeyValueStore`). Default: `eur:` and a short hash of `storage.namespace()` (`eur:3f9a0c27b1d4e865:`),
+   * so apps on different users never share keys while every process of one app (and every restart)
+   * does. Required when `redis` is given and `storage` has no `namespace()`.
+   */
   keyPrefix?: string
   /** Accepted `X-Hydrogen-Client-ID` values. Required, at least one. */
   clients: string[]
@@ -93,12 +99,12 @@ export interface UserRouterOptions {
   }
   /**
    * Sends SMS codes. Outside production the default prints codes to the console; in production
-   * without it the SMS routes are not served.
+   * without it the SMS routes are not served. Either way the router says so once (`logger.warn`).
    */
   sms?: SmsSender
   /**
    * Sends e-mail. Outside production the default prints messages to the console; in production
-   * without it the e-mail routes are not served.
+   * without it the e-mail routes are not served. Either way the router says so once (`logger.warn`).
    */
   mailer?: Mailer
   /**
@@ -276,6 +282,8 @@ export interface RouterConfig {
   cors: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number } | undefined
   onEvent: EventSink | undefined
   logger: Logger
+  /** Whether NODE_ENV was `production` when the router was created: read once, here. */
+  production: boolean
 }
 
 /** Checks the options and applies the defaults; throws a `TypeError` naming the first wrong option. */
@@ -293,5 +301,7 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   const password = { ...value.password, ...refusedPasswords(value.password) }
   const sessionSecret = value.sessionSecret === undefined ? undefined : [value.sessionSecret].flat()
   const admin = value.admin && { ...value.admin, trustedOrigins: value.admin.trustedOrigins.map((o: string) => new URL(o).origin) }
-  return { ...value, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
+  const keyPrefix = routerKeyPrefix(value.keyPrefix, value.storage, value.redis)
+  const production = process.env.NODE_ENV === 'production'
+  return { ...value, keyPrefix, production, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
 }

@@ -44,6 +44,15 @@ export interface UserStore {
   updateUser(id: number, changes: UserChanges): Promise<StoredUser | null>
   /** Releases connections. */
   close(): Promise<void>
+  /**
+   * A stable identity of where the users live (host, port, database, schema and table; a resolved
+   * file path; a random id per in-memory store), never holding a password. Two stores on the same
+   * users answer the same string, in every process and after restarts; stores on different users
+   * answer different ones. The router derives its default Redis key prefix from it, so apps sharing
+   * one Redis never see each other's sessions, codes or counters. Optional: without it, give the
+   * router an explicit `keyPrefix` when it has Redis.
+   */
+  namespace?(): string
 }
 
 /**

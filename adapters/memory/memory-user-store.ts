@@ -2,6 +2,7 @@
  * An in-memory `UserStore`: the reference implementation, for tests and for trying the library.
  * Everything happens synchronously inside each call, so every call is atomic.
  */
+import { randomUUID } from 'node:crypto'
 import { UserRouterError } from '../../src/errors.js'
 import { identifierKey } from '../../src/model/identifiers.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
@@ -27,6 +28,8 @@ export class MemoryUserStore implements UserStore {
   }
   private nextId = 1
   private readonly regexTurns = new RegexTurns()
+  /** Each instance holds its own users, so each is its own place. */
+  private readonly place = `memory:${randomUUID()}`
 
   async createUser(input: NewUser): Promise<StoredUser> {
     const user: StoredUser = { id: this.nextId, ...structuredClone(withUserDefaults(input)) }
@@ -75,6 +78,10 @@ export class MemoryUserStore implements UserStore {
   }
 
   async close(): Promise<void> {}
+
+  namespace(): string {
+    return this.place
+  }
 
   /** Takes the user's identifiers in the unique indexes, or throws the conflict for the first one taken. */
   private claimIdentifiers(user: StoredUser, previous: StoredUser | null): void {

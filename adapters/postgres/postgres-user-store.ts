@@ -3,6 +3,7 @@
  * every update is one UPDATE statement, every filter compiles to SQL with bound parameters, and
  * every statement is bounded by `statement_timeout`. Run `migrate()` once before use.
  */
+import pg from 'pg'
 import { stringProblem } from '../../src/model/values.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
@@ -14,7 +15,7 @@ import { compileOrder, compileWhere, type FilterDialect } from './compile-filter
 import { compileGrowthGuards, compileSet, type GrowthGuard } from './compile-update.js'
 import { Database, type Row } from './database.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
-import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions } from './options.js'
+import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions, type TableNames } from './options.js'
 import { Params } from './params.js'
 import { RegexGate } from './regex-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser } from './rows.js'
@@ -26,17 +27,30 @@ function isStoreId(id: number): boolean {
   return Number.isSafeInteger(id) && id > 0
 }
 
+/**
+ * Where the pool connects, as pg resolves it (connection string, options, PG* variables and
+ * defaults): a pg.Client made only to read its resolved parameters, never connected.
+ */
+function placeOf(pool: pg.Pool, names: TableNames): string {
+  const client = new pg.Client((pool as unknown as { options: pg.ClientConfig }).options) as unknown as { connectionParameters: { host: string; port: number; database?: string; user?: string } }
+  const { host, port, database, user } = client.connectionParameters
+  // PostgreSQL's own default: a database named after the user.
+  return `postgres://${host}:${port}/${database ?? user ?? ''}#${names.schema}.${names.table}`
+}
+
 export class PostgresUserStore implements UserStore {
   private readonly config: PostgresConfig
   private readonly db: Database
   private readonly table: string
   private dialect: Promise<FilterDialect> | null = null
   private readonly regexGate: RegexGate
+  private readonly place: string
 
   constructor(options: PostgresUserStoreOptions = {}) {
     this.config = parsePostgresOptions(options)
     this.db = new Database(this.config)
     this.table = this.config.names.qualified
+    this.place = placeOf(this.db.pool, this.config.names)
     this.regexGate = new RegexGate(this.config.maxConcurrentRegexQueries, this.config.maxConcurrentRegexQueries * 4)
   }
 
@@ -161,6 +175,11 @@ export class PostgresUserStore implements UserStore {
     const checks = guards.map((g, i) => `${g.sql} AS fits${i}`).join(', ')
     const [row] = await this.db.query(`SELECT ${checks} FROM ${this.table} WHERE id = ${target}`, params.values)
     return row ? guards.filter((_, i) => row[`fits${i}`] === false) : null
+  }
+
+  /** Host, port, database, schema and table the pool connects to (no user, no password). */
+  namespace(): string {
+    return this.place
   }
 
   /** Ends the pool if the store created it; an app's own pool stays open. */

@@ -8,6 +8,9 @@
  * no transaction ever spans an `await`.
  */
 import Database from 'better-sqlite3'
+import { randomUUID } from 'node:crypto'
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { identifierKey } from '../../src/model/identifiers.js'
 import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
@@ -39,6 +42,7 @@ export class SqliteUserStore implements UserStore {
   private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>
   private readonly regexWork: RegexWork
   private readonly regexTurns = new RegexTurns()
+  private readonly place: string
 
   constructor(options: SqliteUserStoreOptions = {}) {
     const config = parseOptions(options)
@@ -53,6 +57,7 @@ export class SqliteUserStore implements UserStore {
       this.ownsDatabase = true
     }
     this.regexWork = registerFunctions(this.db)
+    this.place = placeOf(this.db, this.table)
     this.transaction = this.db.transaction((work: () => unknown) => work())
   }
 
@@ -131,6 +136,11 @@ export class SqliteUserStore implements UserStore {
     )
   }
 
+  /** The resolved database file and table; an in-memory database is private to its connection. */
+  namespace(): string {
+    return this.place
+  }
+
   /** Closes the database if the store opened it; an app's own `database` stays open. */
   async close(): Promise<void> {
     this.statements.clear()
@@ -181,6 +191,18 @@ export class SqliteUserStore implements UserStore {
 }
 
 /** Opens a file (WAL mode: readers never block the writer nor each other) or a memory database. */
+function placeOf(db: Database.Database, table: string): string {
+  if (db.memory) return `sqlite:memory:${randomUUID()}`
+  const path = resolve(db.name)
+  let real = path
+  try {
+    real = realpathSync(path)
+  } catch {
+    // Not resolvable (removed since opening): the absolute path still names it.
+  }
+  return `sqlite:${real}#${table}`
+}
+
 function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
   let db: Database.Database | undefined
   try {

@@ -61,6 +61,15 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       assert.equal(await store.updateUser(987654, { operations: [], updatedAt: NOW }), null, 'updateUser of an unknown id must answer null')
     })
 
+    test('answers namespace(), when it has one, with the same non-empty string on every call', async (store) => {
+      if (store.namespace === undefined) return
+      const namespace = store.namespace()
+      assert.equal(typeof namespace, 'string')
+      assert.ok(namespace.length > 0)
+      await store.createUser({ username: 'someone', createdAt: NOW })
+      assert.equal(store.namespace(), namespace, 'users do not change where they live')
+    })
+
     test('finds users by username and e-mail case-insensitively and by phone exactly', async (store) => {
       const user = await store.createUser({ username: 'MiXed', email: 'Some.One@Example.COM', phone: '13800138000', createdAt: NOW })
       assert.equal((await store.getUserByIdentifier('username', 'mixed'))?.id, user.id, `getUserByIdentifier('username', 'mixed') must find the user named 'MiXed' (id ${user.id}): usernames are looked up whatever their letter case`)

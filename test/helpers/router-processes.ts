@@ -17,7 +17,8 @@ export interface RouterProcessConfig {
   databaseUrl: string
   schema: string
   redis: { url: string } | { clusterNodes: { host: string; port: number }[] }
-  keyPrefix: string
+  /** Without it, the router derives its prefix from the user store (the default). */
+  keyPrefix?: string
   /** Same in every instance: SMS codes are stored under keyed hashes of it. */
   secret: string
   clientId: string

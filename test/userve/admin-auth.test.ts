@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, afterEach, describe, it } from 'node:test'
 import type { RedisKeyValueStore } from '../../adapters/redis/index.js'
+import { routerKeyPrefix } from '../../src/options-key-prefix.js'
 import { assertError, backendSkips, BACKENDS, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 import { ADMIN_ROUTES, COOKIE_NAME, createAdminApp, sessionCookie, setCookies, type AdminTestApp } from './admin-app.js'
 
@@ -147,7 +148,8 @@ for (const backend of BACKENDS) {
       const cookie = await t.signInAdmin('root')
       const kv = t.kv as RedisKeyValueStore
       const sid = decodeURIComponent(cookie.split('=')[1]!).slice(2).split('.')[0]!
-      const key = `${kv.keyPrefix}admin-session:${sid}`
+      // The app's store keeps its prefix; the router's own (derived from the user store) follows it.
+      const key = `${kv.keyPrefix}${routerKeyPrefix(undefined, t.store, kv)}admin-session:${sid}`
       const stored = await kv.client.get(key)
       assert.ok(stored, `no ${key}`)
       const ttl = await kv.client.ttl(key)

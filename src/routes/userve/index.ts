@@ -23,7 +23,7 @@ import { mountUserRoutes } from './user-routes.js'
 function sessionSecrets(deps: ServiceDeps): string[] {
   const { sessionSecret, logger } = deps.config
   if (sessionSecret) return sessionSecret
-  if (process.env.NODE_ENV === 'production') {
+  if (deps.config.production) {
     throw new TypeError('createUserRouter: options.sessionSecret is required in production when options.admin is given: pass at least 32 random characters')
   }
   logger.warn('express-user-router: no options.sessionSecret given: admin sessions are signed with a random secret and end when this process does.')

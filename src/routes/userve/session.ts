@@ -12,6 +12,7 @@ import session from 'express-session'
 import { RedisKeyValueStore } from '../../../adapters/redis/redis-key-value-store.js'
 import { UserRouterError, isUserRouterError } from '../../errors.js'
 import { KeyValueSessionStore } from '../../http/key-value-session-store.js'
+import { ScopedKeyValueStore } from '../../scoped-key-value-store.js'
 import type { RouterConfig } from '../../options.js'
 import type { KeyValueStore } from '../../ports.js'
 import type { AdminSessionData } from '../../services/admin-auth.js'
@@ -30,6 +31,10 @@ function sessionStore(kv: KeyValueStore, ttlSeconds: number): session.Store {
   // connect-redis talks to an ioredis client itself; the KeyValueStore port has no such client to
   // give unless it is the Redis adapter, whose client and prefix are then shared.
   if (kv instanceof RedisKeyValueStore) return new RedisStore({ client: kv.client, prefix: kv.keyPrefix + SESSION_KEYS, ttl: ttlSeconds })
+  // An app's Redis store seen through the router's prefix: the same keys, through connect-redis.
+  if (kv instanceof ScopedKeyValueStore && kv.inner instanceof RedisKeyValueStore) {
+    return new RedisStore({ client: kv.inner.client, prefix: kv.inner.keyPrefix + kv.scope + SESSION_KEYS, ttl: ttlSeconds })
+  }
   return new KeyValueSessionStore(kv, SESSION_KEYS, ttlSeconds)
 }
 
