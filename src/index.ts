@@ -1,23 +1,38 @@
-export { UserRouterError, ERROR_CODES, isUserRouterError, type ErrorCode, type ErrorKind, type FieldProblem } from './errors.js'
-export type { UserStore, UserPage } from './ports.js'
-export type { StoredUser, NewUser, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
-export { BUILTIN_FIELDS, INTERNAL_FIELDS } from './model/fields.js'
-export type { FieldDef, FieldType, ArrayItemType, ProfileFieldOption, ProfileFieldsOption, UserColumn } from './model/fields.js'
-export { createUserSchema, type UserSchema } from './model/schema.js'
-export { normalizePhone, identifierKey } from './model/identifiers.js'
-export type { Filter, Condition, CompareOperator, SortKey, UserQuery } from './query/filter.js'
-export type { UpdateOperation, UserChanges } from './query/update.js'
-export { parseWhere, type QueryContext } from './query/parse-where.js'
-export { parseListParams, type ParsedList, type FieldSelection, type ListParamsOptions } from './query/parse-list-params.js'
-export { parseProfileUpdate } from './query/parse-update.js'
-export { matchesFilter, compareUsersBy } from './query/evaluate-filter.js'
-export { applyUpdate } from './query/evaluate-update.js'
+/**
+ * The main entry: what an app uses. The factory and its options, the error type, events, the
+ * OpenAPI document, password hashing, and the port types a custom store, mailer or SMS sender
+ * implements (with every type their signatures name). Helpers for writing a storage adapter are on
+ * `express-user-router/kit`; the conformance suites on `express-user-router/testing`.
+ */
 export { createUserRouter, type UserRouter } from './create-user-router.js'
+export type { UserRouterOptions, Logger, AdminOptions, AdminCandidate, RedisLikeClient } from './options.js'
+export {
+  UserRouterError,
+  ERROR_CODES,
+  isUserRouterError,
+  type ErrorCode,
+  type ErrorKind,
+  type FieldProblem,
+  type UserRouterErrorOptions,
+} from './errors.js'
+export type { UserRouterEvent, UserRouterEventType, EventSink } from './events.js'
 export { openApiDocument } from './openapi/serve.js'
 export type { OpenApiOptions } from './openapi/document.js'
-export type { UserRouterOptions, Logger, AdminOptions, AdminCandidate } from './options.js'
-export { hashPassword } from './services/passwords.js'
-export type { KeyValueStore, SecretCheck, SmsMessage, SmsSender, Mailer, MailMessage } from './ports.js'
-export type { UserRouterEvent, UserRouterEventType } from './events.js'
-export type { EmailTemplate, EmailTemplateInput, EmailContent, EmailTemplates } from './services/email-messages.js'
-export { RegexBudget, REGEX_STEP_BUDGET } from './query/regex/index.js'
+export { hashPassword, type ScryptParameters } from './services/passwords.js'
+export type {
+  EmailTemplate,
+  EmailTemplateInput,
+  EmailContent,
+  EmailTemplates,
+  EmailLanguage,
+  ChangeNoticeTemplate,
+  ChangeNoticeTemplateInput,
+  ChangedContact,
+} from './services/email-messages.js'
+export type { UserStore, UserPage, KeyValueStore, SecretCheck, SmsMessage, SmsSender, Mailer, MailMessage } from './ports.js'
+export type { StoredUser, NewUser, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
+export type { FieldDef, FieldType, ArrayItemType, ProfileFieldOption, ProfileFieldsOption, UserColumn } from './model/fields.js'
+export type { Scalar } from './model/values.js'
+export type { Filter, Condition, CompareOperator, SortKey, UserQuery } from './query/filter.js'
+export type { UpdateOperation, UserChanges } from './query/update.js'
+export type { SafeRegex } from './query/regex/index.js'

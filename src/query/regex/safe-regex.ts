@@ -16,9 +16,9 @@ export interface SafeRegex {
   /** The pattern exactly as the user wrote it. */
   readonly source: string
   readonly ignoreCase: boolean
-  /** Internal: the parsed tree (used for the PostgreSQL translation). */
+  /** @internal The parsed tree (used for the PostgreSQL translation). */
   readonly ast: RegexNode
-  /** Internal: the compiled state program (used by the matcher). */
+  /** @internal The compiled state program (used by the matcher). */
   readonly program: Program
 }
 
