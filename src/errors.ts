@@ -24,7 +24,6 @@ export const ERROR_CODES = {
   invalid_query: { kind: 'invalid', message: 'The query is not valid.' },
   invalid_update: { kind: 'invalid', message: 'The update is not valid.' },
   query_too_complex: { kind: 'invalid', message: 'The query needs too much work; use fewer or simpler regular expressions, or narrow it with other conditions.' },
-  invalid_user: { kind: 'invalid', message: 'The user data is not valid.' },
   invalid_request: { kind: 'invalid', message: 'The request is not valid.' },
   invalid_json: { kind: 'invalid', message: 'The request body is not valid JSON.' },
   payload_too_large: { kind: 'too_large', message: 'The request body is too large.' },
@@ -99,7 +98,7 @@ export class UserRouterError extends Error {
 
 /** An `invalid_*` error about one field, with that field named in the message and the details. */
 export function fieldError(
-  code: 'invalid_query' | 'invalid_update' | 'invalid_user' | 'invalid_request',
+  code: 'invalid_query' | 'invalid_update' | 'invalid_request',
   field: string,
   problem: string,
 ): UserRouterError {

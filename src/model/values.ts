@@ -8,7 +8,7 @@ import type { ArrayItemType, FieldDef, FieldType } from './fields.js'
 import type { JsonObject, JsonValue } from './user.js'
 
 export type Scalar = string | number | boolean
-type InvalidCode = Extract<ErrorCode, 'invalid_query' | 'invalid_update' | 'invalid_user'>
+type InvalidCode = Extract<ErrorCode, 'invalid_query' | 'invalid_update'>
 
 /** Limits on free-form JSON (objects, `_provider`): keeps every stored document small and shallow. */
 export const MAX_JSON_DEPTH = 8

@@ -23,8 +23,6 @@ export interface ListParamsOptions {
   readonly unsortable?: readonly string[]
   /** Parameters the route handles itself, ignored here. */
   readonly reserved?: readonly string[]
-  /** Whether `meta.total_count` is computed without `return_total_count` (the v2.0 list). */
-  readonly countByDefault?: boolean
 }
 
 export interface ParsedList {
@@ -56,7 +54,7 @@ export function parseListParams(params: Record<string, unknown>, context: QueryC
     order: parseOrderBy(text.order_by, context, options.unsortable ?? []),
     limit: Math.min(parseInteger(text.limit, 'limit', DEFAULT_LIMIT, 1), MAX_LIMIT),
     offset: parseInteger(text.offset, 'offset', 0, 0),
-    count: parseFlag(text.return_total_count, 'return_total_count', options.countByDefault ?? false),
+    count: parseFlag(text.return_total_count, 'return_total_count', false),
   }
   return { query, select: parseKeys(text.keys, context) }
 }

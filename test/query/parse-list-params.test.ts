@@ -88,8 +88,9 @@ describe('parseListParams', () => {
     expectError(() => parseListParams({ keys: 'nope' }, all), 'invalid_query', 'keys')
   })
 
-  it('counts by default when the route says so', () => {
-    assert.equal(parseListParams({}, all, { countByDefault: true }).query.count, true)
-    assert.equal(parseListParams({ return_total_count: '0' }, all, { countByDefault: true }).query.count, false)
+  it('counts only when return_total_count asks', () => {
+    assert.equal(parseListParams({}, all).query.count, false)
+    assert.equal(parseListParams({ return_total_count: '0' }, all).query.count, false)
+    assert.equal(parseListParams({ return_total_count: '1' }, all).query.count, true)
   })
 })
