@@ -71,11 +71,11 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
     }),
     sessions: new SessionService(kv, config.tokenTtlSeconds),
     throttle: new LoginThrottle(kv, config.loginThrottle),
-    now: () => Math.floor(Date.now() / 1000),
+    now: () => Math.floor(config.now() / 1000),
     emit: (event) => {
       if (!config.onEvent) return
       try {
-        config.onEvent({ ...event, at: Math.floor(Date.now() / 1000) })
+        config.onEvent({ ...event, at: Math.floor(config.now() / 1000) })
       } catch (error) {
         config.logger.error('express-user-router: onEvent threw', error)
       }
