@@ -56,6 +56,7 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   }
   const schema = createUserSchema(config.profileFields)
   const { kv, owned } = createKeyValueStore(config)
+  const now = () => Math.floor(config.now() / 1000)
   const deps: ServiceDeps = {
     store: config.storage,
     kv,
@@ -69,13 +70,13 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
       maxConcurrent: config.password.maxConcurrentHashes,
       maxQueued: config.password.maxQueuedHashes,
     }),
-    sessions: new SessionService(kv, config.tokenTtlSeconds),
+    sessions: new SessionService(kv, config.tokenTtlSeconds, now),
     throttle: new LoginThrottle(kv, config.loginThrottle),
-    now: () => Math.floor(Date.now() / 1000),
+    now,
     emit: (event) => {
       if (!config.onEvent) return
       try {
-        config.onEvent({ ...event, at: Math.floor(Date.now() / 1000) })
+        config.onEvent({ ...event, at: now() })
       } catch (error) {
         config.logger.error('express-user-router: onEvent threw', error)
       }

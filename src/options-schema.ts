@@ -140,4 +140,5 @@ export const optionsSchema = Joi.object({
   }),
   onEvent: Joi.function(),
   logger: implementing(['warn', 'error']),
+  now: Joi.function(),
 }).required()

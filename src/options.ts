@@ -199,6 +199,13 @@ export interface UserRouterOptions {
   onEvent?: EventSink
   /** Where warnings and unexpected errors go (default `console`). */
   logger?: Logger
+  /**
+   * The router's clock, in milliseconds since 1970 (default `Date.now`). Intended for tests: moving
+   * it moves every lifetime the router checks itself (tokens, OAuth token families, admin sessions,
+   * e-mail links) and the `at` of events. Expiries kept only as a key-value store's TTL (codes,
+   * cooldowns, rate-limit windows) follow the store's own clock.
+   */
+  now?: () => number
 }
 
 /** The user `admin.authorize` is asked about: a stored user without its password hash. */
@@ -282,6 +289,8 @@ export interface RouterConfig {
   cors: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number } | undefined
   onEvent: EventSink | undefined
   logger: Logger
+  /** Milliseconds since 1970: `Date.now` unless a test moves time. */
+  now: () => number
   /** Whether NODE_ENV was `production` when the router was created: read once, here. */
   production: boolean
 }
@@ -303,5 +312,5 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   const admin = value.admin && { ...value.admin, trustedOrigins: value.admin.trustedOrigins.map((o: string) => new URL(o).origin) }
   const keyPrefix = routerKeyPrefix(value.keyPrefix, value.storage, value.redis)
   const production = process.env.NODE_ENV === 'production'
-  return { ...value, keyPrefix, production, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console } as RouterConfig
+  return { ...value, keyPrefix, production, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console, now: value.now ?? Date.now } as RouterConfig
 }

@@ -24,6 +24,8 @@ export class KeyValueSessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: Callback): void {
+    // express-session dates the cookie by the real clock, so its TTL is measured on that clock too;
+    // the session's lifetime itself is checked on the router's (`currentAdmin`).
     const expires = data.cookie?.expires ? new Date(data.cookie.expires).getTime() : null
     const ttl = expires === null ? this.defaultTtlSeconds : Math.ceil((expires - Date.now()) / 1000)
     const done = callback ?? (() => {})

@@ -39,29 +39,35 @@ export function grantMatches(grant: LinkGrant, user: StoredUser | null): user is
   return grant.passwordTag === undefined || grant.passwordTag === passwordTag(user)
 }
 
-function parse(purpose: LinkPurpose, stored: string | null): LinkGrant | null {
+/** What the store keeps: the grant and when the link ends, in Unix seconds (absent on older links). */
+type StoredLink = LinkGrant & { expiresAt?: number }
+
+/** The grant, or null: no link, a link for another purpose, or one past its lifetime on the router's clock. */
+function parse(purpose: LinkPurpose, stored: string | null, now: number): LinkGrant | null {
   if (stored === null) return null
-  const grant = JSON.parse(stored) as LinkGrant
+  const { expiresAt, ...grant } = JSON.parse(stored) as StoredLink
+  if (expiresAt !== undefined && expiresAt <= now) return null
   return grant.purpose === purpose ? grant : null
 }
 
-/** Stores a new link for the grant and returns its token (the only copy). */
-export async function issueLink(kv: KeyValueStore, grant: LinkGrant, ttlSeconds: number): Promise<string> {
+/** Stores a new link for the grant and returns its token (the only copy). `now`: Unix seconds. */
+export async function issueLink(kv: KeyValueStore, grant: LinkGrant, ttlSeconds: number, now: number): Promise<string> {
   const token = randomBytes(32).toString('base64url')
-  await kv.set(linkKey(grant.purpose, token), JSON.stringify(grant), ttlSeconds)
+  const stored: StoredLink = { ...grant, expiresAt: now + ttlSeconds }
+  await kv.set(linkKey(grant.purpose, token), JSON.stringify(stored), ttlSeconds)
   return token
 }
 
 /** The grant of a live link, leaving it usable (showing the reset form must not use the link up). */
-export async function peekLink(kv: KeyValueStore, purpose: LinkPurpose, token: string): Promise<LinkGrant | null> {
+export async function peekLink(kv: KeyValueStore, purpose: LinkPurpose, token: string, now: number): Promise<LinkGrant | null> {
   if (!TOKEN_FORMAT.test(token)) return null
-  return parse(purpose, await kv.get(linkKey(purpose, token)))
+  return parse(purpose, await kv.get(linkKey(purpose, token)), now)
 }
 
 /** Uses the link up, atomically: of concurrent callers, exactly one gets the grant. */
-export async function consumeLink(kv: KeyValueStore, purpose: LinkPurpose, token: string): Promise<LinkGrant | null> {
+export async function consumeLink(kv: KeyValueStore, purpose: LinkPurpose, token: string, now: number): Promise<LinkGrant | null> {
   if (!TOKEN_FORMAT.test(token)) return null
-  return parse(purpose, await kv.getAndDelete(linkKey(purpose, token)))
+  return parse(purpose, await kv.getAndDelete(linkKey(purpose, token)), now)
 }
 
 /** Deletes a link (one whose mail could not be sent). */

@@ -78,7 +78,7 @@ export async function requestPasswordReset(deps: ServiceDeps, email: string, bas
 }
 
 async function liveGrant(deps: ServiceDeps, token: string): Promise<{ grant: LinkGrant; user: StoredUser } | null> {
-  const grant = await peekLink(deps.kv, 'reset', token)
+  const grant = await peekLink(deps.kv, 'reset', token, deps.now())
   if (!grant) return null
   const user = await deps.store.getUserById(grant.userId)
   return grantMatches(grant, user) ? { grant, user } : null
@@ -101,7 +101,7 @@ export async function resetPassword(deps: ServiceDeps, token: string, password: 
   // Cheap checks before the (deliberately slow) hash: a made-up token costs no hashing.
   if (!(await liveGrant(deps, token))) throw new UserRouterError('invalid_link')
   const passwordHash = await deps.passwords.hash(password)
-  const grant = await consumeLink(deps.kv, 'reset', token)
+  const grant = await consumeLink(deps.kv, 'reset', token, deps.now())
   if (!grant) throw new UserRouterError('invalid_link') // used by a concurrent request meanwhile
   const user = await deps.store.getUserById(grant.userId)
   if (!grantMatches(grant, user)) throw new UserRouterError('invalid_link')

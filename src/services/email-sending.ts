@@ -68,7 +68,7 @@ export interface LinkMail {
 export async function sendLinkMail(deps: ServiceDeps, { grant, ttlSeconds, targetUrl }: LinkMail): Promise<void> {
   // An address stored before addresses had to be bare (a display name, a list) could reach other mailboxes.
   checkIdentifier('email', grant.email)
-  const token = await issueLink(deps.kv, grant, ttlSeconds)
+  const token = await issueLink(deps.kv, grant, ttlSeconds, deps.now())
   try {
     const content = await composeEmail(grant.purpose, deps.config.email, `${targetUrl}?token=${token}`, ttlSeconds)
     await deliver(deps, { to: grant.email, ...content })

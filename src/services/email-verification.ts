@@ -43,7 +43,7 @@ export async function requestEmailVerification(deps: ServiceDeps, userId: number
  * used or expired link, and for a user who no longer has the address the link was sent to.
  */
 export async function confirmEmailVerification(deps: ServiceDeps, token: string, meta: RequestMeta): Promise<void> {
-  const grant = await consumeLink(deps.kv, 'verify', token)
+  const grant = await consumeLink(deps.kv, 'verify', token, deps.now())
   if (!grant) throw new UserRouterError('invalid_link')
   const user = await deps.store.getUserById(grant.userId)
   if (!grantMatches(grant, user)) throw new UserRouterError('invalid_link')

@@ -20,6 +20,11 @@ export interface SessionData {
   userAgent: string
   /** The OAuth refresh-token family the token was issued from (OAuth access tokens only). */
   family?: string
+  /**
+   * Unix seconds when the token stops working: checked on the router's clock, besides the store's
+   * TTL. Absent on sessions stored before it was kept.
+   */
+  expiresAt?: number
 }
 
 export interface Session extends SessionData {
@@ -56,6 +61,8 @@ export class SessionService {
     private readonly kv: KeyValueStore,
     /** Seconds a client API token lives. */
     private readonly ttlSeconds: number,
+    /** The router's clock, Unix seconds. */
+    private readonly now: () => number,
   ) {}
 
   /** A new token; `ttlSeconds` overrides the client API's lifetime (OAuth access tokens). */
@@ -63,7 +70,8 @@ export class SessionService {
     const token = newOpaqueToken()
     const tokenHash = hashToken(token)
     const key = sessionKey(tokenHash)
-    await Promise.all([this.kv.set(key, JSON.stringify(data), ttlSeconds), this.trackUserKey(data.userId, key, ttlSeconds)])
+    const stored: SessionData = { ...data, expiresAt: this.now() + ttlSeconds }
+    await Promise.all([this.kv.set(key, JSON.stringify(stored), ttlSeconds), this.trackUserKey(data.userId, key, ttlSeconds)])
     return { token, expiresIn: ttlSeconds, tokenHash }
   }
 
@@ -73,7 +81,9 @@ export class SessionService {
     const tokenHash = hashToken(token)
     const stored = await this.kv.get(sessionKey(tokenHash))
     if (stored === null) return null
-    return { ...(JSON.parse(stored) as SessionData), tokenHash }
+    const data = JSON.parse(stored) as SessionData
+    if (data.expiresAt !== undefined && data.expiresAt <= this.now()) return null
+    return { ...data, tokenHash }
   }
 
   async revoke(session: Session): Promise<void> {

@@ -30,6 +30,7 @@ import type { IdentifierKind } from '../../src/model/user.js'
 import type { Logger, UserRouterOptions } from '../../src/options.js'
 import type { KeyValueStore, UserStore } from '../../src/ports.js'
 import { createTestSchema, postgresUnavailable, type TestSchema } from './postgres.js'
+import { TestClock } from './test-clock.js'
 import { createRedisTestKeys, redisUnavailable, type RedisTestKeys } from './redis.js'
 
 export type Backend = 'memory' | 'real'
@@ -83,6 +84,8 @@ export interface TestApp {
   /** The key-value store given to the router (real backend), or undefined (the router's own stand-in). */
   readonly kv: KeyValueStore | undefined
   readonly logger: RecordingLogger
+  /** The router's clock (unless `options.now` was given): `clock.advance(seconds)` moves time. */
+  readonly clock: TestClock
   /** Registers through the client API (asserting 201) and answers the token. */
   register(kind: IdentifierKind, identifier: string, password?: string): Promise<string>
   /** Registers through the client API (asserting 201) and answers id, token and body. */
@@ -128,6 +131,7 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
     redis = new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisKeys.nextPrefix() })
   }
   const logger = (options.logger as RecordingLogger | undefined) ?? recordingLogger()
+  const clock = new TestClock()
   const app = express()
   const server: Server = app.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -143,6 +147,7 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
   try {
     router = createUserRouter({
       clients: [CLIENT_ID],
+      now: clock.now,
       ...(needsPublicUrl ? { publicUrl: origin } : {}),
       ...options,
       storage,
@@ -173,6 +178,7 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
     store: storage,
     kv: backend === 'real' && options.redis === undefined ? (redis as KeyValueStore) : undefined,
     logger,
+    clock,
     signUp,
     register: async (kind, identifier, password) => (await signUp(kind, identifier, password)).token,
     async login(kind, identifier, password = PASSWORD) {
