@@ -161,7 +161,7 @@ export interface UserRouterOptions {
     templates?: EmailTemplates
   }
   /**
-   * Serve the admin API (`/userve`, seed 004): cookie sessions for operators. Off unless given.
+   * Serve the admin API (`/userve`): cookie sessions for operators. Off unless given.
    * `authorize` decides who is an administrator.
    */
   admin?: AdminOptions

@@ -1,4 +1,4 @@
-/** The `meta` of a MinApp list answer, shared by the client and admin list routes (SPEC section 6). */
+/** The `meta` of a MinApp list answer, shared by the client and admin list routes. */
 import type { Request } from 'express'
 import type { UserPage } from '../ports.js'
 import type { UserQuery } from '../query/filter.js'

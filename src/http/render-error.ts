@@ -23,7 +23,7 @@ export function renderErrors(
   }
 }
 
-/** The error body of the client and admin APIs: `{error_msg, code, details?}` (SPEC section 2). */
+/** The error body of the client and admin APIs: `{error_msg, code, details?}`. */
 export function minAppErrorBody(error: UserRouterError): Record<string, unknown> {
   return { error_msg: error.message, code: error.code, ...(error.details ? { details: error.details } : {}) }
 }

@@ -1,4 +1,4 @@
-/** The account route of the client API: username, e-mail, phone and password changes (seeds 000/001). */
+/** The account route of the client API: username, e-mail, phone and password changes. */
 import Joi from 'joi'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'

@@ -17,7 +17,7 @@ import type { ClientApiContext } from './context.js'
 import { clientResponses, clientRoute } from './docs.js'
 import { toSignedIn } from './wire.js'
 
-/** Identifier kinds served on each version (seeds 000 and 001). */
+/** Identifier kinds served on each version. */
 const KINDS_BY_VERSION: [string, IdentifierKind[]][] = [
   ['v2.0', ['email', 'username']],
   ['v2.1', ['email', 'username', 'phone']],

@@ -1,5 +1,5 @@
 /**
- * E-mail verification and password-reset routes of the client API (SPEC section 4). Served only
+ * E-mail verification and password-reset routes of the client API. Served only
  * when the router has a mailer. The two `.../confirm` paths are link targets opened in a browser
  * (no client id: their description says `clientId: false`): they answer small HTML pages, or JSON
  * to a request that prefers `application/json`.

@@ -1,5 +1,5 @@
 /**
- * The client API family ("hserve", seeds 000-002): CORS, client-id check, routes, and its error
+ * The client API family ("hserve"): CORS, client-id check, routes, and its error
  * format `{error_msg, code, details?}`, all on its own routes only.
  */
 import { type RequestHandler, Router } from 'express'

@@ -1,5 +1,5 @@
 /**
- * SMS code routes of the client API (SPEC sections 4 and 5), served only when an SMS sender is
+ * SMS code routes of the client API, served only when an SMS sender is
  * configured. Every route here issues or accepts one kind of code, purpose `client`: the MinApp
  * SDK sends a code (`sendSmsCode`) and then uses it for any of login, verify or phone verification.
  * A token sent to the send and verify routes is not needed and not looked at.

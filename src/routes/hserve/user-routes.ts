@@ -1,5 +1,5 @@
 /**
- * Profile routes of the client API: one user by id, the user list (SPEC section 6), and the
+ * Profile routes of the client API: one user by id, the user list, and the
  * signed-in user's own profile update (section 7).
  */
 import { UserRouterError } from '../../errors.js'
@@ -36,7 +36,7 @@ export function mountUserRoutes({ deps, requireSession, api }: ClientApiContext)
     }))
   }
 
-  // v2.0 always answers total_count; from v2.2 on it is computed only on request (seed 001).
+  // v2.0 always answers total_count; from v2.2 on it is computed only on request.
   for (const [version, alwaysCount] of [['v2.0', true], ['v2.2', false]] as const) {
     const doc = clientRoute({
       summary: alwaysCount ? 'List users (public profiles; always counts)' : 'List users (public profiles)',

@@ -1,5 +1,5 @@
 /**
- * An operator's change of a user's login data (seed 004): username, e-mail, phone (null clears
+ * An operator's change of a user's login data: username, e-mail, phone (null clears
  * one), and `new_password` without the old one, which ends every session of the user.
  */
 import Joi from 'joi'

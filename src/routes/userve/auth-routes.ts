@@ -1,5 +1,5 @@
 /**
- * Admin sign-in, sign-out and the current admin's profile (seed 004). Sign-in goes through
+ * Admin sign-in, sign-out and the current admin's profile. Sign-in goes through
  * passport-local, one strategy per identifier, on the router's own Passport instance; the session
  * id is regenerated at sign-in (no session fixation) and the session destroyed at sign-out.
  */

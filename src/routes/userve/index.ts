@@ -1,5 +1,5 @@
 /**
- * The admin API family ("userve", seed 004): cookie sessions, CSRF guard, sign-in, the user routes,
+ * The admin API family ("userve"): cookie sessions, CSRF guard, sign-in, the user routes,
  * and the error format `{error_msg, code, details?}` of the client API, all on its own routes only.
  * Served when `admin` is given.
  */

@@ -1,5 +1,5 @@
 /**
- * The admin API's user routes (seed 004): list (SPEC section 6, five fields unsortable), detail,
+ * The admin API's user routes : list (five fields unsortable), detail,
  * single profile update and bulk update (section 7). Admins see and filter on every field.
  */
 import type { Request } from 'express'
@@ -15,7 +15,7 @@ import { LIST_QUERY_PARAMETERS } from '../hserve/docs.js'
 import { adminResponses, adminRoute, BULK_QUERY_PARAMETERS } from './docs.js'
 import { AFTER_ID, toAdminUser, toBulkAnswer } from './wire.js'
 
-/** Seed 004: these cannot be sorted on in the admin list. */
+/** These cannot be sorted on in the admin list, as on MinApp. */
 export const UNSORTABLE = ['gender', 'country', 'province', 'city', 'language'] as const
 
 /** The `:id` of a route; a malformed one is an unknown user (404). */

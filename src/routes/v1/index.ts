@@ -1,5 +1,5 @@
 /**
- * The phone API family (seed 003): `/api/v1/users/...` with its `{"result": ...}` envelope, and the
+ * The phone API family: `/api/v1/users/...` with its `{"result": ...}` envelope, and the
  * OAuth 2.0 endpoints under `/oauth` with RFC 6749 errors. Served when the `oauth` option is given.
  * Its bearer tokens are the client API's sessions: a token of either family works on both.
  */

@@ -1,5 +1,5 @@
 /**
- * The routes of seed 003 under `/api/v1/users`: validation codes, registration and sign-in by code
+ * The phone API's routes under `/api/v1/users`: validation codes, registration and sign-in by code
  * (answering an `oauth_login_code`), name and password (bearer token), and reset by code. Served
  * with an SMS sender only, except `update`.
  */
