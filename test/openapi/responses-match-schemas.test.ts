@@ -16,6 +16,7 @@ import { basic, createPhoneTestApp, OAUTH_CLIENT, type PhoneTestApp } from '../v
 import { ResponseChecker } from './response-check.js'
 
 const JSON_ACCEPT = { Accept: 'application/json' }
+const HTML_ACCEPT = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
 const NEW_PASSWORD = 'battery staple 2'
 /** Operations without a documented error answer. */
 const NO_ERROR_ANSWER = ['get /openapi.json']
@@ -115,6 +116,21 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.get(reset.path).set(JSON_ACCEPT))
     c.check(await t.request.post('/hserve/v2.0/user/password/reset/confirm/').set(JSON_ACCEPT).send({ token: reset.token, password: 'short' }))
     c.check(await t.request.post('/hserve/v2.0/user/password/reset/confirm/').set(JSON_ACCEPT).send({ token: reset.token, password: NEW_PASSWORD }))
+  })
+
+  it('the client API: the pages behind the e-mail links, as a browser gets them', async () => {
+    const { token } = await t.signUp('email', 'browser@example.com')
+    c.check(await t.request.post('/hserve/v2.0/user/email-verify/').set(t.auth(token)).send({}))
+    const verify = pathAndToken(linkIn(mailer.last()))
+    c.check(await t.request.get(verify.path).set(HTML_ACCEPT))
+    c.check(await t.request.get(verify.path).set(HTML_ACCEPT))
+    await t.signUp('email', 'browser-reset@example.com')
+    c.check(await t.request.post('/hserve/v2.0/user/password/reset/').set(CLIENT).send({ email: 'browser-reset@example.com' }))
+    const reset = pathAndToken(linkIn(mailer.last()))
+    c.check(await t.request.get(reset.path))
+    c.check(await t.request.get('/hserve/v2.0/user/password/reset/confirm/').query({ token: 'made-up' }))
+    c.check(await t.request.post(reset.path).type('form').send({ password: 'short' }))
+    c.check(await t.request.post(reset.path).type('form').send({ password: NEW_PASSWORD }))
   })
 
   it('the admin API', async () => {
