@@ -183,6 +183,18 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.get('/api/v1/users/validation_code').query({ phone, type: 2 }))
   })
 
+  it('every family: bodies over the size limit, and limits on sending codes', async () => {
+    const big = 'x'.repeat(2_000_000)
+    c.check(await t.request.post('/hserve/v2.0/login/username/').set(CLIENT).send({ username: big, password: PASSWORD }))
+    c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/').send({ nickname: big }))
+    c.check(await t.request.post('/api/v1/users/login').send({ phone: big }))
+    c.check(await t.request.post('/oauth/token').set('Authorization', basic(OAUTH_CLIENT)).type('form').send({ grant_type: big }))
+    c.check(await t.request.post('/oauth/revoke').set('Authorization', basic(OAUTH_CLIENT)).type('form').send({ token: big }))
+    for (let i = 0; i < 2; i++) c.check(await t.request.post('/hserve/v1.8/sms-verification-code/').set(CLIENT).send({ phone: '13800138021' }))
+    for (let i = 0; i < 2; i++) c.check(await t.request.get('/api/v1/users/validation_code').query({ phone: '13800138022', type: 1 }))
+    for (const route of ['post /oauth/token', 'post /oauth/revoke', 'put /userve/v2.6/miniapp/user_profile/']) assert.ok(c.hits.get(route)?.has(413), route)
+  })
+
   it('the document itself', async () => {
     c.check(await t.request.get('/openapi.json'))
   })
