@@ -195,6 +195,14 @@ describe('responses match the OpenAPI document', () => {
     for (const route of ['post /oauth/token', 'post /oauth/revoke', 'put /userve/v2.6/miniapp/user_profile/']) assert.ok(c.hits.get(route)?.has(413), route)
   })
 
+  it('every route: a body that is not valid JSON', async () => {
+    for (const operation of c.documented()) {
+      const [method, docPath] = operation.split(' ') as ['get' | 'post' | 'put' | 'delete', string]
+      const path = docPath.replace(/\{[^}]+\}/g, '1')
+      c.check(await t.request[method](path).set(CLIENT).set('Content-Type', 'application/json').send('{not json'))
+    }
+  })
+
   it('the document itself', async () => {
     c.check(await t.request.get('/openapi.json'))
   })
