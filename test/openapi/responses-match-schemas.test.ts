@@ -70,9 +70,11 @@ describe('responses match the OpenAPI document', () => {
       c.check(await t.request.get(`/hserve/${version}/user/info/${id}/`).set(auth))
       c.check(await t.request.get(`/hserve/${version}/user/info/${id}`).set(CLIENT))
       c.check(await t.request.get(`/hserve/${version}/user/info/999999/`).set(auth))
+      c.check(await t.request.get(`/hserve/${version}/user/info/${id}/`).set(auth).query({ keys: 'nickname' }))
     }
     for (const version of ['v2.0', 'v2.2']) {
       c.check(await t.request.get(`/hserve/${version}/user/info/`).set(auth).query({ return_total_count: 1 }))
+      c.check(await t.request.get(`/hserve/${version}/user/info/`).set(auth).query({ keys: '-id,-created_at' }))
       c.check(await t.request.get(`/hserve/${version}/user/info/`).set(auth).query({ where: '{not json' }))
     }
     for (const version of ['v2.0', 'v2.1', 'v2.2']) {
@@ -144,6 +146,8 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.get('/userve/v2.2/miniapp/user_profile/').set(cookie).query({ return_total_count: 1 }))
     c.check(await t.request.get('/userve/v2.2/miniapp/user_profile/').set(cookie).query({ where: '{not json' }))
     c.check(await t.request.get(`/userve/v2.2/miniapp/user_profile/${id}/`).set(cookie))
+    c.check(await t.request.get(`/userve/v2.2/miniapp/user_profile/${id}/`).set(cookie).query({ keys: 'nickname' }))
+    c.check(await t.request.get('/userve/v2.2/miniapp/user_profile/').set(cookie).query({ keys: '-id,-created_at' }))
     c.check(await t.request.get('/userve/v2.2/miniapp/user_profile/999999/').set(cookie))
     c.check(await t.request.put(`/userve/v2.6/miniapp/user_profile/${id}/`).set(cookie).send({ nickname: 'Root', score: 1 }))
     c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/999999/').set(cookie).send({ nickname: 'Nobody' }))
