@@ -153,6 +153,10 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/999999/').set(cookie).send({ nickname: 'Nobody' }))
     c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/').set(cookie).query({ return_total_count: 1 }).send({ tags: { $append_unique: ['vip'] } }))
     c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/').set(cookie).send({ no_such_field: 1 }))
+    // A user the update cannot take: an error entry in a 200 answer.
+    c.check(await t.request.put(`/userve/v2.6/miniapp/user_profile/${id}/`).set(cookie).send({ score: Number.MAX_SAFE_INTEGER }))
+    const partly = c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/').set(cookie).query({ id }).send({ score: { $incr_by: 1 } }))
+    assert.deepEqual(partly.body.operation_result.map((entry: object) => Object.keys(entry)), [['error']])
     c.check(await t.request.put(`/userve/v2.2/miniapp/user/account/${id}/`).set(cookie).send({ email: 'root@example.com' }))
     c.check(await t.request.put('/userve/v2.2/miniapp/user/account/999999/').set(cookie).send({ email: 'none@example.com' }))
     c.check(await t.request.post('/userve/v1/logout/').set(cookie).set('Origin', 'https://evil.example').send({}))
