@@ -20,6 +20,8 @@ export interface ResponseDoc {
   schema?: string | Record<string, unknown>
   /** The media type when it is not JSON (HTML pages). */
   mediaType?: string
+  /** The same answer in further media types, by type: the page a browser gets where a JSON caller gets `schema`. */
+  alsoAs?: Record<string, string | Record<string, unknown>>
 }
 
 /**

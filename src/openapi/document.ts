@@ -61,7 +61,14 @@ function operation(entry: CatalogEntry, operationIds: Set<string>): JsonObject {
   for (const [status, response] of Object.entries(entry.responses)) {
     responses[status] = {
       description: response.description,
-      ...(response.schema ? { content: { [response.mediaType ?? 'application/json']: { schema: schemaRef(response.schema) } } } : {}),
+      ...(response.schema
+        ? {
+            content: {
+              [response.mediaType ?? 'application/json']: { schema: schemaRef(response.schema) },
+              ...Object.fromEntries(Object.entries(response.alsoAs ?? {}).map(([type, schema]) => [type, { schema: schemaRef(schema) }])),
+            },
+          }
+        : {}),
     }
   }
   let operationId = `${entry.method}${entry.docPath.replace(/[^A-Za-z0-9]+/g, '_')}`.replace(/_+$/, '')

@@ -11,9 +11,12 @@ const ERRORS: Record<number, string> = {
   503: 'Busy, or a dependency is unavailable; `Retry-After`.',
 }
 
-/** The success answers plus the error statuses a route may give (401, 413 and 503 always). */
+/**
+ * The success answers plus the error statuses a route may give (400, 401, 413 and 503 always:
+ * every route reads its body, so one that is not valid JSON is refused even where none is expected).
+ */
 export function clientResponses(success: Record<number, ResponseDoc>, errors: number[] = []): Record<number, ResponseDoc> {
-  return withErrors(success, [...errors, 401, 413, 503], ERRORS, 'MinAppError')
+  return withErrors(success, [...errors, 400, 401, 413, 503], ERRORS, 'MinAppError')
 }
 
 /** A client API route description: tag `client`, the client id required. */

@@ -67,6 +67,8 @@ function failPage(deps: ServiceDeps, req: Request, res: Response, raw: unknown):
 }
 
 const created = { 201: { description: 'The mail is sent.', schema: 'StatusOk' } }
+/** What a browser gets from a link target (it asks for HTML, or for nothing in particular). */
+const PAGE = { 'text/html': { type: 'string', description: 'An HTML page.' } }
 /** The link targets: an HTML page for browsers, JSON for callers that prefer it. */
 const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
   clientRoute({
@@ -76,9 +78,9 @@ const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
     query,
     ...(body ? { body, bodyTypes: ['application/json', 'application/x-www-form-urlencoded'] } : {}),
     responses: {
-      200: { description: 'Done: a page, or `{"status": "ok"}` with `Accept: application/json`.', schema: 'StatusOk' },
-      400: { description: 'The link is invalid, used or expired (a page, or the error as JSON).', schema: 'MinAppError' },
-      503: { description: 'A dependency is unavailable.', schema: 'MinAppError' },
+      200: { description: 'Done: a page, or `{"status": "ok"}` with `Accept: application/json`.', schema: 'StatusOk', alsoAs: PAGE },
+      400: { description: 'The link is invalid, used or expired (a page, or the error as JSON).', schema: 'MinAppError', alsoAs: PAGE },
+      503: { description: 'A dependency is unavailable.', schema: 'MinAppError', alsoAs: PAGE },
     },
   })
 const tokenQuery = Joi.object({ token: Joi.string().max(128) })

@@ -24,7 +24,7 @@ export function mountUserRoutes({ deps, requireSession, api }: ClientApiContext)
       summary: 'One user: every field for oneself, the public profile for others',
       auth: 'token',
       queryParameters: keysParameter,
-      responses: clientResponses({ 200: { description: 'The user.', schema: 'User' } }, [400, 404]),
+      responses: clientResponses({ 200: { description: 'The user.', schema: 'SelectedUser' } }, [400, 404]),
     })
     api.get(`/hserve/${version}/user/info/:id`, doc, requireSession, handler(async (req, res) => {
       const id = String(req.params.id)

@@ -36,9 +36,14 @@ export const MINAPP_ERROR_SCHEMA = {
 }
 
 export function clientApiSchemas(schema: UserSchema): Record<string, Record<string, unknown>> {
+  const user = userObjectSchema(schema)
+  const selected: Record<string, unknown> = { ...user }
+  delete selected.required
   return {
-    User: userObjectSchema(schema),
-    UserList: { type: 'object', properties: { meta: LIST_META_SCHEMA, objects: { type: 'array', items: ref('User') } }, required: ['meta', 'objects'] },
+    User: user,
+    // `keys` can leave out any field, those `User` requires included.
+    SelectedUser: { ...selected, description: 'The user: every field, or those the `keys` parameter selects.' },
+    UserList: { type: 'object', properties: { meta: LIST_META_SCHEMA, objects: { type: 'array', items: ref('SelectedUser') } }, required: ['meta', 'objects'] },
     SignedIn: {
       allOf: [
         ref('User'),

@@ -13,9 +13,12 @@ const ERRORS: Record<number, string> = {
   503: 'Busy, or a dependency is unavailable; `Retry-After`.',
 }
 
-/** The success answers plus the error statuses a route may give (401, 403, 413 and 503 always). */
+/**
+ * The success answers plus the error statuses a route may give (400, 401, 403, 413 and 503 always:
+ * every route reads its body, so one that is not valid JSON is refused even where none is expected).
+ */
 export function adminResponses(success: Record<number, ResponseDoc>, errors: number[] = []): Record<number, ResponseDoc> {
-  return withErrors(success, [...errors, 401, 403, 413, 503], ERRORS, 'MinAppError')
+  return withErrors(success, [...errors, 400, 401, 403, 413, 503], ERRORS, 'MinAppError')
 }
 
 /** An admin API route description: tag `admin`, the admin cookie required unless said otherwise. */

@@ -41,7 +41,7 @@ export function mountUserRoutes({ deps, requireAdmin, api }: AdminApiContext): v
     res.json({ meta: listMeta(req, query, page), objects: page.users.map((user) => toAdminUser(user, schema, select)) })
   }))
 
-  const detailDoc = adminRoute({ summary: 'One user, every field', queryParameters: LIST_QUERY_PARAMETERS.filter((p) => p.name === 'keys'), responses: adminResponses(oneUser, [400, 404]) })
+  const detailDoc = adminRoute({ summary: 'One user, every field', queryParameters: LIST_QUERY_PARAMETERS.filter((p) => p.name === 'keys'), responses: adminResponses({ 200: { description: 'The user: every field, or those `keys` selects.', schema: 'SelectedUser' } }, [400, 404]) })
   api.get('/userve/v2.2/miniapp/user_profile/:id', detailDoc, requireAdmin, handler(async (req, res) => {
     const user = await getUser(deps, userIdParam(req))
     if (!user) throw new UserRouterError('user_not_found')

@@ -49,6 +49,7 @@ const FORM = ['application/x-www-form-urlencoded', 'application/json']
 const oauthErrors: Record<number, ResponseDoc> = {
   400: { description: 'RFC 6749 section 5.2 error.', schema: 'OAuthError' },
   401: { description: '`invalid_client`: client authentication failed.', schema: 'OAuthError' },
+  413: { description: '`invalid_request`: the body is over the size limit.', schema: 'OAuthError' },
   429: { description: '`temporarily_unavailable`: too many failed sign-ins, or refreshes of this token family; `Retry-After`.', schema: 'OAuthError' },
   503: { description: '`temporarily_unavailable`: busy, or a dependency is unavailable.', schema: 'OAuthError' },
 }
