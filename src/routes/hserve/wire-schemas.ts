@@ -8,7 +8,7 @@ import { profileUpdateSchema, userObjectSchema } from '../../openapi/user-schema
 const nullableString = { type: ['string', 'null'] }
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 
-/** `{meta, objects}` of the list routes (SPEC section 6). */
+/** `{meta, objects}` of the list routes. */
 export const LIST_META_SCHEMA = {
   type: 'object',
   properties: {

@@ -61,7 +61,7 @@ export function toSignedIn(user: StoredUser, schema: UserSchema, token: IssuedTo
   return { ...toWireUser(user, schema, { full: true }), token: token.token, expires_in: token.expiresIn }
 }
 
-/** The answer of the account routes (seed 001). */
+/** The answer of the account routes. */
 export function toAccountInfo(user: StoredUser): Record<string, unknown> {
   return {
     email: user.email,

@@ -1,5 +1,5 @@
 /**
- * The admin API's wire format (seed 004). Users are the MinApp user object of the client API, seen
+ * The admin API's wire format. Users are the MinApp user object of the client API, seen
  * in full; the current-admin profile and the bulk-update answer are this family's own. Field names
  * are MinApp's on purpose: do not rename them.
  */

@@ -1,7 +1,7 @@
 /**
- * The wire formats of the phone API family: seed 003's envelope (`{"result": 1, ...}` and
+ * The wire formats of the phone API family: its envelope (`{"result": 1, ...}` and
  * `{"result": 0, "error": "<reason>"}`) and the OAuth 2.0 token responses and errors of RFC 6749
- * sections 5.1 and 5.2. Field names are the seed's and the RFC's on purpose: do not rename them.
+ * sections 5.1 and 5.2. Field names are the phone API's and the RFC's on purpose: do not rename them.
  */
 import type { ErrorCode, UserRouterError } from '../../errors.js'
 import type { TokenPair } from '../../services/oauth-tokens.js'
