@@ -29,6 +29,13 @@ function importsOf(path: string): string[] {
   return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!)
 }
 
+/** The file's text without comments, so prose naming a path or a class does not count. */
+function codeOf(path: string): string {
+  return readFileSync(join(root, path), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1')
+}
+
 describe('architecture', () => {
   it('keeps Express out of services, the query and user models, ports and adapters', () => {
     const files = ['src/services', 'src/query', 'src/model', 'adapters'].flatMap(sourceFiles).concat(['src/ports.ts', 'src/errors.ts'])
@@ -55,6 +62,15 @@ describe('architecture', () => {
         if (match[1] === 'ioredis') assert.fail(`${file} imports ioredis: an app without it could not load the router`)
         assert.ok(file.startsWith('adapters/smtp/'), `${file} imports nodemailer`)
       }
+    }
+  })
+
+  it('leaves the URLs of the APIs to the routes: services get link targets, never define paths', () => {
+    const files = sourceFiles('src/services')
+    assert.ok(files.length > 10)
+    for (const file of files) {
+      const match = /['"`]\/(?:hserve|userve|api\/v1|oauth)(?=[\/'"`])/.exec(codeOf(file))
+      assert.equal(match, null, `${file} holds the path ${match?.[0]}...: paths of the APIs belong to the routes`)
     }
   })
 

@@ -15,15 +15,12 @@ import { consumeLink, grantMatches, passwordTag, peekLink, type LinkGrant } from
 import { acquireCooldown, countMail, releaseCooldown, sendLinkMail } from './email-sending.js'
 import { countAction } from './rate-limits.js'
 
-/** Where reset links point, under the router's public URL (the form, and where it posts). */
-export const RESET_LINK_PATH = '/hserve/v2.0/user/password/reset/confirm'
-
-async function sendResetMail(deps: ServiceDeps, user: StoredUser & { email: string }, baseUrl: string, meta: RequestMeta): Promise<void> {
+async function sendResetMail(deps: ServiceDeps, user: StoredUser & { email: string }, targetUrl: string, meta: RequestMeta): Promise<void> {
   try {
     await sendLinkMail(deps, {
       grant: { purpose: 'reset', userId: user.id, email: user.email, passwordTag: passwordTag(user) },
       ttlSeconds: deps.config.email.resetTtlSeconds,
-      targetUrl: `${baseUrl}${RESET_LINK_PATH}`,
+      targetUrl,
     })
   } catch (error) {
     await releaseCooldown(deps, user.email)
@@ -53,8 +50,9 @@ async function claimSend(deps: ServiceDeps, address: string, meta: RequestMeta, 
  * mail is sent after returning (a failure is logged): neither the answer nor its timing tells
  * whether the address has an account. The cooldown and the IP's hourly limit then apply to every
  * address; past the user's hourly limit the mail is dropped silently (a `rate_limited` event tells).
+ * `targetUrl` is the absolute URL the link opens (the token is added to it).
  */
-export async function requestPasswordReset(deps: ServiceDeps, email: string, baseUrl: string, meta: RequestMeta): Promise<void> {
+export async function requestPasswordReset(deps: ServiceDeps, email: string, targetUrl: string, meta: RequestMeta): Promise<void> {
   const address = checkIdentifier('email', email)
   const { concealUnknownEmails } = deps.config.email
   if (concealUnknownEmails) await claimSend(deps, address, meta)
@@ -65,7 +63,7 @@ export async function requestPasswordReset(deps: ServiceDeps, email: string, bas
     // The user's hourly limit is counted after answering: a refusal must not tell who has an account.
     const owner = user as StoredUser & { email: string }
     void countAction(deps, 'emailsPerUserPerHour', String(owner.id), { ip: meta.ip, clientId: meta.clientId, userId: owner.id })
-      .then(() => sendResetMail(deps, owner, baseUrl, meta))
+      .then(() => sendResetMail(deps, owner, targetUrl, meta))
       .catch((error: unknown) => {
         // Mailer failures are logged where they happen, limits are events; anything else (a template that throws) here.
         if (!isUserRouterError(error, 'mail_failed') && !isUserRouterError(error, 'rate_limited')) deps.config.logger.error('express-user-router: a password-reset mail could not be sent', error)
@@ -74,7 +72,7 @@ export async function requestPasswordReset(deps: ServiceDeps, email: string, bas
   }
   if (!user || !user.email) throw new UserRouterError('user_not_found')
   await claimSend(deps, user.email, meta, user.id)
-  await sendResetMail(deps, user as StoredUser & { email: string }, baseUrl, meta)
+  await sendResetMail(deps, user as StoredUser & { email: string }, targetUrl, meta)
 }
 
 async function liveGrant(deps: ServiceDeps, token: string): Promise<{ grant: LinkGrant; user: StoredUser } | null> {

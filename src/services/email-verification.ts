@@ -8,16 +8,13 @@ import type { RequestMeta, ServiceDeps } from './deps.js'
 import { consumeLink, grantMatches } from './email-links.js'
 import { acquireCooldown, countMail, releaseCooldown, sendLinkMail } from './email-sending.js'
 
-/** Where verification links point, under the router's public URL. */
-export const VERIFY_LINK_PATH = '/hserve/v2.0/user/email-verify/confirm'
-
 /**
  * Mails a verification link to the user's address. Throws `email_missing`,
  * `email_already_verified`, `email_rate_limited`, `rate_limited` (the user's or the IP's hourly
  * mails) or `mail_failed`.
- * `baseUrl` is the router's absolute URL (no trailing slash).
+ * `targetUrl` is the absolute URL the link opens (the token is added to it).
  */
-export async function requestEmailVerification(deps: ServiceDeps, userId: number, baseUrl: string, meta: RequestMeta): Promise<void> {
+export async function requestEmailVerification(deps: ServiceDeps, userId: number, targetUrl: string, meta: RequestMeta): Promise<void> {
   const user = await deps.store.getUserById(userId)
   if (!user) throw new UserRouterError('unauthenticated')
   if (!user.email) throw new UserRouterError('email_missing')
@@ -29,7 +26,7 @@ export async function requestEmailVerification(deps: ServiceDeps, userId: number
     await sendLinkMail(deps, {
       grant: { purpose: 'verify', userId, email },
       ttlSeconds: deps.config.email.verifyTtlSeconds,
-      targetUrl: `${baseUrl}${VERIFY_LINK_PATH}`,
+      targetUrl,
     })
   } catch (error) {
     await releaseCooldown(deps, email)

@@ -15,11 +15,16 @@ import { requestMeta } from '../../http/request-meta.js'
 import { STATUS_BY_KIND } from '../../http/status.js'
 import { validate } from '../../http/validate.js'
 import type { ServiceDeps } from '../../services/deps.js'
-import { isResetLinkLive, requestPasswordReset, resetPassword, RESET_LINK_PATH } from '../../services/email-password-reset.js'
-import { confirmEmailVerification, requestEmailVerification, VERIFY_LINK_PATH } from '../../services/email-verification.js'
+import { isResetLinkLive, requestPasswordReset, resetPassword } from '../../services/email-password-reset.js'
+import { confirmEmailVerification, requestEmailVerification } from '../../services/email-verification.js'
 import type { ClientApiContext } from './context.js'
 import { clientResponses, clientRoute } from './docs.js'
 import { PAGE_HEADERS, resetFormPage, resultPage, type ResetFormView, type ResultKind } from './email-pages.js'
+
+/** Where verification links point, under the router's public URL. */
+const VERIFY_LINK_PATH = '/hserve/v2.0/user/email-verify/confirm'
+/** Where reset links point, under the router's public URL (the form, and where it posts). */
+const RESET_LINK_PATH = '/hserve/v2.0/user/password/reset/confirm'
 
 const resetRequestSchema = Joi.object({ email: Joi.string().min(1).max(320).required() }).required()
 const resetSchema = Joi.object({
@@ -91,7 +96,7 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
 
   const verifyDoc = clientRoute({ summary: 'Mail a verification link to the own address', auth: 'token', responses: clientResponses(created, [400, 429]) })
   api.post('/hserve/v2.0/user/email-verify', verifyDoc, requireSession, handler(async (req, res) => {
-    await requestEmailVerification(deps, sessionOf(res).userId, baseUrlOf(req, deps), requestMeta(req))
+    await requestEmailVerification(deps, sessionOf(res).userId, `${baseUrlOf(req, deps)}${VERIFY_LINK_PATH}`, requestMeta(req))
     res.status(201).json({ status: 'ok' })
   }))
 
@@ -108,7 +113,7 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
   const resetRequestDoc = clientRoute({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: clientResponses(created, [400, 404, 429]) })
   api.post('/hserve/v2.0/user/password/reset', resetRequestDoc, handler(async (req, res) => {
     const { email } = validate(resetRequestSchema, req.body ?? {}) as { email: string }
-    await requestPasswordReset(deps, email, baseUrlOf(req, deps), requestMeta(req))
+    await requestPasswordReset(deps, email, `${baseUrlOf(req, deps)}${RESET_LINK_PATH}`, requestMeta(req))
     res.status(201).json({ status: 'ok' })
   }))
 
