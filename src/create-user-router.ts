@@ -12,6 +12,7 @@ import { RedisKeyValueStore } from '../adapters/redis/redis-key-value-store.js'
 import { adaptersWithDefaults, warnAboutStandIn } from './development-defaults.js'
 import { createUserSchema } from './model/schema.js'
 import { ScopedKeyValueStore } from './scoped-key-value-store.js'
+import { adminSessionStore, type RedisKeySpace } from './admin-session-store.js'
 import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/hserve/index.js'
@@ -29,7 +30,8 @@ import { SessionService } from './services/sessions.js'
 /** The router, plus `close()` for the connections the router opened itself (a Redis URL). */
 export type UserRouter = Router & { close(): Promise<void> }
 
-function createKeyValueStore(config: RouterConfig): { kv: KeyValueStore; owned: boolean } {
+/** The router's store; `redis` when it has an ioredis client underneath, for connect-redis. */
+function createKeyValueStore(config: RouterConfig): { kv: KeyValueStore; owned: boolean; redis?: RedisKeySpace } {
   const { redis, keyPrefix } = config
   if (redis === undefined) {
     if (config.production) {
@@ -38,10 +40,19 @@ function createKeyValueStore(config: RouterConfig): { kv: KeyValueStore; owned: 
     warnAboutStandIn(config)
     return { kv: new MemoryKeyValueStore(), owned: true }
   }
-  if (typeof redis === 'string') return { kv: new RedisKeyValueStore({ url: redis, keyPrefix }), owned: true }
+  if (typeof redis === 'string') return ownRedis(new RedisKeyValueStore({ url: redis, keyPrefix }), true)
   // An app's own store keeps its prefix; the router's keys go under its own prefix inside it.
-  if ('getAndDelete' in redis) return { kv: new ScopedKeyValueStore(redis, keyPrefix), owned: false }
-  return { kv: new RedisKeyValueStore({ client: redis as unknown as Redis | Cluster, keyPrefix }), owned: false }
+  if ('getAndDelete' in redis) {
+    const kv = new ScopedKeyValueStore(redis, keyPrefix)
+    // An app's Redis adapter store: the same keys, through its client.
+    if (redis instanceof RedisKeyValueStore) return { kv, owned: false, redis: { client: redis.client, keyPrefix: redis.keyPrefix + keyPrefix } }
+    return { kv, owned: false }
+  }
+  return ownRedis(new RedisKeyValueStore({ client: redis as unknown as Redis | Cluster, keyPrefix }), false)
+}
+
+function ownRedis(kv: RedisKeyValueStore, owned: boolean): { kv: KeyValueStore; owned: boolean; redis: RedisKeySpace } {
+  return { kv, owned, redis: { client: kv.client, keyPrefix: kv.keyPrefix } }
 }
 
 export function createUserRouter(options: UserRouterOptions): UserRouter {
@@ -55,7 +66,7 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
     throw new TypeError('createUserRouter: options.publicUrl is required in production for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
   }
   const schema = createUserSchema(config.profileFields)
-  const { kv, owned } = createKeyValueStore(config)
+  const { kv, owned, redis } = createKeyValueStore(config)
   const now = () => Math.floor(config.now() / 1000)
   const deps: ServiceDeps = {
     store: config.storage,
@@ -88,7 +99,7 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   // Each family wraps its own routes only (see `documented`): the app's routes, even under the
   // same paths, are none of the router's business.
   catalog.everyRoute.push(warnWhenEveryProxyIsTrusted(config.logger))
-  if (config.admin) router.use(createAdminApi(deps, kv, catalog))
+  if (config.admin) router.use(createAdminApi(deps, adminSessionStore(kv, redis, config.admin.sessionTtlSeconds), catalog))
   router.use(createClientApi(deps, catalog))
   if (config.oauth) router.use(createPhoneApi(deps, catalog))
   if (config.openApi) {

@@ -74,6 +74,29 @@ describe('architecture', () => {
     }
   })
 
+  it('keeps routes and HTTP helpers to the ports: no adapter loaded, no adapter class tested', () => {
+    // Adapter classes: everything the adapters export, and any class in src implementing a port.
+    const adapterClasses = new Set<string>()
+    for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
+      for (const m of codeOf(file).matchAll(/^export\s+class\s+(\w+)([^{]*)/gm)) {
+        if (file.startsWith('adapters/') || /\bimplements\s+(KeyValueStore|UserStore|Mailer|SmsSender)\b/.test(m[2]!)) adapterClasses.add(m[1]!)
+      }
+    }
+    assert.ok(adapterClasses.has('RedisKeyValueStore') && adapterClasses.has('ScopedKeyValueStore'))
+    const files = ['src/routes', 'src/http'].flatMap(sourceFiles)
+    assert.ok(files.length > 10)
+    for (const file of files) {
+      const code = codeOf(file)
+      for (const m of code.matchAll(/^import\s+(?!type\s)[^'"]*?['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]/gm)) {
+        const spec = m[1] ?? m[2]!
+        assert.ok(!/(^|\/)adapters\//.test(spec), `${file} loads ${spec}: the composition root chooses adapters`)
+      }
+      for (const m of code.matchAll(/\binstanceof\s+(\w+)/g)) {
+        assert.ok(!adapterClasses.has(m[1]!), `${file} tests instanceof ${m[1]}: pass the capability in from the composition root`)
+      }
+    }
+  })
+
   it('keeps every source file under 400 lines', () => {
     for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
       const lines = readFileSync(join(root, file), 'utf8').split('\n').length

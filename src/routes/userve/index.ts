@@ -9,7 +9,7 @@ import { cors } from '../../http/cors.js'
 import { jsonBody } from '../../http/body-parsers.js'
 import { minAppErrorBody, renderErrors } from '../../http/render-error.js'
 import { documented, type RouteCatalog } from '../../openapi/catalog.js'
-import type { KeyValueStore } from '../../ports.js'
+import type session from 'express-session'
 import type { ServiceDeps } from '../../services/deps.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
@@ -30,7 +30,7 @@ function sessionSecrets(deps: ServiceDeps): string[] {
   return [randomBytes(32).toString('base64url')]
 }
 
-export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore, catalog: RouteCatalog): Router {
+export function createAdminApi(deps: ServiceDeps, sessionStore: session.Store, catalog: RouteCatalog): Router {
   const admin = deps.config.admin!
   const router = Router()
   // Its own CORS, with credentials, for its trusted origins only: the client API's CORS never applies here.
@@ -39,7 +39,7 @@ export function createAdminApi(deps: ServiceDeps, kv: KeyValueStore, catalog: Ro
     ...(corsConfig ? [cors(corsConfig)] : []),
     refuseCrossSiteRequests(admin.trustedOrigins),
     jsonBody(),
-    adminSession({ kv, admin, secrets: sessionSecrets(deps) }),
+    adminSession({ store: sessionStore, admin, secrets: sessionSecrets(deps) }),
   ]
   catalog.addSchemas(ADMIN_API_SCHEMAS)
   catalog.adminCookieName = admin.cookieName
