@@ -36,6 +36,31 @@ function codeOf(path: string): string {
     .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1')
 }
 
+/**
+ * Module-level state that is allowed, each with why it is not state shared between routers or
+ * requests. `file:name`.
+ */
+const MODULE_STATE_ALLOWED = new Map<string, string>([
+  ['src/query/regex/case-fold.ts:casedTable', "a table derived from the runtime's Unicode data, built on first use and never changed after"],
+])
+
+/** Names of constant lookup tables: built from literals at load, never added to or deleted from (checked). */
+const LOOKUP_TABLES = new Set([
+  'src/model/schema.ts:RESERVED_NAMES',
+  'src/query/parse-list-params.ts:LIST_PARAMS',
+  'src/query/regex/case-fold.ts:SIMPLE_LOWER',
+  'src/query/regex/case-fold.ts:SIMPLE_UPPER',
+  'src/query/regex/parse-bracket.ts:ASCII_PUNCTUATION',
+  'src/routes/userve/same-origin.ts:SAFE_METHODS',
+  'adapters/redis/options.ts:KNOWN_OPTIONS',
+  'adapters/redis/errors.ts:NETWORK_CODES',
+  'adapters/redis/errors.ts:UNAVAILABLE_NAMES',
+  'adapters/postgres/options.ts:KNOWN_OPTIONS',
+  'adapters/postgres/rows.ts:PARSERS',
+  'adapters/postgres/errors.ts:NETWORK_CODES',
+  'adapters/postgres/errors.ts:UNAVAILABLE_STATES',
+])
+
 describe('architecture', () => {
   it('keeps Express out of services, the query and user models, ports and adapters', () => {
     const files = ['src/services', 'src/query', 'src/model', 'adapters'].flatMap(sourceFiles).concat(['src/ports.ts', 'src/errors.ts'])
@@ -93,6 +118,23 @@ describe('architecture', () => {
       }
       for (const m of code.matchAll(/\binstanceof\s+(\w+)/g)) {
         assert.ok(!adapterClasses.has(m[1]!), `${file} tests instanceof ${m[1]}: pass the capability in from the composition root`)
+      }
+    }
+  })
+
+  it('holds no module-level mutable state: no top-level let or var, Maps and Sets only as constant lookup tables', () => {
+    const files = ['src', 'adapters'].flatMap(sourceFiles)
+    for (const file of files) {
+      const code = codeOf(file)
+      for (const m of code.matchAll(/^(?:export\s+)?(?:let|var)\s+(\w+)/gm)) {
+        assert.ok(MODULE_STATE_ALLOWED.has(`${file}:${m[1]}`), `${file} has a top-level ${m[0]}: state belongs to a router, made in createUserRouter`)
+      }
+      for (const m of code.matchAll(/^(export\s+)?const\s+(\w+)\b[^=\n]*=\s*new\s+(?:Weak)?(?:Map|Set)\b/gm)) {
+        const name = m[2]!
+        assert.ok(LOOKUP_TABLES.has(`${file}:${name}`), `${file} has a top-level Map or Set ${name}: state belongs to a router; a constant table goes in LOOKUP_TABLES`)
+        assert.ok(!m[1], `${file} exports the table ${name}: others could change it`)
+        const change = new RegExp(`\\b${name}\\s*\\.\\s*(?:set|add|delete|clear)\\s*\\(`).exec(code)
+        assert.equal(change, null, `${file} changes the table ${name}`)
       }
     }
   })

@@ -1,16 +1,16 @@
 /**
  * The OpenAPI document of a router: served at the `openApi.path` option, and given to apps by
- * `openApiDocument(router)`. A router's catalog is found through a WeakMap, so the router object
- * carries nothing extra.
+ * `openApiDocument(router)`. A router carries its own catalog under a symbol (not enumerable), so
+ * the module keeps no registry of routers.
  */
 import type { RequestHandler } from 'express'
 import type { RouteCatalog } from './catalog.js'
 import { buildOpenApiDocument, type OpenApiOptions } from './document.js'
 
-const catalogs = new WeakMap<object, RouteCatalog>()
+const CATALOG = Symbol('express-user-router catalog')
 
 export function registerCatalog(router: object, catalog: RouteCatalog): void {
-  catalogs.set(router, catalog)
+  Object.defineProperty(router, CATALOG, { value: catalog })
 }
 
 /**
@@ -18,7 +18,7 @@ export function registerCatalog(router: object, catalog: RouteCatalog): void {
  * configured profile fields. Give `serverUrl` (where it is mounted) for absolute addresses.
  */
 export function openApiDocument(router: object, options: OpenApiOptions = {}): Record<string, unknown> {
-  const catalog = catalogs.get(router)
+  const catalog = (router as { [CATALOG]?: RouteCatalog })[CATALOG]
   if (!catalog) throw new TypeError('openApiDocument: pass a router made by createUserRouter')
   return buildOpenApiDocument(catalog, options)
 }
