@@ -139,6 +139,16 @@ describe('architecture', () => {
     }
   })
 
+  it('reads the environment only where options are parsed (src/options.ts); adapters leave theirs to their drivers', () => {
+    const files = ['src', 'adapters'].flatMap(sourceFiles)
+    assert.ok(files.includes('src/options.ts') && files.some((file) => file.startsWith('adapters/')))
+    const readers = files.filter((file) => {
+      const code = codeOf(file)
+      return /\bprocess\s*\??\.\s*env\b|\bprocess\s*\[\s*['"`]env['"`]|\benv\b[^;]*\}\s*(?:=\s*process\b|from\s+['"](?:node:)?process['"])/.test(code)
+    })
+    assert.deepEqual(readers, ['src/options.ts'])
+  })
+
   it('keeps every source file under 400 lines', () => {
     for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
       const lines = readFileSync(join(root, file), 'utf8').split('\n').length
