@@ -15,7 +15,7 @@ import type { RequestMeta, ServiceDeps } from './deps.js'
  * The operations that drop the account's other contact when nobody proved it, for a claim through
  * `proven`: an unverified e-mail on a claim by phone, an unverified phone on a claim by e-mail.
  */
-export function dropUnprovenContact(user: StoredUser, proven: 'email' | 'phone'): UpdateOperation[] {
+function dropUnprovenContact(user: StoredUser, proven: 'email' | 'phone'): UpdateOperation[] {
   if (proven === 'phone' && user.email !== null && !user.emailVerified) return [{ kind: 'set', field: INTERNAL_FIELDS.email, value: null }]
   if (proven === 'email' && user.phone !== null && !user.phoneVerified) return [{ kind: 'set', field: INTERNAL_FIELDS.phone, value: null }]
   return []
@@ -46,4 +46,25 @@ export async function claimWithPhone(deps: ServiceDeps, user: StoredUser, phone:
   deps.emit({ type: 'phone_verified', userId: user.id, clientId: meta.clientId, ip: meta.ip })
   emitClaimed(deps, user.id, 'sms', meta)
   return updated
+}
+
+const VERIFIED_FLAG = { email: INTERNAL_FIELDS.emailVerified, phone: INTERNAL_FIELDS.phoneVerified } as const
+
+/**
+ * A password reset through a proof of `proven` (a reset code sent to the phone, a reset link sent
+ * to the e-mail): one update sets the new password and marks the address verified, so no moment
+ * has one without the other (and, when the address was unverified, drops the other unproven
+ * contact: the reset claims the account); then every session and token family ends. False when
+ * the user is gone. The caller emits the events.
+ */
+export async function resetWithProof(deps: ServiceDeps, user: StoredUser, proven: 'email' | 'phone', passwordHash: string): Promise<boolean> {
+  const wasVerified = proven === 'email' ? user.emailVerified : user.phoneVerified
+  const operations: UpdateOperation[] = [
+    { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash },
+    { kind: 'set', field: VERIFIED_FLAG[proven], value: true },
+    ...(wasVerified ? [] : dropUnprovenContact(user, proven)),
+  ]
+  if (!(await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() }))) return false
+  await deps.sessions.revokeUser(user.id)
+  return true
 }

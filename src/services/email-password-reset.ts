@@ -5,10 +5,8 @@
  * else registered unverified can always claim the account.
  */
 import { UserRouterError, isUserRouterError } from '../errors.js'
-import { INTERNAL_FIELDS } from '../model/fields.js'
 import type { StoredUser } from '../model/user.js'
-import type { UpdateOperation } from '../query/update.js'
-import { dropUnprovenContact, emitClaimed } from './account-claims.js'
+import { emitClaimed, resetWithProof } from './account-claims.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { consumeLink, grantMatches, passwordTag, peekLink, type LinkGrant } from './email-links.js'
@@ -103,15 +101,7 @@ export async function resetPassword(deps: ServiceDeps, token: string, password: 
   if (!grant) throw new UserRouterError('invalid_link') // used by a concurrent request meanwhile
   const user = await deps.store.getUserById(grant.userId)
   if (!grantMatches(grant, user)) throw new UserRouterError('invalid_link')
-  // One update: the new password and the proven address, so no moment has one without the other.
-  const operations: UpdateOperation[] = [
-    { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash },
-    { kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true },
-    ...(user.emailVerified ? [] : dropUnprovenContact(user, 'email')),
-  ]
-  const updated = await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() })
-  if (!updated) throw new UserRouterError('invalid_link')
-  await deps.sessions.revokeUser(user.id)
+  if (!(await resetWithProof(deps, user, 'email', passwordHash))) throw new UserRouterError('invalid_link')
   deps.emit({ type: 'password_reset', userId: user.id, ip: meta.ip })
   if (!user.emailVerified) {
     deps.emit({ type: 'email_verified', userId: user.id, ip: meta.ip })

@@ -4,9 +4,7 @@
  * endpoint, setting a name and password, and resetting the password by code.
  */
 import { UserRouterError, fieldError } from '../errors.js'
-import { INTERNAL_FIELDS } from '../model/fields.js'
-import type { UpdateOperation } from '../query/update.js'
-import { claimWithPhone, dropUnprovenContact, emitClaimed } from './account-claims.js'
+import { claimWithPhone, emitClaimed, resetWithProof } from './account-claims.js'
 import { changeAccount } from './accounts.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
@@ -114,13 +112,7 @@ export async function resetWithCode(deps: ServiceDeps, input: NewPassword & { ph
   const user = await deps.store.getUserByIdentifier('phone', phone)
   if (!user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
   const passwordHash = await deps.passwords.hash(input.password)
-  const operations: UpdateOperation[] = [
-    { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: passwordHash },
-    { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true },
-    ...(user.phoneVerified ? [] : dropUnprovenContact(user, 'phone')),
-  ]
-  if (!(await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() }))) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
-  await deps.sessions.revokeUser(user.id)
+  if (!(await resetWithProof(deps, user, 'phone', passwordHash))) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
   deps.emit({ type: 'password_reset', userId: user.id, clientId: meta.clientId, ip: meta.ip })
   if (!user.phoneVerified) emitClaimed(deps, user.id, 'sms', meta)
 }
