@@ -1,38 +1,22 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import Database from 'better-sqlite3'
-import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { isUserRouterError } from '../../src/errors.js'
 import { createUserSchema } from '../../src/model/schema.js'
 import type { UserStore } from '../../src/ports.js'
 import { parseListParams } from '../../src/query/parse-list-params.js'
+import { EVENT_LOOP_STORES, WORST_PATTERN } from './regex-stores.js'
 
 const NOW = 1_700_000_000
 const USERS = 100_000
 const context = { schema: createUserSchema(), visibility: 'all' } as const
 
-/**
- * One of the costliest patterns the syntax accepts: close to the state ceiling, every state live on
- * every character of a nickname, and never matching (no nickname holds '#'), so the matcher reads
- * each nickname to its end.
- */
-export const WORST_PATTERN = '(?:[^#]{0,99}){10}#'
-
 async function fill(store: UserStore): Promise<void> {
   for (let i = 0; i < USERS; i++) await store.createUser({ nickname: `user number ${i} `.padEnd(40, 'x'), createdAt: NOW })
 }
 
-const stores: [string, () => Promise<UserStore>][] = [
-  ['memory', async () => new MemoryUserStore()],
-  ['SQLite', async () => {
-    const store = new SqliteUserStore()
-    await store.migrate()
-    return store
-  }],
-]
-
-for (const [name, create] of stores) {
+for (const [name, create] of EVENT_LOOP_STORES) {
   describe(`regex work per query (${name} store)`, () => {
     it('refuses a list of 100,000 users filtered by worst-case patterns with query_too_complex', async () => {
       const store = await create()

@@ -6,30 +6,17 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { MemoryUserStore } from '../../adapters/memory/index.js'
-import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { isUserRouterError } from '../../src/errors.js'
 import { createUserSchema } from '../../src/model/schema.js'
-import type { UserStore } from '../../src/ports.js'
 import { parseListParams } from '../../src/query/parse-list-params.js'
 import { MAX_WAITING_REGEX_LISTS } from '../../src/query/regex/index.js'
+import { EVENT_LOOP_STORES, WORST_PATTERN } from './regex-stores.js'
 
-/** Close to the state ceiling, every state live on every character, never matching. */
-const WORST_PATTERN = '(?:[^#]{0,99}){10}#'
 const context = { schema: createUserSchema(), visibility: 'all' } as const
 const where = JSON.stringify({ nickname: { $regex: WORST_PATTERN, $options: 'i' } })
 const { query } = parseListParams({ where, return_total_count: '1' }, context)
 
-const stores: [string, () => Promise<UserStore>][] = [
-  ['memory', async () => new MemoryUserStore()],
-  ['SQLite', async () => {
-    const store = new SqliteUserStore()
-    await store.migrate()
-    return store
-  }],
-]
-
-for (const [name, create] of stores) {
+for (const [name, create] of EVENT_LOOP_STORES) {
   describe(`regex lists take turns (${name} store)`, () => {
     it('lets other work run after at most one of ten concurrent regex lists', async () => {
       const store = await create()
