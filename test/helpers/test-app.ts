@@ -54,16 +54,36 @@ export async function backendSkips(): Promise<Record<Backend, string | false>> {
 export interface RecordingLogger extends Logger {
   readonly warnings: string[]
   readonly errors: { message: string; error: unknown }[]
+  /** Resolves once `count` errors are logged (work the router finishes after answering); fails after `timeoutMs`. */
+  waitForErrors(count: number, timeoutMs?: number): Promise<void>
 }
 
 export function recordingLogger(): RecordingLogger {
   const warnings: string[] = []
   const errors: { message: string; error: unknown }[] = []
+  const waiters: (() => void)[] = []
   return {
     warnings,
     errors,
     warn: (message) => void warnings.push(message),
-    error: (message, error) => void errors.push({ message, error }),
+    error: (message, error) => {
+      errors.push({ message, error })
+      for (const wake of waiters.splice(0)) wake()
+    },
+    async waitForErrors(count, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs
+      while (errors.length < count) {
+        const left = deadline - Date.now()
+        assert.ok(left > 0, `expected ${count} logged errors, got ${errors.length}`)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left)
+          waiters.push(() => {
+            clearTimeout(timer)
+            resolve()
+          })
+        })
+      }
+    },
   }
 }
 
