@@ -51,7 +51,7 @@ const LOOKUP_TABLES = new Set([
   'src/query/regex/case-fold.ts:SIMPLE_LOWER',
   'src/query/regex/case-fold.ts:SIMPLE_UPPER',
   'src/query/regex/parse-bracket.ts:ASCII_PUNCTUATION',
-  'src/routes/userve/same-origin.ts:SAFE_METHODS',
+  'src/routes/admin-api/same-origin.ts:SAFE_METHODS',
   'adapters/redis/options.ts:KNOWN_OPTIONS',
   'adapters/redis/errors.ts:NETWORK_CODES',
   'adapters/redis/errors.ts:UNAVAILABLE_NAMES',

@@ -11,8 +11,8 @@ import { openApiDocument } from '../../src/index.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { linkIn, pathAndToken, RecordingMailer } from '../helpers/recording-mailer.js'
 import { CLIENT, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
-import { sessionCookie } from '../userve/admin-app.js'
-import { basic, createPhoneTestApp, OAUTH_CLIENT, type PhoneTestApp } from '../v1/phone-app.js'
+import { sessionCookie } from '../admin-api/admin-app.js'
+import { basic, createPhoneTestApp, OAUTH_CLIENT, type PhoneTestApp } from '../phone-api/phone-app.js'
 import { ResponseChecker } from './response-check.js'
 
 const JSON_ACCEPT = { Accept: 'application/json' }

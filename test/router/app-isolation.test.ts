@@ -22,7 +22,7 @@ import { deleteKeysWithPrefix, REDIS_URL, redisUnavailable } from '../helpers/re
 import { startRouterProcess, stopRouterProcesses } from '../helpers/router-processes.js'
 import { smsOutbox } from '../helpers/sms-outbox.js'
 import { assertError, CLIENT, closeTestApps, createTestApp, PASSWORD, type TestApp } from '../helpers/test-app.js'
-import { COOKIE_NAME, createAdminApp, SESSION_SECRET } from '../userve/admin-app.js'
+import { COOKIE_NAME, createAdminApp, SESSION_SECRET } from '../admin-api/admin-app.js'
 
 const redisSkip = await redisUnavailable()
 const postgresSkip = redisSkip ?? (await postgresUnavailable())

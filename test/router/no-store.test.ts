@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
-import { createAdminApp } from '../userve/admin-app.js'
-import { basic } from '../v1/phone-app.js'
+import { createAdminApp } from '../admin-api/admin-app.js'
+import { basic } from '../phone-api/phone-app.js'
 
 const OAUTH_CLIENT = { id: 'mobile-app', secret: 'mobile-app-secret' }
 

@@ -7,9 +7,9 @@ import type { UserSchema } from '../../model/schema.js'
 import type { StoredUser } from '../../model/user.js'
 import type { FieldSelection } from '../../query/parse-list-params.js'
 import type { BulkUpdateResult } from '../../services/admin-bulk-update.js'
-import { toWireUser } from '../hserve/wire.js'
+import { toWireUser } from '../client-api/wire.js'
 
-export { toAccountInfo } from '../hserve/wire.js'
+export { toAccountInfo } from '../client-api/wire.js'
 
 /** The bulk update's continuation parameter: only users with a greater id (see `bulkUpdateProfiles`). */
 export const AFTER_ID = 'after_id'

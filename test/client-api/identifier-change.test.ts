@@ -11,7 +11,7 @@ import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import type { UserRouterOptions } from '../../src/options.js'
 import { RecordingMailer } from '../helpers/recording-mailer.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, createTestApp, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
-import { createAdminApp } from '../userve/admin-app.js'
+import { createAdminApp } from '../admin-api/admin-app.js'
 
 const ACCOUNT = '/hserve/v2.1/user/account/'
 

@@ -14,7 +14,7 @@ import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import type { UserRouterOptions } from '../../src/options.js'
 import { RecordingMailer } from '../helpers/recording-mailer.js'
 import { assertError, backendSkips, BACKENDS, CLIENT_ID, closeTestApps, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
-import { createPhoneTestApp } from '../v1/phone-app.js'
+import { createPhoneTestApp } from '../phone-api/phone-app.js'
 
 const ACCOUNT = '/hserve/v2.2/user/account/'
 

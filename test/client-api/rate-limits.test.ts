@@ -13,7 +13,7 @@ import { parseOptions, type UserRouterOptions } from '../../src/options.js'
 import { countNewHashes } from '../helpers/hash-checks.js'
 import { RecordingMailer } from '../helpers/recording-mailer.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, CLIENT_ID, closeTestApps, createTestApp, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
-import { assertFailure, assertOAuthError, createPhoneTestApp } from '../v1/phone-app.js'
+import { assertFailure, assertOAuthError, createPhoneTestApp } from '../phone-api/phone-app.js'
 
 const RESET = '/hserve/v2.0/user/password/reset/'
 const VERIFY = '/hserve/v2.0/user/email-verify/'

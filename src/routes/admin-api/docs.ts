@@ -1,6 +1,6 @@
 /** The admin API's route descriptions (OpenAPI): its answers, errors and the bulk update's parameters. */
 import { withErrors, type ResponseDoc, type RouteDoc } from '../../openapi/catalog.js'
-import { LIST_QUERY_PARAMETERS } from '../hserve/docs.js'
+import { LIST_QUERY_PARAMETERS } from '../client-api/docs.js'
 import { AFTER_ID } from './wire.js'
 
 const ERRORS: Record<number, string> = {

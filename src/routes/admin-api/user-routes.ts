@@ -11,7 +11,7 @@ import { parseProfileUpdate } from '../../query/parse-update.js'
 import { bulkUpdateProfiles } from '../../services/admin-bulk-update.js'
 import { getUser, listUsers, updateProfile } from '../../services/users.js'
 import type { AdminApiContext } from './context.js'
-import { LIST_QUERY_PARAMETERS } from '../hserve/docs.js'
+import { LIST_QUERY_PARAMETERS } from '../client-api/docs.js'
 import { adminResponses, adminRoute, BULK_QUERY_PARAMETERS } from './docs.js'
 import { AFTER_ID, toAdminUser, toBulkAnswer } from './wire.js'
 

@@ -12,7 +12,7 @@ import type { UserRouterEvent } from '../../src/events.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { linkIn, pathAndToken, RecordingMailer } from '../helpers/recording-mailer.js'
 import { backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources, type Backend, type TestApp } from '../helpers/test-app.js'
-import { createPhoneTestApp, type PhoneTestApp } from '../v1/phone-app.js'
+import { createPhoneTestApp, type PhoneTestApp } from '../phone-api/phone-app.js'
 
 const PHONE = '13800138000'
 const EMAIL = 'owner@example.com'

@@ -10,7 +10,7 @@ import type { UserRouterOptions } from '../../src/options.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, releaseTestResources } from '../helpers/test-app.js'
 import { wrongCode } from '../helpers/sms-outbox.js'
 import { createSmsTestApp, type SmsTestApp } from '../helpers/sms-app.js'
-import { assertFailure, createPhoneTestApp } from '../v1/phone-app.js'
+import { assertFailure, createPhoneTestApp } from '../phone-api/phone-app.js'
 
 const PHONE = '13800138000'
 const OWNER = '198.51.100.7'

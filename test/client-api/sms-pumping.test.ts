@@ -10,7 +10,7 @@ import { createUserRouter } from '../../src/create-user-router.js'
 import { MemoryKeyValueStore, MemoryUserStore } from '../../adapters/memory/index.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, CLIENT_ID, closeTestApps, releaseTestResources } from '../helpers/test-app.js'
 import { createSmsTestApp, type SmsTestApp } from '../helpers/sms-app.js'
-import { assertFailure, createPhoneTestApp } from '../v1/phone-app.js'
+import { assertFailure, createPhoneTestApp } from '../phone-api/phone-app.js'
 
 const retryAfter = (res: { headers: Record<string, string> }) => Number(res.headers['retry-after'])
 

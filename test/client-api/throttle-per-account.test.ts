@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
-import { SESSION_SECRET } from '../userve/admin-app.js'
-import { assertOAuthError, createPhoneTestApp } from '../v1/phone-app.js'
+import { SESSION_SECRET } from '../admin-api/admin-app.js'
+import { assertOAuthError, createPhoneTestApp } from '../phone-api/phone-app.js'
 
 const ACCOUNT = { username: 'alice', email: 'alice@example.com', phone: '13900139000' }
 

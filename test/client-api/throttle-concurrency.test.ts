@@ -11,8 +11,8 @@ import type { UserRouterOptions } from '../../src/options.js'
 import { countHashChecks, type HashCheckCounter } from '../helpers/hash-checks.js'
 import { createSmsTestApp } from '../helpers/sms-app.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, createTestApp, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
-import { SESSION_SECRET } from '../userve/admin-app.js'
-import { assertOAuthError, basic, createPhoneTestApp, OAUTH_CLIENT } from '../v1/phone-app.js'
+import { SESSION_SECRET } from '../admin-api/admin-app.js'
+import { assertOAuthError, basic, createPhoneTestApp, OAUTH_CLIENT } from '../phone-api/phone-app.js'
 
 const BURST = 150
 const ATTACKER = '203.0.113.66'
