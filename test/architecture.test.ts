@@ -94,7 +94,7 @@ describe('architecture', () => {
     const files = sourceFiles('src/services')
     assert.ok(files.length > 10)
     for (const file of files) {
-      const match = /['"`]\/(?:hserve|userve|api\/v1|oauth)(?=[\/'"`])/.exec(codeOf(file))
+      const match = /['"`]\/(?:hserve|userve|api\/v1|oauth)(?=[/'"`])/.exec(codeOf(file))
       assert.equal(match, null, `${file} holds the path ${match?.[0]}...: paths of the APIs belong to the routes`)
     }
   })

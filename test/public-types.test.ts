@@ -95,7 +95,7 @@ describe('public types', () => {
           '}',
         ].join('\n'),
       )
-      assert.deepEqual(unexportedTypesOf(join(dir, 'index.d.ts'), dir + '/'), ['Hidden (open.d.ts)'])
+      assert.deepEqual(unexportedTypesOf(join(dir, 'index.d.ts'), `${dir}/`), ['Hidden (open.d.ts)'])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

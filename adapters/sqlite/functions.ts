@@ -34,7 +34,8 @@ const REGEX_WORK = Symbol('express-user-router regex work')
  */
 export function registerFunctions(db: Database.Database): RegexWork {
   const holder = db as unknown as { [REGEX_WORK]?: RegexWork }
-  const work = (holder[REGEX_WORK] ??= { budget: null })
+  holder[REGEX_WORK] ??= { budget: null }
+  const work = holder[REGEX_WORK]
   const options = { deterministic: true, safeIntegers: false }
   db.function(LOWER_FUNCTION, options, (text: unknown) => (typeof text === 'string' ? foldCase(text) : null))
   db.function(DATE_FUNCTION, options, (value: unknown) => (typeof value === 'string' && normalizeDate(value) === value ? value : null))

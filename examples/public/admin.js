@@ -114,10 +114,10 @@
       open.textContent = t('open')
       row.insertCell().append(open)
     })
-    if (list && users.length === 0) {
-      var cell = body.insertRow().insertCell()
-      cell.colSpan = COLUMNS.length + 1
-      cell.textContent = t('noUsers')
+    var empty = list && users.length === 0 && body.insertRow().insertCell()
+    if (empty) {
+      empty.colSpan = COLUMNS.length + 1
+      empty.textContent = t('noUsers')
     }
     var meta = list && list.meta
     $('total').textContent = meta && meta.total_count !== undefined ? ui.format('totalCount', { n: meta.total_count }) : ''

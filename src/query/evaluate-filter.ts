@@ -67,7 +67,7 @@ function matchesCondition(value: JsonValue, filter: Exclude<Filter, { kind: 'and
     case 'regex':
       return typeof value === 'string' && matchSafeRegex(filter.regex, value, budget)
     case 'has_key':
-      return isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, filter.key)
+      return isPlainObject(value) && Object.hasOwn(value, filter.key)
   }
 }
 

@@ -94,7 +94,7 @@ function parseField(name: string, value: unknown, label: string, context: QueryC
       continue
     }
     const op = key.slice(1) as WhereOperator
-    if (!WHERE_OPERATORS.includes(op)) throw bad(`${label}.${key}`, `unknown operator (allowed: ${WHERE_OPERATORS.map((o) => '$' + o).join(' ')})`)
+    if (!WHERE_OPERATORS.includes(op)) throw bad(`${label}.${key}`, `unknown operator (allowed: ${WHERE_OPERATORS.map((o) => `$${o}`).join(' ')})`)
     const options = op === 'regex' ? operators.$options : undefined
     conditions.push(buildCondition(field, op, operand, `${label}.${key}`, options))
   }

@@ -22,8 +22,8 @@ const USERNAME = /^(?!\p{M})[^\s\p{C}\p{Default_Ignorable_Code_Point}\u2800]+$/u
 // An e-mail address is a bare dot-atom `local@domain`: no display name, comment, group, quoted
 // string, domain literal or list, so that a mailer parses it into exactly the stored address.
 // Non-ASCII text (RFC 6531) is allowed when visible.
-const ATOM = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\x00-\x7f\s\p{C}\p{Default_Ignorable_Code_Point}\u2800])+$/u
-const LABEL = /^(?:[A-Za-z0-9-]|[^\x00-\x7f\s\p{C}\p{Default_Ignorable_Code_Point}\u2800])+$/u
+const ATOM = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]|[^\p{ASCII}\s\p{C}\p{Default_Ignorable_Code_Point}\u2800])+$/u
+const LABEL = /^(?:[A-Za-z0-9-]|[^\p{ASCII}\s\p{C}\p{Default_Ignorable_Code_Point}\u2800])+$/u
 
 function isBareAddress(value: string): boolean {
   const parts = value.split('@')

@@ -68,7 +68,7 @@ export async function requestPasswordReset(deps: ServiceDeps, email: string, tar
       })
     return
   }
-  if (!user || !user.email) throw new UserRouterError('user_not_found')
+  if (!user?.email) throw new UserRouterError('user_not_found')
   await claimSend(deps, user.email, meta, user.id)
   await sendResetMail(deps, user as StoredUser & { email: string }, targetUrl, meta)
 }

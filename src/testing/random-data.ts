@@ -40,6 +40,7 @@ export const POOLS = {
   words: ['Tom', 'tom', 'TOM', 'Tommy', 'tim', 'Émile', 'émile', 'Zoë', 'zoe', '中文', '用户', 'a', 'A', 'b', 'O\'Neil', "'; DROP TABLE users; --", '{"$ne": null}', '%_\\', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', '😀 smile', 'x y', ''],
   countries: ['China', 'china', 'France', 'Ägypten', ''],
   integers: [-5, 0, 1, 2, 3, 7, 42, 1000, 2147483647],
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: a sample number with a fraction, not π
   numbers: [-2.5, -1, 0, 0.1, 0.2, 0.30000000000000004, 1, 1.5, 3.14159, 1e21],
   dates: ['2001-01-01T00:00:00.000Z', '2020-02-29T12:30:00.000Z', '2020-02-29T12:30:00.001Z', '1999-12-31T23:59:59.999Z', '2024-06-01T08:00:00.000Z'],
   tags: ['red', 'green', 'blue', 'Red', '1', 'true', '中'],

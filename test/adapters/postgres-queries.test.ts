@@ -52,7 +52,7 @@ const USERS: NewUser[] = [
   },
   {
     username: 'Zoë', nickname: '中文', phone: '13800138000', email: 'zoe@example.com',
-    profile: { score: 9007199254740993, rating: 0.30000000000000004, bio: 'ΣΑΣ İstanbul', birthday: 'someday', tags: ['Red', '中'] },
+    profile: { score: Number.MAX_SAFE_INTEGER + 1, rating: 0.30000000000000004, bio: 'ΣΑΣ İstanbul', birthday: 'someday', tags: ['Red', '中'] },
     createdAt: NOW + 4,
   },
   { nickname: '😀 smile', country: 'Ägypten', profile: { bio: '', tags: ['1', 'true'], mixed: [0, false] }, createdAt: NOW + 5 },

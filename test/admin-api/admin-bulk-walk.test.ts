@@ -91,7 +91,7 @@ for (const backend of BACKENDS) {
       for (const [i, id] of ids.entries()) {
         const user = await t.store.getUserById(id)
         assert.equal(user?.profile.score, i === 0 ? 515 : 15, `user ${id}`)
-        assert.equal((user?.profile.tags as string[]).length, 10, `user ${id}`)
+        assert.equal((user?.profile.tags as string[] | undefined)?.length, 10, `user ${id}`)
       }
     })
   })

@@ -15,7 +15,7 @@ import { MemoryKeyValueStore, MemoryUserStore } from '../../adapters/memory/inde
 import type { MailMessage } from '../../src/ports.js'
 import { createUserRouter } from '../../src/create-user-router.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, createTestApp, PASSWORD, releaseTestResources, type Backend, type TestApp } from '../helpers/test-app.js'
-import { linkIn, pathAndToken, RecordingMailer, SERVER_DETAIL } from '../helpers/recording-mailer.js'
+import { linkIn, pathAndToken, RecordingMailer } from '../helpers/recording-mailer.js'
 
 const VERIFY = '/hserve/v2.0/user/email-verify/'
 const JSON_ACCEPT = { Accept: 'application/json' }

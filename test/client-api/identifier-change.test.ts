@@ -100,7 +100,14 @@ for (const backend of BACKENDS) {
     it('uses email.templates.accountChanged, and a failed notice never fails the change', async () => {
       const seen: unknown[] = []
       const t = await create({
-        email: { templates: { accountChanged: (input) => (seen.push(input), { subject: 'changed', text: `changed: ${input.changed.join(',')}`, html: '<p>changed</p>' }) } },
+        email: {
+          templates: {
+            accountChanged: (input) => {
+              seen.push(input)
+              return { subject: 'changed', text: `changed: ${input.changed.join(',')}`, html: '<p>changed</p>' }
+            },
+          },
+        },
       })
       const { id, token } = await t.signUp('email', 'eve@example.com')
       await verifyEmail(t, id)

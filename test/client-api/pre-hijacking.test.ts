@@ -11,7 +11,7 @@ import { MemoryUserStore } from '../../adapters/memory/index.js'
 import type { UserRouterEvent } from '../../src/events.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { linkIn, pathAndToken, RecordingMailer } from '../helpers/recording-mailer.js'
-import { backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources, type Backend, type TestApp } from '../helpers/test-app.js'
+import { backendSkips, BACKENDS, CLIENT, closeTestApps, releaseTestResources, type Backend, type TestApp } from '../helpers/test-app.js'
 import { createPhoneTestApp, type PhoneTestApp } from '../phone-api/phone-app.js'
 
 const PHONE = '13800138000'

@@ -17,7 +17,6 @@ import {
   createTestApp,
   PASSWORD,
   releaseTestResources,
-  type TestApp,
 } from '../helpers/test-app.js'
 
 const Scrypt = (scryptModule as unknown as { default: { viewParams(key: Buffer): { logN: number; r: number; p: number } } }).default

@@ -46,8 +46,12 @@ export async function startRouterProcess(config: RouterProcessConfig): Promise<R
   })
   running.add(child)
   let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => void (output += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()))
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
   child.once('exit', () => running.delete(child))
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server process did not start in time: ${output}`)), START_TIMEOUT_MS)

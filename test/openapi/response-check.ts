@@ -17,7 +17,7 @@ interface Operation {
 /** What a supertest response gives the check. */
 export interface CheckedResponse {
   status: number
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- supertest's body, read by the tests
+  // biome-ignore lint/suspicious/noExplicitAny: supertest's body, read by the tests
   body: any
   text?: string
   headers: Record<string, unknown>
@@ -82,7 +82,10 @@ export class ResponseChecker {
       assert.ok(validate(body), `${key} ${res.status} does not match its schema: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`)
     }
     let statuses = this.hits.get(key)
-    if (!statuses) this.hits.set(key, (statuses = new Set()))
+    if (!statuses) {
+      statuses = new Set()
+      this.hits.set(key, statuses)
+    }
     statuses.add(res.status)
     return res
   }

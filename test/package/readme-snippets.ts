@@ -23,7 +23,7 @@ export function readmeSnippets(markdown: string): Snippet[] {
     if (language === 'ts' && marker !== '' && marker !== 'fragment') {
       throw new Error(`README.md line ${i + 1}: unknown marker "${marker}" (a ts block is compiled, or fenced "ts fragment")`)
     }
-    if (language === 'ts' && marker === '') snippets.push({ line: i + 1, code: lines.slice(i + 1, end).join('\n') + '\n' })
+    if (language === 'ts' && marker === '') snippets.push({ line: i + 1, code: `${lines.slice(i + 1, end).join('\n')}\n` })
     i = end
   }
   return snippets

@@ -102,7 +102,7 @@ describe('parseWhere', () => {
   })
 
   it('bounds the size, depth and number of conditions', () => {
-    expectError(() => parseWhere('{"nickname":"' + 'x'.repeat(WHERE_LIMITS.maxLength) + '"}', all), 'invalid_query', 'where')
+    expectError(() => parseWhere(`{"nickname":"${'x'.repeat(WHERE_LIMITS.maxLength)}"}`, all), 'invalid_query', 'where')
     let deep: object = { nickname: 'x' }
     for (let i = 0; i <= WHERE_LIMITS.maxDepth; i++) deep = { $and: [deep] }
     expectError(() => parseWhere(deep, all), 'invalid_query')

@@ -41,7 +41,14 @@ after(async () => redisKeys?.cleanup())
 
 const STORES: [string, string | false, () => KeyValueStore][] = [
   ['memory', false, () => new MemoryKeyValueStore()],
-  ['Redis', redisSkip ?? false, () => new RedisKeyValueStore({ client: (redisKeys ??= createRedisTestKeys('throttle-secrets')).client, keyPrefix: redisKeys.nextPrefix() })],
+  [
+    'Redis',
+    redisSkip ?? false,
+    () => {
+      redisKeys ??= createRedisTestKeys('throttle-secrets')
+      return new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisKeys.nextPrefix() })
+    },
+  ],
 ]
 
 for (const [name, skip, newStore] of STORES) {
@@ -63,7 +70,10 @@ for (const [name, skip, newStore] of STORES) {
     it(`runs at most 10 of ${BURST} concurrent wrong checks of one account and IP, and at most 100 of one IP`, async () => {
       const { throttle } = serviceDeps()
       let checks = 0
-      const wrong = async () => (checks++, false)
+      const wrong = async () => {
+        checks++
+        return false
+      }
       const one = await burst(() => throttle.attempt('user:1', IP, wrong))
       assert.deepEqual([checks, one.answers.length, one.throttled], [10, 10, BURST - 10])
       checks = 0
@@ -102,7 +112,10 @@ for (const [name, skip, newStore] of STORES) {
       const right = outbox.sent[0]!.code
       let lookups = 0
       const consume = kv.consumeSecret.bind(kv)
-      kv.consumeSecret = (...args) => (lookups++, consume(...args))
+      kv.consumeSecret = (...args) => {
+        lookups++
+        return consume(...args)
+      }
       const wrong = (i: number) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0')
       const result = await burst((i) => verifySmsCode(deps, { phone, purpose: 'client', code: wrong(i), ip: IP }))
       assert.deepEqual([lookups, result.answers.filter((ok) => !ok).length, result.throttled], [10, 10, BURST - 10])

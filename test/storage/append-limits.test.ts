@@ -73,7 +73,7 @@ for (const [name, create, skip] of stores) {
         const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.updateUser(user.id, update({ mixed: { $append: [i] } }))))
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5)
         for (const r of results) if (r.status === 'rejected') assert.ok(namesField('mixed.$append')(r.reason), String(r.reason))
-        assert.equal((await store.getUserById(user.id))?.profile.mixed instanceof Array && ((await store.getUserById(user.id))!.profile.mixed as unknown[]).length, 5)
+        assert.equal(Array.isArray((await store.getUserById(user.id))?.profile.mixed) && ((await store.getUserById(user.id))!.profile.mixed as unknown[]).length, 5)
       } finally {
         await store.close()
       }
