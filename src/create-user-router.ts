@@ -16,8 +16,11 @@ import { adminSessionStore, type RedisKeySpace } from './admin-session-store.js'
 import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/client-api/index.js'
+import type { ClientApiSettings } from './routes/client-api/context.js'
 import { createAdminApi } from './routes/admin-api/index.js'
+import type { AdminApiSettings } from './routes/admin-api/context.js'
 import { createPhoneApi } from './routes/phone-api/index.js'
+import type { PhoneApiSettings } from './routes/phone-api/context.js'
 import { documented, RouteCatalog } from './openapi/catalog.js'
 import { registerCatalog, serveOpenApiDocument } from './openapi/serve.js'
 import { cors } from './http/cors.js'
@@ -53,6 +56,21 @@ function createKeyValueStore(config: RouterConfig): { kv: KeyValueStore; owned: 
 
 function ownRedis(kv: RedisKeyValueStore, owned: boolean): { kv: KeyValueStore; owned: boolean; redis: RedisKeySpace } {
   return { kv, owned, redis: { client: kv.client, keyPrefix: kv.keyPrefix } }
+}
+
+/** Each family's part of the options: the families never read the whole configuration. */
+function clientApiSettings(config: RouterConfig): ClientApiSettings {
+  const { clients, cors, anonymousLogin, publicUrl, logger } = config
+  const passwordLength = { min: config.password.minLength, max: config.password.maxLength }
+  return { clients, cors, anonymousLogin, publicUrl, emailLanguage: config.email.language, passwordLength, logger }
+}
+
+function adminApiSettings(config: RouterConfig, admin: AdminApiSettings['admin'], sessionStore: AdminApiSettings['sessionStore']): AdminApiSettings {
+  return { admin, sessionSecrets: config.sessionSecret, sessionStore, production: config.production, logger: config.logger }
+}
+
+function phoneApiSettings(config: RouterConfig): PhoneApiSettings {
+  return { cors: config.cors, logger: config.logger }
 }
 
 export function createUserRouter(options: UserRouterOptions): UserRouter {
@@ -99,9 +117,13 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   // Each family wraps its own routes only (see `documented`): the app's routes, even under the
   // same paths, are none of the router's business.
   catalog.everyRoute.push(warnWhenEveryProxyIsTrusted(config.logger))
-  if (config.admin) router.use(createAdminApi(deps, adminSessionStore(kv, redis, config.admin.sessionTtlSeconds), catalog))
-  router.use(createClientApi(deps, catalog))
-  if (config.oauth) router.use(createPhoneApi(deps, catalog))
+  // The optional families are mounted only when configured.
+  if (config.admin) {
+    const sessionStore = adminSessionStore(kv, redis, config.admin.sessionTtlSeconds)
+    router.use(createAdminApi({ deps, catalog, settings: adminApiSettings(config, config.admin, sessionStore) }))
+  }
+  router.use(createClientApi({ deps, catalog, settings: clientApiSettings(config) }))
+  if (config.oauth) router.use(createPhoneApi({ deps, catalog, settings: phoneApiSettings(config) }))
   if (config.openApi) {
     const doc = { summary: 'This OpenAPI 3.1 document', tag: 'docs', auth: 'none', responses: { 200: { description: 'The document.', schema: { type: 'object' } } } } as const
     const corsConfig = config.cors

@@ -1,10 +1,10 @@
 /**
- * Guards the layering: the domain and storage layers never see Express, and only the SQLite and
- * PostgreSQL adapters load their drivers (optional peers).
+ * Guards the layering: the domain and storage layers never see Express, only the SQLite and
+ * PostgreSQL adapters load their drivers (optional peers), and each API family keeps to its folder.
  */
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, posix } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
@@ -96,6 +96,22 @@ describe('architecture', () => {
     for (const file of files) {
       const match = /['"`]\/(?:hserve|userve|api\/v1|oauth)(?=[/'"`])/.exec(codeOf(file))
       assert.equal(match, null, `${file} holds the path ${match?.[0]}...: paths of the APIs belong to the routes`)
+    }
+  })
+
+  it('keeps each API family to its own folder: what families share is in src/routes/minapp or src/routes/*.ts', () => {
+    const shared = new Set(['minapp'])
+    const files = sourceFiles('src/routes')
+    assert.ok(files.length > 10)
+    for (const file of files) {
+      // `src/routes/<family>/...`; a file directly in src/routes is shared.
+      const own = file.split('/').length > 3 ? file.split('/')[2] : null
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue
+        const folder = /^src\/routes\/([^/]+)\//.exec(posix.join(posix.dirname(file), spec))?.[1]
+        if (folder === undefined || folder === own || shared.has(folder)) continue
+        assert.fail(`${file} imports ${spec}: a family's folder is its own; move what both use to src/routes/minapp or src/routes/*.ts`)
+      }
     }
   })
 

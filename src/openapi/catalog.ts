@@ -24,16 +24,6 @@ export interface ResponseDoc {
   alsoAs?: Record<string, string | Record<string, unknown>>
 }
 
-/**
- * `success` plus one error answer per status in `statuses`, described by the family's `table` and
- * shaped by its error schema.
- */
-export function withErrors(success: Record<number, ResponseDoc>, statuses: number[], table: Record<number, string>, schema: string): Record<number, ResponseDoc> {
-  const responses: Record<number, ResponseDoc> = { ...success }
-  for (const status of new Set(statuses)) responses[status] = { description: table[status]!, schema }
-  return responses
-}
-
 export interface RouteDoc {
   summary: string
   /** The API family (`client`, `phone`, `oauth`, `admin`): the document's tag. */

@@ -7,21 +7,21 @@ import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { validate } from '../../http/validate.js'
 import { changeAccount } from '../../services/accounts.js'
+import { userIdParam } from '../minapp/user-id.js'
+import { toAccountInfo } from '../minapp/wire.js'
 import type { AdminApiContext } from './context.js'
-import { adminResponses, adminRoute } from './docs.js'
-import { userIdParam } from './user-routes.js'
-import { toAccountInfo } from './wire.js'
+import { docs } from './docs.js'
 
 const identifier = Joi.string().min(1).max(320).allow(null)
 const accountSchema = Joi.object({ username: identifier, email: identifier, phone: identifier, new_password: Joi.string().min(1).max(1024) }).required()
 
-export function mountAccountRoutes({ deps, requireAdmin, api }: AdminApiContext): void {
-  const doc = adminRoute({
+export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext): void {
+  const doc = docs.route({
     summary: "Change a user's username, e-mail, phone (null clears) or password (no current one needed; ends the user's sessions)",
     body: accountSchema,
-    responses: adminResponses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 404]),
+    responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 404]),
   })
-  api.put('/userve/v2.2/miniapp/user/account/:id', doc, requireAdmin, handler(async (req, res) => {
+  api.put('/userve/v2.2/miniapp/user/account/:id', doc, requireAuth, handler(async (req, res) => {
     const id = userIdParam(req)
     const body = validate(accountSchema, req.body) as { username?: string | null; email?: string | null; phone?: string | null; new_password?: string }
     const user = await changeAccount(

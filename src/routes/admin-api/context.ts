@@ -1,18 +1,25 @@
-/** What every admin API route module receives. */
-import type { RequestHandler, Response } from 'express'
-import type { DocumentedRouter } from '../../openapi/catalog.js'
+/** What every admin API (`/userve`) route module receives. */
+import type { Response } from 'express'
+import type session from 'express-session'
 import type { StoredUser } from '../../model/user.js'
-import type { ServiceDeps } from '../../services/deps.js'
+import type { Logger, RouterConfig } from '../../options.js'
+import type { FamilyContext } from '../family.js'
 
-export interface AdminApiContext {
-  readonly deps: ServiceDeps
-  /** 401 without an admin session, 403 for a user `admin.authorize` refuses; then `adminOf(res)` is the admin. */
-  readonly requireAdmin: RequestHandler
-  /** Mounts a route with its OpenAPI description. */
-  readonly api: DocumentedRouter
+/** The admin API's part of the options; the family is mounted only when `admin` is given. */
+export interface AdminApiSettings {
+  readonly admin: NonNullable<RouterConfig['admin']>
+  /** The `sessionSecret` option: cookie signing secrets, the first signing; undefined when not given. */
+  readonly sessionSecrets: string[] | undefined
+  /** Where admin sessions are kept (see `adminSessionStore`). */
+  readonly sessionStore: session.Store
+  readonly production: boolean
+  readonly logger: Logger
 }
 
-/** The signed-in admin of a request (after `requireAdmin`). */
+/** `requireAuth`: 401 without an admin session, 403 for a user `admin.authorize` refuses; then `adminOf(res)` is the admin. */
+export type AdminApiContext = FamilyContext<AdminApiSettings>
+
+/** The signed-in admin of a request (after `requireAuth`). */
 export function adminOf(res: Response): StoredUser {
   return res.locals.admin as StoredUser
 }

@@ -1,6 +1,6 @@
-/** The admin API's route descriptions (OpenAPI): its answers, errors and the bulk update's parameters. */
-import { withErrors, type ResponseDoc, type RouteDoc } from '../../openapi/catalog.js'
-import { LIST_QUERY_PARAMETERS } from '../client-api/docs.js'
+/** How the admin API's routes are described (OpenAPI): tag `admin`, the admin cookie required unless said otherwise. */
+import { familyDocs } from '../../openapi/family-docs.js'
+import { LIST_QUERY_PARAMETERS } from '../minapp/list-parameters.js'
 import { AFTER_ID } from './wire.js'
 
 const ERRORS: Record<number, string> = {
@@ -14,17 +14,10 @@ const ERRORS: Record<number, string> = {
 }
 
 /**
- * The success answers plus the error statuses a route may give (400, 401, 403, 413 and 503 always:
- * every route reads its body, so one that is not valid JSON is refused even where none is expected).
+ * 400, 401, 403, 413 and 503 always: every route reads its body, so one that is not valid JSON is
+ * refused even where none is expected.
  */
-export function adminResponses(success: Record<number, ResponseDoc>, errors: number[] = []): Record<number, ResponseDoc> {
-  return withErrors(success, [...errors, 400, 401, 403, 413, 503], ERRORS, 'MinAppError')
-}
-
-/** An admin API route description: tag `admin`, the admin cookie required unless said otherwise. */
-export function adminRoute(doc: Omit<RouteDoc, 'tag' | 'auth'> & { auth?: RouteDoc['auth'] }): RouteDoc {
-  return { tag: 'admin', auth: 'adminCookie', ...doc }
-}
+export const docs = familyDocs({ tag: 'admin', errorSchema: 'MinAppError', errorTable: ERRORS, alwaysErrors: [400, 401, 403, 413, 503], defaults: { auth: 'adminCookie' } })
 
 /** The list parameters a bulk update takes (it walks by id: no `order_by`, no `keys`), and `after_id`. */
 export const BULK_QUERY_PARAMETERS = [
@@ -36,37 +29,3 @@ export const BULK_QUERY_PARAMETERS = [
     schema: { type: 'integer', minimum: 0 },
   },
 ]
-
-const nullableString = { type: ['string', 'null'] }
-
-export const ADMIN_API_SCHEMAS: Record<string, Record<string, unknown>> = {
-  AdminProfile: {
-    type: 'object',
-    properties: { avatar_link: { type: 'string' }, email: nullableString, nickname: { type: 'string' }, user_id: { type: 'integer' } },
-    required: ['avatar_link', 'email', 'nickname', 'user_id'],
-  },
-  BulkUpdateResult: {
-    type: 'object',
-    properties: {
-      operation_result: {
-        type: 'array',
-        items: {
-          oneOf: [
-            { type: 'object', properties: { success: { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'integer' } }, required: ['id', 'updated_at'] } }, required: ['success'] },
-            {
-              type: 'object',
-              properties: { error: { type: 'object', properties: { id: { type: 'integer' }, code: { type: 'string' }, error_msg: { type: 'string' } }, required: ['id', 'code', 'error_msg'] } },
-              required: ['error'],
-            },
-          ],
-        },
-      },
-      succeed: { type: 'integer' },
-      total_count: { type: 'integer', description: 'With `return_total_count=1`.' },
-      offset: { type: 'integer' },
-      limit: { type: 'integer' },
-      next: { ...nullableString, description: 'The next call of the walk (with `after_id`), or null.' },
-    },
-    required: ['operation_result', 'succeed', 'offset', 'limit', 'next'],
-  },
-}

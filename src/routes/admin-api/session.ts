@@ -8,8 +8,8 @@
 import type { RequestHandler } from 'express'
 import session from 'express-session'
 import { UserRouterError, isUserRouterError } from '../../errors.js'
-import type { RouterConfig } from '../../options.js'
 import type { AdminSessionData } from '../../services/admin-auth.js'
+import type { AdminApiSettings } from './context.js'
 
 declare module 'express-session' {
   interface SessionData {
@@ -21,7 +21,7 @@ declare module 'express-session' {
 export interface AdminSessionOptions {
   /** Where sessions are kept. */
   store: session.Store
-  admin: NonNullable<RouterConfig['admin']>
+  admin: AdminApiSettings['admin']
   /** Signing secrets, the first signing. */
   secrets: string[]
 }

@@ -1,15 +1,13 @@
 /**
- * The admin API's wire format. Users are the MinApp user object of the client API, seen
- * in full; the current-admin profile and the bulk-update answer are this family's own. Field names
+ * The admin API's own wire format. Users are the MinApp user object (`../minapp/wire.ts`), seen in
+ * full; the current-admin profile and the bulk-update answer are this family's own. Field names
  * are MinApp's on purpose: do not rename them.
  */
 import type { UserSchema } from '../../model/schema.js'
 import type { StoredUser } from '../../model/user.js'
 import type { FieldSelection } from '../../query/parse-list-params.js'
 import type { BulkUpdateResult } from '../../services/admin-bulk-update.js'
-import { toWireUser } from '../client-api/wire.js'
-
-export { toAccountInfo } from '../client-api/wire.js'
+import { toWireUser } from '../minapp/wire.js'
 
 /** The bulk update's continuation parameter: only users with a greater id (see `bulkUpdateProfiles`). */
 export const AFTER_ID = 'after_id'

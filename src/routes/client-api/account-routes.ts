@@ -5,9 +5,9 @@ import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { validate } from '../../http/validate.js'
 import { changeAccount } from '../../services/accounts.js'
+import { toAccountInfo } from '../minapp/wire.js'
 import type { ClientApiContext } from './context.js'
-import { clientResponses, clientRoute } from './docs.js'
-import { toAccountInfo } from './wire.js'
+import { docs } from './docs.js'
 
 const identifier = Joi.string().min(1).max(320).allow(null)
 const accountSchema = Joi.object({
@@ -18,15 +18,15 @@ const accountSchema = Joi.object({
   new_password: Joi.string().min(1).max(1024),
 }).required()
 
-export function mountAccountRoutes({ deps, requireSession, api }: ClientApiContext): void {
-  const doc = clientRoute({
+export function mountAccountRoutes({ deps, requireAuth, api }: ClientApiContext): void {
+  const doc = docs.route({
     summary: 'Change username, e-mail, phone (null clears) or password; a new password needs the current `password` when the account has one, and so does a new e-mail or phone unless the sign-in of the token is at most `recentSignInSeconds` old',
     auth: 'token',
     body: accountSchema,
-    responses: clientResponses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),
+    responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),
   })
   for (const version of ['v2.0', 'v2.1', 'v2.2']) {
-    api.put(`/hserve/${version}/user/account`, doc, requireSession, handler(async (req, res) => {
+    api.put(`/hserve/${version}/user/account`, doc, requireAuth, handler(async (req, res) => {
       const body = validate(accountSchema, req.body) as { username?: string | null; email?: string | null; phone?: string | null; password?: string; new_password?: string }
       const session = sessionOf(res)
       const user = await changeAccount(

@@ -1,12 +1,24 @@
-/** What every client API route module receives. */
-import type { RequestHandler } from 'express'
-import type { DocumentedRouter } from '../../openapi/catalog.js'
-import type { ServiceDeps } from '../../services/deps.js'
+/** What every MinApp client API (`/hserve`) route module receives. */
+import type { CorsConfig } from '../../http/cors.js'
+import type { Logger } from '../../options.js'
+import type { EmailLanguage } from '../../services/email-messages.js'
+import type { FamilyContext } from '../family.js'
 
-export interface ClientApiContext {
-  readonly deps: ServiceDeps
-  /** 401 unless the request carries a live token; then `sessionOf(res)` is its session. */
-  readonly requireSession: RequestHandler
-  /** Mounts a route with its OpenAPI description. */
-  readonly api: DocumentedRouter
+/** The client API's part of the options. */
+export interface ClientApiSettings {
+  /** Accepted `X-Hydrogen-Client-ID` values. */
+  readonly clients: ReadonlySet<string>
+  readonly cors: CorsConfig | undefined
+  /** Whether `POST /hserve/v2.0/login/anonymous/` is served. */
+  readonly anonymousLogin: boolean
+  /** Where the router is reached from outside, for the links in e-mails; undefined: the request's own address. */
+  readonly publicUrl: string | undefined
+  /** The language of the pages behind the e-mail links. */
+  readonly emailLanguage: EmailLanguage
+  /** The password length bounds, for the reset form's hints. */
+  readonly passwordLength: { readonly min: number; readonly max: number }
+  readonly logger: Logger
 }
+
+/** `requireAuth`: 401 unless the request carries a live token; then `sessionOf(res)` is its session. */
+export type ClientApiContext = FamilyContext<ClientApiSettings>

@@ -9,16 +9,14 @@ import { formBody } from '../../http/body-parsers.js'
 import Joi from 'joi'
 import { UserRouterError, isUserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
-import { toUserRouterError } from '../../http/errors.js'
 import { handler } from '../../http/handler.js'
+import { startErrorAnswer } from '../../http/render-error.js'
 import { requestMeta } from '../../http/request-meta.js'
-import { STATUS_BY_KIND } from '../../http/status.js'
 import { validate } from '../../http/validate.js'
-import type { ServiceDeps } from '../../services/deps.js'
 import { isResetLinkLive, requestPasswordReset, resetPassword } from '../../services/email-password-reset.js'
 import { confirmEmailVerification, requestEmailVerification } from '../../services/email-verification.js'
-import type { ClientApiContext } from './context.js'
-import { clientResponses, clientRoute } from './docs.js'
+import type { ClientApiContext, ClientApiSettings } from './context.js'
+import { docs } from './docs.js'
 import { PAGE_HEADERS, resetFormPage, resultPage, type ResetFormView, type ResultKind } from './email-pages.js'
 
 /** Where verification links point, under the router's public URL. */
@@ -38,8 +36,8 @@ const resetSchema = Joi.object({
  * The router's absolute URL, for links: `publicUrl` when configured, otherwise the request's own
  * scheme, host and mount path (development; the Host header is the client's to choose).
  */
-function baseUrlOf(req: Request, deps: ServiceDeps): string {
-  if (deps.config.publicUrl) return deps.config.publicUrl.replace(/\/+$/, '')
+function baseUrlOf(req: Request, { publicUrl }: ClientApiSettings): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '')
   return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`
 }
 
@@ -59,16 +57,15 @@ function queryToken(req: Request): string {
 }
 
 /**
- * Renders a failure of a page route: JSON callers get the API's error body (rethrown to the error
- * handler), browsers a page with the same status.
+ * Renders a failure of a page route: JSON callers get the API's error body (rethrown to the family's
+ * error renderer), browsers a page with the status and `Retry-After` that renderer would give.
  */
-function failPage(deps: ServiceDeps, req: Request, res: Response, raw: unknown): void {
+function failPage({ logger, emailLanguage }: ClientApiSettings, req: Request, res: Response, raw: unknown): void {
   if (wantsJson(req)) throw raw
-  const error = toUserRouterError(raw, deps.config.logger)
-  if (error.retryAfter !== undefined) res.set('Retry-After', String(error.retryAfter))
+  const error = startErrorAnswer(res, raw, logger)
   // In a browser the only input is the link itself: whatever is invalid about it, the link is.
   const kind: ResultKind = error.kind === 'invalid' ? 'invalid_link' : 'error'
-  sendPage(res, STATUS_BY_KIND[error.kind], resultPage(deps.config.email.language, kind))
+  sendPage(res, res.statusCode, resultPage(emailLanguage, kind))
 }
 
 const created = { 201: { description: 'The mail is sent.', schema: 'StatusOk' } }
@@ -76,7 +73,7 @@ const created = { 201: { description: 'The mail is sent.', schema: 'StatusOk' } 
 const PAGE = { 'text/html': { type: 'string', description: 'An HTML page.' } }
 /** The link targets: an HTML page for browsers, JSON for callers that prefer it. */
 const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
-  clientRoute({
+  docs.route({
     summary,
     auth: 'none',
     clientId: false,
@@ -90,13 +87,13 @@ const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
   })
 const tokenQuery = Joi.object({ token: Joi.string().max(128) })
 
-export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext): void {
+export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApiContext): void {
   if (!deps.mailer) return
-  const { language } = deps.config.email
+  const language = settings.emailLanguage
 
-  const verifyDoc = clientRoute({ summary: 'Mail a verification link to the own address', auth: 'token', responses: clientResponses(created, [400, 429]) })
-  api.post('/hserve/v2.0/user/email-verify', verifyDoc, requireSession, handler(async (req, res) => {
-    await requestEmailVerification(deps, sessionOf(res).userId, `${baseUrlOf(req, deps)}${VERIFY_LINK_PATH}`, requestMeta(req))
+  const verifyDoc = docs.route({ summary: 'Mail a verification link to the own address', auth: 'token', responses: docs.responses(created, [400, 429]) })
+  api.post('/hserve/v2.0/user/email-verify', verifyDoc, requireAuth, handler(async (req, res) => {
+    await requestEmailVerification(deps, sessionOf(res).userId, `${baseUrlOf(req, settings)}${VERIFY_LINK_PATH}`, requestMeta(req))
     res.status(201).json({ status: 'ok' })
   }))
 
@@ -104,21 +101,21 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
     try {
       await confirmEmailVerification(deps, queryToken(req), requestMeta(req))
     } catch (error) {
-      return failPage(deps, req, res, error)
+      return failPage(settings, req, res, error)
     }
     if (wantsJson(req)) res.json({ status: 'ok' })
     else sendPage(res, 200, resultPage(language, 'email_verified'))
   }))
 
-  const resetRequestDoc = clientRoute({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: clientResponses(created, [400, 404, 429]) })
+  const resetRequestDoc = docs.route({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: docs.responses(created, [400, 404, 429]) })
   api.post('/hserve/v2.0/user/password/reset', resetRequestDoc, handler(async (req, res) => {
     const { email } = validate(resetRequestSchema, req.body ?? {}) as { email: string }
-    await requestPasswordReset(deps, email, `${baseUrlOf(req, deps)}${RESET_LINK_PATH}`, requestMeta(req))
+    await requestPasswordReset(deps, email, `${baseUrlOf(req, settings)}${RESET_LINK_PATH}`, requestMeta(req))
     res.status(201).json({ status: 'ok' })
   }))
 
   const form = (token: string, problem?: ResetFormView['problem']) =>
-    resetFormPage(language, { token, minLength: deps.config.password.minLength, maxLength: deps.config.password.maxLength, ...(problem ? { problem } : {}) })
+    resetFormPage(language, { token, minLength: settings.passwordLength.min, maxLength: settings.passwordLength.max, ...(problem ? { problem } : {}) })
 
   // Showing the form leaves the link unused: mail scanners that open links must not burn it.
   api.get(RESET_LINK_PATH, linkTarget('Reset link target: the form (the link stays unused)', tokenQuery), handler(async (req, res) => {
@@ -126,7 +123,7 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
     try {
       if (!(await isResetLinkLive(deps, token))) throw new UserRouterError('invalid_link')
     } catch (error) {
-      return failPage(deps, req, res, error)
+      return failPage(settings, req, res, error)
     }
     if (wantsJson(req)) res.json({ status: 'ok' })
     else sendPage(res, 200, form(token))
@@ -149,7 +146,7 @@ export function mountEmailRoutes({ deps, requireSession, api }: ClientApiContext
         const field = error.details?.[0]?.field
         return sendPage(res, 400, form(token, field === 'password_confirmation' ? 'mismatch' : 'length'))
       }
-      return failPage(deps, req, res, error)
+      return failPage(settings, req, res, error)
     }
     if (json) res.json({ status: 'ok' })
     else sendPage(res, 200, resultPage(language, 'password_reset'))

@@ -1,5 +1,5 @@
 /**
- * The client API family ("hserve"): CORS, client-id check, routes, and its error
+ * The MinApp client API family (`/hserve`): CORS, client-id check, routes, and its error
  * format `{error_msg, code, details?}`, all on its own routes only.
  */
 import { type RequestHandler, Router } from 'express'
@@ -8,42 +8,43 @@ import { jsonBody } from '../../http/body-parsers.js'
 import { UserRouterError } from '../../errors.js'
 import { requireSession } from '../../http/auth.js'
 import { CLIENT_ID_HEADER } from '../../http/request-meta.js'
-import { minAppErrorBody, renderErrors } from '../../http/render-error.js'
-import { documented, type RouteCatalog } from '../../openapi/catalog.js'
-import type { ServiceDeps } from '../../services/deps.js'
+import { renderErrors } from '../../http/render-error.js'
+import { documented } from '../../openapi/catalog.js'
+import type { FamilyInput } from '../family.js'
+import { minAppErrorBody } from '../minapp/wire.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
+import type { ClientApiContext, ClientApiSettings } from './context.js'
 import { mountEmailRoutes } from './email-routes.js'
+import { clientApiSchemas } from './schemas.js'
 import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
-import { clientApiSchemas } from './wire-schemas.js'
 
 /**
  * Refuses a request without an accepted `X-Hydrogen-Client-ID`. Every route needs one but the link
  * targets opened from an e-mail, in a browser that sends none (their description says
  * `clientId: false`).
  */
-function requireClientId(deps: ServiceDeps): RequestHandler {
+function requireClientId(clients: ReadonlySet<string>): RequestHandler {
   return (req, _res, next) => {
     const clientId = req.get(CLIENT_ID_HEADER)
-    next(clientId && deps.config.clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
+    next(clientId && clients.has(clientId) ? undefined : new UserRouterError('invalid_client'))
   }
 }
 
-export function createClientApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
+export function createClientApi({ deps, catalog, settings }: FamilyInput<ClientApiSettings>): Router {
   const router = Router()
-  const { cors: corsConfig, logger } = deps.config
-  const corsHeaders = corsConfig ? [cors(corsConfig)] : []
-  const clientId = requireClientId(deps)
+  const corsHeaders = settings.cors ? [cors(settings.cors)] : []
+  const clientId = requireClientId(settings.clients)
   const body = jsonBody()
   catalog.addSchemas(clientApiSchemas(deps.schema))
   const api = documented(router, catalog, {
     trailingSlash: true,
     before: (doc) => [...corsHeaders, ...(doc.clientId === false ? [] : [clientId]), body],
-    errors: renderErrors(logger, minAppErrorBody),
-    ...(corsConfig ? { cors: corsConfig } : {}),
+    errors: renderErrors(settings.logger, minAppErrorBody),
+    ...(settings.cors ? { cors: settings.cors } : {}),
   })
-  const context = { deps, requireSession: requireSession(deps.sessions), api }
+  const context: ClientApiContext = { deps, api, requireAuth: requireSession(deps.sessions), settings }
   mountAuthRoutes(context)
   mountUserRoutes(context)
   mountAccountRoutes(context)

@@ -14,7 +14,7 @@ import { validate } from '../../http/validate.js'
 import { sendSmsCode, verifySmsCode } from '../../services/sms-codes.js'
 import { loginWithSmsCode, verifyUserPhone } from '../../services/sms-accounts.js'
 import type { ClientApiContext } from './context.js'
-import { clientResponses, clientRoute } from './docs.js'
+import { docs } from './docs.js'
 import { toSignedIn } from './wire.js'
 
 const phone = Joi.string().min(1).max(64)
@@ -27,11 +27,11 @@ const phoneVerificationSchema = Joi.object({ phone, code: code.required() }).req
 
 const ok = { 200: { description: 'Done.', schema: 'StatusOk' } }
 
-export function mountSmsRoutes({ deps, requireSession, api }: ClientApiContext): void {
+export function mountSmsRoutes({ deps, requireAuth, api }: ClientApiContext): void {
   if (!deps.sms) return
 
   for (const version of ['v1.8', 'v2.2']) {
-    const doc = clientRoute({ summary: 'Send an SMS code to a phone', auth: 'optionalToken', body: sendSchema, responses: clientResponses(ok, [400, 402]) })
+    const doc = docs.route({ summary: 'Send an SMS code to a phone', auth: 'optionalToken', body: sendSchema, responses: docs.responses(ok, [400, 402]) })
     api.post(`/hserve/${version}/sms-verification-code`, doc, handler(async (req, res) => {
       const body = validate(sendSchema, req.body) as { phone: string }
       const meta = requestMeta(req)
@@ -40,7 +40,7 @@ export function mountSmsRoutes({ deps, requireSession, api }: ClientApiContext):
     }))
   }
 
-  const verifyDoc = clientRoute({ summary: 'Check (and use up) an SMS code', auth: 'optionalToken', body: verifySchema, responses: clientResponses(ok, [400, 429]) })
+  const verifyDoc = docs.route({ summary: 'Check (and use up) an SMS code', auth: 'optionalToken', body: verifySchema, responses: docs.responses(ok, [400, 429]) })
   api.post('/hserve/v1.8/sms-verification-code/verify', verifyDoc, handler(async (req, res) => {
     const body = validate(verifySchema, req.body) as { phone: string; code: string | number }
     const meta = requestMeta(req)
@@ -49,11 +49,11 @@ export function mountSmsRoutes({ deps, requireSession, api }: ClientApiContext):
     res.json({ status: 'ok' })
   }))
 
-  const loginDoc = clientRoute({
+  const loginDoc = docs.route({
     summary: 'Sign in with an SMS code (creates the account unless create_user is false)',
     auth: 'none',
     body: loginSchema,
-    responses: clientResponses({ 201: { description: 'The user, with a token.', schema: 'SignedIn' } }, [400, 404, 429]),
+    responses: docs.responses({ 201: { description: 'The user, with a token.', schema: 'SignedIn' } }, [400, 404, 429]),
   })
   api.post('/hserve/v2.1/login/sms', loginDoc, handler(async (req, res) => {
     const body = validate(loginSchema, req.body) as { phone: string; code: string | number; create_user: boolean }
@@ -61,8 +61,8 @@ export function mountSmsRoutes({ deps, requireSession, api }: ClientApiContext):
     res.status(201).set('Cache-Control', 'no-store').json(toSignedIn(user, deps.schema, token))
   }))
 
-  const phoneDoc = clientRoute({ summary: "Verify the own phone with an SMS code", auth: 'token', body: phoneVerificationSchema, responses: clientResponses(ok, [400, 429]) })
-  api.post('/hserve/v2.1/sms-phone-verification', phoneDoc, requireSession, handler(async (req, res) => {
+  const phoneDoc = docs.route({ summary: "Verify the own phone with an SMS code", auth: 'token', body: phoneVerificationSchema, responses: docs.responses(ok, [400, 429]) })
+  api.post('/hserve/v2.1/sms-phone-verification', phoneDoc, requireAuth, handler(async (req, res) => {
     const body = validate(phoneVerificationSchema, req.body) as { phone?: string; code: string | number }
     await verifyUserPhone(deps, sessionOf(res).userId, { phone: body.phone, code: codeText(body.code) }, requestMeta(req))
     res.json({ status: 'ok' })

@@ -9,7 +9,7 @@
  */
 import type { Request, RequestHandler } from 'express'
 import { UserRouterError } from '../../errors.js'
-import type { RouterConfig } from '../../options.js'
+import type { CorsConfig } from '../../http/cors.js'
 
 const REFUSED = "Cross-site request refused: SMS codes are sent for this site's own pages and for apps, not for other sites' pages."
 
@@ -30,7 +30,7 @@ function isOwnOrigin(origin: string, req: Request): boolean {
   return own !== null && serialised(origin) === own
 }
 
-export function refuseCrossSiteRequests(cors: RouterConfig['cors']): RequestHandler {
+export function refuseCrossSiteRequests(cors: CorsConfig | undefined): RequestHandler {
   const listed = (origin: string) =>
     cors !== undefined && cors.origins !== '*' && cors.origins.some((o) => (typeof o === 'string' ? o === origin : o.test(origin)))
   return (req, _res, next) => {

@@ -8,21 +8,25 @@ import { cors } from '../../http/cors.js'
 import { formBody, jsonBody } from '../../http/body-parsers.js'
 import { requireSession } from '../../http/auth.js'
 import { renderErrors } from '../../http/render-error.js'
-import { documented, type RouteCatalog } from '../../openapi/catalog.js'
-import type { ServiceDeps } from '../../services/deps.js'
+import { documented } from '../../openapi/catalog.js'
+import type { FamilyInput } from '../family.js'
+import type { PhoneApiContext, PhoneApiSettings } from './context.js'
 import { mountOAuthRoutes } from './oauth-routes.js'
-import { mountPhoneUserRoutes } from './user-routes.js'
-import { oauthError, PHONE_API_SCHEMAS, phoneApiFailure } from './wire.js'
+import { PHONE_API_SCHEMAS } from './schemas.js'
+import { mountUserRoutes } from './user-routes.js'
+import { oauthError, phoneApiFailure } from './wire.js'
 
-export function createPhoneApi(deps: ServiceDeps, catalog: RouteCatalog): Router {
+export function createPhoneApi({ deps, catalog, settings }: FamilyInput<PhoneApiSettings>): Router {
   const router = Router()
-  const { logger, cors: corsConfig } = deps.config
+  const { logger, cors: corsConfig } = settings
   catalog.addSchemas(PHONE_API_SCHEMAS)
   const corsHeaders = corsConfig ? [cors(corsConfig)] : []
   const corsOption = corsConfig ? { cors: corsConfig } : {}
+  const requireAuth = requireSession(deps.sessions)
 
+  // `/api/v1/users`: JSON bodies, `{"result": 0, ...}` failures.
   const users = [...corsHeaders, jsonBody()]
-  const phoneApi = documented(router, catalog, {
+  const usersApi = documented(router, catalog, {
     trailingSlash: false,
     before: () => users,
     errors: renderErrors(logger, phoneApiFailure, (res, error) => {
@@ -30,8 +34,10 @@ export function createPhoneApi(deps: ServiceDeps, catalog: RouteCatalog): Router
     }),
     ...corsOption,
   })
-  mountPhoneUserRoutes(phoneApi, deps, requireSession(deps.sessions))
+  const usersContext: PhoneApiContext = { deps, api: usersApi, requireAuth, settings }
+  mountUserRoutes(usersContext)
 
+  // `/oauth`: form or JSON bodies, RFC 6749 errors.
   const oauth: RequestHandler[] = [
     ...corsHeaders,
     // Every answer of the OAuth endpoints, errors included, is not to be cached (RFC 6749 section 5.1).
@@ -52,6 +58,7 @@ export function createPhoneApi(deps: ServiceDeps, catalog: RouteCatalog): Router
     }),
     ...corsOption,
   })
-  mountOAuthRoutes(oauthApi, deps)
+  const oauthContext: PhoneApiContext = { deps, api: oauthApi, requireAuth, settings }
+  mountOAuthRoutes(oauthContext)
   return router
 }

@@ -10,12 +10,13 @@ import { UserRouterError, fieldError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { validate } from '../../http/validate.js'
-import type { DocumentedRouter, ResponseDoc, RouteDoc } from '../../openapi/catalog.js'
 import type { RequestMeta, ServiceDeps } from '../../services/deps.js'
 import { authenticateClient } from '../../services/oauth-clients.js'
 import { passwordGrant } from '../../services/oauth-grants.js'
 import { refreshTokens, revokeToken } from '../../services/oauth-tokens.js'
 import { clientCredentialsOf } from './client-credentials.js'
+import type { PhoneApiContext } from './context.js'
+import { oauthDocs } from './docs.js'
 import { tokenResponse } from './wire.js'
 
 const text = (max: number) => Joi.string().min(1).max(max)
@@ -45,25 +46,12 @@ function required(value: string | undefined, field: string): string {
   return value
 }
 
-const FORM = ['application/x-www-form-urlencoded', 'application/json']
-const oauthErrors: Record<number, ResponseDoc> = {
-  400: { description: 'RFC 6749 section 5.2 error.', schema: 'OAuthError' },
-  401: { description: '`invalid_client`: client authentication failed.', schema: 'OAuthError' },
-  413: { description: '`invalid_request`: the body is over the size limit.', schema: 'OAuthError' },
-  429: { description: '`temporarily_unavailable`: too many failed sign-ins, or refreshes of this token family; `Retry-After`.', schema: 'OAuthError' },
-  503: { description: '`temporarily_unavailable`: busy, or a dependency is unavailable.', schema: 'OAuthError' },
-}
-const oauthRoute = (summary: string, body: Joi.Schema, success: ResponseDoc): RouteDoc => ({
-  summary,
-  tag: 'oauth',
-  auth: 'oauthClient',
-  body,
-  bodyTypes: FORM,
-  responses: { 200: success, ...oauthErrors },
-})
-
-export function mountOAuthRoutes(api: DocumentedRouter, deps: ServiceDeps): void {
-  const tokenDoc = oauthRoute('Token endpoint: password and refresh_token grants (RFC 6749)', tokenSchema, { description: 'A token pair.', schema: 'OAuthToken' })
+export function mountOAuthRoutes({ deps, api }: PhoneApiContext): void {
+  const tokenDoc = oauthDocs.route({
+    summary: 'Token endpoint: password and refresh_token grants (RFC 6749)',
+    body: tokenSchema,
+    responses: oauthDocs.responses({ 200: { description: 'A token pair.', schema: 'OAuthToken' } }),
+  })
   api.post('/oauth/token', tokenDoc, handler(async (req, res) => {
     const body = validate(tokenSchema, req.body) as TokenRequest
     const meta = await authenticated(deps, req, body)
@@ -80,7 +68,11 @@ export function mountOAuthRoutes(api: DocumentedRouter, deps: ServiceDeps): void
     res.json(tokenResponse(pair))
   }))
 
-  const revokeDoc = oauthRoute('Revoke an access token, or a refresh token with its family (RFC 7009)', revokeSchema, { description: 'Revoked, or unknown.', schema: 'Empty' })
+  const revokeDoc = oauthDocs.route({
+    summary: 'Revoke an access token, or a refresh token with its family (RFC 7009)',
+    body: revokeSchema,
+    responses: oauthDocs.responses({ 200: { description: 'Revoked, or unknown.', schema: 'Empty' } }),
+  })
   api.post('/oauth/revoke', revokeDoc, handler(async (req, res) => {
     const body = validate(revokeSchema, req.body) as { token: string; client_id?: string; client_secret?: string }
     const meta = await authenticated(deps, req, body)

@@ -3,18 +3,17 @@
  * (answering an `oauth_login_code`), name and password (bearer token), and reset by code. Served
  * with an SMS sender only, except `update`.
  */
-import type { RequestHandler } from 'express'
 import Joi from 'joi'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { codeText, smsCodeSchema } from '../../http/sms-code.js'
 import { validate } from '../../http/validate.js'
-import { withErrors, type DocumentedRouter, type ResponseDoc, type RouteAuth, type RouteDoc } from '../../openapi/catalog.js'
-import type { ServiceDeps } from '../../services/deps.js'
 import { loginWithCode, registerWithCode, resetWithCode, sendValidationCode, setNameAndPassword, type ValidationCodeType } from '../../services/phone-accounts.js'
-import { phoneApiSuccess } from './wire.js'
+import type { PhoneApiContext } from './context.js'
 import { refuseCrossSiteRequests } from './cross-site.js'
+import { docs } from './docs.js'
+import { phoneApiSuccess } from './wire.js'
 
 const phone = Joi.string().min(1).max(64)
 const password = Joi.string().min(1).max(1024)
@@ -36,27 +35,12 @@ const resetSchema = Joi.object({
 
 const BASE = '/api/v1/users'
 
-const FAILURES: Record<number, string> = {
-  400: 'Invalid input, a wrong or expired code, a taken identifier, or a limit (see `code`; `Retry-After` on limits).',
-  401: 'No valid bearer token.',
-  402: 'The SMS quota is used up.',
-  403: "A browser request from another site's page (`cross_site_request`).",
-  404: 'No account has this phone number.',
-  413: 'The body is over 16 KiB.',
-  429: 'Too many wrong codes or current passwords, or registrations from this IP; `Retry-After`.',
-  503: 'Busy, or a dependency is unavailable.',
-}
-
-function phoneRoute(summary: string, auth: RouteAuth, success: ResponseDoc, failures: number[], input: Pick<RouteDoc, 'body' | 'query'>): RouteDoc {
-  return { summary, tag: 'phone', auth, ...input, responses: withErrors({ 200: success }, [...failures, 413, 503], FAILURES, 'PhoneApiFailure') }
-}
-
 const done = { description: '`{"result": 1}`', schema: 'PhoneApiSuccess' }
 const loginCodeAnswer = { description: 'An `oauth_login_code` for the token endpoint.', schema: 'PhoneApiLoginCode' }
 
-export function mountPhoneUserRoutes(api: DocumentedRouter, deps: ServiceDeps, requireSession: RequestHandler): void {
-  const updateDoc = phoneRoute('Set the username and password (bearer token; `current_password` when the account has one)', 'bearer', done, [400, 401, 429], { body: updateSchema })
-  api.put(`${BASE}/update`, updateDoc, requireSession, handler(async (req, res) => {
+export function mountUserRoutes({ deps, requireAuth, api, settings }: PhoneApiContext): void {
+  const updateDoc = docs.route({ summary: 'Set the username and password (bearer token; `current_password` when the account has one)', auth: 'bearer', body: updateSchema, responses: docs.responses({ 200: done }, [400, 401, 429]) })
+  api.put(`${BASE}/update`, updateDoc, requireAuth, handler(async (req, res) => {
     const body = validate(updateSchema, req.body) as { name: string; password: string; password_confirmation: string; current_password?: string }
     const input = { name: body.name, password: body.password, confirmation: body.password_confirmation, currentPassword: body.current_password }
     await setNameAndPassword(deps, sessionOf(res), input, requestMeta(req))
@@ -65,8 +49,8 @@ export function mountPhoneUserRoutes(api: DocumentedRouter, deps: ServiceDeps, r
 
   if (!deps.sms) return
 
-  const codeDoc = phoneRoute('Send an SMS code: type 1 register, 2 login, 3 reset', 'none', done, [400, 402, 403, 404], { query: validationCodeSchema })
-  api.get(`${BASE}/validation_code`, codeDoc, refuseCrossSiteRequests(deps.config.cors), handler(async (req, res) => {
+  const codeDoc = docs.route({ summary: 'Send an SMS code: type 1 register, 2 login, 3 reset', auth: 'none', query: validationCodeSchema, responses: docs.responses({ 200: done }, [400, 402, 403, 404]) })
+  api.get(`${BASE}/validation_code`, codeDoc, refuseCrossSiteRequests(settings.cors), handler(async (req, res) => {
     const query = validate(validationCodeSchema, req.query) as { phone: string; type: string }
     await sendValidationCode(deps, { phone: query.phone, type: Number(query.type) as ValidationCodeType }, requestMeta(req))
     res.json(phoneApiSuccess())
@@ -74,14 +58,15 @@ export function mountPhoneUserRoutes(api: DocumentedRouter, deps: ServiceDeps, r
 
   for (const [path, run] of [['register', registerWithCode], ['login', loginWithCode]] as const) {
     const summary = path === 'register' ? 'Register a phone with a type 1 code' : 'Sign in with a type 2 code'
-    api.post(`${BASE}/${path}`, phoneRoute(summary, 'none', loginCodeAnswer, [400, 404, 429], { body: codeSchema }), handler(async (req, res) => {
+    const doc = docs.route({ summary, auth: 'none', body: codeSchema, responses: docs.responses({ 200: loginCodeAnswer }, [400, 404, 429]) })
+    api.post(`${BASE}/${path}`, doc, handler(async (req, res) => {
       const body = validate(codeSchema, req.body) as { phone: string; validation_code: string | number }
       const loginCode = await run(deps, { phone: body.phone, code: codeText(body.validation_code) }, requestMeta(req))
       res.set('Cache-Control', 'no-store').json(phoneApiSuccess({ oauth_login_code: loginCode }))
     }))
   }
 
-  const resetDoc = phoneRoute('Reset the password with a type 3 code', 'none', done, [400, 404, 429], { body: resetSchema })
+  const resetDoc = docs.route({ summary: 'Reset the password with a type 3 code', auth: 'none', body: resetSchema, responses: docs.responses({ 200: done }, [400, 404, 429]) })
   api.put(`${BASE}/reset`, resetDoc, handler(async (req, res) => {
     const body = validate(resetSchema, req.body) as { phone: string; validation_code: string | number; password: string; password_confirmation: string }
     await resetWithCode(

@@ -1,6 +1,6 @@
 /**
- * JSON Schemas of the client API's answers, for the OpenAPI document: the shapes `wire.ts` and the
- * routes produce. Field names are MinApp's.
+ * JSON Schemas of the MinApp answers that the client API and the admin API share, for the OpenAPI
+ * document: the shapes `wire.ts` and the list routes produce. Field names are MinApp's.
  */
 import type { UserSchema } from '../../model/schema.js'
 import { profileUpdateSchema, userObjectSchema } from '../../openapi/user-schemas.js'
@@ -9,7 +9,7 @@ const nullableString = { type: ['string', 'null'] }
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 
 /** `{meta, objects}` of the list routes. */
-export const LIST_META_SCHEMA = {
+const LIST_META_SCHEMA = {
   type: 'object',
   properties: {
     limit: { type: 'integer' },
@@ -21,8 +21,8 @@ export const LIST_META_SCHEMA = {
   required: ['limit', 'offset', 'next', 'previous'],
 }
 
-/** The error body of the client and admin APIs. */
-export const MINAPP_ERROR_SCHEMA = {
+/** The error body, `minAppErrorBody`. */
+const MINAPP_ERROR_SCHEMA = {
   type: 'object',
   properties: {
     error_msg: { type: 'string', description: 'A readable message (the SDK shows it).' },
@@ -35,7 +35,7 @@ export const MINAPP_ERROR_SCHEMA = {
   required: ['error_msg', 'code'],
 }
 
-export function clientApiSchemas(schema: UserSchema): Record<string, Record<string, unknown>> {
+export function minAppSchemas(schema: UserSchema): Record<string, Record<string, unknown>> {
   const user = userObjectSchema(schema)
   const selected: Record<string, unknown> = { ...user }
   delete selected.required
@@ -44,12 +44,6 @@ export function clientApiSchemas(schema: UserSchema): Record<string, Record<stri
     // `keys` can leave out any field, those `User` requires included.
     SelectedUser: { ...selected, description: 'The user: every field, or those the `keys` parameter selects.' },
     UserList: { type: 'object', properties: { meta: LIST_META_SCHEMA, objects: { type: 'array', items: ref('SelectedUser') } }, required: ['meta', 'objects'] },
-    SignedIn: {
-      allOf: [
-        ref('User'),
-        { type: 'object', properties: { token: { type: 'string' }, expires_in: { type: 'integer', description: 'Seconds.' } }, required: ['token', 'expires_in'] },
-      ],
-    },
     ProfileUpdate: profileUpdateSchema(schema),
     AccountInfo: {
       type: 'object',
@@ -57,7 +51,6 @@ export function clientApiSchemas(schema: UserSchema): Record<string, Record<stri
       required: ['email', 'email_verified', 'username', 'phone', 'phone_verified'],
     },
     StatusOk: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] },
-    SessionDestroyed: { type: 'object', properties: { message: { const: 'Destroy succeed.' }, status: { const: 'ok' } }, required: ['message', 'status'] },
     MinAppError: MINAPP_ERROR_SCHEMA,
   }
 }

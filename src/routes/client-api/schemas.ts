@@ -1,0 +1,21 @@
+/**
+ * JSON Schemas of the client API's answers, for the OpenAPI document: the MinApp ones it shares
+ * with the admin API, and its own. Field names are MinApp's.
+ */
+import type { UserSchema } from '../../model/schema.js'
+import { minAppSchemas } from '../minapp/schemas.js'
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
+
+export function clientApiSchemas(schema: UserSchema): Record<string, Record<string, unknown>> {
+  return {
+    ...minAppSchemas(schema),
+    SignedIn: {
+      allOf: [
+        ref('User'),
+        { type: 'object', properties: { token: { type: 'string' }, expires_in: { type: 'integer', description: 'Seconds.' } }, required: ['token', 'expires_in'] },
+      ],
+    },
+    SessionDestroyed: { type: 'object', properties: { message: { const: 'Destroy succeed.' }, status: { const: 'ok' } }, required: ['message', 'status'] },
+  }
+}
