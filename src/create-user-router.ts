@@ -5,12 +5,12 @@
  */
 import { Router } from 'express'
 import type { Cluster, Redis } from 'ioredis'
-import { randomBytes } from 'node:crypto'
 import { ConsoleMailer } from '../adapters/console/index.js'
 import { MemoryKeyValueStore } from '../adapters/memory/memory-key-value-store.js'
 import { RedisKeyValueStore } from '../adapters/redis/redis-key-value-store.js'
 import { adaptersWithDefaults, warnAboutStandIn } from './development-defaults.js'
 import { createUserSchema } from './model/schema.js'
+import { adminServiceDeps, createServiceDeps, oauthServiceDeps } from './service-deps.js'
 import { ScopedKeyValueStore } from './scoped-key-value-store.js'
 import { adminSessionStore, type RedisKeySpace } from './admin-session-store.js'
 import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
@@ -25,10 +25,6 @@ import { documented, RouteCatalog } from './openapi/catalog.js'
 import { registerCatalog, serveOpenApiDocument } from './openapi/serve.js'
 import { cors } from './http/cors.js'
 import { warnWhenEveryProxyIsTrusted } from './http/trust-proxy-warning.js'
-import type { ServiceDeps } from './services/deps.js'
-import { LoginThrottle } from './services/login-throttle.js'
-import { PasswordHasher } from './services/passwords.js'
-import { SessionService } from './services/sessions.js'
 
 /** The router, plus `close()` for the connections the router opened itself (a Redis URL). */
 export type UserRouter = Router & { close(): Promise<void> }
@@ -85,32 +81,7 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   }
   const schema = createUserSchema(config.profileFields)
   const { kv, owned, redis } = createKeyValueStore(config)
-  const now = () => Math.floor(config.now() / 1000)
-  const deps: ServiceDeps = {
-    store: config.storage,
-    kv,
-    schema,
-    config,
-    sms,
-    mailer,
-    secret: config.secret ? Buffer.from(config.secret) : randomBytes(32),
-    passwords: new PasswordHasher({
-      scrypt: config.password.scrypt,
-      maxConcurrent: config.password.maxConcurrentHashes,
-      maxQueued: config.password.maxQueuedHashes,
-    }),
-    sessions: new SessionService(kv, config.tokenTtlSeconds, now),
-    throttle: new LoginThrottle(kv, config.loginThrottle),
-    now,
-    emit: (event) => {
-      if (!config.onEvent) return
-      try {
-        config.onEvent({ ...event, at: now() })
-      } catch (error) {
-        config.logger.error('express-user-router: onEvent threw', error)
-      }
-    },
-  }
+  const deps = createServiceDeps(config, { kv, schema, sms, mailer })
 
   const router = Router() as UserRouter
   const catalog = new RouteCatalog()

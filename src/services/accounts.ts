@@ -42,7 +42,7 @@ export async function signIn(deps: ServiceDeps, user: StoredUser, method: string
  */
 export async function register(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<SignedIn> {
   const identifier = checkIdentifier(credential.kind, credential.identifier)
-  checkPassword(credential.password, deps.config.password, 'password', [identifier])
+  checkPassword(credential.password, deps.passwordPolicy, 'password', [identifier])
   await countAction(deps, 'registrationsPerIpPerHour', meta.ip, meta)
   const passwordHash = await deps.passwords.hash(credential.password, meta.abandoned)
   const user = await deps.store.createUser({ [credential.kind]: identifier, passwordHash, createdAt: deps.now() })
@@ -212,7 +212,7 @@ export async function changeAccount(deps: ServiceDeps, userId: number, changes: 
   if (changes.password !== undefined && changes.newPassword === undefined && !contactsGiven) {
     throw fieldError('invalid_request', 'new_password', 'is required with password')
   }
-  if (changes.newPassword !== undefined) checkPassword(changes.newPassword, deps.config.password, 'new_password', [next.username, next.email, next.phone])
+  if (changes.newPassword !== undefined) checkPassword(changes.newPassword, deps.passwordPolicy, 'new_password', [next.username, next.email, next.phone])
   const contactsNeedProof = changedContacts.length > 0 && (changes.password !== undefined || !isRecentSignIn(deps, options.recentSignIn))
   if (options.verifyCurrentPassword && (changes.newPassword !== undefined || contactsNeedProof)) {
     const purpose = changes.newPassword !== undefined ? 'change the password' : `change the ${changedContacts.map((c) => (c === 'email' ? 'e-mail' : c)).join(' and ')}`

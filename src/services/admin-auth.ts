@@ -8,7 +8,7 @@ import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { AdminCandidate } from '../options.js'
 import { authenticate, credentialAttempt, type Credential } from './accounts.js'
-import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { RequestMeta, AdminServiceDeps } from './deps.js'
 
 /** What an admin cookie session remembers: the user and a stamp of the password it signed in with. */
 export interface AdminSessionData {
@@ -24,17 +24,17 @@ function passwordStamp(user: StoredUser): string {
   return createHash('sha256').update(`admin-session\n${user.passwordHash ?? ''}`).digest('base64url').slice(0, 22)
 }
 
-async function isAdmin(deps: ServiceDeps, user: StoredUser): Promise<boolean> {
+async function isAdmin(deps: AdminServiceDeps, user: StoredUser): Promise<boolean> {
   const { passwordHash: _hidden, ...candidate } = user
   // The app's code sees a copy: nothing it does can change the stored user.
-  return (await deps.config.admin!.authorize(structuredClone(candidate) as AdminCandidate)) === true
+  return (await deps.admin.authorize(structuredClone(candidate) as AdminCandidate)) === true
 }
 
 /**
  * Signs an operator in: null for a wrong identifier or password (400), `not_admin` (403) for a
  * right password of a user `authorize` refuses; otherwise what the cookie session keeps.
  */
-export async function signInAdmin(deps: ServiceDeps, credential: Credential, meta: RequestMeta): Promise<{ user: StoredUser; session: AdminSessionData } | null> {
+export async function signInAdmin(deps: AdminServiceDeps, credential: Credential, meta: RequestMeta): Promise<{ user: StoredUser; session: AdminSessionData } | null> {
   const user = await authenticate(deps, credentialAttempt(deps, credential), meta)
   if (!user) return null
   if (!(await isAdmin(deps, user))) {
@@ -50,8 +50,8 @@ export async function signInAdmin(deps: ServiceDeps, credential: Credential, met
  * store's TTL slides with each request; this does not), the user is gone or its password changed
  * since sign-in (the caller ends the session); `not_admin` when `authorize` refuses it now.
  */
-export async function currentAdmin(deps: ServiceDeps, session: AdminSessionData): Promise<StoredUser> {
-  const expired = !(deps.now() - session.signedInAt < deps.config.admin!.sessionTtlSeconds)
+export async function currentAdmin(deps: AdminServiceDeps, session: AdminSessionData): Promise<StoredUser> {
+  const expired = !(deps.now() - session.signedInAt < deps.admin.sessionTtlSeconds)
   const user = expired ? null : await deps.store.getUserById(session.userId)
   if (!user || passwordStamp(user) !== session.passwordStamp) {
     throw new UserRouterError('unauthenticated', { message: 'The admin session has ended; sign in again.' })
@@ -60,6 +60,6 @@ export async function currentAdmin(deps: ServiceDeps, session: AdminSessionData)
   return user
 }
 
-export function signOutAdmin(deps: ServiceDeps, session: AdminSessionData | undefined, meta: RequestMeta): void {
+export function signOutAdmin(deps: AdminServiceDeps, session: AdminSessionData | undefined, meta: RequestMeta): void {
   if (session) deps.emit({ type: 'logout', userId: session.userId, method: 'admin', ip: meta.ip })
 }

@@ -16,9 +16,9 @@ import { deliver } from './email-sending.js'
 export function noticeContactChange(deps: ServiceDeps, before: StoredUser, changed: ChangedContact[]): void {
   if (!deps.mailer || changed.length === 0 || !before.emailVerified || before.email === null) return
   const to = before.email
-  const send = async () => deliver(deps, { to, ...(await composeChangeNotice(deps.config.email, changed)) })
+  const send = async () => deliver(deps, { to, ...(await composeChangeNotice(deps.email, changed)) })
   void send().catch((error: unknown) => {
     // Mailer failures are logged by deliver; anything else (a template that throws) here.
-    if (!isUserRouterError(error, 'mail_failed')) deps.config.logger.error('express-user-router: an account-change notice could not be sent', error)
+    if (!isUserRouterError(error, 'mail_failed')) deps.logger.error('express-user-router: an account-change notice could not be sent', error)
   })
 }

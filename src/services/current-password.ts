@@ -40,7 +40,7 @@ export async function proveCurrentPassword(deps: ServiceDeps, user: StoredUser, 
  * `createdAt` is not the time of a sign-in.
  */
 export function isRecentSignIn(deps: ServiceDeps, session: Session | undefined): boolean {
-  const window = deps.config.recentSignInSeconds
+  const window = deps.recentSignInSeconds
   if (!session || session.family !== undefined || window === 0) return false
   return deps.now() - session.createdAt <= window
 }

@@ -1,11 +1,13 @@
 /**
- * What every service receives: stores, helpers and the clock, in one object. Services never see
- * `req` or `res`.
+ * What every service receives: stores, helpers, the clock and the settings of each concern, in one
+ * object; the services of an optional family get their family's settings on top, and only when
+ * that family is configured. Services never see `req` or `res`, nor the router's whole config.
  */
 import type { UserRouterEvent } from '../events.js'
 import type { UserSchema } from '../model/schema.js'
-import type { RouterConfig } from '../options.js'
+import type { Logger, OAuthConfig, RateLimitsConfig, RouterConfig } from '../options.js'
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from '../ports.js'
+import type { PasswordPolicy } from './credentials.js'
 import type { LoginThrottle } from './login-throttle.js'
 import type { PasswordHasher } from './passwords.js'
 import type { SessionService } from './sessions.js'
@@ -17,7 +19,18 @@ export interface ServiceDeps {
   readonly passwords: PasswordHasher
   readonly sessions: SessionService
   readonly throttle: LoginThrottle
-  readonly config: RouterConfig
+  /** Where warnings and unexpected errors go. */
+  readonly logger: Logger
+  /** What a new password must be. */
+  readonly passwordPolicy: PasswordPolicy
+  /** E-mail links, their lifetimes and cooldown, the messages. */
+  readonly email: RouterConfig['email']
+  /** SMS code lifetimes, cooldowns, caps and the allowed calling codes. */
+  readonly smsCodes: RouterConfig['smsCodes']
+  /** Hourly limits of costly actions. */
+  readonly rateLimits: RateLimitsConfig
+  /** Seconds after a sign-in during which its token may change the e-mail or phone without the password. */
+  readonly recentSignInSeconds: number
   /** Sends SMS codes; undefined when no sender is configured (production without `sms`). */
   readonly sms: SmsSender | undefined
   /** Sends e-mail; undefined when no mailer is configured (production without `mailer`). */
@@ -28,6 +41,16 @@ export interface ServiceDeps {
   now(): number
   /** Sends an audit event to `onEvent` (never throws). */
   emit(event: Omit<UserRouterEvent, 'at'>): void
+}
+
+/** What the phone API's services (login codes, OAuth clients and tokens) receive: the `oauth` settings too. */
+export interface OAuthServiceDeps extends ServiceDeps {
+  readonly oauth: OAuthConfig
+}
+
+/** What the admin API's services receive: the `admin` settings too. */
+export interface AdminServiceDeps extends ServiceDeps {
+  readonly admin: NonNullable<RouterConfig['admin']>
 }
 
 /** Who is asking, as the services need it for sessions and audit events. */

@@ -17,7 +17,7 @@ async function sendResetMail(deps: ServiceDeps, user: StoredUser & { email: stri
   try {
     await sendLinkMail(deps, {
       grant: { purpose: 'reset', userId: user.id, email: user.email, passwordTag: passwordTag(user) },
-      ttlSeconds: deps.config.email.resetTtlSeconds,
+      ttlSeconds: deps.email.resetTtlSeconds,
       targetUrl,
     })
   } catch (error) {
@@ -52,7 +52,7 @@ async function claimSend(deps: ServiceDeps, address: string, meta: RequestMeta, 
  */
 export async function requestPasswordReset(deps: ServiceDeps, email: string, targetUrl: string, meta: RequestMeta): Promise<void> {
   const address = checkIdentifier('email', email)
-  const { concealUnknownEmails } = deps.config.email
+  const { concealUnknownEmails } = deps.email
   if (concealUnknownEmails) await claimSend(deps, address, meta)
   const user = await deps.store.getUserByIdentifier('email', address)
   const eligible = user !== null && user.email !== null
@@ -64,7 +64,7 @@ export async function requestPasswordReset(deps: ServiceDeps, email: string, tar
       .then(() => sendResetMail(deps, owner, targetUrl, meta))
       .catch((error: unknown) => {
         // Mailer failures are logged where they happen, limits are events; anything else (a template that throws) here.
-        if (!isUserRouterError(error, 'mail_failed') && !isUserRouterError(error, 'rate_limited')) deps.config.logger.error('express-user-router: a password-reset mail could not be sent', error)
+        if (!isUserRouterError(error, 'mail_failed') && !isUserRouterError(error, 'rate_limited')) deps.logger.error('express-user-router: a password-reset mail could not be sent', error)
       })
     return
   }
@@ -93,7 +93,7 @@ export async function isResetLinkLive(deps: ServiceDeps, token: string): Promise
  * `invalid_link` (unknown, used, expired, or the user's address or password changed since).
  */
 export async function resetPassword(deps: ServiceDeps, token: string, password: string, meta: RequestMeta): Promise<void> {
-  checkPassword(password, deps.config.password)
+  checkPassword(password, deps.passwordPolicy)
   // Cheap checks before the (deliberately slow) hash: a made-up token costs no hashing.
   if (!(await liveGrant(deps, token))) throw new UserRouterError('invalid_link')
   const passwordHash = await deps.passwords.hash(password)

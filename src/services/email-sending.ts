@@ -19,7 +19,7 @@ const cooldownKey = (address: string) => `email-cooldown:${createHash('sha256').
 
 /** Claims the address's send slot, or throws `email_rate_limited` (with `Retry-After`). */
 export async function acquireCooldown(deps: ServiceDeps, address: string, meta: RequestMeta, userId?: number): Promise<void> {
-  const { cooldownSeconds } = deps.config.email
+  const { cooldownSeconds } = deps.email
   const key = cooldownKey(address)
   if (await deps.kv.setIfAbsent(key, '1', cooldownSeconds)) return
   deps.emit({ type: 'rate_limited', method: 'email', ...(userId === undefined ? {} : { userId }), clientId: meta.clientId, ip: meta.ip })
@@ -49,7 +49,7 @@ export async function deliver(deps: ServiceDeps, message: MailMessage): Promise<
   try {
     await deps.mailer.send(message)
   } catch (error) {
-    deps.config.logger.error('express-user-router: an e-mail could not be sent', error)
+    deps.logger.error('express-user-router: an e-mail could not be sent', error)
     // A typed error other than mail_failed (unavailable...) keeps its meaning; anything else, and
     // the mailer's own message, becomes the generic mail_failed.
     if (isUserRouterError(error) && error.code !== 'mail_failed') throw error
@@ -70,7 +70,7 @@ export async function sendLinkMail(deps: ServiceDeps, { grant, ttlSeconds, targe
   checkIdentifier('email', grant.email)
   const token = await issueLink(deps.kv, grant, ttlSeconds, deps.now())
   try {
-    const content = await composeEmail(grant.purpose, deps.config.email, `${targetUrl}?token=${token}`, ttlSeconds)
+    const content = await composeEmail(grant.purpose, deps.email, `${targetUrl}?token=${token}`, ttlSeconds)
     await deliver(deps, { to: grant.email, ...content })
   } catch (error) {
     await revokeLink(deps.kv, grant.purpose, token).catch(() => undefined)

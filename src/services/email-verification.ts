@@ -25,7 +25,7 @@ export async function requestEmailVerification(deps: ServiceDeps, userId: number
     await countMail(deps, meta, userId)
     await sendLinkMail(deps, {
       grant: { purpose: 'verify', userId, email },
-      ttlSeconds: deps.config.email.verifyTtlSeconds,
+      ttlSeconds: deps.email.verifyTtlSeconds,
       targetUrl,
     })
   } catch (error) {

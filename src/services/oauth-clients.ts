@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
-import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { RequestMeta, OAuthServiceDeps } from './deps.js'
 
 /** What a request presented: the client id and secret, from the body or HTTP Basic. */
 export interface ClientCredentials {
@@ -18,8 +18,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest()
 const NO_CLIENT = digest('no such client')
 
 /** The authenticated client's id; throws `invalid_client` (401) or `login_throttled` (429). */
-export async function authenticateClient(deps: ServiceDeps, presented: ClientCredentials, meta: RequestMeta): Promise<string> {
-  const client = deps.config.oauth?.clients.find((c) => c.id === presented.id)
+export async function authenticateClient(deps: OAuthServiceDeps, presented: ClientCredentials, meta: RequestMeta): Promise<string> {
+  const client = deps.oauth.clients.find((c) => c.id === presented.id)
   const expected = client ? digest(client.secret) : NO_CLIENT
   const secretMatches = timingSafeEqual(expected, digest(presented.secret))
   // The comparison is cheap, so it is judged after the fact: a wrong secret's failure is counted

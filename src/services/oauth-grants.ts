@@ -8,7 +8,7 @@ import { UserRouterError } from '../errors.js'
 import type { IdentifierKind, StoredUser } from '../model/user.js'
 import { authenticate, checkIdentifierOrNull } from './accounts.js'
 import { identifierLookups, throttleAccount } from './credentials.js'
-import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { RequestMeta, OAuthServiceDeps } from './deps.js'
 import { consumeLoginCode } from './login-codes.js'
 import { startTokenFamily, type TokenPair } from './oauth-tokens.js'
 
@@ -23,7 +23,7 @@ function identifierCandidates(username: string): { kind: IdentifierKind; value: 
   return phone === null ? usernames : [{ kind: 'phone', value: phone }, ...usernames]
 }
 
-async function findByAny(deps: ServiceDeps, candidates: { kind: IdentifierKind; value: string }[]): Promise<StoredUser | null> {
+async function findByAny(deps: OAuthServiceDeps, candidates: { kind: IdentifierKind; value: string }[]): Promise<StoredUser | null> {
   for (const { kind, value } of candidates) {
     const user = await deps.store.getUserByIdentifier(kind, value)
     if (user) return user
@@ -33,7 +33,7 @@ async function findByAny(deps: ServiceDeps, candidates: { kind: IdentifierKind; 
 
 /** Signs in with a password or login code and starts a token family; `invalid_grant` for a wrong pair. */
 export async function passwordGrant(
-  deps: ServiceDeps,
+  deps: OAuthServiceDeps,
   input: { username: string; password: string },
   clientId: string,
   meta: RequestMeta,

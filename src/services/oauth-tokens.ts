@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
-import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { RequestMeta, OAuthServiceDeps } from './deps.js'
 import { countAction } from './rate-limits.js'
 import { OPAQUE_TOKEN_FORMAT, familyKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
 
@@ -46,17 +46,17 @@ const keys = {
 }
 
 /** Starts a token family for a user who has just proven who they are, and issues its first pair. */
-export async function startTokenFamily(deps: ServiceDeps, user: StoredUser, clientId: string, meta: RequestMeta): Promise<TokenPair> {
+export async function startTokenFamily(deps: OAuthServiceDeps, user: StoredUser, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const id = randomBytes(16).toString('base64url')
-  const ttl = deps.config.oauth!.refreshTokenTtlSeconds
+  const ttl = deps.oauth.refreshTokenTtlSeconds
   const family: Family = { userId: user.id, clientId, expiresAt: deps.now() + ttl }
   await Promise.all([deps.kv.set(keys.family(id), JSON.stringify(family), ttl), deps.sessions.trackUserKey(user.id, keys.family(id), ttl)])
   return issueInFamily(deps, id, family, meta)
 }
 
 /** A new access token and refresh token of the family; the previous refresh token stops working. */
-async function issueInFamily(deps: ServiceDeps, id: string, family: Family, meta: RequestMeta): Promise<TokenPair> {
-  const { accessTokenTtlSeconds } = deps.config.oauth!
+async function issueInFamily(deps: OAuthServiceDeps, id: string, family: Family, meta: RequestMeta): Promise<TokenPair> {
+  const { accessTokenTtlSeconds } = deps.oauth
   const now = deps.now()
   const familyLeft = Math.max(1, family.expiresAt - now)
   const secret = newOpaqueToken()
@@ -71,7 +71,7 @@ async function issueInFamily(deps: ServiceDeps, id: string, family: Family, meta
   return { accessToken: access.token, refreshToken: `${id}.${secret}`, expiresIn: access.expiresIn, createdAt: now }
 }
 
-async function readFamily(deps: ServiceDeps, id: string): Promise<Family | null> {
+async function readFamily(deps: OAuthServiceDeps, id: string): Promise<Family | null> {
   const stored = await deps.kv.get(keys.family(id))
   return stored === null ? null : (JSON.parse(stored) as Family)
 }
@@ -82,7 +82,7 @@ async function readFamily(deps: ServiceDeps, id: string): Promise<Family | null>
  * a token that is not the family's current one, which also revokes the family; `rate_limited`
  * past the family's refreshes per hour.
  */
-export async function refreshTokens(deps: ServiceDeps, refreshToken: string, clientId: string, meta: RequestMeta): Promise<TokenPair> {
+export async function refreshTokens(deps: OAuthServiceDeps, refreshToken: string, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const match = REFRESH_TOKEN.exec(refreshToken)
   if (!match) throw new UserRouterError('invalid_grant')
   const [, id, secret] = match as unknown as [string, string, string]
@@ -116,7 +116,7 @@ export async function refreshTokens(deps: ServiceDeps, refreshToken: string, cli
  * Ends a family: its refresh token and every access token issued from it. The family key goes
  * first, so a refresh running meanwhile either sees it gone or has its access token listed here.
  */
-export async function revokeFamily(deps: ServiceDeps, id: string): Promise<void> {
+export async function revokeFamily(deps: OAuthServiceDeps, id: string): Promise<void> {
   await deps.kv.delete([keys.family(id), keys.refresh(id)])
   const accessKeys = await deps.kv.setMembers(keys.familyTokens(id))
   await deps.kv.delete([...accessKeys, keys.familyTokens(id)])
@@ -139,7 +139,7 @@ export type RevocationResult = 'revoked' | 'unknown' | 'other_client'
  * a rotated token) is `unknown` and revokes nothing. Only the current secret is stored, so a rotated
  * token cannot be told from a forged one, and a forged one must not be able to end a family.
  */
-export async function revokeToken(deps: ServiceDeps, token: string, clientId: string, meta: RequestMeta): Promise<RevocationResult> {
+export async function revokeToken(deps: OAuthServiceDeps, token: string, clientId: string, meta: RequestMeta): Promise<RevocationResult> {
   const refresh = REFRESH_TOKEN.exec(token)
   if (refresh) {
     const [, id, secret] = refresh as unknown as [string, string, string]

@@ -7,7 +7,7 @@ import { UserRouterError, fieldError } from '../errors.js'
 import { claimWithPhone, emitClaimed, resetWithProof } from './account-claims.js'
 import { changeAccount } from './accounts.js'
 import { checkIdentifier, checkPassword } from './credentials.js'
-import type { RequestMeta, ServiceDeps } from './deps.js'
+import type { OAuthServiceDeps, RequestMeta, ServiceDeps } from './deps.js'
 import { issueLoginCode } from './login-codes.js'
 import type { Session } from './sessions.js'
 import { countAction } from './rate-limits.js'
@@ -46,7 +46,7 @@ async function proveCode(deps: ServiceDeps, phone: string, purpose: SmsPurpose, 
  * answers its login code. A phone registered meanwhile is `phone_taken` (the code is spent); past
  * the registrations of the IP, `rate_limited` before the code is looked at.
  */
-export async function registerWithCode(deps: ServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
+export async function registerWithCode(deps: OAuthServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
   const phone = checkIdentifier('phone', input.phone)
   await countAction(deps, 'registrationsPerIpPerHour', meta.ip, meta)
   await proveCode(deps, phone, 'register', input.code, meta)
@@ -59,7 +59,7 @@ export async function registerWithCode(deps: ServiceDeps, input: { phone: string
  * Answers a login code for the account of the phone proven by a login code; `user_not_found` when
  * none. An account whose phone was unverified is claimed (`claimWithPhone`).
  */
-export async function loginWithCode(deps: ServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
+export async function loginWithCode(deps: OAuthServiceDeps, input: { phone: string; code: string }, meta: RequestMeta): Promise<string> {
   const phone = checkIdentifier('phone', input.phone)
   await proveCode(deps, phone, 'login', input.code, meta)
   const user = await deps.store.getUserByIdentifier('phone', phone)
@@ -75,7 +75,7 @@ export interface NewPassword {
 }
 
 function checkNewPassword(deps: ServiceDeps, input: NewPassword, identifiers: string[] = []): void {
-  checkPassword(input.password, deps.config.password, 'password', identifiers)
+  checkPassword(input.password, deps.passwordPolicy, 'password', identifiers)
   if (input.confirmation !== input.password) throw fieldError('invalid_request', 'password_confirmation', 'must equal password')
 }
 

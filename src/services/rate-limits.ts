@@ -41,7 +41,7 @@ function counterKey(limit: RateLimit, subject: string): string {
  * `retryAfter`. A limit switched off (`false`) counts nothing.
  */
 export async function countAction(deps: ServiceDeps, limit: RateLimit, subject: string, request: RateLimitedRequest): Promise<void> {
-  const max = deps.config.rateLimits[limit]
+  const max = deps.rateLimits[limit]
   if (max === false) return
   const key = counterKey(limit, subject)
   if ((await deps.kv.increment(key, HOUR_SECONDS)) <= max) return

@@ -73,7 +73,7 @@ function ipDigest(ip: string): string {
  * is E.164, whose calling codes no other code begins with, so a prefix test is exact.
  */
 export function assertSmsRegion(deps: ServiceDeps, phone: string): void {
-  const allowed = deps.config.smsCodes.allowedCallingCodes
+  const allowed = deps.smsCodes.allowedCallingCodes
   if (phone.startsWith('+') ? allowed.some((code) => phone.startsWith(`+${code}`)) : allowed.includes('86')) return
   const problem = "SMS codes are not sent to this number's country or region"
   throw new UserRouterError('sms_region_not_allowed', { message: `phone: ${problem}.`, details: [{ field: 'phone', message: problem }] })
@@ -107,7 +107,7 @@ async function rateLimited(deps: ServiceDeps, input: SendSmsCodeInput, key: stri
 export async function sendSmsCode(deps: ServiceDeps, input: SendSmsCodeInput): Promise<void> {
   const sender = deps.sms
   if (!sender) throw new Error('sendSmsCode: no SMS sender is configured')
-  const limits = deps.config.smsCodes
+  const limits = deps.smsCodes
   const phone = checkIdentifier('phone', input.phone)
   assertSmsRegion(deps, phone)
   // An open circuit refuses before anything is counted: pumping then uses up no phone's budget.
@@ -161,7 +161,7 @@ function senderFailure(deps: ServiceDeps, error: unknown, code: string): UserRou
   if (isUserRouterError(error, 'sms_quota_exhausted')) return error
   // A provider's message may quote the SMS text: the code is masked before it reaches the log.
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  deps.config.logger.warn(`express-user-router: the SMS sender failed (${detail.replaceAll(code, '******')})`)
+  deps.logger.warn(`express-user-router: the SMS sender failed (${detail.replaceAll(code, '******')})`)
   return new UserRouterError('sms_failed', { cause: error })
 }
 
@@ -183,7 +183,7 @@ export async function verifySmsCode(deps: ServiceDeps, input: VerifySmsCodeInput
     // A place in the throttle's counts is taken before the code is looked at.
     return await deps.throttle.attempt(account, input.ip, async () =>
       // A malformed code cannot match: it is refused without using up one of the code's tries.
-      /^\d{6}$/.test(input.code) ? (await deps.kv.consumeSecret(keys.code(input.purpose, phone), hash, deps.config.smsCodes.maxFailures, ipDigest(input.ip))) === 'match' : false,
+      /^\d{6}$/.test(input.code) ? (await deps.kv.consumeSecret(keys.code(input.purpose, phone), hash, deps.smsCodes.maxFailures, ipDigest(input.ip))) === 'match' : false,
     )
   } catch (error) {
     if (isUserRouterError(error, 'login_throttled')) deps.emit({ type: 'rate_limited', method: 'sms', clientId: input.clientId, ip: input.ip })

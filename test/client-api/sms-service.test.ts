@@ -3,16 +3,16 @@
  * are served at all.
  */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { afterEach, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import express from 'express'
 import supertest from 'supertest'
 import { MemoryKeyValueStore, MemoryUserStore } from '../../adapters/memory/index.js'
 import { createUserRouter } from '../../src/create-user-router.js'
+import { createUserSchema } from '../../src/model/schema.js'
 import { parseOptions } from '../../src/options.js'
+import { createServiceDeps } from '../../src/service-deps.js'
 import type { ServiceDeps } from '../../src/services/deps.js'
-import { LoginThrottle } from '../../src/services/login-throttle.js'
 import { sendSmsCode, verifySmsCode, type SmsPurpose } from '../../src/services/sms-codes.js'
 import { CLIENT, CLIENT_ID } from '../helpers/test-app.js'
 import { smsOutbox } from '../helpers/sms-outbox.js'
@@ -32,8 +32,7 @@ describe('SMS code service', () => {
     const kv = new MemoryKeyValueStore()
     stores.push(kv)
     const config = parseOptions({ storage: new MemoryUserStore(), clients: [CLIENT_ID], sms: outbox.sender, smsCodes: { cooldownSeconds: 1 } })
-    const deps = { kv, config, sms: outbox.sender, secret: randomBytes(32), throttle: new LoginThrottle(kv, config.loginThrottle), now: () => Math.floor(Date.now() / 1000), emit: () => {} }
-    return { deps: deps as unknown as ServiceDeps, outbox }
+    return { deps: createServiceDeps(config, { kv, schema: createUserSchema({}), sms: outbox.sender, mailer: undefined }), outbox }
   }
   const check = (deps: ServiceDeps, purpose: SmsPurpose, code: string) => verifySmsCode(deps, { phone: PHONE, purpose, code, ip: IP })
 

@@ -3,16 +3,15 @@
  * wrong secrets, at most the limit is looked at or answered, on the in-memory store and on Redis.
  */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { after, afterEach, describe, it } from 'node:test'
 import { MemoryKeyValueStore, MemoryUserStore } from '../../adapters/memory/index.js'
 import { RedisKeyValueStore } from '../../adapters/redis/index.js'
 import { isUserRouterError } from '../../src/errors.js'
+import { createUserSchema } from '../../src/model/schema.js'
 import { parseOptions } from '../../src/options.js'
 import type { KeyValueStore } from '../../src/ports.js'
-import type { ServiceDeps } from '../../src/services/deps.js'
-import { LoginThrottle } from '../../src/services/login-throttle.js'
 import { authenticateClient } from '../../src/services/oauth-clients.js'
+import { createServiceDeps, oauthServiceDeps } from '../../src/service-deps.js'
 import { sendSmsCode, verifySmsCode } from '../../src/services/sms-codes.js'
 import { CLIENT_ID } from '../helpers/test-app.js'
 import { createRedisTestKeys, redisUnavailable, type RedisTestKeys } from '../helpers/redis.js'
@@ -62,9 +61,8 @@ for (const [name, skip, newStore] of STORES) {
       stores.push(kv)
       const outbox = smsOutbox()
       const config = parseOptions({ storage: new MemoryUserStore(), clients: [CLIENT_ID], sms: outbox.sender, oauth: { clients: [OAUTH_CLIENT] } })
-      const throttle = new LoginThrottle(kv, config.loginThrottle)
-      const deps = { kv, config, sms: outbox.sender, secret: randomBytes(32), throttle, now: () => Math.floor(Date.now() / 1000), emit: () => {} }
-      return { deps: deps as unknown as ServiceDeps, kv, throttle, outbox }
+      const deps = oauthServiceDeps(createServiceDeps(config, { kv, schema: createUserSchema({}), sms: outbox.sender, mailer: undefined }), config)!
+      return { deps, kv, throttle: deps.throttle, outbox }
     }
 
     it(`runs at most 10 of ${BURST} concurrent wrong checks of one account and IP, and at most 100 of one IP`, async () => {
