@@ -89,12 +89,14 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   // same paths, are none of the router's business.
   catalog.everyRoute.push(warnWhenEveryProxyIsTrusted(config.logger))
   // The optional families are mounted only when configured.
-  if (config.admin) {
-    const sessionStore = adminSessionStore(kv, redis, config.admin.sessionTtlSeconds)
-    router.use(createAdminApi({ deps, catalog, settings: adminApiSettings(config, config.admin, sessionStore) }))
+  const adminDeps = adminServiceDeps(deps, config)
+  if (adminDeps) {
+    const sessionStore = adminSessionStore(kv, redis, adminDeps.admin.sessionTtlSeconds)
+    router.use(createAdminApi({ deps: adminDeps, catalog, settings: adminApiSettings(config, adminDeps.admin, sessionStore) }))
   }
   router.use(createClientApi({ deps, catalog, settings: clientApiSettings(config) }))
-  if (config.oauth) router.use(createPhoneApi({ deps, catalog, settings: phoneApiSettings(config) }))
+  const oauthDeps = oauthServiceDeps(deps, config)
+  if (oauthDeps) router.use(createPhoneApi({ deps: oauthDeps, catalog, settings: phoneApiSettings(config) }))
   if (config.openApi) {
     const doc = { summary: 'This OpenAPI 3.1 document', tag: 'docs', auth: 'none', responses: { 200: { description: 'The document.', schema: { type: 'object' } } } } as const
     const corsConfig = config.cors

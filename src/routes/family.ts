@@ -8,8 +8,9 @@ import type { DocumentedRouter, RouteCatalog } from '../openapi/catalog.js'
 import type { ServiceDeps } from '../services/deps.js'
 
 /** What the composition root hands a family's `createXxxApi`. */
-export interface FamilyInput<Settings> {
-  readonly deps: ServiceDeps
+/** `Deps`: what the family's services need (an optional family's services get its settings too). */
+export interface FamilyInput<Settings, Deps extends ServiceDeps = ServiceDeps> {
+  readonly deps: Deps
   /** Where the family records its routes and response schemas, for the OpenAPI document. */
   readonly catalog: RouteCatalog
   /** The family's own part of the options: routes never read the whole configuration. */
@@ -17,8 +18,8 @@ export interface FamilyInput<Settings> {
 }
 
 /** What every route module of a family receives. */
-export interface FamilyContext<Settings> {
-  readonly deps: ServiceDeps
+export interface FamilyContext<Settings, Deps extends ServiceDeps = ServiceDeps> {
+  readonly deps: Deps
   /** Mounts a route, with the family's middleware and error renderer around it, and its OpenAPI description. */
   readonly api: DocumentedRouter
   /** The family's guard: 401 unless the request is signed in the family's way. */

@@ -3,6 +3,7 @@ import type { Response } from 'express'
 import type session from 'express-session'
 import type { StoredUser } from '../../model/user.js'
 import type { Logger, RouterConfig } from '../../options.js'
+import type { AdminServiceDeps } from '../../services/deps.js'
 import type { FamilyContext } from '../family.js'
 
 /** The admin API's part of the options; the family is mounted only when `admin` is given. */
@@ -17,7 +18,7 @@ export interface AdminApiSettings {
 }
 
 /** `requireAuth`: 401 without an admin session, 403 for a user `admin.authorize` refuses; then `adminOf(res)` is the admin. */
-export type AdminApiContext = FamilyContext<AdminApiSettings>
+export type AdminApiContext = FamilyContext<AdminApiSettings, AdminServiceDeps>
 
 /** The signed-in admin of a request (after `requireAuth`). */
 export function adminOf(res: Response): StoredUser {

@@ -9,6 +9,7 @@ import { cors } from '../../http/cors.js'
 import { jsonBody } from '../../http/body-parsers.js'
 import { renderErrors } from '../../http/render-error.js'
 import { documented } from '../../openapi/catalog.js'
+import type { AdminServiceDeps } from '../../services/deps.js'
 import type { FamilyInput } from '../family.js'
 import { minAppErrorBody } from '../minapp/wire.js'
 import { mountAccountRoutes } from './account-routes.js'
@@ -30,7 +31,7 @@ function sessionSecrets({ sessionSecrets, production, logger }: AdminApiSettings
   return [randomBytes(32).toString('base64url')]
 }
 
-export function createAdminApi({ deps, catalog, settings }: FamilyInput<AdminApiSettings>): Router {
+export function createAdminApi({ deps, catalog, settings }: FamilyInput<AdminApiSettings, AdminServiceDeps>): Router {
   const { admin } = settings
   const router = Router()
   // Its own CORS, with credentials, for its trusted origins only: the client API's CORS never applies here.

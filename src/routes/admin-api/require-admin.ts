@@ -4,10 +4,10 @@ import { UserRouterError, isUserRouterError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { noStore } from '../../http/no-store.js'
 import { currentAdmin } from '../../services/admin-auth.js'
-import type { ServiceDeps } from '../../services/deps.js'
+import type { AdminServiceDeps } from '../../services/deps.js'
 import { sessionCall } from './session.js'
 
-export function requireAdmin(deps: ServiceDeps): RequestHandler {
+export function requireAdmin(deps: AdminServiceDeps): RequestHandler {
   return handler(async (req, res, next) => {
     const data = req.session?.admin
     if (!data) throw new UserRouterError('unauthenticated', { message: 'Sign in as an administrator first.' })

@@ -9,6 +9,7 @@ import { formBody, jsonBody } from '../../http/body-parsers.js'
 import { requireSession } from '../../http/auth.js'
 import { renderErrors } from '../../http/render-error.js'
 import { documented } from '../../openapi/catalog.js'
+import type { OAuthServiceDeps } from '../../services/deps.js'
 import type { FamilyInput } from '../family.js'
 import type { PhoneApiContext, PhoneApiSettings } from './context.js'
 import { mountOAuthRoutes } from './oauth-routes.js'
@@ -16,7 +17,7 @@ import { PHONE_API_SCHEMAS } from './schemas.js'
 import { mountUserRoutes } from './user-routes.js'
 import { oauthError, phoneApiFailure } from './wire.js'
 
-export function createPhoneApi({ deps, catalog, settings }: FamilyInput<PhoneApiSettings>): Router {
+export function createPhoneApi({ deps, catalog, settings }: FamilyInput<PhoneApiSettings, OAuthServiceDeps>): Router {
   const router = Router()
   const { logger, cors: corsConfig } = settings
   catalog.addSchemas(PHONE_API_SCHEMAS)

@@ -10,7 +10,7 @@ import { UserRouterError, fieldError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { validate } from '../../http/validate.js'
-import type { RequestMeta, ServiceDeps } from '../../services/deps.js'
+import type { RequestMeta, OAuthServiceDeps } from '../../services/deps.js'
 import { authenticateClient } from '../../services/oauth-clients.js'
 import { passwordGrant } from '../../services/oauth-grants.js'
 import { refreshTokens, revokeToken } from '../../services/oauth-tokens.js'
@@ -36,7 +36,7 @@ const revokeSchema = Joi.object({ token: text(1024).required(), token_type_hint:
 type TokenRequest = { grant_type: string; username?: string; password?: string; refresh_token?: string; scope?: string; client_id?: string; client_secret?: string }
 
 /** The request's meta with the authenticated OAuth client as its client. */
-async function authenticated(deps: ServiceDeps, req: Request, body: { client_id?: string; client_secret?: string }): Promise<RequestMeta> {
+async function authenticated(deps: OAuthServiceDeps, req: Request, body: { client_id?: string; client_secret?: string }): Promise<RequestMeta> {
   const meta = requestMeta(req)
   return { ...meta, clientId: await authenticateClient(deps, clientCredentialsOf(req, body), meta) }
 }
