@@ -10,6 +10,7 @@ import { Strategy as LocalStrategy } from 'passport-local'
 import { UserRouterError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { object, optional, required } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import type { IdentifierKind, StoredUser } from '../../model/user.js'
 import { signInAdmin, signOutAdmin, type AdminSessionData } from '../../services/admin-auth.js'
@@ -20,8 +21,8 @@ import { sessionCall } from './session.js'
 import { toAdminProfile } from './wire.js'
 
 const KINDS = ['username', 'email', 'phone'] as const
-const identifier = Joi.string().min(1).max(320)
-const loginSchema = Joi.object({ username: identifier, email: identifier, phone: identifier, password: Joi.string().min(1).max(1024).required() })
+const identifier = optional(Joi.string().min(1).max(320))
+const loginSchema = object({ username: identifier, email: identifier, phone: identifier, password: required(Joi.string().min(1).max(1024)) })
   .xor(...KINDS)
   .required()
   .messages({ 'object.missing': 'must name the account by username, email or phone', 'object.xor': 'must name the account by exactly one of username, email, phone' })
@@ -57,7 +58,7 @@ export function mountAuthRoutes({ deps, requireAdmin, api }: AdminApiContext): v
   api.post('/userve/v1/login', loginDoc, (req: Request, res: Response, next: NextFunction) => {
     let kind: IdentifierKind
     try {
-      const body = validate(loginSchema, req.body) as Record<string, string>
+      const body = validate(loginSchema, req.body)
       kind = KINDS.find((k) => body[k] !== undefined)!
     } catch (error) {
       return next(error)
