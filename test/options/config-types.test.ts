@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { OPTION_KEYS } from '../../src/options-keys.js'
+import type { OPTION_KEYS } from '../../src/options-keys.js'
 import type { RouterConfig, UserRouterOptions } from '../../src/options.js'
 import type { Equal } from '../helpers/type-equality.js'
 
@@ -16,7 +16,9 @@ type Tree = typeof OPTION_KEYS
 type NotHeld<O, C, T, Prefix extends string = ''> = {
   [K in keyof T & string]: K extends keyof O & keyof C
     ? T[K] extends true
-      ? [Exclude<O[K], undefined>] extends [C[K]] ? never : `${Prefix}${K}`
+      ? [Exclude<O[K], undefined>] extends [C[K]]
+        ? never
+        : `${Prefix}${K}`
       : NotHeld<NonNullable<O[K]>, NonNullable<C[K]>, T[K], `${Prefix}${K}.`>
     : `${Prefix}${K}`
 }[keyof T & string]

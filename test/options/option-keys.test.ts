@@ -63,12 +63,21 @@ describe('the options, described once', () => {
   })
 
   it('the Joi schema leaves unset exactly the options UNSET_UNLESS_GIVEN names', () => {
-    assert.deepEqual(described.filter((d) => d.unset).map((d) => d.path).sort(), [...UNSET_UNLESS_GIVEN].sort())
+    assert.deepEqual(
+      described
+        .filter((d) => d.unset)
+        .map((d) => d.path)
+        .sort(),
+      [...UNSET_UNLESS_GIVEN].sort(),
+    )
   })
 
   it("the README's Options table names every option", async () => {
     const rows = readmeRows(await readFile(join(ROOT, 'README.md'), 'utf8'))
     const leaves = pathsOf(OPTION_KEYS).filter((path) => !pathsOf(OPTION_KEYS).some((other) => other.startsWith(`${path}.`)))
-    assert.deepEqual(leaves.filter((path) => !isNamed(path, rows)), [])
+    assert.deepEqual(
+      leaves.filter((path) => !isNamed(path, rows)),
+      [],
+    )
   })
 })

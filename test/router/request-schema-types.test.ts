@@ -25,10 +25,7 @@ const accountSchema = (kind: 'username' | 'phone') =>
 
 it('validate gives the type its schema infers', () => {
   const value = validate(accountSchema('phone'), { phone: '1', email: null, code: 123456 })
-  const inferred: Equal<
-    typeof value,
-    { username: string; phone: string; current_password?: string; email?: string | null; code: string | number; create_user: boolean }
-  > = true
+  const inferred: Equal<typeof value, { username: string; phone: string; current_password?: string; email?: string | null; code: string | number; create_user: boolean }> = true
   assert.ok(inferred)
   assert.deepEqual(value, { phone: '1', email: null, code: 123456, create_user: true })
 })
