@@ -4,6 +4,7 @@
  */
 import Joi from 'joi'
 import { availableParallelism } from 'node:os'
+import type { CheckedOptions } from './options-keys.js'
 import { KEY_VALUE_STORE_METHODS, MAILER_METHODS, missingMethods, SMS_SENDER_METHODS, USER_STORE_METHODS, USER_STORE_OPTIONAL_METHODS } from './port-methods.js'
 
 /**
@@ -43,7 +44,8 @@ const hourlyLimit = (fallback: number) =>
     .default(fallback)
     .messages({ 'alternatives.types': 'must be a whole number of at least 1, or false to switch the limit off' })
 
-export const optionsSchema = Joi.object({
+/** Its value is `CheckedOptions`: a test holds its keys, and which of them it may leave unset, to `options-keys.ts`. */
+export const optionsSchema = Joi.object<CheckedOptions>({
   storage: implementing(USER_STORE_METHODS, USER_STORE_OPTIONAL_METHODS)
     .required()
     .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),

@@ -312,5 +312,5 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   const admin = value.admin && { ...value.admin, trustedOrigins: value.admin.trustedOrigins.map((o: string) => new URL(o).origin) }
   const keyPrefix = routerKeyPrefix(value.keyPrefix, value.storage, value.redis)
   const production = process.env.NODE_ENV === 'production'
-  return { ...value, keyPrefix, production, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console, now: value.now ?? Date.now } as RouterConfig
+  return { ...value, keyPrefix, production, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console, now: value.now ?? Date.now }
 }

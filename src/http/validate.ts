@@ -2,10 +2,11 @@
  * Joi validation of request bodies and parameters, turned into `invalid_request` errors that name
  * every field at fault.
  */
-import type Joi from 'joi'
 import { UserRouterError } from '../errors.js'
+import type { RequestSchema } from './request-schema.js'
 
-export function validate<T>(schema: Joi.Schema<T>, value: unknown): T {
+/** The value as the schema lets it through (defaults applied, unknown keys dropped), typed by the schema. */
+export function validate<T>(schema: RequestSchema<T>, value: unknown): T {
   const result = schema.validate(value, { abortEarly: false, convert: false, stripUnknown: true })
   if (!result.error) return result.value
   const details = result.error.details.map((d) => ({

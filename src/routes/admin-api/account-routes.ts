@@ -5,6 +5,7 @@
 import Joi from 'joi'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { nullable, object, optional } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import { changeAccount } from '../../services/accounts.js'
 import { userIdParam } from '../minapp/user-id.js'
@@ -12,8 +13,8 @@ import { toAccountInfo } from '../minapp/wire.js'
 import type { AdminApiContext } from './context.js'
 import { docs } from './docs.js'
 
-const identifier = Joi.string().min(1).max(320).allow(null)
-const accountSchema = Joi.object({ username: identifier, email: identifier, phone: identifier, new_password: Joi.string().min(1).max(1024) }).required()
+const identifier = optional(nullable(Joi.string().min(1).max(320)))
+const accountSchema = object({ username: identifier, email: identifier, phone: identifier, new_password: optional(Joi.string().min(1).max(1024)) }).required()
 
 export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext): void {
   const doc = docs.route({
@@ -23,7 +24,7 @@ export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext):
   })
   api.put('/userve/v2.2/miniapp/user/account/:id', doc, requireAuth, handler(async (req, res) => {
     const id = userIdParam(req)
-    const body = validate(accountSchema, req.body) as { username?: string | null; email?: string | null; phone?: string | null; new_password?: string }
+    const body = validate(accountSchema, req.body)
     const user = await changeAccount(
       deps,
       id,

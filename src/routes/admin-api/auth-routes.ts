@@ -8,6 +8,7 @@ import Joi from 'joi'
 import { handler } from '../../http/handler.js'
 import { passwordSignIn } from '../../http/password-sign-in.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { object, optional, required } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import type { IdentifierKind } from '../../model/user.js'
 import { signInAdmin, signOutAdmin } from '../../services/admin-auth.js'
@@ -17,8 +18,8 @@ import { sessionCall } from './session.js'
 import { toAdminProfile } from './wire.js'
 
 const KINDS = ['username', 'email', 'phone'] as const
-const identifier = Joi.string().min(1).max(320)
-const loginSchema = Joi.object({ username: identifier, email: identifier, phone: identifier, password: Joi.string().min(1).max(1024).required() })
+const identifier = optional(Joi.string().min(1).max(320))
+const loginSchema = object({ username: identifier, email: identifier, phone: identifier, password: required(Joi.string().min(1).max(1024)) })
   .xor(...KINDS)
   .required()
   .messages({ 'object.missing': 'must name the account by username, email or phone', 'object.xor': 'must name the account by exactly one of username, email, phone' })
@@ -39,7 +40,7 @@ export function mountAuthRoutes({ deps, requireAuth, api, settings }: AdminApiCo
   api.post('/userve/v1/login', loginDoc, (req: Request, res: Response, next: NextFunction) => {
     let kind: IdentifierKind
     try {
-      const body = validate(loginSchema, req.body) as Record<string, string>
+      const body = validate(loginSchema, req.body)
       kind = KINDS.find((k) => body[k] !== undefined)!
     } catch (error) {
       return next(error)

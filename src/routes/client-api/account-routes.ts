@@ -3,19 +3,20 @@ import Joi from 'joi'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { nullable, object, optional } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import { changeAccount } from '../../services/accounts.js'
 import { toAccountInfo } from '../minapp/wire.js'
 import type { ClientApiContext } from './context.js'
 import { docs } from './docs.js'
 
-const identifier = Joi.string().min(1).max(320).allow(null)
-const accountSchema = Joi.object({
+const identifier = optional(nullable(Joi.string().min(1).max(320)))
+const accountSchema = object({
   username: identifier,
   email: identifier,
   phone: identifier,
-  password: Joi.string().min(1).max(1024),
-  new_password: Joi.string().min(1).max(1024),
+  password: optional(Joi.string().min(1).max(1024)),
+  new_password: optional(Joi.string().min(1).max(1024)),
 }).required()
 
 export function mountAccountRoutes({ deps, requireAuth, api }: ClientApiContext): void {
@@ -27,7 +28,7 @@ export function mountAccountRoutes({ deps, requireAuth, api }: ClientApiContext)
   })
   for (const version of ['v2.0', 'v2.1', 'v2.2']) {
     api.put(`/hserve/${version}/user/account`, doc, requireAuth, handler(async (req, res) => {
-      const body = validate(accountSchema, req.body) as { username?: string | null; email?: string | null; phone?: string | null; password?: string; new_password?: string }
+      const body = validate(accountSchema, req.body)
       const session = sessionOf(res)
       const user = await changeAccount(
         deps,

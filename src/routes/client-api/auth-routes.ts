@@ -9,6 +9,7 @@ import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { passwordSignIn } from '../../http/password-sign-in.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { named, object, required } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import { login, loginAnonymously, logout, register, type SignedIn } from '../../services/accounts.js'
 import type { ClientApiContext } from './context.js'
@@ -21,9 +22,8 @@ const KINDS_BY_VERSION: [string, IdentifierKind[]][] = [
   ['v2.1', ['email', 'username', 'phone']],
 ]
 
-const credentialSchema = (kind: IdentifierKind) =>
-  Joi.object({ [kind]: Joi.string().min(1).max(320).required(), password: Joi.string().min(1).max(1024).required() }).required()
-const CREDENTIAL_SCHEMAS = { username: credentialSchema('username'), email: credentialSchema('email'), phone: credentialSchema('phone') }
+const credentialSchema = <K extends IdentifierKind>(kind: K) =>
+  object({ ...named(kind, required(Joi.string().min(1).max(320))), password: required(Joi.string().min(1).max(1024)) }).required()
 
 export function mountAuthRoutes({ deps, requireAuth, api, settings }: ClientApiContext): void {
   const sendSignedIn = (res: Response, { user, token }: SignedIn) =>
@@ -38,11 +38,11 @@ export function mountAuthRoutes({ deps, requireAuth, api, settings }: ClientApiC
   const signedInAnswer = { 201: { description: 'The user, with a token.', schema: 'SignedIn' } }
   for (const [version, kinds] of KINDS_BY_VERSION) {
     for (const kind of kinds) {
-      const credential = CREDENTIAL_SCHEMAS[kind]
+      const credential = credentialSchema(kind)
       const registerDoc = docs.route({ summary: `Register with ${kind} and password`, auth: 'none', body: credential, responses: docs.responses(signedInAnswer, [400, 429]) })
       api.post(`/hserve/${version}/register/${kind}`, registerDoc, handler(async (req, res) => {
-        const body = validate(credential, req.body) as Record<string, string>
-        sendSignedIn(res, await register(deps, { kind, identifier: body[kind]!, password: body.password! }, requestMeta(req)))
+        const body = validate(credential, req.body)
+        sendSignedIn(res, await register(deps, { kind, identifier: body[kind], password: body.password }, requestMeta(req)))
       }))
       const loginDoc = docs.route({ summary: `Sign in with ${kind} and password`, auth: 'none', body: credential, responses: docs.responses(signedInAnswer, [400, 429]) })
       api.post(`/hserve/${version}/login/${kind}`, loginDoc, (req, res, next) => {

@@ -12,6 +12,7 @@ import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { startErrorAnswer } from '../../http/render-error.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { object, optional, required } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import { isResetLinkLive, requestPasswordReset, resetPassword } from '../../services/email-password-reset.js'
 import { confirmEmailVerification, requestEmailVerification } from '../../services/email-verification.js'
@@ -24,12 +25,12 @@ const VERIFY_LINK_PATH = '/hserve/v2.0/user/email-verify/confirm'
 /** Where reset links point, under the router's public URL (the form, and where it posts). */
 const RESET_LINK_PATH = '/hserve/v2.0/user/password/reset/confirm'
 
-const resetRequestSchema = Joi.object({ email: Joi.string().min(1).max(320).required() }).required()
-const resetSchema = Joi.object({
-  token: Joi.string().max(128).required(),
-  password: Joi.string().min(1).max(1024).required(),
+const resetRequestSchema = object({ email: required(Joi.string().min(1).max(320)) }).required()
+const resetSchema = object({
+  token: required(Joi.string().max(128)),
+  password: required(Joi.string().min(1).max(1024)),
   // Sent by the HTML form; API clients may leave it out.
-  password_confirmation: Joi.string().max(1024).allow(''),
+  password_confirmation: optional(Joi.string().max(1024).allow('')),
 }).required()
 
 /**
@@ -109,7 +110,7 @@ export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApi
 
   const resetRequestDoc = docs.route({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: docs.responses(created, [400, 404, 429]) })
   api.post('/hserve/v2.0/user/password/reset', resetRequestDoc, handler(async (req, res) => {
-    const { email } = validate(resetRequestSchema, req.body ?? {}) as { email: string }
+    const { email } = validate(resetRequestSchema, req.body ?? {})
     await requestPasswordReset(deps, email, `${baseUrlOf(req, settings)}${RESET_LINK_PATH}`, requestMeta(req))
     res.status(201).json({ status: 'ok' })
   }))
@@ -134,7 +135,7 @@ export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApi
     const json = wantsJson(req)
     let token = ''
     try {
-      const body = validate(resetSchema, { token: queryToken(req) || undefined, ...(req.body ?? {}) }) as { token: string; password: string; password_confirmation?: string }
+      const body = validate(resetSchema, { token: queryToken(req) || undefined, ...(req.body ?? {}) })
       token = body.token
       if (body.password_confirmation !== undefined && body.password_confirmation !== body.password) {
         throw new UserRouterError('invalid_request', { message: 'password_confirmation: does not match password', details: [{ field: 'password_confirmation', message: 'does not match password' }] })

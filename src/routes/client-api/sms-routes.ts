@@ -9,6 +9,7 @@ import { UserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { object, optional, required, withDefault } from '../../http/request-schema.js'
 import { codeText, smsCodeSchema } from '../../http/sms-code.js'
 import { validate } from '../../http/validate.js'
 import { sendSmsCode, verifySmsCode } from '../../services/sms-codes.js'
@@ -20,10 +21,10 @@ import { toSignedIn } from './wire.js'
 const phone = Joi.string().min(1).max(64)
 const code = smsCodeSchema
 
-const sendSchema = Joi.object({ phone: phone.required() }).required()
-const verifySchema = Joi.object({ phone: phone.required(), code: code.required() }).required()
-const loginSchema = Joi.object({ phone: phone.required(), code: code.required(), create_user: Joi.boolean().default(true) }).required()
-const phoneVerificationSchema = Joi.object({ phone, code: code.required() }).required()
+const sendSchema = object({ phone: required(phone) }).required()
+const verifySchema = object({ phone: required(phone), code: required(code) }).required()
+const loginSchema = object({ phone: required(phone), code: required(code), create_user: withDefault(Joi.boolean(), true) }).required()
+const phoneVerificationSchema = object({ phone: optional(phone), code: required(code) }).required()
 
 const ok = { 200: { description: 'Done.', schema: 'StatusOk' } }
 
@@ -33,7 +34,7 @@ export function mountSmsRoutes({ deps, requireAuth, api }: ClientApiContext): vo
   for (const version of ['v1.8', 'v2.2']) {
     const doc = docs.route({ summary: 'Send an SMS code to a phone', auth: 'optionalToken', body: sendSchema, responses: docs.responses(ok, [400, 402]) })
     api.post(`/hserve/${version}/sms-verification-code`, doc, handler(async (req, res) => {
-      const body = validate(sendSchema, req.body) as { phone: string }
+      const body = validate(sendSchema, req.body)
       const meta = requestMeta(req)
       await sendSmsCode(deps, { phone: body.phone, purpose: 'client', ip: meta.ip, clientId: meta.clientId })
       res.json({ status: 'ok' })
@@ -42,7 +43,7 @@ export function mountSmsRoutes({ deps, requireAuth, api }: ClientApiContext): vo
 
   const verifyDoc = docs.route({ summary: 'Check (and use up) an SMS code', auth: 'optionalToken', body: verifySchema, responses: docs.responses(ok, [400, 429]) })
   api.post('/hserve/v1.8/sms-verification-code/verify', verifyDoc, handler(async (req, res) => {
-    const body = validate(verifySchema, req.body) as { phone: string; code: string | number }
+    const body = validate(verifySchema, req.body)
     const meta = requestMeta(req)
     const ok = await verifySmsCode(deps, { phone: body.phone, purpose: 'client', code: codeText(body.code), ip: meta.ip, clientId: meta.clientId })
     if (!ok) throw new UserRouterError('invalid_code')
@@ -56,14 +57,14 @@ export function mountSmsRoutes({ deps, requireAuth, api }: ClientApiContext): vo
     responses: docs.responses({ 201: { description: 'The user, with a token.', schema: 'SignedIn' } }, [400, 404, 429]),
   })
   api.post('/hserve/v2.1/login/sms', loginDoc, handler(async (req, res) => {
-    const body = validate(loginSchema, req.body) as { phone: string; code: string | number; create_user: boolean }
+    const body = validate(loginSchema, req.body)
     const { user, token } = await loginWithSmsCode(deps, { phone: body.phone, code: codeText(body.code), createUser: body.create_user }, requestMeta(req))
     res.status(201).set('Cache-Control', 'no-store').json(toSignedIn(user, deps.schema, token))
   }))
 
   const phoneDoc = docs.route({ summary: "Verify the own phone with an SMS code", auth: 'token', body: phoneVerificationSchema, responses: docs.responses(ok, [400, 429]) })
   api.post('/hserve/v2.1/sms-phone-verification', phoneDoc, requireAuth, handler(async (req, res) => {
-    const body = validate(phoneVerificationSchema, req.body) as { phone?: string; code: string | number }
+    const body = validate(phoneVerificationSchema, req.body)
     await verifyUserPhone(deps, sessionOf(res).userId, { phone: body.phone, code: codeText(body.code) }, requestMeta(req))
     res.json({ status: 'ok' })
   }))

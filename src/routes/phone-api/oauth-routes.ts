@@ -9,6 +9,7 @@ import Joi from 'joi'
 import { UserRouterError, fieldError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
+import { object, optional, required as requiredField } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import type { RequestMeta, OAuthServiceDeps } from '../../services/deps.js'
 import { authenticateClient } from '../../services/oauth-clients.js'
@@ -20,20 +21,18 @@ import { oauthDocs } from './docs.js'
 import { tokenResponse } from './wire.js'
 
 const text = (max: number) => Joi.string().min(1).max(max)
-const clientFields = { client_id: text(256), client_secret: text(1024) }
+const clientFields = { client_id: optional(text(256)), client_secret: optional(text(1024)) }
 
-const tokenSchema = Joi.object({
-  grant_type: text(64).required(),
-  username: text(320),
-  password: text(1024),
-  refresh_token: text(256),
-  scope: Joi.string().allow('').max(1024),
+const tokenSchema = object({
+  grant_type: requiredField(text(64)),
+  username: optional(text(320)),
+  password: optional(text(1024)),
+  refresh_token: optional(text(256)),
+  scope: optional(Joi.string().allow('').max(1024)),
   ...clientFields,
 }).required()
 
-const revokeSchema = Joi.object({ token: text(1024).required(), token_type_hint: text(64), ...clientFields }).required()
-
-type TokenRequest = { grant_type: string; username?: string; password?: string; refresh_token?: string; scope?: string; client_id?: string; client_secret?: string }
+const revokeSchema = object({ token: requiredField(text(1024)), token_type_hint: optional(text(64)), ...clientFields }).required()
 
 /** The request's meta with the authenticated OAuth client as its client. */
 async function authenticated(deps: OAuthServiceDeps, req: Request, body: { client_id?: string; client_secret?: string }): Promise<RequestMeta> {
@@ -53,7 +52,7 @@ export function mountOAuthRoutes({ deps, api }: PhoneApiContext): void {
     responses: oauthDocs.responses({ 200: { description: 'A token pair.', schema: 'OAuthToken' } }),
   })
   api.post('/oauth/token', tokenDoc, handler(async (req, res) => {
-    const body = validate(tokenSchema, req.body) as TokenRequest
+    const body = validate(tokenSchema, req.body)
     const meta = await authenticated(deps, req, body)
     // Tokens grant the whole account; a requested scope cannot be honoured as asked.
     if (body.scope) throw new UserRouterError('invalid_scope')
@@ -74,7 +73,7 @@ export function mountOAuthRoutes({ deps, api }: PhoneApiContext): void {
     responses: oauthDocs.responses({ 200: { description: 'Revoked, or unknown.', schema: 'Empty' } }),
   })
   api.post('/oauth/revoke', revokeDoc, handler(async (req, res) => {
-    const body = validate(revokeSchema, req.body) as { token: string; client_id?: string; client_secret?: string }
+    const body = validate(revokeSchema, req.body)
     const meta = await authenticated(deps, req, body)
     // RFC 7009 section 2.2: an unknown or expired token is revoked already, and answers 200 too.
     if ((await revokeToken(deps, body.token, meta.clientId, meta)) === 'other_client') throw new UserRouterError('unauthorized_client')
