@@ -243,6 +243,32 @@ export interface OAuthConfig {
   loginCodeTtlSeconds: number
 }
 
+/** The `smsCodes` option after checking. */
+export interface SmsCodesConfig {
+  ttlSeconds: number
+  cooldownSeconds: number
+  maxPerPhonePerDay: number
+  maxPerIpPerHour: number
+  maxFailures: number
+  maxPerPhonePerDayAllIps: number
+  maxPerHour: number
+  allowedCallingCodes: string[]
+}
+
+/** The `email` option after checking. */
+export interface EmailConfig {
+  language: 'zh' | 'en'
+  appName: string
+  verifyTtlSeconds: number
+  resetTtlSeconds: number
+  cooldownSeconds: number
+  concealUnknownEmails: boolean
+  templates: EmailTemplates
+}
+
+/** The `admin` option after checking. */
+export type AdminConfig = Required<AdminOptions>
+
 /** The options after checking, with every default applied. */
 export interface RouterConfig {
   storage: UserStore
@@ -270,17 +296,9 @@ export interface RouterConfig {
   mailer: Mailer | undefined
   secret: string | undefined
   publicUrl: string | undefined
-  smsCodes: { ttlSeconds: number; cooldownSeconds: number; maxPerPhonePerDay: number; maxPerIpPerHour: number; maxFailures: number; maxPerPhonePerDayAllIps: number; maxPerHour: number; allowedCallingCodes: string[] }
-  email: {
-    language: 'zh' | 'en'
-    appName: string
-    verifyTtlSeconds: number
-    resetTtlSeconds: number
-    cooldownSeconds: number
-    concealUnknownEmails: boolean
-    templates: EmailTemplates
-  }
-  admin: Required<AdminOptions> | undefined
+  smsCodes: SmsCodesConfig
+  email: EmailConfig
+  admin: AdminConfig | undefined
   /** The cookie signing secrets, the first signing; undefined when not given. */
   sessionSecret: string[] | undefined
   anonymousLogin: boolean

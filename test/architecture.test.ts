@@ -138,6 +138,20 @@ describe('architecture', () => {
     }
   })
 
+  it('gives services and routes their own settings: never the whole config, never an optional family assumed present', () => {
+    const files = ['src/services', 'src/routes', 'src/http'].flatMap(sourceFiles)
+    assert.ok(files.length > 30)
+    for (const file of files) {
+      const code = codeOf(file)
+      assert.ok(!/\bRouterConfig\b/.test(code), `${file} names RouterConfig: give it the settings it uses`)
+      assert.ok(!/\bdeps\.config\b/.test(code), `${file} reads deps.config: give it the settings it uses`)
+    }
+    for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
+      const match = /\.(?:admin|oauth)!/.exec(codeOf(file))
+      assert.equal(match, null, `${file} asserts ${match?.[0]}: wire the family only when it is configured, with its settings`)
+    }
+  })
+
   it('holds no module-level mutable state: no top-level let or var, Maps and Sets only as constant lookup tables', () => {
     const files = ['src', 'adapters'].flatMap(sourceFiles)
     for (const file of files) {

@@ -5,7 +5,7 @@
  */
 import type { UserRouterEvent } from '../events.js'
 import type { UserSchema } from '../model/schema.js'
-import type { Logger, OAuthConfig, RateLimitsConfig, RouterConfig } from '../options.js'
+import type { AdminConfig, EmailConfig, Logger, OAuthConfig, RateLimitsConfig, SmsCodesConfig } from '../options.js'
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from '../ports.js'
 import type { PasswordPolicy } from './credentials.js'
 import type { LoginThrottle } from './login-throttle.js'
@@ -24,9 +24,9 @@ export interface ServiceDeps {
   /** What a new password must be. */
   readonly passwordPolicy: PasswordPolicy
   /** E-mail links, their lifetimes and cooldown, the messages. */
-  readonly email: RouterConfig['email']
+  readonly email: EmailConfig
   /** SMS code lifetimes, cooldowns, caps and the allowed calling codes. */
-  readonly smsCodes: RouterConfig['smsCodes']
+  readonly smsCodes: SmsCodesConfig
   /** Hourly limits of costly actions. */
   readonly rateLimits: RateLimitsConfig
   /** Seconds after a sign-in during which its token may change the e-mail or phone without the password. */
@@ -50,7 +50,7 @@ export interface OAuthServiceDeps extends ServiceDeps {
 
 /** What the admin API's services receive: the `admin` settings too. */
 export interface AdminServiceDeps extends ServiceDeps {
-  readonly admin: NonNullable<RouterConfig['admin']>
+  readonly admin: AdminConfig
 }
 
 /** Who is asking, as the services need it for sessions and audit events. */

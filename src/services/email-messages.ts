@@ -52,7 +52,7 @@ export interface EmailTemplates {
   accountChanged?: ChangeNoticeTemplate
 }
 
-/** The e-mail settings a message depends on (a part of `RouterConfig['email']`). */
+/** The e-mail settings a message depends on (a part of `EmailConfig`). */
 export interface EmailSettings {
   language: EmailLanguage
   appName: string

@@ -2,13 +2,13 @@
 import type { Response } from 'express'
 import type session from 'express-session'
 import type { StoredUser } from '../../model/user.js'
-import type { Logger, RouterConfig } from '../../options.js'
+import type { AdminConfig, Logger } from '../../options.js'
 import type { AdminServiceDeps } from '../../services/deps.js'
 import type { FamilyContext } from '../family.js'
 
 /** The admin API's part of the options; the family is mounted only when `admin` is given. */
 export interface AdminApiSettings {
-  readonly admin: NonNullable<RouterConfig['admin']>
+  readonly admin: AdminConfig
   /** The `sessionSecret` option: cookie signing secrets, the first signing; undefined when not given. */
   readonly sessionSecrets: string[] | undefined
   /** Where admin sessions are kept (see `adminSessionStore`). */
