@@ -6,8 +6,8 @@
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
 
 export const USER_STORE_METHODS = [
-  'createUser', 'createUserWithIdentity', 'getUserById', 'getUserByIdentifier', 'getUserByIdentity', 'getUserByUnionId',
-  'listUsers', 'updateUser', 'linkIdentity', 'unlinkIdentity', 'close',
+  'createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser',
+  'createUserWithIdentity', 'getUserByIdentity', 'getUserByUnionId', 'linkIdentity', 'unlinkIdentity', 'close',
 ] as const satisfies readonly (keyof UserStore)[]
 
 /** Methods a `UserStore` may leave out; when present they must be methods. */
