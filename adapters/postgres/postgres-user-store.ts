@@ -78,10 +78,15 @@ export class PostgresUserStore implements UserStore {
     const identity = checkNewIdentity(newIdentity)
     const params = new Params()
     const insertUser = this.insertUser(input, params)
-    const [provider, subject, unionId, linkedAt] = [params.add(identity.provider, 'text'), params.add(identity.subject, 'text'), params.add(identity.unionId, 'text'), params.add(identity.linkedAt, 'bigint')]
+    const values = [
+      params.add(identity.provider, 'text'),
+      params.add(identity.subject, 'text'),
+      params.add(identity.unionId, 'text'),
+      params.add(identity.linkedAt, 'bigint'),
+    ]
     // One statement, so one transaction: when the identity's unique constraint refuses it, the user goes too.
     const sql = `WITH u AS (${insertUser} RETURNING ${SELECT_LIST}),
-      i AS (INSERT INTO ${this.identities} (user_id, provider, subject, union_id, linked_at) SELECT id, ${provider}, ${subject}, ${unionId}, ${linkedAt} FROM u)
+      i AS (INSERT INTO ${this.identities} (user_id, provider, subject, union_id, linked_at) SELECT id, ${values.join(', ')} FROM u)
       SELECT ${SELECT_LIST} FROM u`
     const [row] = await this.db.query(sql, params.values)
     return { ...toStoredUser(row!), identities: [identity] }

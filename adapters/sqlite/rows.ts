@@ -1,7 +1,7 @@
 /**
  * How a `StoredUser` maps to a table row: one column per built-in property (booleans as 0/1,
  * `provider` and the custom `profile` as JSON text), plus the lower-cased `username_key` and
- * `email_key` that carry the case-insensitive unique indexes.
+ * `email_key` that carry the case-insensitive unique indexes; and the rows of the identities table.
  */
 import type { UserColumn } from '../../src/model/fields.js'
 import { identifierKey } from '../../src/model/identifiers.js'

@@ -1,8 +1,9 @@
 /**
- * A `UserStore` on SQLite through better-sqlite3: a users table, case-insensitive unique indexes on
- * lower-cased identifier keys, a table of third-party identities unique by (provider, subject), filters compiled to SQL with bound parameters, and updates applied
- * with the shared reference (`applyUpdate`) inside one IMMEDIATE transaction, which serialises
- * writers across connections and processes sharing the file.
+ * A `UserStore` on SQLite through better-sqlite3: a users table with case-insensitive unique indexes
+ * on lower-cased identifier keys, a table of third-party identities unique by (provider, subject),
+ * filters compiled to SQL with bound parameters, and updates applied with the shared reference
+ * (`applyUpdate`) inside one IMMEDIATE transaction, which serialises writers across connections and
+ * processes sharing the file.
  *
  * better-sqlite3 is synchronous: each method does all its work before returning its promise, so
  * no transaction ever spans an `await`.
