@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   username_taken: { kind: 'conflict', message: 'This username is already taken.' },
   email_taken: { kind: 'conflict', message: 'This e-mail address is already taken.' },
   phone_taken: { kind: 'conflict', message: 'This phone number is already taken.' },
+  identity_taken: { kind: 'conflict', message: 'This third-party account is already linked to another user.' },
   user_not_found: { kind: 'not_found', message: 'User not found.' },
   unavailable: { kind: 'unavailable', message: 'The service is temporarily unavailable.' },
   internal: { kind: 'internal', message: 'Internal error.' },

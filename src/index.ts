@@ -30,7 +30,7 @@ export type {
   ChangedContact,
 } from './services/email-messages.js'
 export type { UserStore, UserPage, KeyValueStore, SecretCheck, SmsMessage, SmsSender, Mailer, MailMessage } from './ports.js'
-export type { StoredUser, NewUser, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
+export type { StoredUser, NewUser, Identity, NewIdentity, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
 export type { FieldDef, FieldType, ArrayItemType, ProfileFieldOption, ProfileFieldsOption, UserColumn } from './model/fields.js'
 export type { Scalar } from './model/values.js'
 export type { Filter, Condition, CompareOperator, SortKey, UserQuery } from './query/filter.js'

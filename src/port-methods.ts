@@ -5,7 +5,10 @@
  */
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
 
-export const USER_STORE_METHODS = ['createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser', 'close'] as const satisfies readonly (keyof UserStore)[]
+export const USER_STORE_METHODS = [
+  'createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser',
+  'createUserWithIdentity', 'getUserByIdentity', 'getUserByUnionId', 'linkIdentity', 'unlinkIdentity', 'close',
+] as const satisfies readonly (keyof UserStore)[]
 
 /** Methods a `UserStore` may leave out; when present they must be methods. */
 export const USER_STORE_OPTIONAL_METHODS = ['namespace'] as const satisfies readonly (keyof UserStore)[]

@@ -3,7 +3,7 @@
  */
 import type { UserQuery } from './query/filter.js'
 import type { UserChanges } from './query/update.js'
-import type { IdentifierKind, NewUser, StoredUser } from './model/user.js'
+import type { IdentifierKind, NewIdentity, NewUser, StoredUser } from './model/user.js'
 
 /** One page of users. */
 export interface UserPage {
@@ -21,20 +21,32 @@ export interface UserPage {
  *
  * Failures:
  * - a duplicate username (case-insensitive), e-mail (case-insensitive) or phone rejects with
- *   `UserRouterError` code `username_taken` / `email_taken` / `phone_taken`, decided by the
+ *   `UserRouterError` code `username_taken` / `email_taken` / `phone_taken`, and a third-party
+ *   identity (provider, subject) held by another user with `identity_taken`, decided by the
  *   store's own unique constraint (never by an earlier read, which races);
+ * - an identity outside its limits (see `Identity`) rejects with `invalid_request` naming the
+ *   field (`identity.subject`, ...), checked with `checkNewIdentity` before any write;
  * - an unreachable backend rejects with code `unavailable`, after a bounded time;
  * - "not found" is a value (`null`), not an error.
  */
 export interface UserStore {
   /** Inserts a user and returns it with its new id (a positive integer). */
   createUser(user: NewUser): Promise<StoredUser>
+  /**
+   * Inserts a user together with its first third-party identity, atomically: when the identity is
+   * taken (`identity_taken`), or an identifier is (`username_taken`, ...), no user is left behind.
+   */
+  createUserWithIdentity(user: NewUser, identity: NewIdentity): Promise<StoredUser>
   getUserById(id: number): Promise<StoredUser | null>
   /**
    * Finds a user by a login identifier: username and e-mail compare case-insensitively, the phone
    * exactly (callers pass it normalised).
    */
   getUserByIdentifier(kind: IdentifierKind, value: string): Promise<StoredUser | null>
+  /** Finds the user holding the identity (provider and subject compare exactly). */
+  getUserByIdentity(provider: string, subject: string): Promise<StoredUser | null>
+  /** Finds the user (the lowest id) having any identity with this WeChat unionid; looked up by an index. */
+  getUserByUnionId(unionId: string): Promise<StoredUser | null>
   /** One page of the users matching `query.filter`. */
   listUsers(query: UserQuery): Promise<UserPage>
   /**
@@ -42,6 +54,18 @@ export interface UserStore {
    * the updated user, or null when there is no such user.
    */
   updateUser(id: number, changes: UserChanges): Promise<StoredUser | null>
+  /**
+   * Links a third-party identity to the user and returns the user, or null when there is no such
+   * user. Another user holding it rejects with `identity_taken`; linking it to its holder again
+   * changes nothing (its first `linkedAt` stays). The user's other fields, `updatedAt` included,
+   * are left as they are.
+   */
+  linkIdentity(userId: number, identity: NewIdentity): Promise<StoredUser | null>
+  /**
+   * Removes the identity from the user (nothing to do when the user does not hold it) and returns
+   * the user, or null when there is no such user.
+   */
+  unlinkIdentity(userId: number, provider: string, subject: string): Promise<StoredUser | null>
   /** Releases connections. */
   close(): Promise<void>
   /**

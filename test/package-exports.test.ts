@@ -13,6 +13,9 @@ const KIT_FUNCTIONS = [
   'applyUpdate',
   'normalizePhone',
   'identifierKey',
+  'checkNewIdentity',
+  'isStorableIdentityText',
+  'sortIdentities',
   'parseSafeRegex',
   'matchSafeRegex',
   'toPostgresRegex',
@@ -23,7 +26,7 @@ const KIT_FUNCTIONS = [
   'randomListParams',
   'randomUpdateBody',
 ]
-const KIT_VALUES = ['BUILTIN_FIELDS', 'INTERNAL_FIELDS', 'REGEX_STEP_BUDGET', 'RANDOM_PROFILE_FIELDS']
+const KIT_VALUES = ['BUILTIN_FIELDS', 'INTERNAL_FIELDS', 'REGEX_STEP_BUDGET', 'RANDOM_PROFILE_FIELDS', 'IDENTITY_LIMITS']
 
 /** A variable specifier: resolved by Node through package.json "exports", as an app would. */
 async function load(specifier: string): Promise<Record<string, unknown>> {

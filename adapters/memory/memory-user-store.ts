@@ -4,8 +4,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import { UserRouterError } from '../../src/errors.js'
+import { checkNewIdentity, sortIdentities } from '../../src/model/identities.js'
 import { identifierKey } from '../../src/model/identifiers.js'
-import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
+import { withUserDefaults, type IdentifierKind, type Identity, type NewIdentity, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { compareUsersBy, matchesFilter } from '../../src/query/evaluate-filter.js'
 import { applyUpdate } from '../../src/query/evaluate-update.js'
@@ -19,6 +20,11 @@ function uniqueKey(kind: IdentifierKind, value: string): string {
   return kind === 'phone' ? value : identifierKey(value)
 }
 
+/** Stored providers never contain NUL, so it separates the two parts unambiguously. */
+function identityKey(provider: string, subject: string): string {
+  return `${provider}\u0000${subject}`
+}
+
 export class MemoryUserStore implements UserStore {
   private readonly users = new Map<number, StoredUser>()
   private readonly unique: Record<IdentifierKind, Map<string, number>> = {
@@ -26,16 +32,23 @@ export class MemoryUserStore implements UserStore {
     email: new Map(),
     phone: new Map(),
   }
+  /** The holder of each identity (provider and subject), the store's unique constraint on them. */
+  private readonly identityOwners = new Map<string, number>()
   private nextId = 1
   private readonly regexTurns = new RegexTurns()
   /** Each instance holds its own users, so each is its own place. */
   private readonly place = `memory:${randomUUID()}`
 
   async createUser(input: NewUser): Promise<StoredUser> {
-    const user: StoredUser = { id: this.nextId, ...structuredClone(withUserDefaults(input)) }
-    this.claimIdentifiers(user, null)
-    this.nextId++
-    this.users.set(user.id, user)
+    return structuredClone(this.insertUser(input))
+  }
+
+  async createUserWithIdentity(input: NewUser, newIdentity: NewIdentity): Promise<StoredUser> {
+    const identity = checkNewIdentity(newIdentity)
+    // Checked before the user is inserted, with no await in between: a refused call leaves nothing behind.
+    if (this.identityOwners.has(identityKey(identity.provider, identity.subject))) throw new UserRouterError('identity_taken')
+    const user = this.insertUser(input)
+    this.addIdentity(user, identity)
     return structuredClone(user)
   }
 
@@ -47,6 +60,19 @@ export class MemoryUserStore implements UserStore {
   async getUserByIdentifier(kind: IdentifierKind, value: string): Promise<StoredUser | null> {
     const id = this.unique[kind].get(uniqueKey(kind, value))
     return id === undefined ? null : this.getUserById(id)
+  }
+
+  async getUserByIdentity(provider: string, subject: string): Promise<StoredUser | null> {
+    const id = this.identityOwners.get(identityKey(provider, subject))
+    return id === undefined ? null : this.getUserById(id)
+  }
+
+  async getUserByUnionId(unionId: string): Promise<StoredUser | null> {
+    // Users are kept in id order, so the first holder has the lowest id.
+    for (const user of this.users.values()) {
+      if (user.identities.some((identity) => identity.unionId === unionId)) return structuredClone(user)
+    }
+    return null
   }
 
   async listUsers(query: UserQuery): Promise<UserPage> {
@@ -77,10 +103,44 @@ export class MemoryUserStore implements UserStore {
     return structuredClone(next)
   }
 
+  async linkIdentity(userId: number, newIdentity: NewIdentity): Promise<StoredUser | null> {
+    const identity = checkNewIdentity(newIdentity)
+    const user = this.users.get(userId)
+    if (!user) return null
+    const owner = this.identityOwners.get(identityKey(identity.provider, identity.subject))
+    if (owner !== undefined && owner !== userId) throw new UserRouterError('identity_taken')
+    if (owner === undefined) this.addIdentity(user, identity)
+    return structuredClone(user)
+  }
+
+  async unlinkIdentity(userId: number, provider: string, subject: string): Promise<StoredUser | null> {
+    const user = this.users.get(userId)
+    if (!user) return null
+    const key = identityKey(provider, subject)
+    if (this.identityOwners.get(key) === userId) {
+      this.identityOwners.delete(key)
+      user.identities = user.identities.filter((i) => i.provider !== provider || i.subject !== subject)
+    }
+    return structuredClone(user)
+  }
+
   async close(): Promise<void> {}
 
   namespace(): string {
     return this.place
+  }
+
+  private insertUser(input: NewUser): StoredUser {
+    const user: StoredUser = { id: this.nextId, ...structuredClone(withUserDefaults(input)) }
+    this.claimIdentifiers(user, null)
+    this.nextId++
+    this.users.set(user.id, user)
+    return user
+  }
+
+  private addIdentity(user: StoredUser, identity: Identity): void {
+    this.identityOwners.set(identityKey(identity.provider, identity.subject), user.id)
+    user.identities = sortIdentities([...user.identities, identity])
   }
 
   /** Takes the user's identifiers in the unique indexes, or throws the conflict for the first one taken. */

@@ -41,6 +41,7 @@ export function mapDriverError(error: unknown, names: TableNames): unknown {
     if (constraint === names.indexes.username) return new UserRouterError('username_taken', { cause: error })
     if (constraint === names.indexes.email) return new UserRouterError('email_taken', { cause: error })
     if (constraint === names.indexes.phone) return new UserRouterError('phone_taken', { cause: error })
+    if (constraint === names.indexes.identity) return new UserRouterError('identity_taken', { cause: error })
     return error
   }
   if (isUnavailable(error)) return new UserRouterError('unavailable', { cause: error })

@@ -1,7 +1,8 @@
 /**
- * The users table and its indexes. `migrate()` is explicit and idempotent: every statement is
- * `IF NOT EXISTS`, and the whole run holds a transaction-scoped advisory lock on the table's name,
- * so two processes migrating at once simply take turns.
+ * The users table, the identities table and their indexes. `migrate()` is explicit and idempotent:
+ * every statement is `IF NOT EXISTS` (a database made by an earlier version gains the identities
+ * table at its next migration), and the whole run holds a transaction-scoped advisory lock on the
+ * table's name, so two processes migrating at once simply take turns.
  */
 import type pg from 'pg'
 import { BYTE_ORDER } from './field-sql.js'
@@ -48,6 +49,17 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
     `CREATE INDEX IF NOT EXISTS "${i.updatedAt}" ON ${t} (updated_at, id)`,
     `CREATE INDEX IF NOT EXISTS "${i.nickname}" ON ${t} (nickname, id)`,
     `CREATE INDEX IF NOT EXISTS "${i.genderCreatedAt}" ON ${t} (gender, created_at, id)`,
+    // Third-party identities: (provider, subject) belongs to one user; looked up by user and by unionid.
+    `CREATE TABLE IF NOT EXISTS ${names.identities} (
+      user_id bigint NOT NULL REFERENCES ${t} (id) ON DELETE CASCADE,
+      provider ${text} NOT NULL,
+      subject ${text} NOT NULL,
+      union_id ${text},
+      linked_at bigint NOT NULL,
+      CONSTRAINT "${i.identity}" UNIQUE (provider, subject)
+    )`,
+    `CREATE INDEX IF NOT EXISTS "${i.identityUser}" ON ${names.identities} (user_id)`,
+    `CREATE INDEX IF NOT EXISTS "${i.identityUnionId}" ON ${names.identities} (union_id, user_id)`,
   ]
 }
 

@@ -59,7 +59,9 @@ export interface TableNames {
   readonly table: string
   /** `"schema"."table"`. */
   readonly qualified: string
-  /** Unquoted index names, by purpose; unique ones are how a 23505 is mapped to a code. */
+  /** `"schema"."<table>_identities"`: the users' third-party identities. */
+  readonly identities: string
+  /** Unquoted index and constraint names, by purpose; unique ones are how a 23505 is mapped to a code. */
   readonly indexes: {
     readonly username: string
     readonly email: string
@@ -68,6 +70,10 @@ export interface TableNames {
     readonly updatedAt: string
     readonly nickname: string
     readonly genderCreatedAt: string
+    /** The unique constraint on an identity's (provider, subject). */
+    readonly identity: string
+    readonly identityUser: string
+    readonly identityUnionId: string
   }
 }
 
@@ -132,13 +138,17 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
   }
 }
 
-/** Index names are `<table>_<purpose>`; a long table name is shortened with a hash to stay within 63 bytes. */
+/**
+ * Index names are `<table>_<purpose>`, and the identities table `<table>_identities`; a long table
+ * name is shortened with a hash so that every name stays within 63 bytes.
+ */
 export function tableNames(schema: string, table: string): TableNames {
   const prefix = table.length <= 40 ? table : `${table.slice(0, 31)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}`
   return {
     schema: quote(schema),
     table: quote(table),
     qualified: `${quote(schema)}.${quote(table)}`,
+    identities: `${quote(schema)}.${quote(`${prefix}_identities`)}`,
     indexes: {
       username: `${prefix}_username_key`,
       email: `${prefix}_email_key`,
@@ -147,6 +157,9 @@ export function tableNames(schema: string, table: string): TableNames {
       updatedAt: `${prefix}_updated_at_idx`,
       nickname: `${prefix}_nickname_idx`,
       genderCreatedAt: `${prefix}_gender_created_at_idx`,
+      identity: `${prefix}_identity_key`,
+      identityUser: `${prefix}_identity_user_idx`,
+      identityUnionId: `${prefix}_identity_union_idx`,
     },
   }
 }

@@ -1,11 +1,14 @@
 /**
- * A `UserStore` on PostgreSQL (`pg`), for production. Uniqueness is decided by unique indexes,
+ * A `UserStore` on PostgreSQL (`pg`), for production. Uniqueness (of identifiers, and of third-party
+ * identities, kept in a table of their own) is decided by unique indexes,
  * every update is one UPDATE statement, every filter compiles to SQL with bound parameters, and
  * every statement is bounded by `statement_timeout`. Run `migrate()` once before use.
  */
 import pg from 'pg'
+import { UserRouterError } from '../../src/errors.js'
+import { checkNewIdentity, IDENTITY_LIMITS, isStorableIdentityText } from '../../src/model/identities.js'
 import { stringProblem } from '../../src/model/values.js'
-import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
+import { withUserDefaults, type IdentifierKind, type NewIdentity, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { hasRegex, type UserQuery } from '../../src/query/filter.js'
 import { queryTooComplex } from '../../src/query/regex/index.js'
@@ -18,7 +21,7 @@ import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions, type TableNames } from './options.js'
 import { Params } from './params.js'
 import { RegexGate } from './regex-gate.js'
-import { columnParam, COLUMNS, SELECT_LIST, toStoredUser } from './rows.js'
+import { columnParam, COLUMNS, SELECT_LIST, toStoredUser, userSelectList } from './rows.js'
 
 /** An update whose outcome a concurrent change made unclear, to be tried again. */
 const RETRY = Symbol('retry')
@@ -42,6 +45,9 @@ export class PostgresUserStore implements UserStore {
   private readonly config: PostgresConfig
   private readonly db: Database
   private readonly table: string
+  private readonly identities: string
+  /** Columns and identities of a user of `this.table`. */
+  private readonly selectUser: string
   private dialect: Promise<FilterDialect> | null = null
   private readonly regexGate: RegexGate
   private readonly place: string
@@ -50,36 +56,45 @@ export class PostgresUserStore implements UserStore {
     this.config = parsePostgresOptions(options)
     this.db = new Database(this.config)
     this.table = this.config.names.qualified
+    this.identities = this.config.names.identities
+    this.selectUser = userSelectList(this.config.names)
     this.place = placeOf(this.db.pool, this.config.names)
     this.regexGate = new RegexGate(this.config.maxConcurrentRegexQueries, this.config.maxConcurrentRegexQueries * 4)
   }
 
-  /** Creates the schema (if missing), the table and its indexes; safe to run repeatedly and concurrently. */
+  /** Creates the schema (if missing), the tables and their indexes; safe to run repeatedly and concurrently. */
   async migrate(): Promise<void> {
     const caseCollation = await this.db.withClient((client) => runMigration(client, this.config.names))
     this.dialect ??= Promise.resolve({ caseCollation })
   }
 
   async createUser(input: NewUser): Promise<StoredUser> {
-    const user = withUserDefaults(input)
     const params = new Params()
-    const columns: string[] = []
-    const values: string[] = []
-    for (const [property, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, (typeof COLUMNS)[keyof typeof COLUMNS]][]) {
-      if (property === 'id') continue
-      columns.push(column.name)
-      values.push(params.add(columnParam(column, user[property]), column.type))
-    }
-    columns.push('profile')
-    values.push(params.json(user.profile))
-    const sql = `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${SELECT_LIST}`
-    const [row] = await this.db.query(sql, params.values)
+    const [row] = await this.db.query(`${this.insertUser(input, params)} RETURNING ${SELECT_LIST}`, params.values)
     return toStoredUser(row!)
+  }
+
+  async createUserWithIdentity(input: NewUser, newIdentity: NewIdentity): Promise<StoredUser> {
+    const identity = checkNewIdentity(newIdentity)
+    const params = new Params()
+    const insertUser = this.insertUser(input, params)
+    const values = [
+      params.add(identity.provider, 'text'),
+      params.add(identity.subject, 'text'),
+      params.add(identity.unionId, 'text'),
+      params.add(identity.linkedAt, 'bigint'),
+    ]
+    // One statement, so one transaction: when the identity's unique constraint refuses it, the user goes too.
+    const sql = `WITH u AS (${insertUser} RETURNING ${SELECT_LIST}),
+      i AS (INSERT INTO ${this.identities} (user_id, provider, subject, union_id, linked_at) SELECT id, ${values.join(', ')} FROM u)
+      SELECT ${SELECT_LIST} FROM u`
+    const [row] = await this.db.query(sql, params.values)
+    return { ...toStoredUser(row!), identities: [identity] }
   }
 
   async getUserById(id: number): Promise<StoredUser | null> {
     if (!isStoreId(id)) return null
-    const [row] = await this.db.query(`SELECT ${SELECT_LIST} FROM ${this.table} WHERE id = $1::bigint`, [id])
+    const [row] = await this.db.query(`SELECT ${this.selectUser} FROM ${this.table} WHERE id = $1::bigint`, [id])
     return row ? toStoredUser(row) : null
   }
 
@@ -95,7 +110,21 @@ export class PostgresUserStore implements UserStore {
       const column = kind === 'username' ? 'username' : 'email'
       condition = `lower(${column} COLLATE ${caseCollation}) = lower($1::text COLLATE ${caseCollation})`
     }
-    const [row] = await this.db.query(`SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${condition} LIMIT 1`, [value])
+    const [row] = await this.db.query(`SELECT ${this.selectUser} FROM ${this.table} WHERE ${condition} LIMIT 1`, [value])
+    return row ? toStoredUser(row) : null
+  }
+
+  async getUserByIdentity(provider: string, subject: string): Promise<StoredUser | null> {
+    if (!isStorableIdentityText(provider, IDENTITY_LIMITS.provider) || !isStorableIdentityText(subject, IDENTITY_LIMITS.subject)) return null
+    const holder = `SELECT user_id FROM ${this.identities} WHERE provider = $1::text AND subject = $2::text`
+    const [row] = await this.db.query(`SELECT ${this.selectUser} FROM ${this.table} WHERE id = (${holder})`, [provider, subject])
+    return row ? toStoredUser(row) : null
+  }
+
+  async getUserByUnionId(unionId: string): Promise<StoredUser | null> {
+    if (!isStorableIdentityText(unionId, IDENTITY_LIMITS.unionId)) return null
+    const holder = `SELECT min(user_id) FROM ${this.identities} WHERE union_id = $1::text`
+    const [row] = await this.db.query(`SELECT ${this.selectUser} FROM ${this.table} WHERE id = (${holder})`, [unionId])
     return row ? toStoredUser(row) : null
   }
 
@@ -108,7 +137,7 @@ export class PostgresUserStore implements UserStore {
     const order = compileOrder(query.order, params)
     const limit = params.add(query.limit + 1, 'bigint')
     const offset = params.add(query.offset, 'bigint')
-    const pageSql = `SELECT ${SELECT_LIST} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`
+    const pageSql = `SELECT ${this.selectUser} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`
     const countSql = `SELECT count(*) AS total FROM ${this.table} WHERE ${where}`
     let rows: Row[]
     let counted: Row[] | null
@@ -150,7 +179,7 @@ export class PostgresUserStore implements UserStore {
     const guards = compileGrowthGuards(changes, params)
     const where = [`id = ${target}`, ...guards.map((g) => g.sql)].join(' AND ')
     try {
-      const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE ${where} RETURNING ${SELECT_LIST}`, params.values)
+      const [row] = await this.db.query(`UPDATE ${this.table} SET ${set} WHERE ${where} RETURNING ${this.selectUser}`, params.values)
       if (row) return toStoredUser(row)
       if (guards.length === 0) return null
       const refused = await this.guardsFailing(id, changes)
@@ -177,6 +206,38 @@ export class PostgresUserStore implements UserStore {
     return row ? guards.filter((_, i) => row[`fits${i}`] === false) : null
   }
 
+  async linkIdentity(userId: number, newIdentity: NewIdentity): Promise<StoredUser | null> {
+    const identity = checkNewIdentity(newIdentity)
+    if (!isStoreId(userId)) return null
+    const values = [userId, identity.provider, identity.subject, identity.unionId, identity.linkedAt]
+    const sql = `WITH target AS (SELECT id FROM ${this.table} WHERE id = $1::bigint),
+      linked AS (
+        INSERT INTO ${this.identities} (user_id, provider, subject, union_id, linked_at)
+        SELECT id, $2::text, $3::text, $4::text, $5::bigint FROM target
+        ON CONFLICT ON CONSTRAINT "${this.config.names.indexes.identity}" DO NOTHING RETURNING user_id
+      )
+      SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM linked) AS linked`
+    // The unique constraint decides; a holder that unlinks between the insert and the look-up at
+    // its holder makes the outcome unclear, and the link is simply tried again.
+    for (let attempt = 1; ; attempt++) {
+      const [row] = await this.db.query(sql, values)
+      if (row!.found !== true) return null
+      if (row!.linked === true) return this.getUserById(userId)
+      const [holder] = await this.db.query(`SELECT user_id FROM ${this.identities} WHERE provider = $1::text AND subject = $2::text`, [identity.provider, identity.subject])
+      if (holder !== undefined && Number(holder.user_id) !== userId) throw new UserRouterError('identity_taken')
+      if (holder !== undefined) return this.getUserById(userId)
+      if (attempt >= 3) throw new UserRouterError('identity_taken')
+    }
+  }
+
+  async unlinkIdentity(userId: number, provider: string, subject: string): Promise<StoredUser | null> {
+    if (!isStoreId(userId)) return null
+    // An identity that could not be stored is held by no one: nothing to delete.
+    if (!isStorableIdentityText(provider, IDENTITY_LIMITS.provider) || !isStorableIdentityText(subject, IDENTITY_LIMITS.subject)) return this.getUserById(userId)
+    await this.db.query(`DELETE FROM ${this.identities} WHERE user_id = $1::bigint AND provider = $2::text AND subject = $3::text`, [userId, provider, subject])
+    return this.getUserById(userId)
+  }
+
   /** Host, port, database, schema and table the pool connects to (no user, no password). */
   namespace(): string {
     return this.place
@@ -185,6 +246,21 @@ export class PostgresUserStore implements UserStore {
   /** Ends the pool if the store created it; an app's own pool stays open. */
   async close(): Promise<void> {
     await this.db.end()
+  }
+
+  /** The INSERT of a new user (without RETURNING), its values bound in `params`. */
+  private insertUser(input: NewUser, params: Params): string {
+    const user = withUserDefaults(input)
+    const columns: string[] = []
+    const values: string[] = []
+    for (const [property, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, (typeof COLUMNS)[keyof typeof COLUMNS]][]) {
+      if (property === 'id') continue
+      columns.push(column.name)
+      values.push(params.add(columnParam(column, user[property]), column.type))
+    }
+    columns.push('profile')
+    values.push(params.json(user.profile))
+    return `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${values.join(', ')})`
   }
 
   /** Which collation gives Unicode case rules: looked up once (a failed look-up is retried next time). */

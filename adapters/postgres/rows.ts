@@ -5,7 +5,9 @@
  */
 import type pg from 'pg'
 import type { UserColumn } from '../../src/model/fields.js'
-import type { JsonObject, StoredUser } from '../../src/model/user.js'
+import { sortIdentities } from '../../src/model/identities.js'
+import type { Identity, JsonObject, StoredUser } from '../../src/model/user.js'
+import type { TableNames } from './options.js'
 
 /** The SQL type a column holds; bound values are cast to it. */
 export type ColumnType = 'bigint' | 'smallint' | 'text' | 'boolean' | 'jsonb'
@@ -38,8 +40,18 @@ export const COLUMNS: Readonly<Record<UserColumn, ColumnDef>> = {
   passwordHash: { name: 'password_hash', type: 'text' },
 }
 
-/** The select list of every query that returns users. */
+/** The columns of a user row. */
 export const SELECT_LIST = [...Object.values(COLUMNS).map((c) => c.name), 'profile'].join(', ')
+
+/**
+ * The select list of every query that returns users from the users table: its columns and the
+ * user's identities, aggregated by one subquery on the identities' user index (no query per user).
+ */
+export function userSelectList(names: TableNames): string {
+  const identity = `json_build_object('provider', i.provider, 'subject', i.subject, 'unionId', i.union_id, 'linkedAt', i.linked_at)`
+  const identities = `(SELECT coalesce(json_agg(${identity}), '[]'::json) FROM ${names.identities} AS i WHERE i.user_id = ${names.qualified}.id)`
+  return `${SELECT_LIST}, ${identities} AS identities`
+}
 
 /** A value bound for a column: JSON text for jsonb, the value itself otherwise. */
 export function columnParam(column: ColumnDef, value: unknown): unknown {
@@ -84,5 +96,6 @@ export function toStoredUser(row: Record<string, unknown>): StoredUser {
     updatedAt: Number(row.updated_at),
     passwordHash: row.password_hash as string | null,
     profile: row.profile as JsonObject,
+    identities: Array.isArray(row.identities) ? sortIdentities(row.identities as Identity[]) : [],
   }
 }

@@ -4,11 +4,17 @@
  */
 import { UserRouterError } from '../../src/errors.js'
 
-/** Which conflict each unique index reports, by the column SQLite names in its message. */
-const TAKEN_BY_COLUMN: Record<string, 'username_taken' | 'email_taken' | 'phone_taken'> = {
+type TakenCode = 'username_taken' | 'email_taken' | 'phone_taken' | 'identity_taken'
+
+/**
+ * Which conflict each unique index reports, by the column SQLite names in its message (only the
+ * identities' unique index has a `subject` column).
+ */
+const TAKEN_BY_COLUMN: Record<string, TakenCode> = {
   username_key: 'username_taken',
   email_key: 'email_taken',
   phone: 'phone_taken',
+  subject: 'identity_taken',
 }
 
 /** Result codes (and their extended codes) that mean "try again later" rather than a bug. */
@@ -30,7 +36,7 @@ export function toStoreError(error: unknown): UserRouterError {
 }
 
 /** "UNIQUE constraint failed: users.email_key" names `table.column` of the index that refused. */
-function takenCode(message: string): 'username_taken' | 'email_taken' | 'phone_taken' | null {
+function takenCode(message: string): TakenCode | null {
   const columns = /UNIQUE constraint failed: (.*)$/.exec(message)?.[1]?.split(', ') ?? []
   for (const qualified of columns) {
     const code = TAKEN_BY_COLUMN[qualified.slice(qualified.lastIndexOf('.') + 1)]

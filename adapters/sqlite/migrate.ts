@@ -1,6 +1,7 @@
 /**
- * The table and its indexes. Every statement is idempotent, so `migrate()` can run at every start,
- * from several processes at once (it runs in one IMMEDIATE transaction).
+ * The tables and their indexes. Every statement is idempotent, so `migrate()` can run at every
+ * start, from several processes at once (it runs in one IMMEDIATE transaction), and a database made
+ * by an earlier version gains what it lacks (the identities table) at its next start.
  */
 
 /** The DDL for a (checked, unquoted) table name. */
@@ -41,5 +42,29 @@ export function schemaStatements(table: string): string[] {
     `CREATE INDEX IF NOT EXISTS ${index('updated_at')} ON ${t} (updated_at, id)`,
     `CREATE INDEX IF NOT EXISTS ${index('nickname')} ON ${t} (nickname, id)`,
     `CREATE INDEX IF NOT EXISTS ${index('gender')} ON ${t} (gender, created_at, id)`,
+    ...identityStatements(table),
+  ]
+}
+
+/** The name of the table of third-party identities that goes with a users table. */
+export function identitiesTable(table: string): string {
+  return `${table}_identities`
+}
+
+/** Third-party identities: (provider, subject) unique over all users, looked up by user and by unionid. */
+function identityStatements(table: string): string[] {
+  const it = `"${identitiesTable(table)}"`
+  const index = (suffix: string) => `"${identitiesTable(table)}_${suffix}"`
+  return [
+    `CREATE TABLE IF NOT EXISTS ${it} (
+      user_id INTEGER NOT NULL REFERENCES "${table}" (id) ON DELETE CASCADE,
+      provider TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      union_id TEXT,
+      linked_at INTEGER NOT NULL
+    )`,
+    `CREATE UNIQUE INDEX IF NOT EXISTS ${index('provider_subject')} ON ${it} (provider, subject)`,
+    `CREATE INDEX IF NOT EXISTS ${index('user_id')} ON ${it} (user_id)`,
+    `CREATE INDEX IF NOT EXISTS ${index('union_id')} ON ${it} (union_id, user_id)`,
   ]
 }

@@ -1,11 +1,11 @@
 /**
  * How a `StoredUser` maps to a table row: one column per built-in property (booleans as 0/1,
  * `provider` and the custom `profile` as JSON text), plus the lower-cased `username_key` and
- * `email_key` that carry the case-insensitive unique indexes.
+ * `email_key` that carry the case-insensitive unique indexes; and the rows of the identities table.
  */
 import type { UserColumn } from '../../src/model/fields.js'
 import { identifierKey } from '../../src/model/identifiers.js'
-import type { JsonObject, StoredUser } from '../../src/model/user.js'
+import type { Identity, JsonObject, StoredUser } from '../../src/model/user.js'
 import type { SqlValue } from './sql.js'
 
 type ColumnKind = 'integer' | 'number' | 'text' | 'boolean' | 'json'
@@ -69,14 +69,32 @@ function encode(kind: ColumnKind, value: unknown): SqlValue {
   }
 }
 
-/** The user stored in a row. */
-export function rowToUser(row: UserRow): StoredUser {
+/** The user stored in a row, with its identities (read from their own table, already ordered). */
+export function rowToUser(row: UserRow, identities: Identity[]): StoredUser {
   const user: Record<string, unknown> = {}
   for (const [property, column] of Object.entries(COLUMNS) as [UserColumn, ColumnDef][]) {
     user[property] = decode(column.kind, row[column.name] ?? null)
   }
   user.profile = parseObject(row.profile ?? null)
+  user.identities = identities
   return user as unknown as StoredUser
+}
+
+/** The columns of the identities table, in the order `identityParams` binds them. */
+export const IDENTITY_COLUMNS = 'user_id, provider, subject, union_id, linked_at'
+
+export function identityParams(userId: number, identity: Identity): SqlValue[] {
+  return [userId, identity.provider, identity.subject, identity.unionId, identity.linkedAt]
+}
+
+/** An identity stored in a row of the identities table. */
+export function rowToIdentity(row: UserRow): Identity {
+  return {
+    provider: row.provider as string,
+    subject: row.subject as string,
+    unionId: (row.union_id ?? null) as string | null,
+    linkedAt: row.linked_at as number,
+  }
 }
 
 function decode(kind: ColumnKind, value: SqlValue): unknown {

@@ -1,8 +1,9 @@
 /**
- * A `UserStore` on SQLite through better-sqlite3: one table, case-insensitive unique indexes on
- * lower-cased identifier keys, filters compiled to SQL with bound parameters, and updates applied
- * with the shared reference (`applyUpdate`) inside one IMMEDIATE transaction, which serialises
- * writers across connections and processes sharing the file.
+ * A `UserStore` on SQLite through better-sqlite3: a users table with case-insensitive unique indexes
+ * on lower-cased identifier keys, a table of third-party identities unique by (provider, subject),
+ * filters compiled to SQL with bound parameters, and updates applied with the shared reference
+ * (`applyUpdate`) inside one IMMEDIATE transaction, which serialises writers across connections and
+ * processes sharing the file.
  *
  * better-sqlite3 is synchronous: each method does all its work before returning its promise, so
  * no transaction ever spans an `await`.
@@ -11,8 +12,10 @@ import Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { UserRouterError } from '../../src/errors.js'
+import { checkNewIdentity, sortIdentities } from '../../src/model/identities.js'
 import { identifierKey } from '../../src/model/identifiers.js'
-import { withUserDefaults, type IdentifierKind, type NewUser, type StoredUser } from '../../src/model/user.js'
+import { withUserDefaults, type IdentifierKind, type Identity, type NewIdentity, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { applyUpdate } from '../../src/query/evaluate-update.js'
 import { hasRegex, type UserQuery } from '../../src/query/filter.js'
@@ -21,9 +24,9 @@ import type { UserChanges } from '../../src/query/update.js'
 import { compileFilter, compileOrder } from './compile-filter.js'
 import { toStoreError } from './errors.js'
 import { registerFunctions, type RegexWork } from './functions.js'
-import { schemaStatements } from './migrate.js'
+import { identitiesTable, schemaStatements } from './migrate.js'
 import { parseOptions, type SqliteUserStoreOptions } from './options.js'
-import { rowToUser, userToRow, type UserRow } from './rows.js'
+import { IDENTITY_COLUMNS, identityParams, rowToIdentity, rowToUser, userToRow, type UserRow } from './rows.js'
 import { raw, sql, type Sql, type SqlValue } from './sql.js'
 
 /** Prepared statements kept per store (list queries vary with their filters). */
@@ -38,6 +41,7 @@ export class SqliteUserStore implements UserStore {
   private readonly ownsDatabase: boolean
   private readonly table: string
   private readonly quotedTable: string
+  private readonly quotedIdentities: string
   private readonly statements = new Map<string, Statement>()
   private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>
   private readonly regexWork: RegexWork
@@ -48,6 +52,7 @@ export class SqliteUserStore implements UserStore {
     const config = parseOptions(options)
     this.table = config.table
     this.quotedTable = `"${config.table}"`
+    this.quotedIdentities = `"${identitiesTable(config.table)}"`
     if (config.database) {
       this.db = config.database
       this.ownsDatabase = false
@@ -61,7 +66,7 @@ export class SqliteUserStore implements UserStore {
     this.transaction = this.db.transaction((work: () => unknown) => work())
   }
 
-  /** Creates the table and its indexes if missing. Idempotent; call it once at start-up. */
+  /** Creates the tables and their indexes if missing. Idempotent; call it once at start-up. */
   async migrate(): Promise<void> {
     return this.run(() =>
       this.writing(() => {
@@ -71,11 +76,18 @@ export class SqliteUserStore implements UserStore {
   }
 
   async createUser(input: NewUser): Promise<StoredUser> {
+    return this.run(() => this.insertUser(input))
+  }
+
+  async createUserWithIdentity(input: NewUser, newIdentity: NewIdentity): Promise<StoredUser> {
     return this.run(() => {
-      const row = userToRow(withUserDefaults(input))
-      const columns = Object.keys(row)
-      const text = `INSERT INTO ${this.quotedTable} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`
-      return rowToUser(this.statement(text).get(...columns.map((c) => row[c] ?? null))!)
+      const identity = checkNewIdentity(newIdentity)
+      // One transaction: when the identity's unique index refuses it, the user goes too.
+      return this.writing(() => {
+        const user = this.insertUser(input)
+        this.insertIdentity(user.id, identity, false)
+        return { ...user, identities: [identity] }
+      })
     })
   }
 
@@ -88,9 +100,20 @@ export class SqliteUserStore implements UserStore {
       const column = IDENTIFIER_COLUMNS[kind]
       if (!column) throw new Error(`unknown identifier kind: ${String(kind)}`)
       const key = kind === 'phone' ? value : identifierKey(value)
-      const row = this.statement(`SELECT * FROM ${this.quotedTable} WHERE ${column} = ?`).get(key)
-      return row ? rowToUser(row) : null
+      return this.readOne(`SELECT * FROM ${this.quotedTable} WHERE ${column} = ?`, key)
     })
+  }
+
+  async getUserByIdentity(provider: string, subject: string): Promise<StoredUser | null> {
+    return this.run(() =>
+      this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = (SELECT user_id FROM ${this.quotedIdentities} WHERE provider = ? AND subject = ?)`, provider, subject),
+    )
+  }
+
+  async getUserByUnionId(unionId: string): Promise<StoredUser | null> {
+    return this.run(() =>
+      this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = (SELECT min(user_id) FROM ${this.quotedIdentities} WHERE union_id = ?)`, unionId),
+    )
   }
 
   async listUsers(query: UserQuery): Promise<UserPage> {
@@ -110,7 +133,7 @@ export class SqliteUserStore implements UserStore {
       try {
         return this.reading((): UserPage => {
           const rows = this.all(pageSql)
-          const page: UserPage = { users: rows.slice(0, query.limit).map(rowToUser), hasMore: rows.length > query.limit }
+          const page: UserPage = { users: this.withIdentities(rows.slice(0, query.limit)), hasMore: rows.length > query.limit }
           if (query.count) page.totalCount = Number(this.all(sql`SELECT count(*) AS n ${from}`)[0]?.n ?? 0)
           return page
         })
@@ -131,7 +154,33 @@ export class SqliteUserStore implements UserStore {
         const after = userToRow(applyUpdate(user, changes))
         const columns = Object.keys(after).filter((c) => c === 'updated_at' || after[c] !== before[c])
         const text = `UPDATE ${this.quotedTable} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? RETURNING *`
-        return rowToUser(this.statement(text).get(...columns.map((c) => after[c] ?? null), user.id)!)
+        return rowToUser(this.statement(text).get(...columns.map((c) => after[c] ?? null), user.id)!, user.identities)
+      }),
+    )
+  }
+
+  async linkIdentity(userId: number, newIdentity: NewIdentity): Promise<StoredUser | null> {
+    return this.run(() => {
+      const identity = checkNewIdentity(newIdentity)
+      return this.writing((): StoredUser | null => {
+        const user = this.readById(userId)
+        if (!user) return null
+        if (this.insertIdentity(user.id, identity, true)) return { ...user, identities: sortIdentities([...user.identities, identity]) }
+        // The unique index kept the identity where it was: a no-op for its holder, a conflict for anyone else.
+        const holder = this.statement(`SELECT user_id FROM ${this.quotedIdentities} WHERE provider = ? AND subject = ?`).get(identity.provider, identity.subject)
+        if (holder?.user_id !== user.id) throw new UserRouterError('identity_taken')
+        return user
+      })
+    })
+  }
+
+  async unlinkIdentity(userId: number, provider: string, subject: string): Promise<StoredUser | null> {
+    return this.run(() =>
+      this.writing((): StoredUser | null => {
+        const user = this.readById(userId)
+        if (!user) return null
+        this.statement(`DELETE FROM ${this.quotedIdentities} WHERE user_id = ? AND provider = ? AND subject = ?`).run(user.id, provider, subject)
+        return { ...user, identities: user.identities.filter((i) => i.provider !== provider || i.subject !== subject) }
       }),
     )
   }
@@ -147,10 +196,44 @@ export class SqliteUserStore implements UserStore {
     if (this.ownsDatabase && this.db.open) this.db.close()
   }
 
+  private insertUser(input: NewUser): StoredUser {
+    const row = userToRow(withUserDefaults(input))
+    const columns = Object.keys(row)
+    const text = `INSERT INTO ${this.quotedTable} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`
+    return rowToUser(this.statement(text).get(...columns.map((c) => row[c] ?? null))!, [])
+  }
+
+  /**
+   * Inserts an identity; true when inserted. A taken one throws (mapped to `identity_taken`), or
+   * with `keepHolder` is left to its holder and answers false.
+   */
+  private insertIdentity(userId: number, identity: Identity, keepHolder: boolean): boolean {
+    const onConflict = keepHolder ? ' ON CONFLICT (provider, subject) DO NOTHING' : ''
+    const text = `INSERT INTO ${this.quotedIdentities} (${IDENTITY_COLUMNS}) VALUES (?, ?, ?, ?, ?)${onConflict}`
+    return this.statement(text).run(...identityParams(userId, identity)).changes === 1
+  }
+
   private readById(id: number): StoredUser | null {
     if (!Number.isSafeInteger(id) || id < 1) return null
-    const row = this.statement(`SELECT * FROM ${this.quotedTable} WHERE id = ?`).get(id)
-    return row ? rowToUser(row) : null
+    return this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = ?`, id)
+  }
+
+  /** The user a query selects, with its identities, read in one snapshot. */
+  private readOne(text: string, ...params: SqlValue[]): StoredUser | null {
+    return this.reading(() => {
+      const row = this.statement(text).get(...params)
+      return row ? this.withIdentities([row])[0]! : null
+    })
+  }
+
+  /** The users of the rows with their identities, read in one statement for all of them. */
+  private withIdentities(rows: UserRow[]): StoredUser[] {
+    if (rows.length === 0) return []
+    const ids = rows.map((row) => row.id as number)
+    const text = `SELECT ${IDENTITY_COLUMNS} FROM ${this.quotedIdentities} WHERE user_id IN (SELECT value FROM json_each(?))`
+    const byUser = new Map<number, Identity[]>(ids.map((id) => [id, []]))
+    for (const row of this.statement(text).all(JSON.stringify(ids))) byUser.get(row.user_id as number)?.push(rowToIdentity(row))
+    return rows.map((row) => rowToUser(row, sortIdentities(byUser.get(row.id as number)!)))
   }
 
   private all(query: Sql): UserRow[] {
@@ -208,6 +291,8 @@ function openDatabase(filename: string, busyTimeoutMs: number): Database.Databas
   try {
     db = new Database(filename, { timeout: busyTimeoutMs })
     if (!db.memory) db.pragma('journal_mode = WAL')
+    // Deleting a user (by hand, or by an app's own SQL) then deletes its identities too.
+    db.pragma('foreign_keys = ON')
     return db
   } catch (error) {
     db?.close()

@@ -7,6 +7,7 @@
 export { BUILTIN_FIELDS, INTERNAL_FIELDS } from '../model/fields.js'
 export { createUserSchema, isSortable, type UserSchema } from '../model/schema.js'
 export { withUserDefaults } from '../model/user.js'
+export { checkNewIdentity, isStorableIdentityText, sortIdentities, IDENTITY_LIMITS } from '../model/identities.js'
 export { normalizePhone, identifierKey } from '../model/identifiers.js'
 export { hasRegex } from '../query/filter.js'
 export { parseWhere, type QueryContext } from '../query/parse-where.js'

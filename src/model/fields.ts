@@ -11,7 +11,7 @@ export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | '
 export type ArrayItemType = 'string' | 'number' | 'boolean'
 
 /** Properties of `StoredUser` that built-in fields (and internal updates) address. */
-export type UserColumn = Exclude<keyof StoredUser, 'profile'>
+export type UserColumn = Exclude<keyof StoredUser, 'profile' | 'identities'>
 
 export interface FieldDef {
   /** The name in MinApp JSON, in `where` and in update bodies (`_username`, `score`). */

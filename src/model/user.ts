@@ -43,6 +43,35 @@ export interface StoredUser {
    * (after a schema change) reads as unset; see `readProfileValue`.
    */
   profile: JsonObject
+  /** The third-party accounts the user signs in with, ordered by `linkedAt`, then provider and subject. */
+  identities: Identity[]
+}
+
+/**
+ * An account of the user at a third-party provider. `(provider, subject)` belongs to at most one
+ * user, decided by the store's own unique constraint.
+ */
+export interface Identity {
+  /** The router's name of the provider (`wechat`, `oauth-wechat-mp`, `oauth-oidc`, ...); 1 to 64 characters. */
+  provider: string
+  /** The user's id at the provider (WeChat openid, OIDC `sub`, Weibo uid); 1 to 256 characters. */
+  subject: string
+  /** WeChat's unionid (one person across one developer's apps), up to 256 characters, or null. */
+  unionId: string | null
+  /** Unix seconds. */
+  linkedAt: number
+}
+
+/**
+ * What `createUserWithIdentity` and `linkIdentity` take. `linkedAt` (Unix seconds) comes from the
+ * caller, whose clock also gives `NewUser.createdAt`: stores never read a clock of their own.
+ */
+export interface NewIdentity {
+  provider: string
+  subject: string
+  /** Defaults to null. */
+  unionId?: string | null
+  linkedAt: number
 }
 
 /** What `createUser` takes: identifiers, credentials and optional profile data. */
@@ -72,7 +101,7 @@ export interface NewUser {
 /** The login identifiers a user can be found by. */
 export type IdentifierKind = 'username' | 'email' | 'phone'
 
-/** Fills the defaults of a new user; adapters use it so that every store stores the same thing. */
+/** Fills the defaults of a new user (no identities yet); adapters use it so that every store stores the same thing. */
 export function withUserDefaults(input: NewUser): Omit<StoredUser, 'id'> {
   return {
     username: input.username ?? null,
@@ -94,5 +123,6 @@ export function withUserDefaults(input: NewUser): Omit<StoredUser, 'id'> {
     updatedAt: input.createdAt,
     passwordHash: input.passwordHash ?? null,
     profile: input.profile ?? {},
+    identities: [],
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The exported conformance suite for `UserStore` implementations. Any adapter that passes it
- * behaves like the shipped ones: the same uniqueness rules, atomic updates, and the same answer as
- * the reference (in-memory) store to every filter, sort and update.
+ * behaves like the shipped ones: the same uniqueness rules (third-party identities included), atomic
+ * updates, and the same answer as the reference (in-memory) store to every filter, sort and update.
  *
  * ```ts
  * import { describeUserStoreConformance } from 'express-user-router/testing'
@@ -17,6 +17,7 @@ import type { StoredUser } from '../model/user.js'
 import type { UserStore } from '../ports.js'
 import { parseListParams } from '../query/parse-list-params.js'
 import { parseProfileUpdate } from '../query/parse-update.js'
+import { identityTests } from './identity-conformance.js'
 import { storeSuite, type ConformanceRunner } from './runner.js'
 import { createRandom, RANDOM_PROFILE_FIELDS, randomListParams, randomUpdateBody, randomUser } from './random-data.js'
 
@@ -50,7 +51,7 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       assert.deepEqual({ ...a, id: 0 }, {
         id: 0, username: 'alice', email: null, emailVerified: false, phone: null, phoneVerified: false, provider: {},
         avatar: '', nickname: '', gender: 0, country: '', province: '', city: '', language: '', isAuthorized: false,
-        anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {},
+        anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {}, identities: [],
       }, 'createUser must answer the user with every field not given at its documented default')
       assert.deepEqual(await store.getUserById(a.id), a, 'getUserById must answer the user exactly as createUser did')
     })
@@ -181,6 +182,8 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
         }
       }
     })
+
+    identityTests(test)
 
     test('answers every random query and update exactly like the reference store', async (store) => {
       await compareWithReference(store, options)

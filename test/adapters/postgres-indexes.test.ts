@@ -60,7 +60,13 @@ describe('PostgresUserStore over 100,000 users', { skip: unavailable ?? false },
        FROM generate_series(1, $2::integer) AS g`,
       [BASE, USERS],
     )
+    // One identity per user; two users per unionid.
+    await test.pool.query(
+      `INSERT INTO "${test.schema}".user_router_users_identities (user_id, provider, subject, union_id, linked_at)
+       SELECT id, 'wechat', 'o' || id, 'u' || (id / 2), created_at FROM "${test.schema}".user_router_users`,
+    )
     await test.pool.query(`ANALYZE "${test.schema}".user_router_users`)
+    await test.pool.query(`ANALYZE "${test.schema}".user_router_users_identities`)
   })
   after(async () => {
     await store.close()
@@ -111,6 +117,14 @@ describe('PostgresUserStore over 100,000 users', { skip: unavailable ?? false },
     assertIndexed(await planOf(() => store.getUserByIdentifier('email', 'User500@Example.com')), 'user_router_users_email_key')
     assertIndexed(await planOf(() => store.getUserByIdentifier('phone', '10000000500')), 'user_router_users_phone_key')
     assert.equal((await store.getUserByIdentifier('username', 'user500'))?.username, 'User500')
+  })
+
+  it('looks users up by identity and by unionid, and reads the identities of a page, on their indexes', async () => {
+    assertIndexed(await planOf(() => store.getUserByIdentity('wechat', 'o500')), 'user_router_users_identity_key')
+    assertIndexed(await planOf(() => store.getUserByUnionId('u250')), 'user_router_users_identity_union_idx')
+    assertIndexed(await planOf(list({ order_by: '-created_at', limit: '50' })), 'user_router_users_identity_user_idx')
+    assert.equal((await store.getUserByIdentity('wechat', 'o500'))?.id, 500)
+    assert.equal((await store.getUserByUnionId('u250'))?.id, 500, 'the lower id of the two users with that unionid')
   })
 
   it('filters _username = x and _email = x in a list on the unique indexes', async () => {

@@ -17,6 +17,7 @@ import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpe
 const NOW = 1_700_000_000
 const unavailable = await postgresUnavailable()
 const schema = createUserSchema({ score: 'integer' })
+const IDENTITY = { provider: 'wechat', subject: 'o-openid', unionId: 'union', linkedAt: NOW }
 
 /** Asserts a rejection with a UserRouterError of `code` whose public message is the code's own. */
 async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
@@ -108,6 +109,20 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
       assert.equal((await a.createUser({ username: 'x', createdAt: NOW })).username, 'x')
     })
 
+    it('gives a table of an earlier version its identities table at the next migration; deleting a user deletes its identities', async () => {
+      const older = open({ table: 'older_users' })
+      await older.migrate()
+      // What an earlier version created: the users table alone.
+      await test.pool.query(`DROP TABLE "${test.schema}".older_users_identities`)
+      const user = await older.createUser({ username: 'older', createdAt: NOW })
+      await older.migrate()
+      assert.deepEqual((await older.linkIdentity(user.id, IDENTITY))?.identities, [IDENTITY])
+      await rejectsWith(older.createUserWithIdentity({ createdAt: NOW }, IDENTITY), 'identity_taken')
+      await test.pool.query(`DELETE FROM "${test.schema}".older_users WHERE id = $1`, [user.id])
+      const { rows } = await test.pool.query(`SELECT count(*)::int AS n FROM "${test.schema}".older_users_identities`)
+      assert.equal(rows[0].n, 0, 'ON DELETE CASCADE: the identities of a deleted user go with it')
+    })
+
     it('creates a missing schema, and long table names get distinct index names', async () => {
       const other = `${test.schema}_extra`
       const long = open({ schema: other, table: 't'.repeat(63) })
@@ -117,6 +132,8 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
         await rejectsWith(long.createUser({ username: 'SAME', createdAt: NOW }), 'username_taken')
         await rejectsWith(long.createUser({ email: 'Same@Example.com', createdAt: NOW }), 'email_taken')
         await rejectsWith(long.createUser({ phone: '13800000000', createdAt: NOW }), 'phone_taken')
+        await long.createUserWithIdentity({ createdAt: NOW }, IDENTITY)
+        await rejectsWith(long.createUserWithIdentity({ createdAt: NOW }, IDENTITY), 'identity_taken')
       } finally {
         await test.pool.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`)
       }
@@ -140,7 +157,7 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
       assert.deepEqual({ ...user, id: 0 }, {
         id: 0, username: null, email: 'defaults@example.com', emailVerified: false, phone: null, phoneVerified: false,
         provider: {}, avatar: '', nickname: '', gender: 0, country: '', province: '', city: '', language: '',
-        isAuthorized: false, anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {},
+        isAuthorized: false, anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {}, identities: [],
       })
       assert.deepEqual(await store.getUserById(user.id), user)
     })

@@ -65,6 +65,27 @@ describe('SqliteUserStore', () => {
     database.close()
   })
 
+  it('gives a database of an earlier version its identities table at the next migrate; deleting a user deletes its identities', async () => {
+    const database = new Database(':memory:')
+    const store = new SqliteUserStore({ database, table: 'app_users' })
+    await store.migrate()
+    // What an earlier version created: the users table alone.
+    database.exec('DROP TABLE app_users_identities')
+    const user = await store.createUser({ username: 'older', createdAt: NOW })
+    await store.migrate()
+    const indexes = database.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'app_users_identities' ORDER BY name").all()
+    assert.deepEqual(indexes.map((r) => (r as { name: string }).name), ['app_users_identities_provider_subject', 'app_users_identities_union_id', 'app_users_identities_user_id'])
+    const identity = { provider: 'wechat', subject: 'o-openid', unionId: 'union', linkedAt: NOW }
+    assert.deepEqual((await store.linkIdentity(user.id, identity))?.identities, [identity])
+    await assert.rejects(store.createUserWithIdentity({ createdAt: NOW }, identity), (e) => isPublicError(e, 'identity_taken'))
+    // ON DELETE CASCADE, with foreign keys on (the store turns them on in databases it opens itself).
+    database.pragma('foreign_keys = ON')
+    database.prepare('DELETE FROM app_users WHERE id = ?').run(user.id)
+    assert.deepEqual(database.prepare('SELECT count(*) AS n FROM app_users_identities').get(), { n: 0 })
+    await store.close()
+    database.close()
+  })
+
   it('checks its options with errors that name the option', () => {
     for (const table of ['Users', 'user-table', 'x'.repeat(64), '1users', '"users"', '']) {
       assert.throws(() => new SqliteUserStore({ table }), /options\.table/, table)

@@ -188,10 +188,15 @@ describe('a store without namespace()', () => {
     const inner = new MemoryUserStore()
     return {
       createUser: (user) => inner.createUser(user),
+      createUserWithIdentity: (user, identity) => inner.createUserWithIdentity(user, identity),
       getUserById: (id) => inner.getUserById(id),
       getUserByIdentifier: (kind, value) => inner.getUserByIdentifier(kind, value),
+      getUserByIdentity: (provider, subject) => inner.getUserByIdentity(provider, subject),
+      getUserByUnionId: (unionId) => inner.getUserByUnionId(unionId),
       listUsers: (query) => inner.listUsers(query),
       updateUser: (id, changes) => inner.updateUser(id, changes),
+      linkIdentity: (id, identity) => inner.linkIdentity(id, identity),
+      unlinkIdentity: (id, provider, subject) => inner.unlinkIdentity(id, provider, subject),
       close: () => inner.close(),
     }
   }
