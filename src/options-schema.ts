@@ -132,7 +132,7 @@ export const optionsSchema = Joi.object<CheckedOptions>({
     loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
   }),
   openApi: Joi.object({
-    path: Joi.string().pattern(/^\/[A-Za-z0-9._~\/-]*$/).required(),
+    path: Joi.string().pattern(/^\/[A-Za-z0-9._~/-]*$/).required(),
     title: Joi.string().min(1).max(200),
     version: Joi.string().min(1).max(64),
   }),

@@ -29,7 +29,10 @@ export class KeyValueSessionStore extends session.Store {
     const expires = data.cookie?.expires ? new Date(data.cookie.expires).getTime() : null
     const ttl = expires === null ? this.defaultTtlSeconds : Math.ceil((expires - Date.now()) / 1000)
     const done = callback ?? (() => {})
-    if (ttl < 1) return this.destroy(sid, done)
+    if (ttl < 1) {
+      this.destroy(sid, done)
+      return
+    }
     this.kv.set(this.prefix + sid, JSON.stringify(data), ttl).then(() => done(), done)
   }
 

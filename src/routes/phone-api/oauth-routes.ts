@@ -9,12 +9,12 @@ import Joi from 'joi'
 import { UserRouterError, fieldError } from '../../errors.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
-import { object, optional, required as requiredField } from '../../http/request-schema.js'
+import { object, optional, required, type RequestSchema } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import type { RequestMeta, OAuthServiceDeps } from '../../services/deps.js'
 import { authenticateClient } from '../../services/oauth-clients.js'
 import { passwordGrant } from '../../services/oauth-grants.js'
-import { refreshTokens, revokeToken } from '../../services/oauth-tokens.js'
+import { refreshTokens, revokeToken, type TokenPair } from '../../services/oauth-tokens.js'
 import { clientCredentialsOf } from './client-credentials.js'
 import type { PhoneApiContext } from './context.js'
 import { oauthDocs } from './docs.js'
@@ -24,7 +24,7 @@ const text = (max: number) => Joi.string().min(1).max(max)
 const clientFields = { client_id: optional(text(256)), client_secret: optional(text(1024)) }
 
 const tokenSchema = object({
-  grant_type: requiredField(text(64)),
+  grant_type: required(text(64)),
   username: optional(text(320)),
   password: optional(text(1024)),
   refresh_token: optional(text(256)),
@@ -32,7 +32,7 @@ const tokenSchema = object({
   ...clientFields,
 }).required()
 
-const revokeSchema = object({ token: requiredField(text(1024)), token_type_hint: optional(text(64)), ...clientFields }).required()
+const revokeSchema = object({ token: required(text(1024)), token_type_hint: optional(text(64)), ...clientFields }).required()
 
 /** The request's meta with the authenticated OAuth client as its client. */
 async function authenticated(deps: OAuthServiceDeps, req: Request, body: { client_id?: string; client_secret?: string }): Promise<RequestMeta> {
@@ -40,9 +40,23 @@ async function authenticated(deps: OAuthServiceDeps, req: Request, body: { clien
   return { ...meta, clientId: await authenticateClient(deps, clientCredentialsOf(req, body), meta) }
 }
 
-function required(value: string | undefined, field: string): string {
+function present(value: string | undefined, field: string): string {
   if (value === undefined) throw fieldError('invalid_request', field, 'is required')
   return value
+}
+
+type TokenRequest = typeof tokenSchema extends RequestSchema<infer T> ? T : never
+
+/** What the grant of the request answers: a new token family (password) or the next pair of one (refresh_token). */
+function grant(deps: OAuthServiceDeps, body: TokenRequest, meta: RequestMeta): Promise<TokenPair> {
+  switch (body.grant_type) {
+    case 'password':
+      return passwordGrant(deps, { username: present(body.username, 'username'), password: present(body.password, 'password') }, meta.clientId, meta)
+    case 'refresh_token':
+      return refreshTokens(deps, present(body.refresh_token, 'refresh_token'), meta.clientId, meta)
+    default:
+      throw new UserRouterError('unsupported_grant_type')
+  }
 }
 
 export function mountOAuthRoutes({ deps, api }: PhoneApiContext): void {
@@ -56,15 +70,7 @@ export function mountOAuthRoutes({ deps, api }: PhoneApiContext): void {
     const meta = await authenticated(deps, req, body)
     // Tokens grant the whole account; a requested scope cannot be honoured as asked.
     if (body.scope) throw new UserRouterError('invalid_scope')
-    let pair
-    if (body.grant_type === 'password') {
-      pair = await passwordGrant(deps, { username: required(body.username, 'username'), password: required(body.password, 'password') }, meta.clientId, meta)
-    } else if (body.grant_type === 'refresh_token') {
-      pair = await refreshTokens(deps, required(body.refresh_token, 'refresh_token'), meta.clientId, meta)
-    } else {
-      throw new UserRouterError('unsupported_grant_type')
-    }
-    res.json(tokenResponse(pair))
+    res.json(tokenResponse(await grant(deps, body, meta)))
   }))
 
   const revokeDoc = oauthDocs.route({
