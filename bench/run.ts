@@ -59,7 +59,12 @@ async function main(): Promise<number> {
   const settings = readSettings()
   const started = performance.now()
   const machineAtStart = machine()
-  const passes: PassSettings[] = settings.connections.map((connections) => ({ label: String(connections), connections, seconds: settings.seconds, warmupSeconds: settings.warmupSeconds }))
+  const passes: PassSettings[] = settings.connections.map((connections) => ({
+    label: String(connections),
+    connections,
+    seconds: settings.seconds,
+    warmupSeconds: settings.warmupSeconds,
+  }))
   const last = passes.at(-1)!
   if (settings.repeat) passes.push({ ...last, label: `${last.label} again` })
   // Every step is bounded; this bounds the whole run too, cleanup aside.

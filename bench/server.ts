@@ -139,8 +139,7 @@ async function main(): Promise<void> {
     else if (message.type === 'memory-read') {
       const { rss, heapUsed } = process.memoryUsage()
       send({ type: 'memory', id: message.id, memory: { rss, heapUsed } })
-    }
-    else if (message.type === 'shutdown') void shutdown(0)
+    } else if (message.type === 'shutdown') void shutdown(0)
   })
   // The bench process died or closed the channel: never outlive it.
   process.on('disconnect', () => void shutdown(0))

@@ -144,7 +144,9 @@ const server = app.listen(PORT, HOST, () => {
   console.log(`  curl -X POST ${json} -d '{"username":"alice","password":"correct horse"}' ${base}/hserve/v2.1/register/username/`)
   console.log(`  TOKEN=$(curl -s -X POST ${json} -d '{"username":"alice","password":"correct horse"}' ${base}/hserve/v2.1/login/username/ | sed -E 's/.*"token":"([^"]+)".*/\\1/')`)
   console.log(`  curl -H 'X-Hydrogen-Client-ID: ${CLIENT_ID}' -H "Authorization: Hydrogen-r1 $TOKEN" '${base}/hserve/v2.2/user/info/?return_total_count=1'`)
-  console.log(`  curl -X PUT ${json} -H "Authorization: Hydrogen-r1 $TOKEN" -d '{"nickname":"Alice","score":{"$incr_by":1},"tags":{"$append_unique":["blue"]}}' ${base}/hserve/v2.5/user/info/`)
+  console.log(
+    `  curl -X PUT ${json} -H "Authorization: Hydrogen-r1 $TOKEN" -d '{"nickname":"Alice","score":{"$incr_by":1},"tags":{"$append_unique":["blue"]}}' ${base}/hserve/v2.5/user/info/`,
+  )
   console.log(`  curl -X POST ${json} -H "Authorization: Hydrogen-r1 $TOKEN" ${base}/hserve/v2.0/session/destroy/`)
   if (oauthClient) {
     console.log(`Phone API + OAuth (client ${oauthClient.id}): the same account gets tokens from /oauth/token:`)

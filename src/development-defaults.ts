@@ -7,8 +7,8 @@ import { ConsoleMailer, ConsoleSmsSender } from '../adapters/console/index.js'
 import type { RouterConfig } from './options.js'
 import type { Mailer, SmsSender } from './ports.js'
 
-const SMS_ROUTES = "the SMS routes are not served (the client API's SMS code, SMS login and phone verification; " +
-  "with oauth, the phone API's validation_code and its register and login by code)"
+const SMS_ROUTES =
+  "the SMS routes are not served (the client API's SMS code, SMS login and phone verification; " + "with oauth, the phone API's validation_code and its register and login by code)"
 const EMAIL_ROUTES = "the e-mail routes are not served (the client API's e-mail verification and password reset)"
 
 export interface Adapters {

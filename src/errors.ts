@@ -98,11 +98,7 @@ export class UserRouterError extends Error {
 }
 
 /** An `invalid_*` error about one field, with that field named in the message and the details. */
-export function fieldError(
-  code: 'invalid_query' | 'invalid_update' | 'invalid_request',
-  field: string,
-  problem: string,
-): UserRouterError {
+export function fieldError(code: 'invalid_query' | 'invalid_update' | 'invalid_request', field: string, problem: string): UserRouterError {
   return new UserRouterError(code, {
     message: `${field}: ${problem}`,
     details: [{ field, message: problem }],

@@ -21,6 +21,6 @@ export function routerKeyPrefix(given: string | undefined, storage: UserStore, r
   throw new TypeError(
     'createUserRouter: options.keyPrefix is required when options.redis is given and options.storage has no namespace(): ' +
       'pass a prefix naming this app\'s users (e.g. keyPrefix: "shop-users:"), the same in every process of the app, ' +
-      'so that apps sharing the Redis never accept each other\'s tokens; or implement UserStore.namespace()',
+      "so that apps sharing the Redis never accept each other's tokens; or implement UserStore.namespace()",
   )
 }

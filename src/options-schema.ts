@@ -20,9 +20,7 @@ export const MAX_TOKEN_TTL_SECONDS = 2_592_000
 const implementing = (names: readonly string[], optional: readonly string[] = []) =>
   Joi.any().custom((value: Record<string, unknown>, helpers) => {
     const missing = missingMethods(value, names, optional)
-    return typeof value === 'object' && value !== null && missing.length === 0
-      ? value
-      : helpers.message({ custom: `must implement ${missing.join(', ')}` })
+    return typeof value === 'object' && value !== null && missing.length === 0 ? value : helpers.message({ custom: `must implement ${missing.join(', ')}` })
   })
 
 const REDIS_KINDS = 'must be an ioredis client, a redis:// URL, or a KeyValueStore'
@@ -50,7 +48,10 @@ export const optionsSchema = Joi.object<CheckedOptions>({
     .required()
     .messages({ 'any.required': 'is required: pass a UserStore such as new SqliteUserStore({ filename })' }),
   redis: redisOption,
-  keyPrefix: Joi.string().min(1).max(64).pattern(/^[^\s{}]+$/),
+  keyPrefix: Joi.string()
+    .min(1)
+    .max(64)
+    .pattern(/^[^\s{}]+$/),
   clients: Joi.array().items(Joi.string().min(1).max(256)).min(1).required().messages({
     'any.required': "is required: list the accepted X-Hydrogen-Client-ID values, e.g. clients: ['my-client-id']",
   }),
@@ -95,7 +96,11 @@ export const optionsSchema = Joi.object<CheckedOptions>({
     maxPerHour: positiveInteger.default(1000),
     maxFailures: positiveInteger.max(100).default(5),
     allowedCallingCodes: Joi.array()
-      .items(Joi.string().pattern(/^[1-9]\d{0,2}$/).messages({ 'string.pattern.base': 'must be country calling codes of 1 to 3 digits without "+", e.g. ["86", "1"]' }))
+      .items(
+        Joi.string()
+          .pattern(/^[1-9]\d{0,2}$/)
+          .messages({ 'string.pattern.base': 'must be country calling codes of 1 to 3 digits without "+", e.g. ["86", "1"]' }),
+      )
       .min(1)
       .unique()
       .default(['86']),
@@ -116,14 +121,27 @@ export const optionsSchema = Joi.object<CheckedOptions>({
   admin: Joi.object({
     authorize: Joi.function().required(),
     sessionTtlSeconds: positiveInteger.max(30 * 86_400).default(28_800),
-    cookieName: Joi.string().pattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/).default('eur.admin'),
-    trustedOrigins: Joi.array().items(Joi.string().uri({ scheme: ['http', 'https'] })).default([]),
+    cookieName: Joi.string()
+      .pattern(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/)
+      .default('eur.admin'),
+    trustedOrigins: Joi.array()
+      .items(Joi.string().uri({ scheme: ['http', 'https'] }))
+      .default([]),
   }),
   sessionSecret: Joi.alternatives(Joi.string().min(32).max(1024), Joi.array().items(Joi.string().min(32).max(1024)).min(1)),
   anonymousLogin: Joi.boolean().default(false),
   oauth: Joi.object({
     clients: Joi.array()
-      .items(Joi.object({ id: Joi.string().min(1).max(256).pattern(/^[\x21-\x7e]+$/).required(), secret: Joi.string().min(8).max(1024).required() }))
+      .items(
+        Joi.object({
+          id: Joi.string()
+            .min(1)
+            .max(256)
+            .pattern(/^[\x21-\x7e]+$/)
+            .required(),
+          secret: Joi.string().min(8).max(1024).required(),
+        }),
+      )
       .min(1)
       .unique('id')
       .required(),
@@ -132,7 +150,9 @@ export const optionsSchema = Joi.object<CheckedOptions>({
     loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
   }),
   openApi: Joi.object({
-    path: Joi.string().pattern(/^\/[A-Za-z0-9._~/-]*$/).required(),
+    path: Joi.string()
+      .pattern(/^\/[A-Za-z0-9._~/-]*$/)
+      .required(),
     title: Joi.string().min(1).max(200),
     version: Joi.string().min(1).max(64),
   }),

@@ -225,7 +225,6 @@ export interface AdminOptions {
   trustedOrigins?: string[]
 }
 
-
 /** The `rateLimits` option after checking: each a count per hour, or false for none. */
 export interface RateLimitsConfig {
   registrationsPerIpPerHour: number | false

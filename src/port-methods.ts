@@ -6,16 +6,37 @@
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
 
 export const USER_STORE_METHODS = [
-  'createUser', 'getUserById', 'getUserByIdentifier', 'listUsers', 'updateUser',
-  'createUserWithIdentity', 'getUserByIdentity', 'getUserByUnionId', 'linkIdentity', 'unlinkIdentity', 'close',
+  'createUser',
+  'getUserById',
+  'getUserByIdentifier',
+  'listUsers',
+  'updateUser',
+  'createUserWithIdentity',
+  'getUserByIdentity',
+  'getUserByUnionId',
+  'linkIdentity',
+  'unlinkIdentity',
+  'close',
 ] as const satisfies readonly (keyof UserStore)[]
 
 /** Methods a `UserStore` may leave out; when present they must be methods. */
 export const USER_STORE_OPTIONAL_METHODS = ['namespace'] as const satisfies readonly (keyof UserStore)[]
 
 export const KEY_VALUE_STORE_METHODS = [
-  'get', 'set', 'setIfAbsent', 'getAndDelete', 'delete', 'increment', 'decrement', 'ttl',
-  'addToSet', 'setMembers', 'removeFromSet', 'putSecret', 'consumeSecret', 'close',
+  'get',
+  'set',
+  'setIfAbsent',
+  'getAndDelete',
+  'delete',
+  'increment',
+  'decrement',
+  'ttl',
+  'addToSet',
+  'setMembers',
+  'removeFromSet',
+  'putSecret',
+  'consumeSecret',
+  'close',
 ] as const satisfies readonly (keyof KeyValueStore)[]
 
 export const SMS_SENDER_METHODS = ['send'] as const satisfies readonly (keyof SmsSender)[]
@@ -25,8 +46,5 @@ export const MAILER_METHODS = ['send'] as const satisfies readonly (keyof Mailer
 /** The names of `required` that `value` lacks as methods, and of `optional` that it has as non-methods. */
 export function missingMethods(value: unknown, required: readonly string[], optional: readonly string[] = []): string[] {
   const object = (typeof value === 'object' || typeof value === 'function') && value !== null ? (value as Record<string, unknown>) : {}
-  return [
-    ...required.filter((name) => typeof object[name] !== 'function'),
-    ...optional.filter((name) => object[name] !== undefined && typeof object[name] !== 'function'),
-  ]
+  return [...required.filter((name) => typeof object[name] !== 'function'), ...optional.filter((name) => object[name] !== undefined && typeof object[name] !== 'function')]
 }

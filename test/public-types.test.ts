@@ -19,7 +19,12 @@ const dist = fileURLToPath(new URL('../', import.meta.url))
  * entries in `alsoExportedBy` export.
  */
 function unexportedTypesOf(entry: string, packageDir = dist, alsoExportedBy: string[] = []): string[] {
-  const program = ts.createProgram([entry, ...alsoExportedBy], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true })
+  const program = ts.createProgram([entry, ...alsoExportedBy], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+    skipLibCheck: true,
+  })
   const checker = program.getTypeChecker()
   const resolve = (symbol: ts.Symbol): ts.Symbol => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol)
   const exportsOf = (path: string) => {

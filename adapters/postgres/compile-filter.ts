@@ -110,7 +110,5 @@ function compileIn(condition: Extract<Condition, { kind: 'in' | 'nin' | 'all' }>
 
 /** The ORDER BY list: unset values last ascending, first descending (PostgreSQL's defaults, spelt out). */
 export function compileOrder(order: readonly SortKey[], params: Params): string {
-  return order
-    .map(({ field, descending }) => `${fieldSql(field, params).sql} ${descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`)
-    .join(', ')
+  return order.map(({ field, descending }) => `${fieldSql(field, params).sql} ${descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`).join(', ')
 }

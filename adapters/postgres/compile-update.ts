@@ -125,16 +125,20 @@ function customValue(field: FieldDef, operation: UpdateOperation, params: Params
       const values = params.json(operation.values)
       const array = list()
       // The values neither in the array nor earlier in `values`, in their order.
-      return `(${array} || coalesce((SELECT jsonb_agg(added.value ORDER BY added.position) ` +
+      return (
+        `(${array} || coalesce((SELECT jsonb_agg(added.value ORDER BY added.position) ` +
         `FROM jsonb_array_elements(${values}) WITH ORDINALITY AS added(value, position) ` +
         `WHERE NOT ${array} @> jsonb_build_array(added.value) ` +
         `AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(${values}) WITH ORDINALITY AS earlier(value, position) ` +
         `WHERE earlier.position < added.position AND earlier.value = added.value)), '[]'::jsonb))`
+      )
     }
     case 'remove':
-      return `coalesce((SELECT jsonb_agg(kept.value ORDER BY kept.position) ` +
+      return (
+        `coalesce((SELECT jsonb_agg(kept.value ORDER BY kept.position) ` +
         `FROM jsonb_array_elements(${list()}) WITH ORDINALITY AS kept(value, position) ` +
         `WHERE NOT ${params.json(operation.values)} @> jsonb_build_array(kept.value)), '[]'::jsonb)`
+      )
     case 'pop':
       // Deleting index 0 or -1 of an empty array leaves it empty.
       return `(${list()} - ${operation.end === 'first' ? '0' : '(-1)'})`

@@ -39,10 +39,17 @@ export function valueType(field: FieldDef): ValueType {
     return type === 'smallint' ? 'bigint' : type
   }
   switch (field.type) {
-    case 'string': case 'date': return 'text'
-    case 'integer': case 'number': return 'numeric'
-    case 'boolean': return 'boolean'
-    case 'array': case 'object': return 'jsonb'
+    case 'string':
+    case 'date':
+      return 'text'
+    case 'integer':
+    case 'number':
+      return 'numeric'
+    case 'boolean':
+      return 'boolean'
+    case 'array':
+    case 'object':
+      return 'jsonb'
   }
 }
 
@@ -80,7 +87,5 @@ function integral(raw: string): string {
 /** A custom number or integer as the base of an increment: float8 (JavaScript's arithmetic) or bigint. */
 export function numericBase(field: FieldDef, params: Params): string {
   const raw = `(profile -> ${params.text(field.name)})`
-  return field.type === 'integer'
-    ? `(CASE WHEN ${integral(raw)} THEN ${raw}::numeric::bigint END)`
-    : `(CASE WHEN jsonb_typeof(${raw}) = 'number' THEN ${raw}::float8 END)`
+  return field.type === 'integer' ? `(CASE WHEN ${integral(raw)} THEN ${raw}::numeric::bigint END)` : `(CASE WHEN jsonb_typeof(${raw}) = 'number' THEN ${raw}::float8 END)`
 }

@@ -81,8 +81,7 @@ export const DETECT_ICU = `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_collation 
  * collation it used (ICU's root when the server has it).
  */
 export async function runMigration(client: pg.ClientBase, names: TableNames): Promise<string> {
-  const run = (text: string, values: unknown[] = []) =>
-    client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
+  const run = (text: string, values: unknown[] = []) => client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
   await run('BEGIN')
   try {
     await run(`SELECT set_config('statement_timeout', '0', true)`)

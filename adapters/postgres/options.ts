@@ -78,9 +78,7 @@ export interface TableNames {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
-const KNOWN_OPTIONS = new Set([
-  'connectionString', 'pool', 'schema', 'table', 'statementTimeoutMs', 'connectionTimeoutMs', 'regexStatementTimeoutMs', 'maxConcurrentRegexQueries',
-])
+const KNOWN_OPTIONS = new Set(['connectionString', 'pool', 'schema', 'table', 'statementTimeoutMs', 'connectionTimeoutMs', 'regexStatementTimeoutMs', 'maxConcurrentRegexQueries'])
 
 function fail(option: string, problem: string): never {
   throw new Error(`PostgresUserStore: options.${option} ${problem}`)

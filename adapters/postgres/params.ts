@@ -5,9 +5,7 @@
  */
 
 /** The SQL types parameters are cast to. */
-export type ParamType =
-  | 'text' | 'bigint' | 'smallint' | 'numeric' | 'float8' | 'boolean' | 'jsonb'
-  | 'text[]' | 'bigint[]' | 'numeric[]' | 'boolean[]'
+export type ParamType = 'text' | 'bigint' | 'smallint' | 'numeric' | 'float8' | 'boolean' | 'jsonb' | 'text[]' | 'bigint[]' | 'numeric[]' | 'boolean[]'
 
 export class Params {
   readonly values: unknown[] = []

@@ -35,7 +35,9 @@ function isStoreId(id: number): boolean {
  * defaults): a pg.Client made only to read its resolved parameters, never connected.
  */
 function placeOf(pool: pg.Pool, names: TableNames): string {
-  const client = new pg.Client((pool as unknown as { options: pg.ClientConfig }).options) as unknown as { connectionParameters: { host: string; port: number; database?: string; user?: string } }
+  const client = new pg.Client((pool as unknown as { options: pg.ClientConfig }).options) as unknown as {
+    connectionParameters: { host: string; port: number; database?: string; user?: string }
+  }
   const { host, port, database, user } = client.connectionParameters
   // PostgreSQL's own default: a database named after the user.
   return `postgres://${host}:${port}/${database ?? user ?? ''}#${names.schema}.${names.table}`
@@ -78,12 +80,7 @@ export class PostgresUserStore implements UserStore {
     const identity = checkNewIdentity(newIdentity)
     const params = new Params()
     const insertUser = this.insertUser(input, params)
-    const values = [
-      params.add(identity.provider, 'text'),
-      params.add(identity.subject, 'text'),
-      params.add(identity.unionId, 'text'),
-      params.add(identity.linkedAt, 'bigint'),
-    ]
+    const values = [params.add(identity.provider, 'text'), params.add(identity.subject, 'text'), params.add(identity.unionId, 'text'), params.add(identity.linkedAt, 'bigint')]
     // One statement, so one transaction: when the identity's unique constraint refuses it, the user goes too.
     const sql = `WITH u AS (${insertUser} RETURNING ${SELECT_LIST}),
       i AS (INSERT INTO ${this.identities} (user_id, provider, subject, union_id, linked_at) SELECT id, ${values.join(', ')} FROM u)
@@ -265,9 +262,7 @@ export class PostgresUserStore implements UserStore {
 
   /** Which collation gives Unicode case rules: looked up once (a failed look-up is retried next time). */
   private getDialect(): Promise<FilterDialect> {
-    this.dialect ??= this.db
-      .query(DETECT_ICU)
-      .then(([row]) => ({ caseCollation: row?.icu === true ? ICU_ROOT : DATABASE_DEFAULT }))
+    this.dialect ??= this.db.query(DETECT_ICU).then(([row]) => ({ caseCollation: row?.icu === true ? ICU_ROOT : DATABASE_DEFAULT }))
     this.dialect.catch(() => {
       this.dialect = null
     })

@@ -14,7 +14,10 @@ export class RegexGate {
    * @param limit queries that may hold a connection at once
    * @param maxWaiting queries that may wait for one of those places
    */
-  constructor(readonly limit: number, readonly maxWaiting: number) {}
+  constructor(
+    readonly limit: number,
+    readonly maxWaiting: number,
+  ) {}
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.active < this.limit) {

@@ -6,8 +6,17 @@ import { UserRouterError } from '../../src/errors.js'
 
 /** Socket-level codes of a server that cannot be reached or went away. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN',
-  'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
 ])
 
 /**
@@ -16,10 +25,22 @@ const NETWORK_CODES = new Set([
  */
 const UNAVAILABLE_MESSAGE = new RegExp(
   [
-    'Connection is closed', "Stream isn't writeable", 'Command timed out', 'Socket timeout', 'connect ETIMEDOUT',
-    "Cluster isn't ready", 'Cluster is disconnect', 'None of startup nodes is available', 'Failed to refresh slots cache',
-    'Node is disconnected', 'Too many Cluster redirections',
-    '^LOADING ', '^MASTERDOWN ', '^CLUSTERDOWN ', '^TRYAGAIN ', '^READONLY ',
+    'Connection is closed',
+    "Stream isn't writeable",
+    'Command timed out',
+    'Socket timeout',
+    'connect ETIMEDOUT',
+    "Cluster isn't ready",
+    'Cluster is disconnect',
+    'None of startup nodes is available',
+    'Failed to refresh slots cache',
+    'Node is disconnected',
+    'Too many Cluster redirections',
+    '^LOADING ',
+    '^MASTERDOWN ',
+    '^CLUSTERDOWN ',
+    '^TRYAGAIN ',
+    '^READONLY ',
   ].join('|'),
 )
 

@@ -96,7 +96,11 @@ export class ConnectionGate {
     if (this.client.status === 'ready') {
       const ended = once(this.client, 'end')
       ended.catch(() => {})
-      await withDeadline(this.client.quit().then(() => ended), timeoutMs, 'QUIT').catch(() => {})
+      await withDeadline(
+        this.client.quit().then(() => ended),
+        timeoutMs,
+        'QUIT',
+      ).catch(() => {})
     }
     if (this.client.status !== 'end') this.client.disconnect()
   }

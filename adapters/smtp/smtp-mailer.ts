@@ -49,7 +49,9 @@ export class SmtpMailer implements Mailer {
   async send(message: MailMessage): Promise<void> {
     let rejected: unknown[]
     try {
-      const info = (await this.transporter.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html })) as { rejected?: unknown[] }
+      const info = (await this.transporter.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html })) as {
+        rejected?: unknown[]
+      }
       rejected = info.rejected ?? []
     } catch (cause) {
       throw new UserRouterError('mail_failed', { cause })

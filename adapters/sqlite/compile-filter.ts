@@ -23,9 +23,7 @@ const OPERATORS: Record<CompareOperator, string> = { eq: '=', ne: 'IS NOT', lt: 
  * Strict JSON equality of an array element `e` and a wanted value `v` (both json_each rows): the
  * same value and the same JSON type, so 1, true and "1" differ (integer and real are one type).
  */
-const ELEMENT_MATCH = raw(
-  "e.value = v.value AND (e.type = v.type OR (e.type IN ('integer', 'real') AND v.type IN ('integer', 'real')))",
-)
+const ELEMENT_MATCH = raw("e.value = v.value AND (e.type = v.type OR (e.type IN ('integer', 'real') AND v.type IN ('integer', 'real')))")
 
 function bindScalar(value: Scalar): SqlValue {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value

@@ -111,9 +111,7 @@ export class SqliteUserStore implements UserStore {
   }
 
   async getUserByUnionId(unionId: string): Promise<StoredUser | null> {
-    return this.run(() =>
-      this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = (SELECT min(user_id) FROM ${this.quotedIdentities} WHERE union_id = ?)`, unionId),
-    )
+    return this.run(() => this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = (SELECT min(user_id) FROM ${this.quotedIdentities} WHERE union_id = ?)`, unionId))
   }
 
   async listUsers(query: UserQuery): Promise<UserPage> {

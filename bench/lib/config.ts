@@ -115,7 +115,10 @@ export function readSettings(): BenchSettings {
   }
   if (settings.tokens > settings.users) throw new Error('BENCH_TOKENS must not exceed BENCH_USERS')
   if (settings.scryptLogN !== undefined && settings.scryptLogN < 4) throw new Error('BENCH_SCRYPT_LOGN must be at least 4')
-  for (const [name, url] of [['database', settings.databaseUrl], ['Redis', settings.redisUrl]] as const) {
+  for (const [name, url] of [
+    ['database', settings.databaseUrl],
+    ['Redis', settings.redisUrl],
+  ] as const) {
     const host = new URL(url).hostname
     if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
       throw new Error(`the ${name} URL must point at loopback (127.0.0.1, localhost or ::1): the bench only loads local targets (got ${host})`)

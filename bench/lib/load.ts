@@ -89,12 +89,18 @@ export function mergeResults(title: string, parts: LoadResult[]): LoadResult {
     all.set(part.sortedLatencies, at)
     at += part.sortedLatencies.length
   }
-  return summarize(title, parts[0]!.connections, sum((r) => r.seconds), all.sort(), {
-    non2xx: sum((r) => r.non2xx),
-    statusCounts,
-    errors: sum((r) => r.errors),
-    timeouts: sum((r) => r.timeouts),
-  })
+  return summarize(
+    title,
+    parts[0]!.connections,
+    sum((r) => r.seconds),
+    all.sort(),
+    {
+      non2xx: sum((r) => r.non2xx),
+      statusCounts,
+      errors: sum((r) => r.errors),
+      timeouts: sum((r) => r.timeouts),
+    },
+  )
 }
 
 export function startLoad(spec: LoadSpec): RunningLoad {

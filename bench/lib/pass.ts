@@ -33,7 +33,10 @@ const log = (message: string) => console.log(`bench: ${message}`)
  */
 function merge(title: string, parts: Measured[]): Measured {
   return {
-    result: mergeResults(title, parts.map((p) => p.result)),
+    result: mergeResults(
+      title,
+      parts.map((p) => p.result),
+    ),
     loop: {
       p50: parts.reduce((a, p) => a + p.loop.p50, 0) / parts.length,
       p99: Math.max(...parts.map((p) => p.loop.p99)),
@@ -82,7 +85,10 @@ export async function runPass(pass: PassSettings, child: ServerChild, specs: Sce
   const reference = merge('reference', referenceParts)
   const idle = merge('get-idle', idleParts)
 
-  const measured: [ScenarioKey, Measured][] = [['reference', reference], ['get-idle', idle]]
+  const measured: [ScenarioKey, Measured][] = [
+    ['reference', reference],
+    ['get-idle', idle],
+  ]
   for (const [key, spec] of [
     ['list', specs.list(false, c, seconds)],
     ['list-count', specs.list(true, c, seconds)],

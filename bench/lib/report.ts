@@ -170,7 +170,9 @@ export function memoryLines(memory: MemorySummary): string[] {
   const growth = memory.repeatGrowth
   return [
     `Server RSS by pass (sampled every second, ${memory.samples.length} samples): ${passes}.`,
-    growth ? `Highest RSS of pass "${growth.repeat}" over that of pass "${growth.first}" (the same load again): ${growth.ratio.toFixed(2)}x.` : 'No repeated pass (BENCH_REPEAT=0): no memory verdict.',
+    growth
+      ? `Highest RSS of pass "${growth.repeat}" over that of pass "${growth.first}" (the same load again): ${growth.ratio.toFixed(2)}x.`
+      : 'No repeated pass (BENCH_REPEAT=0): no memory verdict.',
   ]
 }
 

@@ -35,8 +35,7 @@ export async function checkServices(databaseUrl: string, redisUrl: string): Prom
     await client.query('SELECT 1')
   } catch (error) {
     throw new Error(
-      `PostgreSQL is not reachable at ${databaseUrl} (${(error as Error).message}). ` +
-        'The bench runs against a real PostgreSQL: start one, or point BENCH_DATABASE_URL at it.',
+      `PostgreSQL is not reachable at ${databaseUrl} (${(error as Error).message}). The bench runs against a real PostgreSQL: start one, or point BENCH_DATABASE_URL at it.`,
     )
   } finally {
     await client.end().catch(() => {})
@@ -47,8 +46,7 @@ export async function checkServices(databaseUrl: string, redisUrl: string): Prom
     await redis.ping()
   } catch (error) {
     throw new Error(
-      `Redis is not reachable at ${redisUrl} (${(lastError() ?? (error as Error)).message}). ` +
-        'The bench runs against a real Redis: start one, or point BENCH_REDIS_URL at it.',
+      `Redis is not reachable at ${redisUrl} (${(lastError() ?? (error as Error)).message}). The bench runs against a real Redis: start one, or point BENCH_REDIS_URL at it.`,
     )
   } finally {
     redis.disconnect()
@@ -65,13 +63,7 @@ const SEED_EPOCH = 1_700_000_000
  * the router's scrypt parameters, so logins never rehash). The same settings give the same rows.
  * Returns the users' ids in order.
  */
-export async function seedUsers(
-  databaseUrl: string,
-  schema: string,
-  scrypt: { logN: number; r: number; p: number },
-  password: string,
-  count: number,
-): Promise<number[]> {
+export async function seedUsers(databaseUrl: string, schema: string, scrypt: { logN: number; r: number; p: number }, password: string, count: number): Promise<number[]> {
   const passwordHash = await new PasswordHasher({ scrypt, maxConcurrent: 1, maxQueued: 0 }).hash(password)
   const store = new PostgresUserStore({ connectionString: databaseUrl, schema })
   try {

@@ -27,21 +27,29 @@
     return /^\+?\d{6,15}$/.test(account) ? 'phone' : 'username'
   }
 
-  onSubmit($('login-form'), function (fields, form) {
-    var credentials = { password: form.password.value }
-    credentials[accountKind(fields.account)] = fields.account
-    return api.login(credentials).then(function (profile) {
-      showAdmin(profile)
-      return search()
-    })
-  }, 'loggedIn')
+  onSubmit(
+    $('login-form'),
+    function (fields, form) {
+      var credentials = { password: form.password.value }
+      credentials[accountKind(fields.account)] = fields.account
+      return api.login(credentials).then(function (profile) {
+        showAdmin(profile)
+        return search()
+      })
+    },
+    'loggedIn',
+  )
 
   $('logout').addEventListener('click', function () {
-    ui.run($('logout'), function () {
-      return api.logout().then(function () {
-        showAdmin(null)
-      })
-    }, 'loggedOut')
+    ui.run(
+      $('logout'),
+      function () {
+        return api.logout().then(function () {
+          showAdmin(null)
+        })
+      },
+      'loggedOut',
+    )
   })
 
   /** Shows the page for the admin, or the sign-in form; signed out, no user data stays on the page. */
@@ -66,7 +74,6 @@
     ]
     ui.fillList($('admin-profile'), rows)
   }
-
 
   // Finding users
 
@@ -102,7 +109,16 @@
       var row = body.insertRow()
       row.dataset.id = user.id
       if (opened && opened.id === user.id) row.className = 'opened'
-      var values = [user.id, user._username, user.nickname, t('gender' + (user.gender || 0)), user._email, user._phone, user.score, user.created_at && ui.formatTime(user.created_at)]
+      var values = [
+        user.id,
+        user._username,
+        user.nickname,
+        t('gender' + (user.gender || 0)),
+        user._email,
+        user._phone,
+        user.score,
+        user.created_at && ui.formatTime(user.created_at),
+      ]
       values.forEach(function (value, i) {
         var cell = row.insertCell()
         cell.textContent = ui.show(value)
@@ -136,9 +152,13 @@
 
   ;['previous', 'next'].forEach(function (direction) {
     $(direction).addEventListener('click', function () {
-      ui.run($(direction), function () {
-        return loadPage(list.meta[direction])
-      }, 'listed').then(renderPager) // `run` enables the button again, also on the last page
+      ui.run(
+        $(direction),
+        function () {
+          return loadPage(list.meta[direction])
+        },
+        'listed',
+      ).then(renderPager) // `run` enables the button again, also on the last page
     })
   })
 
@@ -146,14 +166,18 @@
     var button = event.target.closest('button.open')
     if (!button) return
     var id = button.closest('tr').dataset.id
-    ui.run(button, function () {
-      return api.user(id).then(function (user) {
-        opened = user
-        renderEditors()
-        renderList() // marks the open row
-        $('profile-form').scrollIntoView({ block: 'nearest' })
-      })
-    }, 'userLoaded')
+    ui.run(
+      button,
+      function () {
+        return api.user(id).then(function (user) {
+          opened = user
+          renderEditors()
+          renderList() // marks the open row
+          $('profile-form').scrollIntoView({ block: 'nearest' })
+        })
+      },
+      'userLoaded',
+    )
   })
 
   // Editing one user
@@ -209,13 +233,21 @@
       })
   }
 
-  onSubmit($('profile-form'), function (fields) {
-    return save(profileChanges(fields), api.updateProfile)
-  }, 'profileSaved')
+  onSubmit(
+    $('profile-form'),
+    function (fields) {
+      return save(profileChanges(fields), api.updateProfile)
+    },
+    'profileSaved',
+  )
 
-  onSubmit($('account-form'), function (fields, form) {
-    return save(accountChanges(fields, form), api.updateAccount)
-  }, 'accountSaved')
+  onSubmit(
+    $('account-form'),
+    function (fields, form) {
+      return save(accountChanges(fields, form), api.updateAccount)
+    },
+    'accountSaved',
+  )
 
   // Start
 
@@ -228,14 +260,17 @@
     renderList()
   })
 
-  api.me().then(
-    function (profile) {
-      showAdmin(profile)
-      return search()
-    },
-    function (error) {
-      showAdmin(null)
-      if (error.status !== 401) throw error // 401: nobody signed in yet
-    },
-  ).catch(ui.showError)
+  api
+    .me()
+    .then(
+      function (profile) {
+        showAdmin(profile)
+        return search()
+      },
+      function (error) {
+        showAdmin(null)
+        if (error.status !== 401) throw error // 401: nobody signed in yet
+      },
+    )
+    .catch(ui.showError)
 })()

@@ -60,22 +60,30 @@
     ui.fillList($('profile'), rows)
   }
 
-  onSubmit($('register-form'), function (fields) {
-    if (!fields.username && !fields.email) throw new Error(t('needAccount'))
-    // By user name when one is given, then the e-mail is added to the account; else by e-mail.
-    var registered = fields.username
-      ? BaaS.auth.register({ username: fields.username, password: fields.password }).then(function (user) {
-          return fields.email ? user.setEmail(fields.email) : user
-        })
-      : BaaS.auth.register({ email: fields.email, password: fields.password })
-    return registered.then(refresh)
-  }, 'registered')
+  onSubmit(
+    $('register-form'),
+    function (fields) {
+      if (!fields.username && !fields.email) throw new Error(t('needAccount'))
+      // By user name when one is given, then the e-mail is added to the account; else by e-mail.
+      var registered = fields.username
+        ? BaaS.auth.register({ username: fields.username, password: fields.password }).then(function (user) {
+            return fields.email ? user.setEmail(fields.email) : user
+          })
+        : BaaS.auth.register({ email: fields.email, password: fields.password })
+      return registered.then(refresh)
+    },
+    'registered',
+  )
 
-  onSubmit($('login-form'), function (fields) {
-    var by = fields.account.indexOf('@') >= 0 ? { email: fields.account } : { username: fields.account }
-    by.password = fields.password
-    return BaaS.auth.login(by).then(refresh)
-  }, 'loggedIn')
+  onSubmit(
+    $('login-form'),
+    function (fields) {
+      var by = fields.account.indexOf('@') >= 0 ? { email: fields.account } : { username: fields.account }
+      by.password = fields.password
+      return BaaS.auth.login(by).then(refresh)
+    },
+    'loggedIn',
+  )
 
   $('send-code').addEventListener('click', function () {
     var phone = $('sms-form').phone.value.trim()
@@ -107,51 +115,67 @@
       })
   }
 
-  onSubmit($('sms-form'), function (fields) {
-    return BaaS.auth.loginWithSmsVerificationCode(fields.phone, fields.code).then(function () {
-      $('dev-code').hidden = true
-      return refresh()
-    })
-  }, 'loggedIn')
+  onSubmit(
+    $('sms-form'),
+    function (fields) {
+      return BaaS.auth.loginWithSmsVerificationCode(fields.phone, fields.code).then(function () {
+        $('dev-code').hidden = true
+        return refresh()
+      })
+    },
+    'loggedIn',
+  )
 
-  onSubmit($('profile-form'), function (fields) {
-    var changes = ui.profileFormValues(fields)
-    if (changes.score === null) delete changes.score
-    return BaaS.auth
-      .getCurrentUser()
-      .then(function (user) {
-        return user.set(changes).update()
-      })
-      .then(refresh)
-  }, 'profileSaved')
+  onSubmit(
+    $('profile-form'),
+    function (fields) {
+      var changes = ui.profileFormValues(fields)
+      if (changes.score === null) delete changes.score
+      return BaaS.auth
+        .getCurrentUser()
+        .then(function (user) {
+          return user.set(changes).update()
+        })
+        .then(refresh)
+    },
+    'profileSaved',
+  )
 
-  onSubmit($('password-form'), function (fields, form) {
-    return BaaS.auth
-      .getCurrentUser()
-      .then(function (user) {
-        // An account made by SMS has no password yet: the new one alone sets it.
-        return user.updatePassword({ password: fields.password || undefined, newPassword: fields.newPassword })
-      })
-      .then(function () {
-        form.reset()
-      })
-  }, 'passwordChanged')
+  onSubmit(
+    $('password-form'),
+    function (fields, form) {
+      return BaaS.auth
+        .getCurrentUser()
+        .then(function (user) {
+          // An account made by SMS has no password yet: the new one alone sets it.
+          return user.updatePassword({ password: fields.password || undefined, newPassword: fields.newPassword })
+        })
+        .then(function () {
+          form.reset()
+        })
+    },
+    'passwordChanged',
+  )
 
   $('logout').addEventListener('click', function () {
-    run($('logout'), function () {
-      return BaaS.auth.logout().then(
-        function () {
-          render(null)
-        },
-        function (error) {
-          // The server no longer knows the session: it is over anyway.
-          return BaaS.clearSession().then(function () {
+    run(
+      $('logout'),
+      function () {
+        return BaaS.auth.logout().then(
+          function () {
             render(null)
-            if (error.code !== 401) throw error
-          })
-        },
-      )
-    }, 'loggedOut')
+          },
+          function (error) {
+            // The server no longer knows the session: it is over anyway.
+            return BaaS.clearSession().then(function () {
+              render(null)
+              if (error.code !== 401) throw error
+            })
+          },
+        )
+      },
+      'loggedOut',
+    )
   })
 
   ui.languageSwitch(function () {

@@ -64,9 +64,13 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault()
       var fields = formFields(form)
-      run(form.querySelector('button[type=submit]'), function () {
-        return action(fields, form)
-      }, doneKey)
+      run(
+        form.querySelector('button[type=submit]'),
+        function () {
+          return action(fields, form)
+        },
+        doneKey,
+      )
     })
   }
 

@@ -27,20 +27,19 @@ export type SignedInAnswer<SignedIn> = (req: Request, res: Response, signedIn: S
 export function passwordSignIn<SignedIn>(signIn: SignIn<SignedIn>, answer: SignedInAnswer<SignedIn>): Record<IdentifierKind, RequestHandler> {
   const passport = new Passport()
   for (const kind of KINDS) {
-    const strategy = new LocalStrategy(
-      { usernameField: kind, passwordField: 'password', passReqToCallback: true, session: false },
-      (req, identifier, password, done) => {
-        signIn({ kind, identifier, password }, requestMeta(req)).then((signedIn) => done(null, signedIn ?? false), done)
-      },
-    )
+    const strategy = new LocalStrategy({ usernameField: kind, passwordField: 'password', passReqToCallback: true, session: false }, (req, identifier, password, done) => {
+      signIn({ kind, identifier, password }, requestMeta(req)).then((signedIn) => done(null, signedIn ?? false), done)
+    })
     passport.use(kind, strategy)
   }
-  const handlerOf = (kind: IdentifierKind): RequestHandler => (req, res, next) => {
-    passport.authenticate(kind, { session: false }, (error: unknown, signedIn: SignedIn | false) => {
-      if (error) return next(error)
-      if (!signedIn) return next(new UserRouterError('invalid_credentials'))
-      answer(req, res, signedIn).catch(next)
-    })(req, res, next)
-  }
+  const handlerOf =
+    (kind: IdentifierKind): RequestHandler =>
+    (req, res, next) => {
+      passport.authenticate(kind, { session: false }, (error: unknown, signedIn: SignedIn | false) => {
+        if (error) return next(error)
+        if (!signedIn) return next(new UserRouterError('invalid_credentials'))
+        answer(req, res, signedIn).catch(next)
+      })(req, res, next)
+    }
   return { username: handlerOf('username'), email: handlerOf('email'), phone: handlerOf('phone') }
 }

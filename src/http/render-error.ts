@@ -21,11 +21,7 @@ export function startErrorAnswer(res: Response, raw: unknown, logger: Logger): U
 }
 
 /** The error middleware of a family: its `body`, and its own headers (WWW-Authenticate). */
-export function renderErrors(
-  logger: Logger,
-  body: (error: UserRouterError) => unknown,
-  decorate?: (res: Response, error: UserRouterError) => void,
-): ErrorRequestHandler {
+export function renderErrors(logger: Logger, body: (error: UserRouterError) => unknown, decorate?: (res: Response, error: UserRouterError) => void): ErrorRequestHandler {
   return (raw, _req, res, _next) => {
     const error = startErrorAnswer(res, raw, logger)
     decorate?.(res, error)

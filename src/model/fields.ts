@@ -65,12 +65,7 @@ export const MAX_ARRAY_ITEM_LENGTH = 4096
 export const MAX_PROFILE_FIELDS = 100
 export const FIELD_TYPES: readonly FieldType[] = ['string', 'integer', 'number', 'boolean', 'date', 'array', 'object']
 
-function builtin(
-  name: string,
-  column: UserColumn,
-  type: FieldType,
-  extra: Partial<Omit<FieldDef, 'name' | 'column' | 'type'>> = {},
-): FieldDef {
+function builtin(name: string, column: UserColumn, type: FieldType, extra: Partial<Omit<FieldDef, 'name' | 'column' | 'type'>> = {}): FieldDef {
   return { name, column, type, writable: false, public: true, nullable: false, ...extra }
 }
 

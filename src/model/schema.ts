@@ -24,14 +24,7 @@ export interface UserSchema {
 
 /** Custom names: a letter, then letters, digits or `_`. A leading `_` is reserved for built-ins. */
 const CUSTOM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/
-const RESERVED_NAMES = new Set([
-  ...BUILTIN_FIELDS.map((f) => f.name),
-  'password',
-  'password_hash',
-  'token',
-  'anonymous',
-  'profile',
-])
+const RESERVED_NAMES = new Set([...BUILTIN_FIELDS.map((f) => f.name), 'password', 'password_hash', 'token', 'anonymous', 'profile'])
 const ITEM_TYPES = ['string', 'number', 'boolean']
 
 /**
@@ -87,7 +80,7 @@ function customField(name: string, option: ProfileFieldsOption[string]): FieldDe
     writable: true,
     public: spec.public ?? true,
     nullable: true,
-    ...(maxLength ?? defaultMax ? { maxLength: maxLength ?? defaultMax } : {}),
+    ...((maxLength ?? defaultMax) ? { maxLength: maxLength ?? defaultMax } : {}),
     ...(spec.items ? { items: spec.items } : {}),
     ...(type === 'array' ? { itemMaxLength: itemMaxLength ?? DEFAULT_ARRAY_ITEM_MAX_LENGTH } : {}),
   }

@@ -48,13 +48,7 @@ function typeName(type: FieldType | ArrayItemType): string {
  * Checks one scalar of a field's type (or an array's element type) and returns it normalised.
  * `label` names the value in the error (`where.score`, `tags[2]`).
  */
-export function checkScalar(
-  type: FieldType | ArrayItemType,
-  value: unknown,
-  label: string,
-  code: InvalidCode,
-  field?: FieldDef,
-): Scalar {
+export function checkScalar(type: FieldType | ArrayItemType, value: unknown, label: string, code: InvalidCode, field?: FieldDef): Scalar {
   switch (type) {
     case 'string': {
       if (typeof value !== 'string') throw fieldError(code, label, 'must be a string')

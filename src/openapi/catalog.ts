@@ -94,19 +94,21 @@ export interface RouteStack {
 /** `router` with methods that mount a route, with the family's `stack` around it, and record its description. */
 export function documented(router: Router, catalog: RouteCatalog, stack: RouteStack): DocumentedRouter {
   const methodsByPath = new Map<string, Set<string>>()
-  const mount = (method: Method): Mount => (path, doc, ...handlers) => {
-    catalog.entries.push({ ...doc, method, path, docPath: docPathOf(path, stack.trailingSlash) })
-    let methods = methodsByPath.get(path)
-    if (!methods) {
-      methods = new Set()
-      methodsByPath.set(path, methods)
-      // Mounted on the path without its trailing slash, so both spellings reach it, as they reach the route.
-      if (stack.cors) router.use(path.replace(/(.)\/$/, '$1'), preflight(stack.cors, methods))
+  const mount =
+    (method: Method): Mount =>
+    (path, doc, ...handlers) => {
+      catalog.entries.push({ ...doc, method, path, docPath: docPathOf(path, stack.trailingSlash) })
+      let methods = methodsByPath.get(path)
+      if (!methods) {
+        methods = new Set()
+        methodsByPath.set(path, methods)
+        // Mounted on the path without its trailing slash, so both spellings reach it, as they reach the route.
+        if (stack.cors) router.use(path.replace(/(.)\/$/, '$1'), preflight(stack.cors, methods))
+      }
+      methods.add(method.toUpperCase())
+      if (method === 'get') methods.add('HEAD')
+      const around = [...catalog.everyRoute, ...(stack.before?.(doc) ?? [])]
+      router[method](path, ...around, ...handlers, ...(stack.errors ? [stack.errors] : []))
     }
-    methods.add(method.toUpperCase())
-    if (method === 'get') methods.add('HEAD')
-    const around = [...catalog.everyRoute, ...(stack.before?.(doc) ?? [])]
-    router[method](path, ...around, ...handlers, ...(stack.errors ? [stack.errors] : []))
-  }
   return { get: mount('get'), post: mount('post'), put: mount('put'), delete: mount('delete') }
 }

@@ -73,12 +73,18 @@ function matchesCondition(value: JsonValue, filter: Exclude<Filter, { kind: 'and
 
 function compareOp(order: number, op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte'): boolean {
   switch (op) {
-    case 'eq': return order === 0
-    case 'ne': return order !== 0
-    case 'lt': return order < 0
-    case 'lte': return order <= 0
-    case 'gt': return order > 0
-    case 'gte': return order >= 0
+    case 'eq':
+      return order === 0
+    case 'ne':
+      return order !== 0
+    case 'lt':
+      return order < 0
+    case 'lte':
+      return order <= 0
+    case 'gt':
+      return order > 0
+    case 'gte':
+      return order >= 0
   }
 }
 

@@ -28,9 +28,7 @@ export type Condition =
   | { readonly kind: 'isnull'; readonly field: FieldDef; readonly value: boolean }
   | { readonly kind: 'has_key'; readonly field: FieldDef; readonly key: string }
 
-export type Filter =
-  | { readonly kind: 'and' | 'or'; readonly filters: readonly Filter[] }
-  | Condition
+export type Filter = { readonly kind: 'and' | 'or'; readonly filters: readonly Filter[] } | Condition
 
 export interface SortKey {
   readonly field: FieldDef

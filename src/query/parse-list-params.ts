@@ -67,13 +67,14 @@ function parseFieldParam(param: string, value: string, context: QueryContext): F
   const name = hasOperator ? param.slice(0, split) : param
   const op: WhereOperator = hasOperator ? (suffix as WhereOperator) : 'eq'
   const field = resolveField(name, param, context)
-  const operand = op === 'in' || op === 'nin' || op === 'all'
-    ? value.split(',').map((item) => fromText(field, item, param))
-    : op === 'isnull' || op === 'exists'
-      ? parseBoolean(value, param)
-      : op === 'contains' || op === 'icontains' || op === 'regex' || op === 'has_key'
-        ? value
-        : fromText(field, value, param)
+  const operand =
+    op === 'in' || op === 'nin' || op === 'all'
+      ? value.split(',').map((item) => fromText(field, item, param))
+      : op === 'isnull' || op === 'exists'
+        ? parseBoolean(value, param)
+        : op === 'contains' || op === 'icontains' || op === 'regex' || op === 'has_key'
+          ? value
+          : fromText(field, value, param)
   return buildCondition(field, op, operand, param)
 }
 
@@ -135,7 +136,10 @@ export function parseOrderBy(value: string | undefined, context: QueryContext, u
 
 function parseKeys(value: string | undefined, context: QueryContext): FieldSelection | null {
   if (value === undefined || value === '') return null
-  const names = value.split(',').map((k) => k.trim()).filter(Boolean)
+  const names = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
   const excluding = names.every((n) => n.startsWith('-'))
   if (!excluding && names.some((n) => n.startsWith('-'))) throw bad('keys', 'must list fields to include or fields to exclude (-field), not both')
   const fields = names.map((n) => resolveField(excluding ? n.slice(1) : n, 'keys', context))

@@ -63,7 +63,9 @@ function parseFieldUpdate(field: FieldDef, value: unknown, label: string): Updat
         throw bad(at, field.type === 'integer' ? 'must be an integer' : 'must be a number')
       }
       return { kind: 'incr', field, by: operand }
-    case '$append': case '$append_unique': case '$remove': {
+    case '$append':
+    case '$append_unique':
+    case '$remove': {
       requireType(['array'])
       const list = Array.isArray(operand) ? operand : [operand]
       if (list.length === 0 || list.length > MAX_UPDATE_VALUES) throw bad(at, `must be 1 to ${MAX_UPDATE_VALUES} values`)

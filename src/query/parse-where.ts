@@ -18,9 +18,7 @@ export interface QueryContext {
 /** Bounds that keep every query small: characters of `where`, nesting, conditions, list values. */
 export const WHERE_LIMITS = { maxLength: 16384, maxDepth: 8, maxConditions: 100, maxListValues: 1000 } as const
 
-export const WHERE_OPERATORS = [
-  'eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'contains', 'icontains', 'regex', 'all', 'isnull', 'exists', 'has_key',
-] as const
+export const WHERE_OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'contains', 'icontains', 'regex', 'all', 'isnull', 'exists', 'has_key'] as const
 export type WhereOperator = (typeof WHERE_OPERATORS)[number]
 
 const bad = (label: string, problem: string) => fieldError('invalid_query', label, problem)
@@ -42,13 +40,7 @@ export function parseWhere(where: unknown, context: QueryContext): Filter | null
   return filter.kind === 'and' && filter.filters.length === 0 ? null : filter
 }
 
-function parseNode(
-  node: Record<string, unknown>,
-  label: string,
-  depth: number,
-  context: QueryContext,
-  counter: { conditions: number },
-): Filter {
+function parseNode(node: Record<string, unknown>, label: string, depth: number, context: QueryContext, counter: { conditions: number }): Filter {
   if (depth > WHERE_LIMITS.maxDepth) throw bad(label, `must be nested at most ${WHERE_LIMITS.maxDepth} levels deep`)
   const filters: Filter[] = []
   for (const [key, value] of Object.entries(node)) {
@@ -111,11 +103,18 @@ export function buildCondition(field: FieldDef, op: WhereOperator, operand: unkn
     if (!ok) throw bad(label, `applies to ${types} fields only; "${field.name}" is of type ${field.type}`)
   }
   switch (op) {
-    case 'eq': case 'ne': case 'lt': case 'lte': case 'gt': case 'gte':
+    case 'eq':
+    case 'ne':
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte':
       onlyFor('string, number, integer, boolean and date', !isArray && field.type !== 'object')
       if (operand === null) throw bad(label, 'cannot be null (use $isnull)')
       return { kind: 'cmp', field, op, value: checkScalar(field.type, operand, label, 'invalid_query', field) }
-    case 'in': case 'nin': case 'all': {
+    case 'in':
+    case 'nin':
+    case 'all': {
       if (op === 'all') onlyFor('array', isArray)
       else onlyFor('string, number, integer, boolean, date and array', field.type !== 'object')
       if (!Array.isArray(operand) || operand.length === 0 || operand.length > WHERE_LIMITS.maxListValues) {
@@ -126,7 +125,8 @@ export function buildCondition(field: FieldDef, op: WhereOperator, operand: unkn
       )
       return { kind: op, field, values }
     }
-    case 'contains': case 'icontains':
+    case 'contains':
+    case 'icontains':
       onlyFor('string', field.type === 'string')
       return { kind: 'contains', field, value: checkScalar('string', operand, label, 'invalid_query') as string, ignoreCase: op === 'icontains' }
     case 'regex': {
@@ -140,7 +140,8 @@ export function buildCondition(field: FieldDef, op: WhereOperator, operand: unkn
         throw error
       }
     }
-    case 'isnull': case 'exists':
+    case 'isnull':
+    case 'exists':
       if (typeof operand !== 'boolean') throw bad(label, 'must be true or false')
       return { kind: 'isnull', field, value: op === 'isnull' ? operand : !operand }
     case 'has_key':

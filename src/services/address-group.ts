@@ -16,5 +16,8 @@ export function addressGroup(ip: string): string {
   // An embedded IPv4 (::ffff:0:1.2.3.4) fills the last two of the eight groups.
   const width = (groups: string[]) => groups.reduce((n, group) => n + (group.includes('.') ? 2 : 1), 0)
   const groups = [...left!, ...Array<string>(8 - width(left!) - width(right!)).fill('0'), ...right!]
-  return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`
 }

@@ -21,7 +21,10 @@ export interface AdminSessionData {
 
 /** Unkeyed, so every process agrees on it; the hash it digests is salted scrypt output, and 128 bits of its SHA-256 reveal nothing usable. */
 function passwordStamp(user: StoredUser): string {
-  return createHash('sha256').update(`admin-session\n${user.passwordHash ?? ''}`).digest('base64url').slice(0, 22)
+  return createHash('sha256')
+    .update(`admin-session\n${user.passwordHash ?? ''}`)
+    .digest('base64url')
+    .slice(0, 22)
 }
 
 async function isAdmin(deps: AdminServiceDeps, user: StoredUser): Promise<boolean> {

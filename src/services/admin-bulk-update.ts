@@ -56,15 +56,19 @@ export async function bulkUpdateProfiles(deps: ServiceDeps, selection: BulkSelec
     count: selection.count,
   })
   const updatedAt = deps.now()
-  const outcomes = await mapInParallel(page.users.map((user) => user.id), PARALLEL_UPDATES, async (userId): Promise<BulkOutcome> => {
-    try {
-      const updated = await deps.store.updateUser(userId, { operations, updatedAt })
-      return updated ? { id: userId, updatedAt: updated.updatedAt } : { id: userId, error: new UserRouterError('user_not_found') }
-    } catch (error) {
-      if (isUserRouterError(error) && (error.kind === 'invalid' || error.kind === 'not_found')) return { id: userId, error }
-      throw error
-    }
-  })
+  const outcomes = await mapInParallel(
+    page.users.map((user) => user.id),
+    PARALLEL_UPDATES,
+    async (userId): Promise<BulkOutcome> => {
+      try {
+        const updated = await deps.store.updateUser(userId, { operations, updatedAt })
+        return updated ? { id: userId, updatedAt: updated.updatedAt } : { id: userId, error: new UserRouterError('user_not_found') }
+      } catch (error) {
+        if (isUserRouterError(error) && (error.kind === 'invalid' || error.kind === 'not_found')) return { id: userId, error }
+        throw error
+      }
+    },
+  )
   const last = page.users.at(-1)
   return {
     outcomes,

@@ -30,7 +30,10 @@ const linkKey = (purpose: LinkPurpose, token: string) => `email-link:${purpose}:
  * another reset) no longer matches. The hash itself never goes to the key-value store.
  */
 export function passwordTag(user: StoredUser): string {
-  return createHash('sha256').update(user.passwordHash ?? '').digest('hex').slice(0, 16)
+  return createHash('sha256')
+    .update(user.passwordHash ?? '')
+    .digest('hex')
+    .slice(0, 16)
 }
 
 /** Whether the user is still the one the link was made for: same address, same password. */

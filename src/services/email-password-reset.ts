@@ -64,7 +64,8 @@ export async function requestPasswordReset(deps: ServiceDeps, email: string, tar
       .then(() => sendResetMail(deps, owner, targetUrl, meta))
       .catch((error: unknown) => {
         // Mailer failures are logged where they happen, limits are events; anything else (a template that throws) here.
-        if (!isUserRouterError(error, 'mail_failed') && !isUserRouterError(error, 'rate_limited')) deps.logger.error('express-user-router: a password-reset mail could not be sent', error)
+        if (!isUserRouterError(error, 'mail_failed') && !isUserRouterError(error, 'rate_limited'))
+          deps.logger.error('express-user-router: a password-reset mail could not be sent', error)
       })
     return
   }

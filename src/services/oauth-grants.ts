@@ -32,12 +32,7 @@ async function findByAny(deps: OAuthServiceDeps, candidates: { kind: IdentifierK
 }
 
 /** Signs in with a password or login code and starts a token family; `invalid_grant` for a wrong pair. */
-export async function passwordGrant(
-  deps: OAuthServiceDeps,
-  input: { username: string; password: string },
-  clientId: string,
-  meta: RequestMeta,
-): Promise<TokenPair> {
+export async function passwordGrant(deps: OAuthServiceDeps, input: { username: string; password: string }, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const candidates = identifierCandidates(input.username)
   const first = candidates[0]!
   let method = 'oauth'

@@ -64,10 +64,7 @@ async function issueInFamily(deps: OAuthServiceDeps, id: string, family: Family,
     { userId: family.userId, clientId: family.clientId, createdAt: now, ip: meta.ip, userAgent: meta.userAgent, family: id },
     Math.min(accessTokenTtlSeconds, familyLeft),
   )
-  await Promise.all([
-    deps.kv.addToSet(keys.familyTokens(id), sessionKey(access.tokenHash), familyLeft),
-    deps.kv.putSecret(keys.refresh(id), hashToken(secret), familyLeft),
-  ])
+  await Promise.all([deps.kv.addToSet(keys.familyTokens(id), sessionKey(access.tokenHash), familyLeft), deps.kv.putSecret(keys.refresh(id), hashToken(secret), familyLeft)])
   return { accessToken: access.token, refreshToken: `${id}.${secret}`, expiresIn: access.expiresIn, createdAt: now }
 }
 

@@ -84,12 +84,7 @@ function checkNewPassword(deps: ServiceDeps, input: NewPassword, identifiers: st
  * sign-up) sets its first one freely; replacing an existing one needs it (`current_password`),
  * checked under the login throttle like the client API's. Every other session of the user ends.
  */
-export async function setNameAndPassword(
-  deps: ServiceDeps,
-  session: Session,
-  input: NewPassword & { name: string; currentPassword?: string },
-  meta: RequestMeta,
-): Promise<void> {
+export async function setNameAndPassword(deps: ServiceDeps, session: Session, input: NewPassword & { name: string; currentPassword?: string }, meta: RequestMeta): Promise<void> {
   checkIdentifier('username', input.name, 'name')
   checkNewPassword(deps, input, [input.name])
   await changeAccount(

@@ -64,7 +64,10 @@ const keys = {
  * key or value as it is.
  */
 function ipDigest(ip: string): string {
-  return createHash('sha256').update(`sms-ip\n${addressGroup(ip)}`).digest('base64url').slice(0, 22)
+  return createHash('sha256')
+    .update(`sms-ip\n${addressGroup(ip)}`)
+    .digest('base64url')
+    .slice(0, 22)
 }
 
 /**

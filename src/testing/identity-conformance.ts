@@ -42,17 +42,33 @@ export function identityTests(test: StoreTest): void {
     assert.deepEqual(await store.getUserByIdentifier('username', 'wx'), user, 'getUserByIdentifier must answer the user with its identities')
     assert.deepEqual(await store.getUserByIdentity('wechat', 'o-openid-1'), user, 'getUserByIdentity must find the user holding (provider, subject)')
     assert.deepEqual(await listed(store, user.id), user, 'listUsers must answer each user with its identities')
-    assert.deepEqual([(await listed(store, before.id))?.identities, (await listed(store, after.id))?.identities], [[], []], 'listUsers must answer users without identities with an empty list')
+    assert.deepEqual(
+      [(await listed(store, before.id))?.identities, (await listed(store, after.id))?.identities],
+      [[], []],
+      'listUsers must answer users without identities with an empty list',
+    )
     const updated = await store.updateUser(user.id, { operations: parseProfileUpdate({ nickname: 'n' }, schema), updatedAt: NOW + 1 })
     assert.deepEqual(updated?.identities, [WECHAT], 'updateUser must answer the user with its identities')
-    for (const [provider, subject] of [['wechat', 'O-OPENID-1'], ['oauth-oidc', 'o-openid-1'], ['wechat', 'o-openid']]) {
-      assert.equal(await store.getUserByIdentity(provider!, subject!), null, `getUserByIdentity(${JSON.stringify(provider)}, ${JSON.stringify(subject)}) must answer null: provider and subject compare exactly`)
+    for (const [provider, subject] of [
+      ['wechat', 'O-OPENID-1'],
+      ['oauth-oidc', 'o-openid-1'],
+      ['wechat', 'o-openid'],
+    ]) {
+      assert.equal(
+        await store.getUserByIdentity(provider!, subject!),
+        null,
+        `getUserByIdentity(${JSON.stringify(provider)}, ${JSON.stringify(subject)}) must answer null: provider and subject compare exactly`,
+      )
     }
     const plain = await store.createUserWithIdentity({ createdAt: NOW }, { provider: 'oauth-oidc', subject: 'sub-1', linkedAt: NOW })
-    assert.deepEqual(plain.identities, [{ provider: 'oauth-oidc', subject: 'sub-1', unionId: null, linkedAt: NOW }], 'an identity given without unionId must be stored with unionId null')
+    assert.deepEqual(
+      plain.identities,
+      [{ provider: 'oauth-oidc', subject: 'sub-1', unionId: null, linkedAt: NOW }],
+      'an identity given without unionId must be stored with unionId null',
+    )
   })
 
-  test('orders a user\'s identities by linkedAt, then provider, then subject', async (store) => {
+  test("orders a user's identities by linkedAt, then provider, then subject", async (store) => {
     const user = await store.createUserWithIdentity({ createdAt: NOW }, { provider: 'weibo', subject: 's1', linkedAt: NOW + 5 })
     const links: NewIdentity[] = [
       { provider: 'oauth-oidc', subject: 's3', linkedAt: NOW + 5 },
@@ -60,7 +76,12 @@ export function identityTests(test: StoreTest): void {
       { provider: 'oauth-oidc', subject: 's0', linkedAt: NOW + 5 },
     ]
     for (const identity of links) await store.linkIdentity(user.id, identity)
-    const expected = [['wechat', 's2'], ['oauth-oidc', 's0'], ['oauth-oidc', 's3'], ['weibo', 's1']]
+    const expected = [
+      ['wechat', 's2'],
+      ['oauth-oidc', 's0'],
+      ['oauth-oidc', 's3'],
+      ['weibo', 's1'],
+    ]
     const order = (u: StoredUser | null | undefined) => u?.identities.map((i) => [i.provider, i.subject])
     assert.deepEqual(order(await store.getUserById(user.id)), expected, 'identities must come ordered by linkedAt, then provider, then subject')
     assert.deepEqual(order(await listed(store, user.id)), expected, 'listUsers must answer identities in the same order')
@@ -69,7 +90,11 @@ export function identityTests(test: StoreTest): void {
   test('rejects createUserWithIdentity of a taken identity with identity_taken, leaving no user behind', async (store) => {
     await store.createUserWithIdentity({ createdAt: NOW }, WECHAT)
     const count = await userCount(store)
-    await assert.rejects(store.createUserWithIdentity({ username: 'second', createdAt: NOW }, { ...WECHAT, unionId: null }), taken, 'createUserWithIdentity of an identity another user holds must reject with UserRouterError identity_taken')
+    await assert.rejects(
+      store.createUserWithIdentity({ username: 'second', createdAt: NOW }, { ...WECHAT, unionId: null }),
+      taken,
+      'createUserWithIdentity of an identity another user holds must reject with UserRouterError identity_taken',
+    )
     assert.equal(await userCount(store), count, 'a createUserWithIdentity refused with identity_taken must leave no user behind')
     assert.equal(await store.getUserByIdentifier('username', 'second'), null, 'a createUserWithIdentity refused with identity_taken must leave no user behind')
     assert.equal((await store.createUser({ username: 'second', createdAt: NOW })).username, 'second', 'the username of a refused createUserWithIdentity must stay free')
@@ -79,21 +104,29 @@ export function identityTests(test: StoreTest): void {
     await store.createUser({ username: 'taken', createdAt: NOW })
     const count = await userCount(store)
     const identity = { provider: 'oauth-wechat-mp', subject: 'fresh', linkedAt: NOW }
-    await assert.rejects(store.createUserWithIdentity({ username: 'TAKEN', createdAt: NOW }, identity), (e) => isUserRouterError(e, 'username_taken'), 'createUserWithIdentity with a taken username must reject with UserRouterError username_taken')
+    await assert.rejects(
+      store.createUserWithIdentity({ username: 'TAKEN', createdAt: NOW }, identity),
+      (e) => isUserRouterError(e, 'username_taken'),
+      'createUserWithIdentity with a taken username must reject with UserRouterError username_taken',
+    )
     assert.equal(await userCount(store), count, 'a createUserWithIdentity refused with username_taken must leave no user behind')
     assert.equal(await store.getUserByIdentity('oauth-wechat-mp', 'fresh'), null, 'a createUserWithIdentity refused with username_taken must leave its identity free')
     const other = await store.createUserWithIdentity({ createdAt: NOW }, identity)
-    assert.deepEqual(other.identities.map((i) => i.subject), ['fresh'], 'the identity of a refused createUserWithIdentity must stay free')
+    assert.deepEqual(
+      other.identities.map((i) => i.subject),
+      ['fresh'],
+      'the identity of a refused createUserWithIdentity must stay free',
+    )
   })
 
   test('gives exactly one user to 20 concurrent createUserWithIdentity of one identity', async (store) => {
     const count = await userCount(store)
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => store.createUserWithIdentity({ username: `racer${i}`, createdAt: NOW }, WECHAT)),
-    )
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.createUserWithIdentity({ username: `racer${i}`, createdAt: NOW }, WECHAT)))
     const winners = results.filter((r): r is PromiseFulfilledResult<StoredUser> => r.status === 'fulfilled')
     assert.equal(winners.length, 1, 'exactly one of 20 concurrent createUserWithIdentity calls with one identity must succeed: the backend itself must enforce uniqueness')
-    for (const r of results) if (r.status === 'rejected') assert.ok(taken(r.reason), `the losers of a concurrent createUserWithIdentity race must reject with UserRouterError identity_taken, got ${String(r.reason)}`)
+    for (const r of results)
+      if (r.status === 'rejected')
+        assert.ok(taken(r.reason), `the losers of a concurrent createUserWithIdentity race must reject with UserRouterError identity_taken, got ${String(r.reason)}`)
     assert.equal(await userCount(store), count + 1, '20 concurrent createUserWithIdentity calls with one identity must add exactly one user (the losers leave nothing behind)')
     assert.equal((await store.getUserByIdentity(WECHAT.provider, WECHAT.subject))?.id, winners[0]!.value.id, 'the identity must belong to the one user created')
   })
@@ -105,8 +138,16 @@ export function identityTests(test: StoreTest): void {
     assert.equal(await store.getUserByIdentity(WECHAT.provider, WECHAT.subject), null, 'linkIdentity to an unknown user must store nothing')
     const linked = await store.linkIdentity(a.id, WECHAT)
     assert.deepEqual(linked, { ...a, identities: [WECHAT] }, 'linkIdentity must answer the user with the identity added and its other fields (updatedAt included) unchanged')
-    assert.deepEqual(await store.linkIdentity(a.id, { ...WECHAT, unionId: 'other', linkedAt: NOW + 10 }), linked, 'linking an identity to its holder again must change nothing (the first link stays)')
-    await assert.rejects(store.linkIdentity(b.id, { ...WECHAT, linkedAt: NOW + 20 }), taken, 'linkIdentity of an identity another user holds must reject with UserRouterError identity_taken')
+    assert.deepEqual(
+      await store.linkIdentity(a.id, { ...WECHAT, unionId: 'other', linkedAt: NOW + 10 }),
+      linked,
+      'linking an identity to its holder again must change nothing (the first link stays)',
+    )
+    await assert.rejects(
+      store.linkIdentity(b.id, { ...WECHAT, linkedAt: NOW + 20 }),
+      taken,
+      'linkIdentity of an identity another user holds must reject with UserRouterError identity_taken',
+    )
     assert.deepEqual(await store.getUserById(b.id), b, 'a refused linkIdentity must leave the user unchanged')
     assert.equal((await store.getUserByIdentity(WECHAT.provider, WECHAT.subject))?.id, a.id, 'a refused linkIdentity must leave the identity with its holder')
   })
@@ -119,7 +160,9 @@ export function identityTests(test: StoreTest): void {
       const results = await Promise.allSettled([store.linkIdentity(a.id, identity), store.linkIdentity(b.id, identity)])
       const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [[a, b][i]!.id] : []))
       assert.equal(winners.length, 1, 'exactly one of two concurrent linkIdentity calls of one identity to two users must succeed')
-      for (const r of results) if (r.status === 'rejected') assert.ok(taken(r.reason), `the loser of a concurrent linkIdentity race must reject with UserRouterError identity_taken, got ${String(r.reason)}`)
+      for (const r of results)
+        if (r.status === 'rejected')
+          assert.ok(taken(r.reason), `the loser of a concurrent linkIdentity race must reject with UserRouterError identity_taken, got ${String(r.reason)}`)
       assert.equal((await store.getUserByIdentity('wechat', `race-${round}`))?.id, winners[0], 'the identity must belong to the winner of the race')
     }
   })
@@ -129,21 +172,33 @@ export function identityTests(test: StoreTest): void {
     await store.linkIdentity(a.id, { provider: 'oauth-oidc', subject: 'sub-a', linkedAt: NOW + 1 })
     const b = await store.createUserWithIdentity({ createdAt: NOW }, { provider: 'oauth-oidc', subject: 'sub-b', linkedAt: NOW })
     const unlinked = await store.unlinkIdentity(a.id, WECHAT.provider, WECHAT.subject)
-    assert.deepEqual(unlinked?.identities.map((i) => i.subject), ['sub-a'], 'unlinkIdentity must answer the user without the identity')
+    assert.deepEqual(
+      unlinked?.identities.map((i) => i.subject),
+      ['sub-a'],
+      'unlinkIdentity must answer the user without the identity',
+    )
     assert.deepEqual(await store.getUserById(a.id), unlinked, 'unlinkIdentity must answer the user as stored')
     assert.equal(await store.getUserByIdentity(WECHAT.provider, WECHAT.subject), null, 'an unlinked identity must be found no more')
     assert.deepEqual(await store.unlinkIdentity(a.id, WECHAT.provider, WECHAT.subject), unlinked, 'unlinking an identity the user does not hold must change nothing')
-    assert.deepEqual(await store.unlinkIdentity(a.id, 'oauth-oidc', 'sub-b'), unlinked, 'unlinkIdentity of another user\'s identity must change nothing')
-    assert.equal((await store.getUserByIdentity('oauth-oidc', 'sub-b'))?.id, b.id, 'unlinkIdentity must never remove another user\'s identity')
+    assert.deepEqual(await store.unlinkIdentity(a.id, 'oauth-oidc', 'sub-b'), unlinked, "unlinkIdentity of another user's identity must change nothing")
+    assert.equal((await store.getUserByIdentity('oauth-oidc', 'sub-b'))?.id, b.id, "unlinkIdentity must never remove another user's identity")
     assert.equal(await store.unlinkIdentity(987654, 'oauth-oidc', 'sub-b'), null, 'unlinkIdentity of an unknown user must answer null')
-    assert.deepEqual((await store.linkIdentity(b.id, WECHAT))?.identities.map((i) => i.subject), ['sub-b', WECHAT.subject], 'an unlinked identity must be free to link to another user')
+    assert.deepEqual(
+      (await store.linkIdentity(b.id, WECHAT))?.identities.map((i) => i.subject),
+      ['sub-b', WECHAT.subject],
+      'an unlinked identity must be free to link to another user',
+    )
   })
 
   test('finds the user with the lowest id among those having an identity with a unionId', async (store) => {
     const a = await store.createUserWithIdentity({ createdAt: NOW }, { provider: 'oauth-wechat-mp', subject: 'o-web', unionId: 'U1', linkedAt: NOW + 5 })
     const b = await store.createUserWithIdentity({ createdAt: NOW }, { provider: 'wechat', subject: 'o-app', unionId: 'U1', linkedAt: NOW })
     await store.createUserWithIdentity({ createdAt: NOW }, { provider: 'wechat', subject: 'o-other', unionId: 'U2', linkedAt: NOW })
-    assert.deepEqual(await store.getUserByUnionId('U1'), await store.getUserById(a.id), 'getUserByUnionId must answer the user with the lowest id having an identity with that unionId')
+    assert.deepEqual(
+      await store.getUserByUnionId('U1'),
+      await store.getUserById(a.id),
+      'getUserByUnionId must answer the user with the lowest id having an identity with that unionId',
+    )
     assert.equal(await store.getUserByUnionId('u1'), null, 'unionIds must compare exactly')
     assert.equal(await store.getUserByUnionId('U3'), null, 'getUserByUnionId of an unknown unionId must answer null')
     await store.unlinkIdentity(a.id, 'oauth-wechat-mp', 'o-web')
@@ -166,8 +221,16 @@ export function identityTests(test: StoreTest): void {
     for (const [field, identity] of cases) {
       const refused = (e: unknown) => isUserRouterError(e, 'invalid_request') && e.details?.[0]?.field === field
       const label = JSON.stringify({ ...identity, provider: identity.provider.slice(0, 10), subject: identity.subject.slice(0, 10) })
-      await assert.rejects(store.createUserWithIdentity({ createdAt: NOW }, identity), refused, `createUserWithIdentity of ${label} must reject with UserRouterError invalid_request whose details[0].field is '${field}'`)
-      await assert.rejects(store.linkIdentity(user.id, identity), refused, `linkIdentity of ${label} must reject with UserRouterError invalid_request whose details[0].field is '${field}'`)
+      await assert.rejects(
+        store.createUserWithIdentity({ createdAt: NOW }, identity),
+        refused,
+        `createUserWithIdentity of ${label} must reject with UserRouterError invalid_request whose details[0].field is '${field}'`,
+      )
+      await assert.rejects(
+        store.linkIdentity(user.id, identity),
+        refused,
+        `linkIdentity of ${label} must reject with UserRouterError invalid_request whose details[0].field is '${field}'`,
+      )
     }
     assert.equal(await userCount(store), count, 'a createUserWithIdentity refused with invalid_request must leave no user behind')
     assert.deepEqual((await store.getUserById(user.id))?.identities, [], 'a linkIdentity refused with invalid_request must store nothing')

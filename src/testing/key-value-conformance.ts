@@ -84,7 +84,11 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       assert.equal(await store.setIfAbsent('claimed', 'w', 60), true, 'setIfAbsent of an expired key must succeed')
       assert.equal(await store.get('claimed'), 'w', 'setIfAbsent of an expired key must store the new value')
       assert.equal(await store.increment('counter', 60), 1, 'a new window starts at 1')
-      assert.deepEqual([await store.consumeSecret('secret', 's', 5), await store.consumeSecret('tried secret', 's', 5)], ['absent', 'absent'], 'consumeSecret of an expired secret must answer absent')
+      assert.deepEqual(
+        [await store.consumeSecret('secret', 's', 5), await store.consumeSecret('tried secret', 's', 5)],
+        ['absent', 'absent'],
+        'consumeSecret of an expired secret must answer absent',
+      )
     })
 
     test('sets a value only when the key is absent, leaving a present one and its TTL alone', async (store) => {
@@ -114,7 +118,11 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
     test('gives the value to exactly one of 100 concurrent getAndDelete callers', async (store) => {
       await store.set('code', '123456', 60)
       const results = await Promise.all(Array.from({ length: 100 }, () => store.getAndDelete('code')))
-      assert.deepEqual(results.filter((r) => r !== null), ['123456'], 'exactly one of 100 concurrent getAndDelete calls must get the value: it must be atomic')
+      assert.deepEqual(
+        results.filter((r) => r !== null),
+        ['123456'],
+        'exactly one of 100 concurrent getAndDelete calls must get the value: it must be atomic',
+      )
     })
 
     test('deletes values, counters and sets, and counts only the keys that existed', async (store) => {
@@ -138,7 +146,11 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
 
     test('returns each count from 1 to 200 exactly once to 200 concurrent increments', async (store) => {
       const counts = await Promise.all(Array.from({ length: 200 }, () => store.increment('hits', 60)))
-      assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i + 1), '200 concurrent increments must answer each count from 1 to 200 exactly once: increment must be atomic')
+      assert.deepEqual(
+        [...counts].sort((a, b) => a - b),
+        Array.from({ length: 200 }, (_, i) => i + 1),
+        '200 concurrent increments must answer each count from 1 to 200 exactly once: increment must be atomic',
+      )
       assertTtl(await store.ttl('hits'), 60, 'window kept')
     })
 
@@ -162,7 +174,11 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
       for (let i = 0; i < 200; i++) await store.increment('held', 60)
       const counts = await Promise.all(Array.from({ length: 250 }, () => store.decrement('held')))
       const expected = [...Array.from({ length: 51 }, () => 0), ...Array.from({ length: 199 }, (_, i) => i + 1)]
-      assert.deepEqual([...counts].sort((a, b) => a - b), expected, '250 concurrent decrements of a counter at 200 must answer each count from 199 to 0 once and 0 to the other 50: decrement must be atomic and never go below 0')
+      assert.deepEqual(
+        [...counts].sort((a, b) => a - b),
+        expected,
+        '250 concurrent decrements of a counter at 200 must answer each count from 199 to 0 once and 0 to the other 50: decrement must be atomic and never go below 0',
+      )
       assert.equal(await store.get('held'), null, 'a counter given back to 0 must be gone')
     })
 
@@ -238,14 +254,22 @@ export function describeKeyValueStoreConformance(name: string, factory: KeyValue
     test('gives match to exactly one of 100 concurrent consumers with the right secret', async (store) => {
       await store.putSecret('code', 'right', 60)
       const results = await Promise.all(Array.from({ length: 100 }, () => store.consumeSecret('code', 'right', 5)))
-      assert.deepEqual([results.filter((r) => r === 'match').length, results.filter((r) => r === 'absent').length], [1, 99], '100 concurrent consumeSecret calls with the right secret must answer [match, absent] counts [1, 99]: it must be atomic')
+      assert.deepEqual(
+        [results.filter((r) => r === 'match').length, results.filter((r) => r === 'absent').length],
+        [1, 99],
+        '100 concurrent consumeSecret calls with the right secret must answer [match, absent] counts [1, 99]: it must be atomic',
+      )
     })
 
     test('burns a secret exactly once under 100 concurrent wrong candidates', async (store) => {
       await store.putSecret('code', 'right', 60)
       const results = await Promise.all(Array.from({ length: 100 }, (_, i) => store.consumeSecret('code', `wrong ${i}`, 5)))
       const count = (answer: string) => results.filter((r) => r === answer).length
-      assert.deepEqual([count('mismatch'), count('burnt'), count('absent')], [4, 1, 95], '100 concurrent wrong candidates with maxFailures 5 must answer [mismatch, burnt, absent] counts [4, 1, 95]: consumeSecret must be atomic')
+      assert.deepEqual(
+        [count('mismatch'), count('burnt'), count('absent')],
+        [4, 1, 95],
+        '100 concurrent wrong candidates with maxFailures 5 must answer [mismatch, burnt, absent] counts [4, 1, 95]: consumeSecret must be atomic',
+      )
     })
 
     test('keeps secrets with colons, unicode and 10 kB intact, and deletes them like any key', async (store) => {

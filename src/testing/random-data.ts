@@ -37,7 +37,30 @@ export function createRandom(seed: number) {
 export type Random = ReturnType<typeof createRandom>
 
 export const POOLS = {
-  words: ['Tom', 'tom', 'TOM', 'Tommy', 'tim', 'Émile', 'émile', 'Zoë', 'zoe', '中文', '用户', 'a', 'A', 'b', 'O\'Neil', "'; DROP TABLE users; --", '{"$ne": null}', '%_\\', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', '😀 smile', 'x y', ''],
+  words: [
+    'Tom',
+    'tom',
+    'TOM',
+    'Tommy',
+    'tim',
+    'Émile',
+    'émile',
+    'Zoë',
+    'zoe',
+    '中文',
+    '用户',
+    'a',
+    'A',
+    'b',
+    "O'Neil",
+    "'; DROP TABLE users; --",
+    '{"$ne": null}',
+    '%_\\',
+    'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!',
+    '😀 smile',
+    'x y',
+    '',
+  ],
   countries: ['China', 'china', 'France', 'Ägypten', ''],
   integers: [-5, 0, 1, 2, 3, 7, 42, 1000, 2147483647],
   // biome-ignore lint/suspicious/noApproximativeNumericConstant: a sample number with a fraction, not π
@@ -113,9 +136,7 @@ function randomCondition(random: Random, idFilters: boolean): Condition {
     () => ({ meta: { $isnull: chance(0.5) } }),
   ]
   if (idFilters) {
-    choices.push(() => chance(0.5)
-      ? { id: { [pick(['$gt', '$lt'])]: random.int(1, 60) } }
-      : { id: { [pick(['$in', '$nin'])]: some([1, 2, 3, 5, 8, 13, 21], 1, 3) } })
+    choices.push(() => (chance(0.5) ? { id: { [pick(['$gt', '$lt'])]: random.int(1, 60) } } : { id: { [pick(['$in', '$nin'])]: some([1, 2, 3, 5, 8, 13, 21], 1, 3) } }))
   }
   return pick(choices)()
 }
@@ -136,7 +157,13 @@ export function randomListParams(random: Random, { idFilters }: { idFilters: boo
   const params: Record<string, string> = {}
   if (random.chance(0.85)) params.where = JSON.stringify(randomWhere(random, 0, idFilters))
   if (random.chance(0.2)) {
-    const [name, value] = random.pick([['nickname__contains', 'o'], ['gender', '1'], ['created_at__gt', '1600000000'], ['score__in', '1,2,3'], ['tags__all', 'red,blue']])!
+    const [name, value] = random.pick([
+      ['nickname__contains', 'o'],
+      ['gender', '1'],
+      ['created_at__gt', '1600000000'],
+      ['score__in', '1,2,3'],
+      ['tags__all', 'red,blue'],
+    ])!
     params[name] = value
   }
   const keys = random.some(SORTABLE, 0, 3)
@@ -159,10 +186,17 @@ export function randomUpdateBody(random: Random): Record<string, unknown> {
     ['bio', () => pick([pick(POOLS.words), null])],
     ['vip', () => chance(0.5)],
     ['birthday', () => pick(POOLS.dates)],
-    ['tags', () => pick([
-      { $append: some(POOLS.tags, 1, 3) }, { $append_unique: some(POOLS.tags, 1, 3) }, { $remove: some(POOLS.tags, 1, 2) },
-      { $pop: pick([1, -1]) }, some(POOLS.tags, 0, 3),
-    ])],
+    [
+      'tags',
+      () =>
+        pick([
+          { $append: some(POOLS.tags, 1, 3) },
+          { $append_unique: some(POOLS.tags, 1, 3) },
+          { $remove: some(POOLS.tags, 1, 2) },
+          { $pop: pick([1, -1]) },
+          some(POOLS.tags, 0, 3),
+        ]),
+    ],
     ['mixed', () => pick([{ $append_unique: some(POOLS.mixed, 1, 3) }, { $remove: some(POOLS.mixed, 1, 2) }, { $append: some(POOLS.mixed, 1, 2) }])],
     ['meta', () => pick([{ $update: { [pick(POOLS.metaKeys)]: pick([1, 'v', null, { deep: [1] }]) } }, { k: 'v' }])],
   ]

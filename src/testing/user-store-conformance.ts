@@ -48,11 +48,33 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       const a = await store.createUser({ username: 'alice', createdAt: NOW })
       const b = await store.createUser({ email: 'b@example.com', createdAt: NOW + 1 })
       assert.ok(Number.isSafeInteger(a.id) && a.id > 0 && b.id > a.id, `createUser must give positive integer ids that increase in creation order: got ${a.id}, then ${b.id}`)
-      assert.deepEqual({ ...a, id: 0 }, {
-        id: 0, username: 'alice', email: null, emailVerified: false, phone: null, phoneVerified: false, provider: {},
-        avatar: '', nickname: '', gender: 0, country: '', province: '', city: '', language: '', isAuthorized: false,
-        anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {}, identities: [],
-      }, 'createUser must answer the user with every field not given at its documented default')
+      assert.deepEqual(
+        { ...a, id: 0 },
+        {
+          id: 0,
+          username: 'alice',
+          email: null,
+          emailVerified: false,
+          phone: null,
+          phoneVerified: false,
+          provider: {},
+          avatar: '',
+          nickname: '',
+          gender: 0,
+          country: '',
+          province: '',
+          city: '',
+          language: '',
+          isAuthorized: false,
+          anonymous: false,
+          createdAt: NOW,
+          updatedAt: NOW,
+          passwordHash: null,
+          profile: {},
+          identities: [],
+        },
+        'createUser must answer the user with every field not given at its documented default',
+      )
       assert.deepEqual(await store.getUserById(a.id), a, 'getUserById must answer the user exactly as createUser did')
     })
 
@@ -73,9 +95,21 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
 
     test('finds users by username and e-mail case-insensitively and by phone exactly', async (store) => {
       const user = await store.createUser({ username: 'MiXed', email: 'Some.One@Example.COM', phone: '13800138000', createdAt: NOW })
-      assert.equal((await store.getUserByIdentifier('username', 'mixed'))?.id, user.id, `getUserByIdentifier('username', 'mixed') must find the user named 'MiXed' (id ${user.id}): usernames are looked up whatever their letter case`)
-      assert.equal((await store.getUserByIdentifier('email', 'some.one@example.com'))?.id, user.id, `getUserByIdentifier('email', 'some.one@example.com') must find the user with e-mail 'Some.One@Example.COM' (id ${user.id}): e-mails are looked up whatever their letter case`)
-      assert.equal((await store.getUserByIdentifier('phone', '13800138000'))?.id, user.id, `getUserByIdentifier('phone', '13800138000') must find the user with that phone (id ${user.id})`)
+      assert.equal(
+        (await store.getUserByIdentifier('username', 'mixed'))?.id,
+        user.id,
+        `getUserByIdentifier('username', 'mixed') must find the user named 'MiXed' (id ${user.id}): usernames are looked up whatever their letter case`,
+      )
+      assert.equal(
+        (await store.getUserByIdentifier('email', 'some.one@example.com'))?.id,
+        user.id,
+        `getUserByIdentifier('email', 'some.one@example.com') must find the user with e-mail 'Some.One@Example.COM' (id ${user.id}): e-mails are looked up whatever their letter case`,
+      )
+      assert.equal(
+        (await store.getUserByIdentifier('phone', '13800138000'))?.id,
+        user.id,
+        `getUserByIdentifier('phone', '13800138000') must find the user with that phone (id ${user.id})`,
+      )
       assert.equal((await store.getUserById(user.id))?.username, 'MiXed', 'usernames must be stored as given, letter case included')
     })
 
@@ -84,7 +118,11 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
         const value = kind === 'phone' ? '13900000001' : kind === 'email' ? 'dup@example.com' : 'dupName'
         await store.createUser({ [kind]: value, createdAt: NOW })
         const again = kind === 'phone' ? value : value.toUpperCase()
-        await assert.rejects(store.createUser({ [kind]: again, createdAt: NOW }), (e) => isUserRouterError(e, `${kind}_taken`), `createUser with the ${kind} ${JSON.stringify(again)}, taken as ${JSON.stringify(value)}, must reject with UserRouterError ${kind}_taken`)
+        await assert.rejects(
+          store.createUser({ [kind]: again, createdAt: NOW }),
+          (e) => isUserRouterError(e, `${kind}_taken`),
+          `createUser with the ${kind} ${JSON.stringify(again)}, taken as ${JSON.stringify(value)}, must reject with UserRouterError ${kind}_taken`,
+        )
       })
     }
 
@@ -95,36 +133,59 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
     })
 
     test('gives exactly one success to 20 concurrent creates of one username', async (store) => {
-      const results = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => store.createUser({ username: i % 2 ? 'Racer' : 'racer', createdAt: NOW })),
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.createUser({ username: i % 2 ? 'Racer' : 'racer', createdAt: NOW })))
+      assert.equal(
+        results.filter((r) => r.status === 'fulfilled').length,
+        1,
+        'exactly one of 20 concurrent createUser calls with one username (any letter case) must succeed: the backend itself must enforce uniqueness',
       )
-      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'exactly one of 20 concurrent createUser calls with one username (any letter case) must succeed: the backend itself must enforce uniqueness')
-      for (const r of results) if (r.status === 'rejected') assert.ok(isUserRouterError(r.reason, 'username_taken'), `the losers of a concurrent createUser race must reject with UserRouterError username_taken, got ${String(r.reason)}`)
+      for (const r of results)
+        if (r.status === 'rejected')
+          assert.ok(
+            isUserRouterError(r.reason, 'username_taken'),
+            `the losers of a concurrent createUser race must reject with UserRouterError username_taken, got ${String(r.reason)}`,
+          )
     })
 
     test('adds exactly 100 with 100 concurrent increments of one field', async (store) => {
       const user = await store.createUser({ createdAt: NOW })
       const operations = parseProfileUpdate({ score: { $incr_by: 1 } }, schema)
       await Promise.all(Array.from({ length: 100 }, () => store.updateUser(user.id, { operations, updatedAt: NOW + 1 })))
-      assert.equal((await store.getUserById(user.id))?.profile.score, 100, '100 concurrent $incr_by 1 updates must add exactly 100: each updateUser must apply atomically, not read-modify-write')
+      assert.equal(
+        (await store.getUserById(user.id))?.profile.score,
+        100,
+        '100 concurrent $incr_by 1 updates must add exactly 100: each updateUser must apply atomically, not read-modify-write',
+      )
     })
 
     test('refuses an increment past the range of its field, leaving the user unchanged', async (store) => {
       const user = await store.createUser({ profile: { score: Number.MAX_SAFE_INTEGER, rating: 1.7e308 }, createdAt: NOW })
       for (const body of [{ score: { $incr_by: 1 } }, { rating: { $incr_by: 1.7e308 } }, { nickname: 'x', score: { $incr_by: -1 }, rating: { $incr_by: 1.7e308 } }]) {
         const operations = parseProfileUpdate(body, schema)
-        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update'), `updateUser ${JSON.stringify(body)} takes a field past its range: it must reject with UserRouterError invalid_update`)
+        await assert.rejects(
+          store.updateUser(user.id, { operations, updatedAt: NOW + 1 }),
+          (e) => isUserRouterError(e, 'invalid_update'),
+          `updateUser ${JSON.stringify(body)} takes a field past its range: it must reject with UserRouterError invalid_update`,
+        )
         assert.deepEqual(await store.getUserById(user.id), user, `a refused updateUser ${JSON.stringify(body)} must leave the user unchanged`)
       }
     })
 
-    test('refuses appends past an array\'s maxLength and merges past 16 KiB, leaving the user unchanged', async (store) => {
+    test("refuses appends past an array's maxLength and merges past 16 KiB, leaving the user unchanged", async (store) => {
       const tags = Array.from({ length: 1000 }, (_, i) => `t${i}`)
       const meta = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${String(i).padStart(2, '0')}`, 'x'.repeat(1000)]))
       const user = await store.createUser({ profile: { tags, meta }, createdAt: NOW })
-      for (const [body, label] of [[{ tags: { $append: ['new'] } }, 'tags.$append'], [{ tags: { $append_unique: ['t1', 'new'] } }, 'tags.$append_unique'], [{ meta: { $update: { k16: 'x'.repeat(300) } } }, 'meta.$update']] as const) {
+      for (const [body, label] of [
+        [{ tags: { $append: ['new'] } }, 'tags.$append'],
+        [{ tags: { $append_unique: ['t1', 'new'] } }, 'tags.$append_unique'],
+        [{ meta: { $update: { k16: 'x'.repeat(300) } } }, 'meta.$update'],
+      ] as const) {
         const operations = parseProfileUpdate(body, schema)
-        await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 1 }), (e) => isUserRouterError(e, 'invalid_update') && e.details?.[0]?.field === label, `updateUser ${label} past its limit must reject with UserRouterError invalid_update whose details[0].field is '${label}'`)
+        await assert.rejects(
+          store.updateUser(user.id, { operations, updatedAt: NOW + 1 }),
+          (e) => isUserRouterError(e, 'invalid_update') && e.details?.[0]?.field === label,
+          `updateUser ${label} past its limit must reject with UserRouterError invalid_update whose details[0].field is '${label}'`,
+        )
         assert.deepEqual(await store.getUserById(user.id), user, `a refused updateUser ${label} must leave the user unchanged`)
       }
       const kept = await store.updateUser(user.id, { operations: parseProfileUpdate({ tags: { $append_unique: ['t1'] } }, schema), updatedAt: NOW + 2 })
@@ -134,11 +195,12 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
     test('leaves a user unchanged when an update takes an identifier already in use', async (store) => {
       await store.createUser({ email: 'taken@example.com', createdAt: NOW })
       const user = await store.createUser({ email: 'mine@example.com', nickname: 'before', createdAt: NOW })
-      const operations = [
-        { kind: 'set' as const, field: INTERNAL_FIELDS.email, value: 'TAKEN@example.com' },
-        ...parseProfileUpdate({ nickname: 'after' }, schema),
-      ]
-      await assert.rejects(store.updateUser(user.id, { operations, updatedAt: NOW + 5 }), (e) => isUserRouterError(e, 'email_taken'), 'updateUser setting an e-mail another user has (any letter case) must reject with UserRouterError email_taken')
+      const operations = [{ kind: 'set' as const, field: INTERNAL_FIELDS.email, value: 'TAKEN@example.com' }, ...parseProfileUpdate({ nickname: 'after' }, schema)]
+      await assert.rejects(
+        store.updateUser(user.id, { operations, updatedAt: NOW + 5 }),
+        (e) => isUserRouterError(e, 'email_taken'),
+        'updateUser setting an e-mail another user has (any letter case) must reject with UserRouterError email_taken',
+      )
       assert.deepEqual(await store.getUserById(user.id), user, 'an updateUser refused with email_taken must change nothing, its other operations included')
     })
 
@@ -152,20 +214,39 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       const provider = { wechat: { openid: 'o-1', list: [1, 'two', null, { deep: true }] } }
       const user = await store.createUser({ passwordHash: 'c2NyeXB0', provider, anonymous: true, nickname: '😀 中文 \'"\\', createdAt: NOW })
       const read = await store.getUserById(user.id)
-      assert.deepEqual([read?.passwordHash, read?.provider, read?.anonymous, read?.nickname], ['c2NyeXB0', provider, true, '😀 中文 \'"\\'], 'passwordHash, provider (nested JSON), anonymous and a nickname with emoji, CJK and quotes must read back exactly as created')
+      assert.deepEqual(
+        [read?.passwordHash, read?.provider, read?.anonymous, read?.nickname],
+        ['c2NyeXB0', provider, true, '😀 中文 \'"\\'],
+        'passwordHash, provider (nested JSON), anonymous and a nickname with emoji, CJK and quotes must read back exactly as created',
+      )
       const updated = await store.updateUser(user.id, {
-        operations: [{ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: null }, { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true }],
+        operations: [
+          { kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: null },
+          { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true },
+        ],
         updatedAt: NOW + 9,
       })
-      assert.deepEqual([updated?.passwordHash, updated?.phoneVerified, updated?.updatedAt], [null, true, NOW + 9], 'updateUser must set internal fields (passwordHash to null, phoneVerified) and updatedAt as given')
+      assert.deepEqual(
+        [updated?.passwordHash, updated?.phoneVerified, updated?.updatedAt],
+        [null, true, NOW + 9],
+        'updateUser must set internal fields (passwordHash to null, phoneVerified) and updatedAt as given',
+      )
     })
 
     test('treats a stored custom value of another type, or a date not in normal form, as unset', async (store) => {
       const user = await store.createUser({ profile: { score: 'not a number', birthday: '2020-01-01' }, createdAt: NOW })
       const other = await store.createUser({ profile: { score: 1, birthday: '2020-01-01T00:00:00.000Z' }, createdAt: NOW })
-      for (const [where, expected] of [['{"score":{"$isnull":true}}', [user.id]], ['{"birthday":{"$isnull":true}}', [user.id]], ['{"birthday":"2020-01-01"}', [other.id]]] as const) {
+      for (const [where, expected] of [
+        ['{"score":{"$isnull":true}}', [user.id]],
+        ['{"birthday":{"$isnull":true}}', [user.id]],
+        ['{"birthday":"2020-01-01"}', [other.id]],
+      ] as const) {
         const page = await store.listUsers(parseListParams({ where }, context).query)
-        assert.deepEqual(page.users.map((u) => u.id), expected, `listUsers where ${where}: a stored value of another type, or a date not in normal form, must read as unset`)
+        assert.deepEqual(
+          page.users.map((u) => u.id),
+          expected,
+          `listUsers where ${where}: a stored value of another type, or a date not in normal form, must read as unset`,
+        )
       }
       const updated = await store.updateUser(user.id, { operations: parseProfileUpdate({ score: { $incr_by: 2 } }, schema), updatedAt: NOW })
       assert.equal(updated?.profile.score, 2, '$incr_by on a stored value of another type must count it as unset (0)')
@@ -178,7 +259,11 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       for (const [i, nickname] of tricky.entries()) {
         for (const where of [{ nickname }, { nickname: { $contains: nickname } }, { nickname: { $in: [nickname] } }]) {
           const page = await store.listUsers(parseListParams({ where: JSON.stringify(where) }, context).query)
-          assert.deepEqual(page.users.map((u) => u.id), [ids[i]], `listUsers where ${JSON.stringify(where)} must match that nickname literally, and only it`)
+          assert.deepEqual(
+            page.users.map((u) => u.id),
+            [ids[i]],
+            `listUsers where ${JSON.stringify(where)} must match that nickname literally, and only it`,
+          )
         }
       }
     })
@@ -218,7 +303,11 @@ async function compareWithReference(store: UserStore, options: ConformanceOption
     const body = randomUpdateBody(random)
     const changes = { operations: parseProfileUpdate(body, schema), updatedAt: NOW + u }
     const [mine, theirs] = [await store.updateUser(ids[index]!, changes), await reference.updateUser(index + 1, changes)]
-    assert.deepEqual(mine && comparable(mine), theirs && comparable(theirs), `update ${u} of user ${index} must answer the same user (id aside) as the reference store: ${JSON.stringify(body)}`)
+    assert.deepEqual(
+      mine && comparable(mine),
+      theirs && comparable(theirs),
+      `update ${u} of user ${index} must answer the same user (id aside) as the reference store: ${JSON.stringify(body)}`,
+    )
   }
 }
 

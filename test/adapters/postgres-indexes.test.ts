@@ -131,7 +131,10 @@ describe('PostgresUserStore over 100,000 users', { skip: unavailable ?? false },
     assertIndexed(await planOf(list({ where: '{"_username":"User500"}' })), 'user_router_users_username_key')
     assertIndexed(await planOf(list({ where: '{"_email":"user500@example.com"}' })), 'user_router_users_email_key')
     const page = await store.listUsers(parseListParams({ where: '{"_username":"User500"}' }, context).query)
-    assert.deepEqual(page.users.map((u) => u.username), ['User500'])
+    assert.deepEqual(
+      page.users.map((u) => u.username),
+      ['User500'],
+    )
     const wrongCase = await store.listUsers(parseListParams({ where: '{"_username":"user500"}' }, context).query)
     assert.deepEqual(wrongCase.users, [], 'eq stays case-sensitive')
   })

@@ -29,29 +29,52 @@ const BOMB = '(a+)+$'
 /** Users 1..8, in creation order (ids are 1..8 in both stores). */
 const USERS: NewUser[] = [
   {
-    username: 'Tom', nickname: 'Tom', gender: 1, city: SQL, isAuthorized: true, provider: { wechat: { openid: 'o1' } },
-    profile: { score: 3, rating: 0.1, bio: 'Hello World', vip: true, birthday: '2001-01-01T00:00:00.000Z', tags: ['red', 'green'], mixed: [1, 'true'], meta: { a: 1, "q'uote": 'v' } },
+    username: 'Tom',
+    nickname: 'Tom',
+    gender: 1,
+    city: SQL,
+    isAuthorized: true,
+    provider: { wechat: { openid: 'o1' } },
+    profile: {
+      score: 3,
+      rating: 0.1,
+      bio: 'Hello World',
+      vip: true,
+      birthday: '2001-01-01T00:00:00.000Z',
+      tags: ['red', 'green'],
+      mixed: [1, 'true'],
+      meta: { a: 1, "q'uote": 'v' },
+    },
     createdAt: NOW,
   },
   {
     // Every custom value of the wrong type: all read as unset.
-    username: 'tommy', nickname: 'tom', gender: 2, email: 'Tommy@Example.com',
+    username: 'tommy',
+    nickname: 'tom',
+    gender: 2,
+    email: 'Tommy@Example.com',
     profile: { score: 'not a number', rating: '1.5', bio: 42, vip: 'true', birthday: 'hello', tags: 'red', mixed: { a: 1 }, meta: [1] },
     createdAt: NOW + 1,
   },
   {
-    nickname: 'ÉMILE', gender: 0, provider: { [SQL]: true },
+    nickname: 'ÉMILE',
+    gender: 0,
+    provider: { [SQL]: true },
     profile: { score: 2.5, rating: 1e21, bio: JSON_OPERATOR, vip: false, birthday: '2020-02-29T12:30:00.000Z', tags: [], mixed: [true, 1.5], meta: { $ne: null } },
     createdAt: NOW + 2,
   },
   { nickname: '%_\\', profile: {}, createdAt: NOW + 3 },
   {
-    nickname: BOMB, email: 'bomb@example.com',
+    nickname: BOMB,
+    email: 'bomb@example.com',
     profile: { score: -5, rating: -2.5, bio: `${'a'.repeat(5000)}!`, birthday: '1999-12-31T23:59:59.999Z', mixed: ['1'], meta: {} },
     createdAt: NOW + 3,
   },
   {
-    username: 'Zoë', nickname: '中文', phone: '13800138000', email: 'zoe@example.com',
+    username: 'Zoë',
+    nickname: '中文',
+    phone: '13800138000',
+    email: 'zoe@example.com',
     profile: { score: Number.MAX_SAFE_INTEGER + 1, rating: 0.30000000000000004, bio: 'ΣΑΣ İstanbul', birthday: 'someday', tags: ['Red', '中'] },
     createdAt: NOW + 4,
   },
@@ -62,43 +85,139 @@ const USERS: NewUser[] = [
 /** One `where` per line; each is run on both stores. */
 const WHERES: Record<string, unknown>[] = [
   // built-in strings
-  { nickname: 'Tom' }, { nickname: { $ne: 'Tom' } }, { nickname: { $lt: 'tom' } }, { nickname: { $gte: 'É' } }, { nickname: { $gt: '' } },
-  { nickname: { $in: ['Tom', '中文', ''] } }, { nickname: { $nin: ['Tom'] } }, { nickname: { $contains: '%_' } }, { nickname: { $contains: '_' } },
-  { nickname: { $contains: '\\' } }, { nickname: { $icontains: 'émile' } }, { nickname: { $icontains: 'TOM' } }, { nickname: { $regex: '^to', $options: 'i' } },
-  { nickname: { $regex: BOMB } }, { nickname: { $regex: '\\(a\\+\\)' } }, { nickname: { $regex: '^$' } }, { nickname: { $regex: 'é', $options: 'i' } },
-  { city: SQL }, { city: { $contains: "'; DROP" } }, { city: { $in: [SQL, JSON_OPERATOR] } },
-  { _username: { $isnull: true } }, { _username: 'Zoë' }, { _username: 'zoë' }, { _username: { $icontains: 'ZOË' } }, { _username: { $regex: '^tom', $options: 'i' } },
-  { _email: { $exists: true } }, { _email: 'Tommy@Example.com' }, { _phone: '13800138000' }, { country: { $in: ['Ägypten'] } },
+  { nickname: 'Tom' },
+  { nickname: { $ne: 'Tom' } },
+  { nickname: { $lt: 'tom' } },
+  { nickname: { $gte: 'É' } },
+  { nickname: { $gt: '' } },
+  { nickname: { $in: ['Tom', '中文', ''] } },
+  { nickname: { $nin: ['Tom'] } },
+  { nickname: { $contains: '%_' } },
+  { nickname: { $contains: '_' } },
+  { nickname: { $contains: '\\' } },
+  { nickname: { $icontains: 'émile' } },
+  { nickname: { $icontains: 'TOM' } },
+  { nickname: { $regex: '^to', $options: 'i' } },
+  { nickname: { $regex: BOMB } },
+  { nickname: { $regex: '\\(a\\+\\)' } },
+  { nickname: { $regex: '^$' } },
+  { nickname: { $regex: 'é', $options: 'i' } },
+  { city: SQL },
+  { city: { $contains: "'; DROP" } },
+  { city: { $in: [SQL, JSON_OPERATOR] } },
+  { _username: { $isnull: true } },
+  { _username: 'Zoë' },
+  { _username: 'zoë' },
+  { _username: { $icontains: 'ZOË' } },
+  { _username: { $regex: '^tom', $options: 'i' } },
+  { _email: { $exists: true } },
+  { _email: 'Tommy@Example.com' },
+  { _phone: '13800138000' },
+  { country: { $in: ['Ägypten'] } },
   // built-in numbers, booleans, objects
-  { gender: 1 }, { gender: { $in: [0, 2] } }, { gender: { $nin: [1] } }, { gender: { $ne: 0 } }, { created_at: { $gt: NOW + 2 } }, { created_at: { $lte: NOW + 3 } },
-  { is_authorized: true }, { is_authorized: { $ne: true } }, { id: { $in: [1, 3, 99] } }, { id: { $gte: 7 } },
-  { _provider: { $has_key: 'wechat' } }, { _provider: { $has_key: SQL } }, { _provider: { $isnull: true } },
+  { gender: 1 },
+  { gender: { $in: [0, 2] } },
+  { gender: { $nin: [1] } },
+  { gender: { $ne: 0 } },
+  { created_at: { $gt: NOW + 2 } },
+  { created_at: { $lte: NOW + 3 } },
+  { is_authorized: true },
+  { is_authorized: { $ne: true } },
+  { id: { $in: [1, 3, 99] } },
+  { id: { $gte: 7 } },
+  { _provider: { $has_key: 'wechat' } },
+  { _provider: { $has_key: SQL } },
+  { _provider: { $isnull: true } },
   // integer (wrong types, 2.5 and an unsafe integer read as unset)
-  { score: 3 }, { score: { $ne: 3 } }, { score: { $lt: 3 } }, { score: { $gte: -5 } }, { score: { $in: [3, -5, 0] } }, { score: { $nin: [3] } },
-  { score: { $isnull: true } }, { score: { $exists: true } },
+  { score: 3 },
+  { score: { $ne: 3 } },
+  { score: { $lt: 3 } },
+  { score: { $gte: -5 } },
+  { score: { $in: [3, -5, 0] } },
+  { score: { $nin: [3] } },
+  { score: { $isnull: true } },
+  { score: { $exists: true } },
   // number
-  { rating: { $lt: 1 } }, { rating: { $gte: 1e21 } }, { rating: 0.1 }, { rating: { $ne: 0.1 } }, { rating: 0.30000000000000004 }, { rating: { $in: [0.1, -2.5] } },
+  { rating: { $lt: 1 } },
+  { rating: { $gte: 1e21 } },
+  { rating: 0.1 },
+  { rating: { $ne: 0.1 } },
+  { rating: 0.30000000000000004 },
+  { rating: { $in: [0.1, -2.5] } },
   // string
-  { bio: 'Hello World' }, { bio: { $gt: 'A' } }, { bio: { $lte: '' } }, { bio: { $contains: 'World' } }, { bio: { $contains: '' } }, { bio: { $icontains: 'hello' } },
-  { bio: { $icontains: 'σας' } }, { bio: { $icontains: 'i̇stanbul' } }, { bio: { $regex: '^a+!$' } }, { bio: { $regex: 'WORLD', $options: 'i' } },
-  { bio: JSON_OPERATOR }, { bio: { $contains: '{"$ne"' } }, { bio: { $in: [JSON_OPERATOR, ''] } }, { bio: { $regex: '(a|aa)*b' } },
+  { bio: 'Hello World' },
+  { bio: { $gt: 'A' } },
+  { bio: { $lte: '' } },
+  { bio: { $contains: 'World' } },
+  { bio: { $contains: '' } },
+  { bio: { $icontains: 'hello' } },
+  { bio: { $icontains: 'σας' } },
+  { bio: { $icontains: 'i̇stanbul' } },
+  { bio: { $regex: '^a+!$' } },
+  { bio: { $regex: 'WORLD', $options: 'i' } },
+  { bio: JSON_OPERATOR },
+  { bio: { $contains: '{"$ne"' } },
+  { bio: { $in: [JSON_OPERATOR, ''] } },
+  { bio: { $regex: '(a|aa)*b' } },
   // boolean
-  { vip: true }, { vip: false }, { vip: { $ne: true } }, { vip: { $isnull: true } }, { vip: { $in: [false] } },
+  { vip: true },
+  { vip: false },
+  { vip: { $ne: true } },
+  { vip: { $isnull: true } },
+  { vip: { $in: [false] } },
   // date (inputs are normalised by the parser; invalid or rolled-over stored dates read as unset)
-  { birthday: { $lt: '2010-01-01' } }, { birthday: { $gte: '2001-01-01T00:00:00Z' } }, { birthday: '2020-02-29T12:30:00.000Z' },
-  { birthday: { $ne: '2020-02-29T12:30:00.000Z' } }, { birthday: { $isnull: true } }, { birthday: { $in: ['1999-12-31T23:59:59.999Z'] } },
+  { birthday: { $lt: '2010-01-01' } },
+  { birthday: { $gte: '2001-01-01T00:00:00Z' } },
+  { birthday: '2020-02-29T12:30:00.000Z' },
+  { birthday: { $ne: '2020-02-29T12:30:00.000Z' } },
+  { birthday: { $isnull: true } },
+  { birthday: { $in: ['1999-12-31T23:59:59.999Z'] } },
   // arrays: elements compare with strict JSON equality
-  { tags: { $in: ['red'] } }, { tags: { $nin: ['red'] } }, { tags: { $all: ['red', 'green'] } }, { tags: { $all: ['red'] } }, { tags: { $isnull: true } },
-  { tags: { $in: ['1'] } }, { mixed: { $in: [1] } }, { mixed: { $in: ['1'] } }, { mixed: { $in: [true] } }, { mixed: { $nin: [1] } },
-  { mixed: { $all: [1, 'true'] } }, { mixed: { $in: [1.5] } }, { mixed: { $in: [0] } }, { mixed: { $in: [false] } },
+  { tags: { $in: ['red'] } },
+  { tags: { $nin: ['red'] } },
+  { tags: { $all: ['red', 'green'] } },
+  { tags: { $all: ['red'] } },
+  { tags: { $isnull: true } },
+  { tags: { $in: ['1'] } },
+  { mixed: { $in: [1] } },
+  { mixed: { $in: ['1'] } },
+  { mixed: { $in: [true] } },
+  { mixed: { $nin: [1] } },
+  { mixed: { $all: [1, 'true'] } },
+  { mixed: { $in: [1.5] } },
+  { mixed: { $in: [0] } },
+  { mixed: { $in: [false] } },
   // objects
-  { meta: { $has_key: 'a' } }, { meta: { $has_key: "q'uote" } }, { meta: { $has_key: '$ne' } }, { meta: { $has_key: 'nested' } }, { meta: { $isnull: true } },
+  { meta: { $has_key: 'a' } },
+  { meta: { $has_key: "q'uote" } },
+  { meta: { $has_key: '$ne' } },
+  { meta: { $has_key: 'nested' } },
+  { meta: { $isnull: true } },
   // logic
-  { $or: [{ score: 3 }, { vip: false }] }, { $and: [{ nickname: { $ne: 'Tom' } }, { score: { $nin: [0] } }] },
-  { $or: [{ $and: [{ gender: 1 }, { vip: true }] }, { tags: { $all: ['Red'] } }] }, { nickname: { $contains: 'o', $ne: 'tom' } },
+  { $or: [{ score: 3 }, { vip: false }] },
+  { $and: [{ nickname: { $ne: 'Tom' } }, { score: { $nin: [0] } }] },
+  { $or: [{ $and: [{ gender: 1 }, { vip: true }] }, { tags: { $all: ['Red'] } }] },
+  { nickname: { $contains: 'o', $ne: 'tom' } },
 ]
 
-const ORDERS = ['score', '-score', 'rating', '-rating', 'bio', '-bio', 'vip', '-vip', 'birthday', '-birthday', 'nickname', '-nickname', '_username', '-created_at,nickname', 'gender,-score', 'is_authorized,-id']
+const ORDERS = [
+  'score',
+  '-score',
+  'rating',
+  '-rating',
+  'bio',
+  '-bio',
+  'vip',
+  '-vip',
+  'birthday',
+  '-birthday',
+  'nickname',
+  '-nickname',
+  '_username',
+  '-created_at,nickname',
+  'gender,-score',
+  'is_authorized,-id',
+]
 
 describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? false }, () => {
   let test: TestSchema
@@ -176,7 +295,10 @@ describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? 
         await odd.createUser({ profile: { birthday }, createdAt: NOW })
       }
       const page = await odd.listUsers(parseListParams({ where: '{"birthday":{"$isnull":false}}' }, context).query)
-      assert.deepEqual(page.users.map((u) => u.profile.birthday), ['2020-01-01T00:00:00.000Z'])
+      assert.deepEqual(
+        page.users.map((u) => u.profile.birthday),
+        ['2020-01-01T00:00:00.000Z'],
+      )
     } finally {
       await odd.close()
     }
@@ -201,7 +323,10 @@ describe('PostgresUserStore filters, sorts and updates', { skip: unavailable ?? 
         [user.nickname, user.gender, user.username, user.emailVerified, user.passwordHash, user.provider],
         ['', 0, null, true, 'hash', { wechat: null, apple: { sub: SQL } }],
       )
-      user = await update(1, [{ kind: 'unset', field: INTERNAL_FIELDS.provider }, { kind: 'set', field: INTERNAL_FIELDS.isAuthorized, value: null }])
+      user = await update(1, [
+        { kind: 'unset', field: INTERNAL_FIELDS.provider },
+        { kind: 'set', field: INTERNAL_FIELDS.isAuthorized, value: null },
+      ])
       assert.deepEqual([user.provider, user.isAuthorized], [{}, false])
     })
 

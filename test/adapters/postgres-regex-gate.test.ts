@@ -21,7 +21,12 @@ describe('PostgreSQL regex gate', () => {
           resolve(i)
         })
       })
-    const results = [0, 1, 2, 3, 4].map((i) => gate.run(work(i)).then((v) => v, (e: unknown) => e))
+    const results = [0, 1, 2, 3, 4].map((i) =>
+      gate.run(work(i)).then(
+        (v) => v,
+        (e: unknown) => e,
+      ),
+    )
     await new Promise((resolve) => setImmediate(resolve))
     assert.deepEqual(order, [0, 1], 'two run, the others wait without starting')
     assert.ok(isUserRouterError(await results[4], 'busy'), 'the fifth finds the waiting room full')
@@ -33,7 +38,10 @@ describe('PostgreSQL regex gate', () => {
     assert.deepEqual(order, [0, 1, 2, 3], 'first come, first served')
     assert.equal(maxRunning, 2)
     // A failing query frees its place too.
-    await assert.rejects(gate.run(() => Promise.reject(new Error('boom'))), /boom/)
+    await assert.rejects(
+      gate.run(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    )
     assert.equal(await gate.run(async () => 'again'), 'again')
   })
 

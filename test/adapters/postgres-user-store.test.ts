@@ -34,7 +34,10 @@ async function freezableProxy(target: URL): Promise<{ port: number; freeze(): vo
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname)
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       sockets.add(from)
       from.on('data', (data) => {
         if (!frozen) to.write(data)
@@ -154,11 +157,32 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
     it('creates a user with the defaults, a numeric id, and reads it back identically', async () => {
       const user = await store.createUser({ email: 'defaults@example.com', createdAt: NOW })
       assert.equal(typeof user.id, 'number')
-      assert.deepEqual({ ...user, id: 0 }, {
-        id: 0, username: null, email: 'defaults@example.com', emailVerified: false, phone: null, phoneVerified: false,
-        provider: {}, avatar: '', nickname: '', gender: 0, country: '', province: '', city: '', language: '',
-        isAuthorized: false, anonymous: false, createdAt: NOW, updatedAt: NOW, passwordHash: null, profile: {}, identities: [],
-      })
+      assert.deepEqual(
+        { ...user, id: 0 },
+        {
+          id: 0,
+          username: null,
+          email: 'defaults@example.com',
+          emailVerified: false,
+          phone: null,
+          phoneVerified: false,
+          provider: {},
+          avatar: '',
+          nickname: '',
+          gender: 0,
+          country: '',
+          province: '',
+          city: '',
+          language: '',
+          isAuthorized: false,
+          anonymous: false,
+          createdAt: NOW,
+          updatedAt: NOW,
+          passwordHash: null,
+          profile: {},
+          identities: [],
+        },
+      )
       assert.deepEqual(await store.getUserById(user.id), user)
     })
 

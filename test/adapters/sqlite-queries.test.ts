@@ -30,14 +30,29 @@ const PATH = '$.a[0]'
 /** Users 1..8 (the same ids in both stores), named by nickname in the expectations. */
 const USERS: NewUser[] = [
   {
-    nickname: 'ann', username: 'Ann', email: 'Ann@Example.com', gender: 2, isAuthorized: true, city: SQL, provider: { wechat: { openid: 'o1' } },
+    nickname: 'ann',
+    username: 'Ann',
+    email: 'Ann@Example.com',
+    gender: 2,
+    isAuthorized: true,
+    city: SQL,
+    provider: { wechat: { openid: 'o1' } },
     profile: { score: 10, rating: 1.5, bio: 'Hello World', vip: true, birthday: '2000-01-01T00:00:00.000Z', tags: ['red', 'green'], mixed: [1, 'x'], meta: { a: 1, 'a.b': 2 } },
     createdAt: NOW,
   },
   {
-    nickname: 'bob', username: 'Bob', gender: 1, provider: { [SQL]: true },
+    nickname: 'bob',
+    username: 'Bob',
+    gender: 1,
+    provider: { [SQL]: true },
     profile: {
-      score: -3, rating: 0.1, bio: 'ÉCOLE straße', vip: false, birthday: '1999-12-31T23:59:59.999Z', tags: ['blue'], mixed: ['1', true],
+      score: -3,
+      rating: 0.1,
+      bio: 'ÉCOLE straße',
+      vip: false,
+      birthday: '1999-12-31T23:59:59.999Z',
+      tags: ['blue'],
+      mixed: ['1', true],
       meta: { 'with"quote': true, 'back\\slash': null, [SQL]: 1, [PATH]: 0, '': 'empty key' },
     },
     createdAt: NOW + 1,
@@ -45,18 +60,23 @@ const USERS: NewUser[] = [
   { nickname: 'cy', gender: 0, profile: {}, createdAt: NOW + 2 },
   {
     // Every custom value of the wrong type: all read as unset.
-    nickname: 'dee', username: 'Dee', profile: { score: '10', rating: 'x', bio: 5, vip: 'true', birthday: 'not a date', tags: 'red', mixed: { 0: 1 }, meta: ['a'] },
+    nickname: 'dee',
+    username: 'Dee',
+    profile: { score: '10', rating: 'x', bio: 5, vip: 'true', birthday: 'not a date', tags: 'red', mixed: { 0: 1 }, meta: ['a'] },
     createdAt: NOW + 3,
   },
   {
     // An unsafe integer reads as unset; so does a date stored in another form than the normal one.
-    nickname: 'eve', username: 'ÉVE', phone: '13800138000',
+    nickname: 'eve',
+    username: 'ÉVE',
+    phone: '13800138000',
     profile: { score: 2 ** 53 + 2, rating: 1e21, bio: '', vip: true, birthday: '2020-02-29', tags: [], mixed: [1.0, false, 'true', null], meta: {} },
     createdAt: NOW + 4,
   },
   {
     // 2.5 is no integer; 30 February is no date (JavaScript would roll it over to 1 March).
-    nickname: BOMB, profile: { score: 2.5, bio: `${'a'.repeat(5000)}!`, birthday: '2020-02-30T00:00:00.000Z', mixed: [[1], { a: 1 }] },
+    nickname: BOMB,
+    profile: { score: 2.5, bio: `${'a'.repeat(5000)}!`, birthday: '2020-02-30T00:00:00.000Z', mixed: [[1], { a: 1 }] },
     createdAt: NOW + 4,
   },
   { nickname: '%_\\', country: 'Ägypten', profile: { bio: JSON_OPERATOR, tags: [SQL, JSON_OPERATOR], score: 0, rating: 0.30000000000000004 }, createdAt: NOW + 5 },
@@ -163,8 +183,24 @@ const EXPECTED: [Record<string, unknown>, string[]][] = [
 ]
 
 const ORDERS = [
-  'score', '-score', 'rating', '-rating', 'bio', '-bio', 'vip', '-vip', 'birthday', '-birthday', 'nickname', '-nickname',
-  '_username', '-_username', '-created_at,nickname', 'gender,-score', 'is_authorized,-id', 'country,-vip,bio',
+  'score',
+  '-score',
+  'rating',
+  '-rating',
+  'bio',
+  '-bio',
+  'vip',
+  '-vip',
+  'birthday',
+  '-birthday',
+  'nickname',
+  '-nickname',
+  '_username',
+  '-_username',
+  '-created_at,nickname',
+  'gender,-score',
+  'is_authorized,-id',
+  'country,-vip,bio',
 ]
 
 describe('SqliteUserStore filters, sorts and updates', () => {
@@ -179,7 +215,11 @@ describe('SqliteUserStore filters, sorts and updates', () => {
   const names = async (params: Record<string, string>) => (await ids(store, params)).map((id) => NAMES[id - 1])
   const where = (w: Record<string, unknown>) => names({ where: JSON.stringify(w) })
 
-  const assertLikeReference = () => harness.assertLikeReference(EXPECTED.map(([w]) => w), ORDERS)
+  const assertLikeReference = () =>
+    harness.assertLikeReference(
+      EXPECTED.map(([w]) => w),
+      ORDERS,
+    )
 
   it('answers every filter operator on every field type as spelt out and like the reference store', async () => {
     for (const [w, expected] of EXPECTED) assert.deepEqual(await where(w), expected, JSON.stringify(w))
@@ -212,9 +252,15 @@ describe('SqliteUserStore filters, sorts and updates', () => {
     const words = ['a', 'Z', 'é', 'É', '中', '😀', '\uFF01', 'ab', '', 'A', 'z']
     for (const nickname of words) await s.createUser({ nickname, createdAt: NOW })
     const page = await s.listUsers(parseListParams({ order_by: 'nickname', limit: '100' }, context).query)
-    assert.deepEqual(page.users.map((u) => u.nickname), [...words].sort(compareStrings))
+    assert.deepEqual(
+      page.users.map((u) => u.nickname),
+      [...words].sort(compareStrings),
+    )
     const after = await s.listUsers(parseListParams({ where: JSON.stringify({ nickname: { $gt: '\uFF01' } }) }, context).query)
-    assert.deepEqual(after.users.map((u) => u.nickname), ['😀'])
+    assert.deepEqual(
+      after.users.map((u) => u.nickname),
+      ['😀'],
+    )
     await s.close()
   })
 
@@ -255,7 +301,10 @@ describe('SqliteUserStore filters, sorts and updates', () => {
         ['', 0, null, true, 'hash', { wechat: null, apple: { sub: SQL } }],
       )
       assert.equal(await store.getUserByIdentifier('username', 'ann'), null, 'the old username is free')
-      user = await update(1, [{ kind: 'set', field: INTERNAL_FIELDS.username, value: 'ÄNN' }, { kind: 'unset', field: INTERNAL_FIELDS.provider }])
+      user = await update(1, [
+        { kind: 'set', field: INTERNAL_FIELDS.username, value: 'ÄNN' },
+        { kind: 'unset', field: INTERNAL_FIELDS.provider },
+      ])
       assert.deepEqual([user.provider, (await store.getUserByIdentifier('username', 'änn'))?.id], [{}, 1])
     })
 

@@ -58,9 +58,10 @@ describe('SqliteUserStore', () => {
     await store.migrate()
     assert.deepEqual(await store.getUserById(user.id), user)
     const indexes = database.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'app_users' AND sql IS NOT NULL ORDER BY name").all()
-    assert.deepEqual(indexes.map((r) => (r as { name: string }).name), [
-      'app_users_created_at', 'app_users_email_key', 'app_users_gender', 'app_users_nickname', 'app_users_phone', 'app_users_updated_at', 'app_users_username_key',
-    ])
+    assert.deepEqual(
+      indexes.map((r) => (r as { name: string }).name),
+      ['app_users_created_at', 'app_users_email_key', 'app_users_gender', 'app_users_nickname', 'app_users_phone', 'app_users_updated_at', 'app_users_username_key'],
+    )
     await store.close()
     database.close()
   })
@@ -74,7 +75,10 @@ describe('SqliteUserStore', () => {
     const user = await store.createUser({ username: 'older', createdAt: NOW })
     await store.migrate()
     const indexes = database.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'app_users_identities' ORDER BY name").all()
-    assert.deepEqual(indexes.map((r) => (r as { name: string }).name), ['app_users_identities_provider_subject', 'app_users_identities_union_id', 'app_users_identities_user_id'])
+    assert.deepEqual(
+      indexes.map((r) => (r as { name: string }).name),
+      ['app_users_identities_provider_subject', 'app_users_identities_union_id', 'app_users_identities_user_id'],
+    )
     const identity = { provider: 'wechat', subject: 'o-openid', unionId: 'union', linkedAt: NOW }
     assert.deepEqual((await store.linkIdentity(user.id, identity))?.identities, [identity])
     await assert.rejects(store.createUserWithIdentity({ createdAt: NOW }, identity), (e) => isPublicError(e, 'identity_taken'))
@@ -138,7 +142,10 @@ describe('SqliteUserStore', () => {
     await store.createUser({ username: 'taken', phone: '13900000002', createdAt: NOW })
     const user = await store.createUser({ username: 'mine', nickname: 'before', createdAt: NOW })
     const nickname = parseProfileUpdate({ nickname: 'after' }, schema)
-    for (const [field, value, code] of [[INTERNAL_FIELDS.username, 'TAKEN', 'username_taken'], [INTERNAL_FIELDS.phone, '13900000002', 'phone_taken']] as const) {
+    for (const [field, value, code] of [
+      [INTERNAL_FIELDS.username, 'TAKEN', 'username_taken'],
+      [INTERNAL_FIELDS.phone, '13900000002', 'phone_taken'],
+    ] as const) {
       const changes = { operations: [{ kind: 'set' as const, field, value }, ...nickname], updatedAt: NOW + 5 }
       await assert.rejects(store.updateUser(user.id, changes), (e) => isPublicError(e, code))
     }
@@ -173,10 +180,11 @@ describe('SqliteUserStore', () => {
     const perProcess = 150
     const workers = [0, 1].map(() => {
       const child = fork(script, [filename, String(user.id), String(perProcess)])
-      const said = (word: string) => new Promise<void>((resolve, reject) => {
-        child.on('message', (m) => m === word && resolve())
-        child.once('exit', (code) => reject(new Error(`worker exited with ${code} before "${word}"`)))
-      })
+      const said = (word: string) =>
+        new Promise<void>((resolve, reject) => {
+          child.on('message', (m) => m === word && resolve())
+          child.once('exit', (code) => reject(new Error(`worker exited with ${code} before "${word}"`)))
+        })
       return { child, ready: said('ready'), done: said('done'), exited: new Promise((resolve) => child.once('exit', resolve)) }
     })
     await Promise.all(workers.map((w) => w.ready))
@@ -248,13 +256,24 @@ describe('SqliteUserStore', () => {
   })
 
   it('binds every value, JSON path, key and pattern as a parameter', () => {
-    const marker = "zq'\"\\$.[0]"
+    const marker = 'zq\'"\\$.[0]'
     const where = {
       $or: [
-        { bio: marker }, { bio: { $ne: marker } }, { bio: { $in: [marker] } }, { bio: { $nin: [marker] } }, { bio: { $contains: marker } },
-        { bio: { $icontains: marker } }, { bio: { $regex: 'zq\\$', $options: 'i' } }, { tags: { $in: [marker] } }, { tags: { $all: [marker] } },
-        { tags: { $nin: [marker] } }, { meta: { $has_key: marker } }, { _provider: { $has_key: marker } }, { nickname: { $gt: marker } },
-        { birthday: { $lt: '2000-01-01' } }, { score: { $isnull: true } },
+        { bio: marker },
+        { bio: { $ne: marker } },
+        { bio: { $in: [marker] } },
+        { bio: { $nin: [marker] } },
+        { bio: { $contains: marker } },
+        { bio: { $icontains: marker } },
+        { bio: { $regex: 'zq\\$', $options: 'i' } },
+        { tags: { $in: [marker] } },
+        { tags: { $all: [marker] } },
+        { tags: { $nin: [marker] } },
+        { meta: { $has_key: marker } },
+        { _provider: { $has_key: marker } },
+        { nickname: { $gt: marker } },
+        { birthday: { $lt: '2000-01-01' } },
+        { score: { $isnull: true } },
       ],
     }
     const compiled = compileFilter(parseWhere(where, context)!)
@@ -273,8 +292,13 @@ describe('SqliteUserStore', () => {
     for (const [i, value] of tricky.entries()) {
       const escaped = value.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
       const wheres = [
-        { nickname: value }, { bio: value }, { bio: { $in: [value] } }, { bio: { $regex: `^${escaped}$` } }, { tags: { $in: [value] } },
-        { tags: { $all: [value] } }, { meta: { $has_key: value } },
+        { nickname: value },
+        { bio: value },
+        { bio: { $in: [value] } },
+        { bio: { $regex: `^${escaped}$` } },
+        { tags: { $in: [value] } },
+        { tags: { $all: [value] } },
+        { meta: { $has_key: value } },
       ]
       for (const where of wheres) assert.deepEqual(await list(store, where), [ids[i]], JSON.stringify(where))
       const containing = ids.filter((_, j) => tricky[j]!.includes(value))

@@ -25,7 +25,10 @@ for (const backend of BACKENDS) {
       return t
     }
     const put = (t: AdminTestApp, id: number | string, body: unknown) =>
-      t.request.put(`/userve/v2.2/miniapp/user/account/${id}/`).set('Cookie', cookie).send(body as object)
+      t.request
+        .put(`/userve/v2.2/miniapp/user/account/${id}/`)
+        .set('Cookie', cookie)
+        .send(body as object)
     const loginStatus = async (t: AdminTestApp, username: string, password: string) =>
       (await t.request.post('/hserve/v2.0/login/username/').set(CLIENT).send({ username, password })).status
 
@@ -63,7 +66,13 @@ for (const backend of BACKENDS) {
     it('resets phone_verified for a new phone, and clears identifiers with null but never the last way to sign in', async () => {
       const t = await create()
       const { id } = await t.signUp('phone', '13800138000')
-      await t.store.updateUser(id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true }, { kind: 'set', field: INTERNAL_FIELDS.email, value: 'e@example.com' }], updatedAt: 1 })
+      await t.store.updateUser(id, {
+        operations: [
+          { kind: 'set', field: INTERNAL_FIELDS.phoneVerified, value: true },
+          { kind: 'set', field: INTERNAL_FIELDS.email, value: 'e@example.com' },
+        ],
+        updatedAt: 1,
+      })
       const same = await put(t, id, { phone: '+86 138 0013 8000' })
       assert.equal(same.body.phone_verified, true, 'the same phone in another notation is no change')
       const moved = await put(t, id, { phone: '139 0013 9000' })

@@ -26,7 +26,7 @@ export interface AdminTestApp extends TestApp {
   /** Registers `username` (client API), makes it an admin, signs in; answers the `Cookie` header value. */
   signInAdmin(username?: string): Promise<string>
   /** POST /userve/v1/login/ with a JSON body. */
-  adminLogin(body: Record<string, unknown>): ReturnType<TestApp["request"]["post"]>
+  adminLogin(body: Record<string, unknown>): ReturnType<TestApp['request']['post']>
 }
 
 export async function createAdminApp(backend: Backend, label: string, options: Partial<UserRouterOptions> = {}): Promise<AdminTestApp> {

@@ -72,7 +72,11 @@ for (const backend of BACKENDS) {
       const t = await create()
       await t.signUp('username', 'root')
       t.admins.add('root')
-      for (const body of [{ username: 'root', password: 'wrong password' }, { username: 'nobody', password: PASSWORD }, { phone: '12', password: PASSWORD }]) {
+      for (const body of [
+        { username: 'root', password: 'wrong password' },
+        { username: 'nobody', password: PASSWORD },
+        { phone: '12', password: PASSWORD },
+      ]) {
         const res = await t.adminLogin(body)
         assertError(res, 400, 'invalid_credentials')
         assert.deepEqual(setCookies(res), [])
@@ -143,7 +147,9 @@ for (const backend of BACKENDS) {
       await assertRefusedEverywhere(t, { Cookie: cookie }, 401, 'unauthenticated')
     })
 
-    it('keeps the session server-side (in Redis through connect-redis, under the router\'s key prefix), holding no secret', { skip: backend === 'memory' && 'in-process store' }, async () => {
+    it("keeps the session server-side (in Redis through connect-redis, under the router's key prefix), holding no secret", {
+      skip: backend === 'memory' && 'in-process store',
+    }, async () => {
       const t = await create({ admin: { authorize: () => true, sessionTtlSeconds: 600 } })
       const cookie = await t.signInAdmin('root')
       const kv = t.kv as RedisKeyValueStore
@@ -220,7 +226,10 @@ for (const backend of BACKENDS) {
         assert.ok(!text.includes(secret), `found a secret in ${text}`)
       }
       const admin = (events as { type: string; method?: string }[]).filter((e) => e.method?.startsWith('admin'))
-      assert.deepEqual(admin.map((e) => `${e.type} ${e.method}`), ['login admin:username', 'login_failed admin:username', 'logout admin'])
+      assert.deepEqual(
+        admin.map((e) => `${e.type} ${e.method}`),
+        ['login admin:username', 'login_failed admin:username', 'logout admin'],
+      )
     })
   })
 }

@@ -58,18 +58,37 @@ for (const backend of BACKENDS) {
 
       // score=0 stops matching once a user is updated: an offset-based walk would skip 1,000 users.
       const changing = await walk(t, cookie, `${BULK}?where=${where}&score=0&limit=1000&return_total_count=1`, { score: { $incr_by: 1 } })
-      assert.deepEqual(changing.map((p) => p.operation_result.length), [1000, 1000, 500])
-      assert.deepEqual(changing.map((p) => p.succeed), [1000, 1000, 500])
-      assert.deepEqual(changing.map((p) => p.total_count), [2500, 1500, 500], 'each call counts what is left of the walk')
-      assert.deepEqual(changing.map((p) => p.limit), [1000, 1000, 1000])
+      assert.deepEqual(
+        changing.map((p) => p.operation_result.length),
+        [1000, 1000, 500],
+      )
+      assert.deepEqual(
+        changing.map((p) => p.succeed),
+        [1000, 1000, 500],
+      )
+      assert.deepEqual(
+        changing.map((p) => p.total_count),
+        [2500, 1500, 500],
+        'each call counts what is left of the walk',
+      )
+      assert.deepEqual(
+        changing.map((p) => p.limit),
+        [1000, 1000, 1000],
+      )
       assert.equal(changing.at(-1)!.next, null)
       const updated = changing.flatMap((p) => p.operation_result.map((r) => r.success!.id))
       assert.equal(new Set(updated).size, 2500)
-      assert.deepEqual([...updated].sort((a, b) => a - b), [...matching].sort((a, b) => a - b))
+      assert.deepEqual(
+        [...updated].sort((a, b) => a - b),
+        [...matching].sort((a, b) => a - b),
+      )
 
       // The filtered field unchanged: the same walk appends exactly once per user.
       const steady = await walk(t, cookie, `${BULK}?where=${where}&score=1&limit=1000`, { tags: { $append: ['x'] } })
-      assert.deepEqual(steady.map((p) => p.operation_result.length), [1000, 1000, 500])
+      assert.deepEqual(
+        steady.map((p) => p.operation_result.length),
+        [1000, 1000, 500],
+      )
 
       for (const id of matching) {
         const user = await t.store.getUserById(id)
@@ -83,8 +102,16 @@ for (const backend of BACKENDS) {
       const t = await createAdminApp(backend, 'admin-bulk')
       const ids = await createUsers(t, 200, { nickname: 'busy', profile: { score: 5 } })
       const cookie = await t.signInAdmin('root')
-      const bulk = () => t.request.put(`${BULK}?nickname=busy&limit=1000`).set('Cookie', cookie).send({ score: { $incr_by: 1 }, tags: { $append: ['t'] } })
-      const single = () => t.request.put(`${BULK}${ids[0]}/`).set('Cookie', cookie).send({ score: { $incr_by: 100 } })
+      const bulk = () =>
+        t.request
+          .put(`${BULK}?nickname=busy&limit=1000`)
+          .set('Cookie', cookie)
+          .send({ score: { $incr_by: 1 }, tags: { $append: ['t'] } })
+      const single = () =>
+        t.request
+          .put(`${BULK}${ids[0]}/`)
+          .set('Cookie', cookie)
+          .send({ score: { $incr_by: 100 } })
       const answers = await Promise.all([...Array.from({ length: 10 }, bulk), ...Array.from({ length: 5 }, single)])
       for (const res of answers) assert.equal(res.status, 200, JSON.stringify(res.body))
       for (const res of answers.slice(0, 10)) assert.equal(res.body.succeed, 200)

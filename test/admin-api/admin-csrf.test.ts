@@ -44,7 +44,7 @@ for (const backend of BACKENDS) {
       assert.equal((await t.request.get('/userve/v1/user-profile/').set('Cookie', cookie)).status, 200, 'the session survived')
     })
 
-    it('lets the API\'s own origin, trusted origins, and requests without Origin or Referer through', async () => {
+    it("lets the API's own origin, trusted origins, and requests without Origin or Referer through", async () => {
       const t = await create()
       const { id } = await t.signUp('username', 'victim')
       const cookie = await t.signInAdmin('root')
@@ -61,8 +61,7 @@ for (const backend of BACKENDS) {
 
     it('answers credentialed CORS to trusted origins only', async () => {
       const t = await create()
-      const preflight = (origin: string) =>
-        t.request.options('/userve/v2.6/miniapp/user_profile/').set('Origin', origin).set('Access-Control-Request-Method', 'PUT')
+      const preflight = (origin: string) => t.request.options('/userve/v2.6/miniapp/user_profile/').set('Origin', origin).set('Access-Control-Request-Method', 'PUT')
       const trusted = await preflight(DASHBOARD)
       assert.equal(trusted.status, 204)
       assert.equal(trusted.headers['access-control-allow-origin'], DASHBOARD)

@@ -43,7 +43,7 @@ describe('example app admin API', () => {
   })
   after(() => app?.stop())
 
-  it('runs the admin API\'s list example as written after an admin sign-in', async () => {
+  it("runs the admin API's list example as written after an admin sign-in", async () => {
     const toms = [await addUser(app.url, 'tom_a', { nickname: 'Tom A', gender: 1 }), await addUser(app.url, 'tom_b', { nickname: 'Big Tom', gender: 1 })]
     await addUser(app.url, 'tom_c', { nickname: 'Tomasina', gender: 2 })
     await addUser(app.url, 'jerry', { nickname: 'Jerry', gender: 1 })
@@ -68,7 +68,11 @@ describe('example app admin API', () => {
     assert.deepEqual(res.data.meta, { limit: 20, next: null, offset: 0, previous: null, total_count: 2 })
     assert.deepEqual(res.data.objects.map((u: { user_id: number }) => u.user_id).sort(), [...toms].sort())
     const created = res.data.objects.map((u: { created_at: number }) => u.created_at)
-    assert.deepEqual(created, [...created].sort((a, b) => b - a), 'newest first')
+    assert.deepEqual(
+      created,
+      [...created].sort((a, b) => b - a),
+      'newest first',
+    )
     for (const user of res.data.objects) assert.equal(user.gender, 1)
   })
 

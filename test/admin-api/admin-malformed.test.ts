@@ -31,7 +31,12 @@ const CASES: Case[] = [
   { name: 'a bulk update with a huge after_id', method: 'put', path: PROFILE, query: `after_id=${'9'.repeat(40)}`, body: { nickname: 'x' } },
   { name: 'an account change with an array username', method: 'put', path: '/userve/v2.2/miniapp/user/account/2/', body: { username: ['a'] } },
   { name: 'an account change with an object password', method: 'put', path: '/userve/v2.2/miniapp/user/account/2/', body: { new_password: { $gt: '' } } },
-  { name: 'a list with a catastrophic regular expression', method: 'get', path: '/userve/v2.2/miniapp/user_profile/', query: `where=${encodeURIComponent('{"nickname":{"$regex":"(a+)+$\\\\1"}}')}` },
+  {
+    name: 'a list with a catastrophic regular expression',
+    method: 'get',
+    path: '/userve/v2.2/miniapp/user_profile/',
+    query: `where=${encodeURIComponent('{"nickname":{"$regex":"(a+)+$\\\\1"}}')}`,
+  },
   { name: 'a list sorted on city', method: 'get', path: '/userve/v2.2/miniapp/user_profile/', query: 'order_by=city' },
   { name: 'a huge user id', method: 'get', path: `/userve/v2.2/miniapp/user_profile/${'9'.repeat(40)}/` },
 ]

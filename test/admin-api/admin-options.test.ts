@@ -68,7 +68,10 @@ describe('admin API options', () => {
     }
     const warnings: string[] = []
     createUserRouter(options({ sessionSecret: undefined, logger: { warn: (m) => void warnings.push(m), error() {} } }))
-    assert.ok(warnings.some((w) => /sessionSecret/.test(w)), JSON.stringify(warnings))
+    assert.ok(
+      warnings.some((w) => /sessionSecret/.test(w)),
+      JSON.stringify(warnings),
+    )
   })
 
   it('accepts a list of secrets: sessions signed with an older one stay valid after a rotation', async () => {

@@ -34,10 +34,18 @@ describe('README admin walk-through', { skip: curlMissing }, () => {
   it('works as printed against the example app', async () => {
     // Alice of the client walk-through, user 2 (the admin is user 1).
     const demo = { 'X-Hydrogen-Client-ID': 'demo', 'Content-Type': 'application/json' }
-    const registered = await fetch(`${app.url}/hserve/v2.1/register/username/`, { method: 'POST', headers: demo, body: JSON.stringify({ username: 'alice', password: 'correct horse' }) })
+    const registered = await fetch(`${app.url}/hserve/v2.1/register/username/`, {
+      method: 'POST',
+      headers: demo,
+      body: JSON.stringify({ username: 'alice', password: 'correct horse' }),
+    })
     const { id, token } = (await registered.json()) as { id: number; token: string }
     assert.equal(id, 2)
-    await fetch(`${app.url}/hserve/v2.5/user/info/`, { method: 'PUT', headers: { ...demo, Authorization: `Hydrogen-r1 ${token}` }, body: JSON.stringify({ nickname: 'Alice', score: { $incr_by: 1 } }) })
+    await fetch(`${app.url}/hserve/v2.5/user/info/`, {
+      method: 'PUT',
+      headers: { ...demo, Authorization: `Hydrogen-r1 ${token}` },
+      body: JSON.stringify({ nickname: 'Alice', score: { $incr_by: 1 } }),
+    })
 
     const [first, ...commands] = await walkThrough()
     assert.equal(first, 'B=http://127.0.0.1:3000')
@@ -45,7 +53,10 @@ describe('README admin walk-through', { skip: curlMissing }, () => {
     try {
       const script = [`B=${app.url}`, ...commands.map((line) => `${line}; echo`)].join('\n')
       const output = execFileSync('bash', ['-e', '-c', script], { cwd: dir, env: { ...process.env, ADMIN_PASSWORD }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-      const answers = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+      const answers = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
       assert.equal(answers.length, commands.length)
       assert.equal(answers[0]!.user_id, 1, 'signed in')
       assert.equal(answers[1]!.user_id, 1, 'the profile, with the cookie from the jar')

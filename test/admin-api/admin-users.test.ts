@@ -36,11 +36,16 @@ for (const backend of BACKENDS) {
     it('lists users with the field filters, order and count of the admin API, showing every field', async () => {
       const t = await create()
       const { cookie, ids } = await seed(t)
-      const res = await t.request.get('/userve/v2.2/miniapp/user_profile/').set('Cookie', cookie)
+      const res = await t.request
+        .get('/userve/v2.2/miniapp/user_profile/')
+        .set('Cookie', cookie)
         .query({ nickname__contains: 'Tom', gender: 1, created_at__gt: T0, order_by: '-created_at', return_total_count: 1 })
       assert.equal(res.status, 200, JSON.stringify(res.body))
       assert.deepEqual(res.body.meta, { limit: 20, offset: 0, next: null, previous: null, total_count: 2 })
-      assert.deepEqual(res.body.objects.map((u: { id: number }) => u.id), [ids.tom3, ids.tom2])
+      assert.deepEqual(
+        res.body.objects.map((u: { id: number }) => u.id),
+        [ids.tom3, ids.tom2],
+      )
       const tom3 = res.body.objects[0]
       assert.equal(tom3._phone, '13800138000')
       assert.equal(tom3.score, 40)
@@ -55,9 +60,15 @@ for (const backend of BACKENDS) {
       const first = await t.request.get('/userve/v2.2/miniapp/user_profile/').set('Cookie', cookie).query({ where, limit: 2, order_by: 'nickname' })
       assert.equal(first.status, 200, JSON.stringify(first.body))
       assert.equal(first.body.meta.total_count, undefined)
-      assert.deepEqual(first.body.objects.map((u: { id: number }) => u.id), [ids.tom4, ids.tom1])
+      assert.deepEqual(
+        first.body.objects.map((u: { id: number }) => u.id),
+        [ids.tom4, ids.tom1],
+      )
       const second = await t.request.get(first.body.meta.next).set('Cookie', cookie)
-      assert.deepEqual(second.body.objects.map((u: { id: number }) => u.id), [ids.tom3])
+      assert.deepEqual(
+        second.body.objects.map((u: { id: number }) => u.id),
+        [ids.tom3],
+      )
       assert.equal(second.body.meta.next, null)
       assert.match(second.body.meta.previous, /offset=0/)
       const count = await t.request.get('/userve/v2.2/miniapp/user_profile/?limit=1&return_total_count=1').set('Cookie', cookie)
@@ -94,7 +105,11 @@ for (const backend of BACKENDS) {
     it('updates one user: only the given fields change, atomically; 400 for bad fields, 404 for no user', async () => {
       const t = await create()
       const { cookie, ids } = await seed(t)
-      const put = (id: number | string, body: unknown) => t.request.put(`/userve/v2.6/miniapp/user_profile/${id}/`).set('Cookie', cookie).send(body as object)
+      const put = (id: number | string, body: unknown) =>
+        t.request
+          .put(`/userve/v2.6/miniapp/user_profile/${id}/`)
+          .set('Cookie', cookie)
+          .send(body as object)
       const res = await put(ids.tom4!, { nickname: 'Four', score: { $incr_by: 5 }, tags: { $append: ['b'] } })
       assert.equal(res.status, 200, JSON.stringify(res.body))
       assert.equal(res.body.nickname, 'Four')
@@ -113,16 +128,22 @@ for (const backend of BACKENDS) {
       assertError(await put('x', { nickname: 'x' }), 404, 'user_not_found')
     })
 
-    it('bulk-updates the matching users, answering the admin API\'s operation_result, succeed, total_count, offset, limit, next', async () => {
+    it("bulk-updates the matching users, answering the admin API's operation_result, succeed, total_count, offset, limit, next", async () => {
       const t = await create()
       const { cookie, ids } = await seed(t)
       const where = JSON.stringify({ nickname: { $contains: 'Tom' } })
-      const res = await t.request.put('/userve/v2.6/miniapp/user_profile/').set('Cookie', cookie)
-        .query({ where, return_total_count: 1, limit: 1000 }).send({ tags: { $append_unique: ['vip'] } })
+      const res = await t.request
+        .put('/userve/v2.6/miniapp/user_profile/')
+        .set('Cookie', cookie)
+        .query({ where, return_total_count: 1, limit: 1000 })
+        .send({ tags: { $append_unique: ['vip'] } })
       assert.equal(res.status, 200, JSON.stringify(res.body))
       const expected = [ids.tom1, ids.tom2, ids.tom3, ids.tom4]
       assert.deepEqual(Object.keys(res.body).sort(), ['limit', 'next', 'offset', 'operation_result', 'succeed', 'total_count'])
-      assert.deepEqual(res.body.operation_result.map((r: { success: { id: number } }) => r.success.id), expected)
+      assert.deepEqual(
+        res.body.operation_result.map((r: { success: { id: number } }) => r.success.id),
+        expected,
+      )
       for (const r of res.body.operation_result) assert.equal(typeof r.success.updated_at, 'number')
       assert.deepEqual([res.body.succeed, res.body.total_count, res.body.offset, res.body.limit, res.body.next], [4, 4, 0, 1000, null])
       assert.deepEqual((await t.store.getUserById(ids.tina!))?.profile.tags, undefined, 'non-matching users are untouched')
@@ -139,7 +160,11 @@ for (const backend of BACKENDS) {
       const { cookie, ids } = await seed(t)
       const max = await t.request.put(`/userve/v2.6/miniapp/user_profile/${ids.tom2}/`).set('Cookie', cookie).send({ score: Number.MAX_SAFE_INTEGER })
       assert.equal(max.status, 200)
-      const res = await t.request.put('/userve/v2.6/miniapp/user_profile/').set('Cookie', cookie).query({ _username__in: 'tom1,tom2' }).send({ score: { $incr_by: 1 } })
+      const res = await t.request
+        .put('/userve/v2.6/miniapp/user_profile/')
+        .set('Cookie', cookie)
+        .query({ _username__in: 'tom1,tom2' })
+        .send({ score: { $incr_by: 1 } })
       assert.equal(res.status, 200, JSON.stringify(res.body))
       assert.equal(res.body.succeed, 1)
       const failed = res.body.operation_result.find((r: { error?: unknown }) => r.error)
@@ -152,7 +177,12 @@ for (const backend of BACKENDS) {
     it('refuses a bad bulk update with 400 before changing anyone', async () => {
       const t = await create()
       const { cookie, ids } = await seed(t)
-      const bulk = (query: Record<string, string>, body: unknown) => t.request.put('/userve/v2.6/miniapp/user_profile/').set('Cookie', cookie).query(query).send(body as object)
+      const bulk = (query: Record<string, string>, body: unknown) =>
+        t.request
+          .put('/userve/v2.6/miniapp/user_profile/')
+          .set('Cookie', cookie)
+          .query(query)
+          .send(body as object)
       assertError(await bulk({}, { score: 'x', nickname: 'Changed' }), 400, 'invalid_update', 'score')
       assertError(await bulk({}, { id: 5 }), 400, 'invalid_update', 'id')
       assertError(await bulk({}, {}), 400, 'invalid_update', 'body')

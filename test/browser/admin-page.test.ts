@@ -20,7 +20,6 @@ import { pageChecks } from './page-checks.js'
 import { sdkDriver } from './sdk-driver.js'
 import { startBrowserSession, type BrowserSession } from './session.js'
 
-
 /** This file is dist/test/browser/admin-page.test.js: the repository is three levels up. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const SERVER_SCRIPT = join(ROOT, 'dist/examples/server.js')
@@ -142,7 +141,10 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
     assert.equal(login.requestHeaders.origin, api!.url, 'the router accepts the page’s own origin')
     assert.deepEqual(JSON.parse(login.requestBody!), { username: ADMIN.username, password: ADMIN.password })
     const cookies = await page.context().cookies(api!.url)
-    assert.ok(cookies.some((cookie) => cookie.httpOnly), 'an httpOnly session cookie is set')
+    assert.ok(
+      cookies.some((cookie) => cookie.httpOnly),
+      'an httpOnly session cookie is set',
+    )
     assert.equal(listQuery(exchanges).get('return_total_count'), '1')
 
     assert.equal(await text('#admin-profile dd[data-field="adminName"]'), 'Admin')
@@ -152,10 +154,7 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
     assert.equal(await page.isDisabled('#next'), true)
     assert.equal(await page.isDisabled('#previous'), true)
     const tom = seeded.get('tom_a')!
-    assert.deepEqual(
-      await Promise.all(['username', 'nickname', 'gender', 'email', 'score'].map((field) => cell(tom.id, field))),
-      ['tom_a', 'Tom Archer', 'Male', '—', '10'],
-    )
+    assert.deepEqual(await Promise.all(['username', 'nickname', 'gender', 'email', 'score'].map((field) => cell(tom.id, field))), ['tom_a', 'Tom Archer', 'Male', '—', '10'])
     await screenshot('signed-in')
   })
 
@@ -292,7 +291,11 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
     await page.selectOption('#lang', 'zh')
     const chinese = await page.locator('[data-i18n]').allTextContents()
     assert.equal(chinese.length, english.length)
-    assert.deepEqual(english.filter((label, i) => label === chinese[i]), [], 'every label has its own Chinese text')
+    assert.deepEqual(
+      english.filter((label, i) => label === chinese[i]),
+      [],
+      'every label has its own Chinese text',
+    )
     assert.equal(await text('h1'), 'express-user-router 管理后台')
     assert.equal(await text('#status'), '登录信息已保存。', 'the last message follows the language')
     assert.equal(await text('#users tbody button.open'), '编辑')
@@ -331,7 +334,11 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
     // Ten failures (the default per account and address) from here, then one more from the page,
     // which gives the wait of the 15-minute window in minutes.
     for (let i = 0; i < 10; i += 1) {
-      const response = await fetch(`${api!.url}/userve/v1/login/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'bob', password: `wrong-${i}` }) })
+      const response = await fetch(`${api!.url}/userve/v1/login/`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'bob', password: `wrong-${i}` }),
+      })
       assert.equal(response.status, 400)
     }
     await expectError('throttled', () => signIn('bob', 'wrong-again'), /^Error: 429: Too many failed sign-in attempts\. \(try again in 1[0-5] min\)$/)
@@ -339,6 +346,9 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
   })
 
   test('the page ran without script errors', () => {
-    assert.deepEqual(log.console.filter((line) => line.startsWith('pageerror:')), [])
+    assert.deepEqual(
+      log.console.filter((line) => line.startsWith('pageerror:')),
+      [],
+    )
   })
 })

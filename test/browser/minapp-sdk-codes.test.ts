@@ -31,8 +31,6 @@ import type { StaticOrigin } from './static-origin.js'
 declare const BaaS: any
 declare function settle(promise: unknown): Promise<Settled>
 
-
-
 /** This file is dist/test/browser/minapp-sdk-codes.test.js: the repository is three levels up. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const SERVER_SCRIPT = join(ROOT, 'dist/examples/server.js')
@@ -132,11 +130,7 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
 
   // First of the e-mail checks, so that the reset mail (last test) can follow after the cooldown.
   test('currentUser.requestEmailVerification mails a link; opening it marks _email_verified', async () => {
-    const { value } = await expectOk(
-      'register by e-mail',
-      ({ email, password }) => settle(BaaS.auth.register({ email, password }).then((user: any) => user.toJSON())),
-      carol,
-    )
+    const { value } = await expectOk('register by e-mail', ({ email, password }) => settle(BaaS.auth.register({ email, password }).then((user: any) => user.toJSON())), carol)
     assert.equal(value._email, carol.email)
     assert.equal(value._email_verified, false)
     carol.id = value.id
@@ -144,7 +138,13 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
     const since = Math.floor(Date.now() / 1000)
     const { exchanges } = await expectOk(
       'currentUser.requestEmailVerification',
-      () => settle(BaaS.auth.getCurrentUser().then((user: any) => user.requestEmailVerification()).then(() => null)),
+      () =>
+        settle(
+          BaaS.auth
+            .getCurrentUser()
+            .then((user: any) => user.requestEmailVerification())
+            .then(() => null),
+        ),
       null,
     )
     const request = find(exchanges, 'POST', '/hserve/v2.0/user/email-verify/')
@@ -237,7 +237,13 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
     const phone = randomPhone()
     const { exchanges: setExchanges } = await expectOk(
       'currentUser.setMobilePhone',
-      ({ phone }) => settle(BaaS.auth.getCurrentUser().then((user: any) => user.setMobilePhone(phone)).then(() => null)),
+      ({ phone }) =>
+        settle(
+          BaaS.auth
+            .getCurrentUser()
+            .then((user: any) => user.setMobilePhone(phone))
+            .then(() => null),
+        ),
       { phone },
     )
     const put = find(setExchanges, 'PUT', '/hserve/v2.2/user/account/')
@@ -255,7 +261,13 @@ describe('minapp-sdk (web build): SMS codes and e-mail links, read from the dev 
     )
     const { exchanges } = await expectOk(
       'currentUser.verifyMobilePhone',
-      ({ code }) => settle(BaaS.auth.getCurrentUser().then((user: any) => user.verifyMobilePhone(code)).then(() => null)),
+      ({ code }) =>
+        settle(
+          BaaS.auth
+            .getCurrentUser()
+            .then((user: any) => user.verifyMobilePhone(code))
+            .then(() => null),
+        ),
       { code },
     )
     const verify = find(exchanges, 'POST', '/hserve/v2.1/sms-phone-verification/')

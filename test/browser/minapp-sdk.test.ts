@@ -25,7 +25,6 @@ declare function settle(promise: unknown): Promise<Settled>
 declare const localStorage: { getItem(key: string): string | null }
 declare const location: { origin: string }
 
-
 /** This file is dist/test/browser/minapp-sdk.test.js: the repository is three levels up. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const SERVER_SCRIPT = join(ROOT, 'dist/examples/server.js')
@@ -108,17 +107,11 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
   })
 
   test('registering a taken username or e-mail again is rejected with the server’s 400', async () => {
-    const again = ({ username, password }: { username: string; password: string }) =>
-      settle(BaaS.auth.register({ username, password }))
+    const again = ({ username, password }: { username: string; password: string }) => settle(BaaS.auth.register({ username, password }))
     const { message } = await expectRejected('register a taken username', 400, again, alice)
     assert.match(message, /^400: \S/, 'the SDK shows the server’s error_msg')
     await expectRejected('register a taken username in other case', 400, again, { ...alice, username: alice.username.toUpperCase() })
-    await expectRejected(
-      'register a taken e-mail',
-      400,
-      ({ email, password }) => settle(BaaS.auth.register({ email, password })),
-      bob,
-    )
+    await expectRejected('register a taken e-mail', 400, ({ email, password }) => settle(BaaS.auth.register({ email, password })), bob)
   })
 
   test('BaaS.auth.login with a username signs that user in', async () => {
@@ -132,23 +125,14 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
   })
 
   test('BaaS.auth.login with an e-mail signs that user in', async () => {
-    const { value, exchanges } = await expectOk(
-      'login by e-mail',
-      ({ email, password }) => settle(BaaS.auth.login({ email, password }).then((user: any) => user.toJSON())),
-      bob,
-    )
+    const { value, exchanges } = await expectOk('login by e-mail', ({ email, password }) => settle(BaaS.auth.login({ email, password }).then((user: any) => user.toJSON())), bob)
     assert.equal(find(exchanges, 'POST', '/hserve/v2.1/login/email/').status, 201)
     assert.equal(value.id, bob.id)
     assert.equal(value._email, bob.email)
   })
 
   test('a wrong password, or an unknown user, is rejected with 400', async () => {
-    await expectRejected(
-      'login with a wrong password',
-      400,
-      ({ username }) => settle(BaaS.auth.login({ username, password: 'not-the-password' })),
-      alice,
-    )
+    await expectRejected('login with a wrong password', 400, ({ username }) => settle(BaaS.auth.login({ username, password: 'not-the-password' })), alice)
     await expectRejected('login as an unknown user', 400, () => settle(BaaS.auth.login({ username: 'nobody_at_all', password: 'whatever-123' })), null)
   })
 
@@ -174,7 +158,13 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
     const renamed = `alice2_${run}`
     const { value, exchanges } = await expectOk(
       'setUsername',
-      (username) => settle(BaaS.auth.getCurrentUser().then((user: any) => user.setUsername(username)).then((user: any) => user.toJSON())),
+      (username) =>
+        settle(
+          BaaS.auth
+            .getCurrentUser()
+            .then((user: any) => user.setUsername(username))
+            .then((user: any) => user.toJSON()),
+        ),
       renamed,
     )
     const put = find(exchanges, 'PUT', '/hserve/v2.2/user/account/')
@@ -189,7 +179,13 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
     const email = `Alice_${run}@Example.com`
     const { value, exchanges } = await expectOk(
       'setEmail',
-      (address) => settle(BaaS.auth.getCurrentUser().then((user: any) => user.setEmail(address)).then((user: any) => user.toJSON())),
+      (address) =>
+        settle(
+          BaaS.auth
+            .getCurrentUser()
+            .then((user: any) => user.setEmail(address))
+            .then((user: any) => user.toJSON()),
+        ),
       email,
     )
     assert.equal(find(exchanges, 'PUT', '/hserve/v2.2/user/account/').status, 200)
@@ -203,7 +199,12 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
     const { exchanges } = await expectOk(
       'updatePassword',
       ({ password, newPassword }) =>
-        settle(BaaS.auth.getCurrentUser().then((user: any) => user.updatePassword({ password, newPassword })).then(() => null)),
+        settle(
+          BaaS.auth
+            .getCurrentUser()
+            .then((user: any) => user.updatePassword({ password, newPassword }))
+            .then(() => null),
+        ),
       { password: alice.password, newPassword },
     )
     assert.equal(find(exchanges, 'PUT', '/hserve/v2.2/user/account/').status, 200)
@@ -266,7 +267,15 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
         query.contains('nickname', prefix)
         query.compare('score', '>', 15)
         query.in('nickname', names)
-        return settle(new BaaS.User().setQuery(query).orderBy('-score').limit(2).offset(1).find().then((res: any) => res.data))
+        return settle(
+          new BaaS.User()
+            .setQuery(query)
+            .orderBy('-score')
+            .limit(2)
+            .offset(1)
+            .find()
+            .then((res: any) => res.data),
+        )
       },
       { prefix: `q${run}-`, names: ['anna', 'bert', 'carl', 'dora'].map((n) => `q${run}-${n}`) },
     )
@@ -283,7 +292,14 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
 
     const { value: ascending } = await expectOk(
       'query users in ascending order',
-      (prefix) => settle(new BaaS.User().setQuery(new BaaS.Query().contains('nickname', prefix)).orderBy(['score']).find().then((res: any) => res.data)),
+      (prefix) =>
+        settle(
+          new BaaS.User()
+            .setQuery(new BaaS.Query().contains('nickname', prefix))
+            .orderBy(['score'])
+            .find()
+            .then((res: any) => res.data),
+        ),
       `q${run}-`,
     )
     assert.deepEqual(
@@ -308,7 +324,13 @@ describe('minapp-sdk (web build) in Chromium against the example app', { skip: u
     const { value } = await expectOk(
       'find with count',
       (prefix) =>
-        settle(new BaaS.User().setQuery(new BaaS.Query().contains('nickname', prefix)).limit(2).find({ withCount: true }).then((res: any) => res.data)),
+        settle(
+          new BaaS.User()
+            .setQuery(new BaaS.Query().contains('nickname', prefix))
+            .limit(2)
+            .find({ withCount: true })
+            .then((res: any) => res.data),
+        ),
       `q${run}-`,
     )
     assert.equal(value.meta.total_count, 5)

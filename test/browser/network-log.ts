@@ -26,7 +26,10 @@ export class NetworkLog {
   private readonly open = new Map<Request, Exchange>()
   private readonly reading = new Set<Promise<void>>()
 
-  constructor(page: Page, private readonly apiOrigin: string) {
+  constructor(
+    page: Page,
+    private readonly apiOrigin: string,
+  ) {
     page.on('request', (request) => this.start(request))
     page.on('requestfinished', (request) => this.finish(request, null))
     page.on('requestfailed', (request) => this.finish(request, request.failure()?.errorText ?? 'failed'))

@@ -26,7 +26,10 @@ export interface SdkDriver {
 export function sdkDriver(current: () => { page: Page; log: NetworkLog; apiUrl: string }, clientId: string): SdkDriver {
   const explain = (what: string, exchanges: Exchange[]) => {
     const requests = exchanges.length ? exchanges.map(formatExchange).join('\n') : '  (no request reached the API origin)'
-    const consoleLines = current().log.console.slice(-5).map((line) => `  ${line}`).join('\n')
+    const consoleLines = current()
+      .log.console.slice(-5)
+      .map((line) => `  ${line}`)
+      .join('\n')
     return `${what}\nrequests:\n${requests}${consoleLines ? `\npage console:\n${consoleLines}` : ''}`
   }
   const call = async <A>(fn: (arg: A) => Promise<Settled>, arg: A) => {

@@ -19,11 +19,7 @@ export interface BrowserSession {
   close(): Promise<void>
 }
 
-export async function startBrowserSession(
-  serverScript: string,
-  screenshots: { dir: string; name: string },
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<BrowserSession> {
+export async function startBrowserSession(serverScript: string, screenshots: { dir: string; name: string }, extraEnv: NodeJS.ProcessEnv = {}): Promise<BrowserSession> {
   const parts: { api?: ExampleApp; origin?: StaticOrigin; browser?: Browser; page?: Page; log?: NetworkLog } = {}
   const close = async () => {
     const { page, log } = parts

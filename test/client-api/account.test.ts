@@ -31,7 +31,10 @@ for (const backend of BACKENDS) {
     afterEach(closeTestApps)
     const create = () => createTestApp({ backend, label: 'account' })
     const put = (t: TestApp, token: string, body: unknown, version = 'v2.1') =>
-      t.request.put(`/hserve/${version}/user/account/`).set(t.auth(token)).send(body as object)
+      t.request
+        .put(`/hserve/${version}/user/account/`)
+        .set(t.auth(token))
+        .send(body as object)
     const loginStatus = async (t: TestApp, username: string, password: string) =>
       (await t.request.post('/hserve/v2.0/login/username/').set(CLIENT).send({ username, password })).status
     const alive = async (t: TestApp, token: string) => (await t.request.get('/hserve/v2.2/user/info/').set(t.auth(token))).status
@@ -183,7 +186,14 @@ for (const backend of BACKENDS) {
       for (const version of VERSIONS) {
         const path = `/hserve/${version}/user/account/`
         assertError(await t.request.put(path).set(CLIENT).send({ username: 'jill' }), 401, 'unauthenticated')
-        assertError(await t.request.put(path).set(t.auth('y'.repeat(43))).send({ username: 'jill' }), 401, 'unauthenticated')
+        assertError(
+          await t.request
+            .put(path)
+            .set(t.auth('y'.repeat(43)))
+            .send({ username: 'jill' }),
+          401,
+          'unauthenticated',
+        )
         assertError(await t.request.put(path).set('Authorization', `Hydrogen-r1 ${token}`).send({ username: 'jill' }), 401, 'invalid_client')
       }
       assert.equal(await loginStatus(t, 'jack', PASSWORD), 201)

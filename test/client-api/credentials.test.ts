@@ -6,17 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import * as scryptModule from 'scrypt-kdf'
-import {
-  assertError,
-  backendSkips,
-  BACKENDS,
-  CLIENT,
-  closeTestApps,
-  createTestApp,
-  PASSWORD,
-  releaseTestResources,
-  type TestApp,
-} from '../helpers/test-app.js'
+import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, createTestApp, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
 import { RecordingMailer } from '../helpers/recording-mailer.js'
 
 const Scrypt = (scryptModule as unknown as { default: { kdf(password: string, params: object): Promise<Uint8Array>; verify(key: Uint8Array, password: string): Promise<boolean> } })
@@ -32,9 +22,15 @@ for (const backend of BACKENDS) {
     afterEach(closeTestApps)
     const create = (options = {}) => createTestApp({ backend, options, label: 'credentials' })
     const register = (t: TestApp, kind: string, value: string, password = PASSWORD) =>
-      t.request.post(`/hserve/v2.1/register/${kind}/`).set(CLIENT).send({ [kind]: value, password })
+      t.request
+        .post(`/hserve/v2.1/register/${kind}/`)
+        .set(CLIENT)
+        .send({ [kind]: value, password })
     const login = (t: TestApp, kind: string, value: string, password = PASSWORD) =>
-      t.request.post(`/hserve/v2.1/login/${kind}/`).set(CLIENT).send({ [kind]: value, password })
+      t.request
+        .post(`/hserve/v2.1/login/${kind}/`)
+        .set(CLIENT)
+        .send({ [kind]: value, password })
 
     it('stores usernames in NFKC form and finds them by any spelling of it', async () => {
       const t = await create()

@@ -55,8 +55,7 @@ after(releaseTestResources)
 for (const backend of BACKENDS) {
   describe(`client API password reset (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
-    const loginStatus = async (t: TestApp, email: string, password: string) =>
-      (await t.request.post('/hserve/v2.0/login/email/').set(CLIENT).send({ email, password })).status
+    const loginStatus = async (t: TestApp, email: string, password: string) => (await t.request.post('/hserve/v2.0/login/email/').set(CLIENT).send({ email, password })).status
     const alive = async (t: TestApp, token: string) => (await t.request.get('/hserve/v2.2/user/info/').set(t.auth(token))).status
 
     it('resets the password through the link once, revoking every session', async () => {
@@ -77,7 +76,13 @@ for (const backend of BACKENDS) {
       assert.equal(await loginStatus(t, 'reset@example.com', NEW_PASSWORD), 201)
       assertError(await t.request.post(CONFIRM).set(JSON_ACCEPT).send({ token: linkToken, password: 'third password 3' }), 400, 'invalid_link')
       assertError(await t.request.get(path).set(JSON_ACCEPT), 400, 'invalid_link')
-      assert.deepEqual(t.events.filter((e) => e.type.startsWith('password_reset')).map((e) => [e.type, e.userId]), [['password_reset_requested', id], ['password_reset', id]])
+      assert.deepEqual(
+        t.events.filter((e) => e.type.startsWith('password_reset')).map((e) => [e.type, e.userId]),
+        [
+          ['password_reset_requested', id],
+          ['password_reset', id],
+        ],
+      )
     })
 
     it('serves a form that does not use the link up, and takes its urlencoded post', async () => {
@@ -159,7 +164,10 @@ for (const backend of BACKENDS) {
       const t = await createResetApp(backend)
       const { token } = await t.account('busy@example.com', false)
       assert.equal((await t.request.post('/hserve/v2.0/user/email-verify/').set(t.auth(token))).status, 201)
-      await t.store.updateUser((await t.store.getUserByIdentifier('email', 'busy@example.com'))!.id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true }], updatedAt: 1 })
+      await t.store.updateUser((await t.store.getUserByIdentifier('email', 'busy@example.com'))!.id, {
+        operations: [{ kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true }],
+        updatedAt: 1,
+      })
       const limited = await t.request.post(RESET).set(CLIENT).send({ email: 'BUSY@example.com' })
       assertError(limited, 400, 'email_rate_limited')
       assert.ok(Number(limited.headers['retry-after']) > 0)

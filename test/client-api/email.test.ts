@@ -64,7 +64,10 @@ for (const backend of BACKENDS) {
       assertError(await requestLink(t, token), 400, 'email_already_verified')
       assert.deepEqual(
         t.events.filter((e) => e.type.startsWith('email_')).map((e) => [e.type, e.userId]),
-        [['email_verification_sent', id], ['email_verified', id]],
+        [
+          ['email_verification_sent', id],
+          ['email_verified', id],
+        ],
       )
     })
 
@@ -192,7 +195,10 @@ describe('client API e-mail routes under a mount path, in an Express 4 app', () 
     const router = createUserRouter({ storage, redis: new MemoryKeyValueStore(), clients: ['c1'], mailer, password: { scrypt: { logN: 4 } } })
     app.use('/accounts', router as unknown as express4.RequestHandler)
     const request = supertest(app)
-    const registered = await request.post('/accounts/hserve/v2.0/register/email/').set({ 'X-Hydrogen-Client-ID': 'c1' }).send({ email: 'mounted@example.com', password: 'correct horse 1' })
+    const registered = await request
+      .post('/accounts/hserve/v2.0/register/email/')
+      .set({ 'X-Hydrogen-Client-ID': 'c1' })
+      .send({ email: 'mounted@example.com', password: 'correct horse 1' })
     assert.equal(registered.status, 201)
     assert.equal((await request.post('/accounts/hserve/v2.0/user/password/reset/').set({ 'X-Hydrogen-Client-ID': 'c1' }).send({ email: 'mounted@example.com' })).status, 201)
     const { path, token } = pathAndToken(linkIn(sent.at(-1)!))
@@ -200,7 +206,10 @@ describe('client API e-mail routes under a mount path, in an Express 4 app', () 
     assert.equal((await request.get(path).set('Accept', 'text/html')).status, 200)
     const done = await request.post(path).type('form').set('Accept', 'text/html').send({ token, password: 'battery staple 2', password_confirmation: 'battery staple 2' })
     assert.equal(done.status, 200, done.text)
-    assert.equal((await request.post('/accounts/hserve/v2.0/login/email/').set({ 'X-Hydrogen-Client-ID': 'c1' }).send({ email: 'mounted@example.com', password: 'battery staple 2' })).status, 201)
+    assert.equal(
+      (await request.post('/accounts/hserve/v2.0/login/email/').set({ 'X-Hydrogen-Client-ID': 'c1' }).send({ email: 'mounted@example.com', password: 'battery staple 2' })).status,
+      201,
+    )
     await router.close()
   })
 })

@@ -31,7 +31,10 @@ for (const backend of BACKENDS) {
       assert.ok(await t.store.updateUser(id, { operations: [{ kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true }], updatedAt: 1 }))
     }
 
-    for (const [kind, value] of [['email', 'new@example.com'], ['phone', '13900139000']] as const) {
+    for (const [kind, value] of [
+      ['email', 'new@example.com'],
+      ['phone', '13900139000'],
+    ] as const) {
       it(`asks the current password to change the ${kind} once the sign-in is no longer recent`, async (c) => {
         c.mock.timers.enable({ apis: ['Date'], now: Date.now() })
         const t = await create()

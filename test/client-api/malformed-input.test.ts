@@ -30,7 +30,13 @@ const CASES: Case[] = [
   { name: 'a wrong type in an account change', method: 'put', path: '/hserve/v2.2/user/account/', body: { username: ['a'] }, auth: true },
   { name: 'an unknown where operator', method: 'get', path: '/hserve/v2.2/user/info/', query: `where=${encodeURIComponent('{"nickname":{"$where":"sleep(10)"}}')}`, auth: true },
   { name: 'an unknown where field', method: 'get', path: '/hserve/v2.2/user/info/', query: `where=${encodeURIComponent('{"password_hash":{"$ne":null}}')}`, auth: true },
-  { name: 'where injection with $ne null on a hidden field', method: 'get', path: '/hserve/v2.2/user/info/', query: `where=${encodeURIComponent('{"_email":{"$ne":null}}')}`, auth: true },
+  {
+    name: 'where injection with $ne null on a hidden field',
+    method: 'get',
+    path: '/hserve/v2.2/user/info/',
+    query: `where=${encodeURIComponent('{"_email":{"$ne":null}}')}`,
+    auth: true,
+  },
   { name: 'malformed where JSON', method: 'get', path: '/hserve/v2.2/user/info/', query: 'where=%7B%22a', auth: true },
   { name: 'a negative limit', method: 'get', path: '/hserve/v2.2/user/info/', query: 'limit=-1', auth: true },
   { name: 'a non-numeric limit', method: 'get', path: '/hserve/v2.2/user/info/', query: 'limit=ten', auth: true },
@@ -38,7 +44,13 @@ const CASES: Case[] = [
   { name: 'a repeated parameter', method: 'get', path: '/hserve/v2.2/user/info/', query: 'gender=1&gender=2', auth: true },
   { name: 'a nested parameter', method: 'get', path: '/hserve/v2.2/user/info/', query: 'gender[$ne]=1', auth: true },
   { name: 'an unknown order field', method: 'get', path: '/hserve/v2.2/user/info/', query: 'order_by=password', auth: true },
-  { name: 'a catastrophic regular expression', method: 'get', path: '/hserve/v2.2/user/info/', query: `where=${encodeURIComponent('{"nickname":{"$regex":"(a+)+$\\\\1"}}')}`, auth: true },
+  {
+    name: 'a catastrophic regular expression',
+    method: 'get',
+    path: '/hserve/v2.2/user/info/',
+    query: `where=${encodeURIComponent('{"nickname":{"$regex":"(a+)+$\\\\1"}}')}`,
+    auth: true,
+  },
 ]
 
 for (const backend of BACKENDS) {

@@ -33,7 +33,12 @@ for (const backend of BACKENDS) {
     }
     const alive = async (t: TestApp, token: string) => (await t.request.get('/hserve/v2.2/user/info/').set(t.auth(token))).status
     const loginStatus = async (t: TestApp, kind: 'phone' | 'email', identifier: string, password: string) =>
-      (await t.request.post(`/hserve/v2.1/login/${kind}/`).set(CLIENT).send({ [kind]: identifier, password })).status
+      (
+        await t.request
+          .post(`/hserve/v2.1/login/${kind}/`)
+          .set(CLIENT)
+          .send({ [kind]: identifier, password })
+      ).status
     const claims = (events: UserRouterEvent[]) => events.filter((e) => e.type === 'account_claimed')
 
     /** The attacker's foothold: the phone registered with their password, a client token and an OAuth token family. */
@@ -54,20 +59,29 @@ for (const backend of BACKENDS) {
       const t = await create()
       const squat = await squatPhone(t)
       assert.equal((await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: PHONE })).status, 200)
-      const owner = await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone: PHONE, code: t.outbox.lastCode(PHONE) })
+      const owner = await t.request
+        .post('/hserve/v2.1/login/sms/')
+        .set(CLIENT)
+        .send({ phone: PHONE, code: t.outbox.lastCode(PHONE) })
       assert.equal(owner.status, 201, JSON.stringify(owner.body))
       assert.equal(owner.body.id, squat.id)
       assert.equal(owner.body._phone_verified, true)
       await assertLockedOut(t, squat)
       assert.equal(await alive(t, owner.body.token as string), 200, "the owner's new session works")
-      assert.deepEqual(claims(t.events).map((e) => [e.userId, e.method]), [[squat.id, 'sms']])
+      assert.deepEqual(
+        claims(t.events).map((e) => [e.userId, e.method]),
+        [[squat.id, 'sms']],
+      )
       const logged = JSON.stringify(t.events)
       for (const secret of [squat.token, owner.body.token as string, ATTACKER_PASSWORD]) assert.ok(!logged.includes(secret))
 
       // Once the phone is proven, a later SMS login is an ordinary one: nothing else ends.
       await new Promise((resolve) => setTimeout(resolve, 1100))
       assert.equal((await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: PHONE })).status, 200)
-      const again = await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone: PHONE, code: t.outbox.lastCode(PHONE) })
+      const again = await t.request
+        .post('/hserve/v2.1/login/sms/')
+        .set(CLIENT)
+        .send({ phone: PHONE, code: t.outbox.lastCode(PHONE) })
       assert.equal(again.status, 201)
       assert.equal(await alive(t, owner.body.token as string), 200)
       assert.equal(claims(t.events).length, 1)
@@ -80,7 +94,10 @@ for (const backend of BACKENDS) {
       await assertLockedOut(t, squat)
       const owner = await t.passwordGrant(PHONE, loginCode)
       assert.equal(await alive(t, owner.access_token as string), 200)
-      assert.deepEqual(claims(t.events).map((e) => e.userId), [squat.id])
+      assert.deepEqual(
+        claims(t.events).map((e) => e.userId),
+        [squat.id],
+      )
     })
 
     it('a phone API reset by code claims an account whose phone was unproven', async () => {
@@ -91,7 +108,10 @@ for (const backend of BACKENDS) {
       assert.deepEqual(reset.body, { result: 1 })
       await assertLockedOut(t, squat)
       assert.equal(await loginStatus(t, 'phone', PHONE, NEW_PASSWORD), 201)
-      assert.deepEqual(claims(t.events).map((e) => e.userId), [squat.id])
+      assert.deepEqual(
+        claims(t.events).map((e) => e.userId),
+        [squat.id],
+      )
     })
 
     it('a reset link to an unverified address claims the account and verifies the address', async () => {
@@ -108,7 +128,10 @@ for (const backend of BACKENDS) {
       assert.equal(await loginStatus(t, 'email', EMAIL, ATTACKER_PASSWORD), 400)
       assert.equal(await loginStatus(t, 'email', EMAIL, NEW_PASSWORD), 201)
       assert.equal((await t.store.getUserById(id))!.emailVerified, true)
-      assert.deepEqual(claims(t.events).map((e) => [e.userId, e.method]), [[id, 'email']])
+      assert.deepEqual(
+        claims(t.events).map((e) => [e.userId, e.method]),
+        [[id, 'email']],
+      )
       const logged = JSON.stringify(t.events)
       for (const secret of [linkToken, NEW_PASSWORD, token]) assert.ok(!logged.includes(secret))
     })
@@ -119,7 +142,10 @@ for (const backend of BACKENDS) {
       const own = await t.request.put('/hserve/v2.1/user/account/').set(t.auth(squat.token)).send({ email: 'squatter@example.net', password: ATTACKER_PASSWORD })
       assert.equal(own.status, 200, JSON.stringify(own.body))
       assert.equal((await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: PHONE })).status, 200)
-      const owner = await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone: PHONE, code: t.outbox.lastCode(PHONE) })
+      const owner = await t.request
+        .post('/hserve/v2.1/login/sms/')
+        .set(CLIENT)
+        .send({ phone: PHONE, code: t.outbox.lastCode(PHONE) })
       assert.equal(owner.status, 201, JSON.stringify(owner.body))
       assert.equal((await t.store.getUserById(squat.id))!.email, null, 'the unproven e-mail is gone')
       const mailsBefore = t.mailer.sent.length

@@ -16,7 +16,10 @@ describe('client API: query and update limits (memory)', () => {
     const pattern = '(?:[^#]{0,99}){10}#'
     const where = JSON.stringify({ $or: [{ nickname: { $regex: pattern, $options: 'i' } }, { nickname: { $regex: pattern } }] })
     assertError(await t.request.get('/hserve/v2.2/user/info/').query({ where }).set(t.auth(token)), 400, 'query_too_complex', 'where')
-    const plain = await t.request.get('/hserve/v2.2/user/info/').query({ where: JSON.stringify({ nickname: { $regex: '^user number 1999 ' } }) }).set(t.auth(token))
+    const plain = await t.request
+      .get('/hserve/v2.2/user/info/')
+      .query({ where: JSON.stringify({ nickname: { $regex: '^user number 1999 ' } }) })
+      .set(t.auth(token))
     assert.equal(plain.status, 200)
     assert.equal(plain.body.objects.length, 1)
   })
@@ -24,8 +27,32 @@ describe('client API: query and update limits (memory)', () => {
   it('answers 400 invalid_update naming the field to an append past maxLength', async () => {
     const t = await create()
     const { token } = await t.signUp('username', 'appender')
-    assert.equal((await t.request.put('/hserve/v2.5/user/info/').set(t.auth(token)).send({ tags: { $append: ['a', 'b'] } })).status, 200)
-    assertError(await t.request.put('/hserve/v2.5/user/info/').set(t.auth(token)).send({ tags: { $append: ['c'] } }), 400, 'invalid_update', 'tags.$append')
-    assertError(await t.request.put('/hserve/v2.5/user/info/').set(t.auth(token)).send({ tags: ['x'.repeat(257)] }), 400, 'invalid_update', 'tags[0]')
+    assert.equal(
+      (
+        await t.request
+          .put('/hserve/v2.5/user/info/')
+          .set(t.auth(token))
+          .send({ tags: { $append: ['a', 'b'] } })
+      ).status,
+      200,
+    )
+    assertError(
+      await t.request
+        .put('/hserve/v2.5/user/info/')
+        .set(t.auth(token))
+        .send({ tags: { $append: ['c'] } }),
+      400,
+      'invalid_update',
+      'tags.$append',
+    )
+    assertError(
+      await t.request
+        .put('/hserve/v2.5/user/info/')
+        .set(t.auth(token))
+        .send({ tags: ['x'.repeat(257)] }),
+      400,
+      'invalid_update',
+      'tags[0]',
+    )
   })
 })

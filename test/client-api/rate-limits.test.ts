@@ -33,7 +33,13 @@ describe('rateLimits option', () => {
     const base = { storage: new MemoryUserStore(), clients: [CLIENT_ID] }
     const limits = parseOptions(base).rateLimits
     for (const value of Object.values(limits)) assert.ok(typeof value === 'number' && value >= 1, JSON.stringify(limits))
-    assert.deepEqual(Object.keys(limits).sort(), ['anonymousLoginsPerIpPerHour', 'emailsPerIpPerHour', 'emailsPerUserPerHour', 'refreshesPerFamilyPerHour', 'registrationsPerIpPerHour'])
+    assert.deepEqual(Object.keys(limits).sort(), [
+      'anonymousLoginsPerIpPerHour',
+      'emailsPerIpPerHour',
+      'emailsPerUserPerHour',
+      'refreshesPerFamilyPerHour',
+      'registrationsPerIpPerHour',
+    ])
     assert.equal(parseOptions({ ...base, rateLimits: { emailsPerIpPerHour: false } }).rateLimits.emailsPerIpPerHour, false)
     for (const wrong of [0, -1, 1.5, true, '10']) {
       assert.throws(() => parseOptions({ ...base, rateLimits: { registrationsPerIpPerHour: wrong as number } }), /options\.rateLimits\.registrationsPerIpPerHour/)
@@ -67,7 +73,10 @@ for (const backend of BACKENDS) {
         hashes.restore()
       }
       assert.equal((await register(t, 'user3', '198.51.100.1')).status, 201)
-      assert.deepEqual(t.events.filter((e) => e.type === 'rate_limited').map((e) => [e.method, e.ip]), [['register', '203.0.113.1']])
+      assert.deepEqual(
+        t.events.filter((e) => e.type === 'rate_limited').map((e) => [e.method, e.ip]),
+        [['register', '203.0.113.1']],
+      )
     })
 
     it('lets registrations through without limit when the limit is switched off', async () => {
@@ -99,7 +108,10 @@ for (const backend of BACKENDS) {
           retryAfter(res)
         }
       }
-      assert.deepEqual(t.mailer.sent.map((m) => m.to), ['first@example.com', 'second@example.com'])
+      assert.deepEqual(
+        t.mailer.sent.map((m) => m.to),
+        ['first@example.com', 'second@example.com'],
+      )
     })
 
     it('counts reset mails per IP over many addresses', async () => {
@@ -135,9 +147,15 @@ for (const backend of BACKENDS) {
       await verify()
       assert.equal((await t.request.post(RESET).set(CLIENT).send({ email: 'new@example.com' })).status, 201, 'the answer tells nothing')
       for (let i = 0; i < 50 && !t.events.some((e) => e.type === 'rate_limited'); i++) await new Promise((resolve) => setTimeout(resolve, 10))
-      assert.deepEqual(t.events.filter((e) => e.type === 'rate_limited').map((e) => [e.method, e.userId]), [['email', id]])
+      assert.deepEqual(
+        t.events.filter((e) => e.type === 'rate_limited').map((e) => [e.method, e.userId]),
+        [['email', id]],
+      )
       // The old address got its reset link (and the notice of the change); the new one nothing.
-      assert.deepEqual(t.mailer.sent.filter((m) => m.to === 'new@example.com'), [])
+      assert.deepEqual(
+        t.mailer.sent.filter((m) => m.to === 'new@example.com'),
+        [],
+      )
       assert.deepEqual(t.logger.errors, [])
     })
   })

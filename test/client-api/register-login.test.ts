@@ -7,17 +7,7 @@ import { after, afterEach, describe, it } from 'node:test'
 import * as scryptModule from 'scrypt-kdf'
 import type { IdentifierKind } from '../../src/model/user.js'
 import type { UserRouterEvent } from '../../src/events.js'
-import {
-  assertError,
-  backendSkips,
-  BACKENDS,
-  CLIENT,
-  closeTestApps,
-  countUsers,
-  createTestApp,
-  PASSWORD,
-  releaseTestResources,
-} from '../helpers/test-app.js'
+import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, createTestApp, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 
 const Scrypt = (scryptModule as unknown as { default: { viewParams(key: Buffer): { logN: number; r: number; p: number } } }).default
 
@@ -25,7 +15,11 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/
 const IDENTIFIERS: Record<IdentifierKind, string> = { username: 'Alice_1', email: 'Alice@Example.com', phone: '13800138000' }
 const WIRE_FIELD: Record<IdentifierKind, string> = { username: '_username', email: '_email', phone: '_phone' }
 const ROUTES: [string, IdentifierKind][] = [
-  ['v2.0', 'username'], ['v2.0', 'email'], ['v2.1', 'username'], ['v2.1', 'email'], ['v2.1', 'phone'],
+  ['v2.0', 'username'],
+  ['v2.0', 'email'],
+  ['v2.1', 'username'],
+  ['v2.1', 'email'],
+  ['v2.1', 'phone'],
 ]
 
 function assertSignedIn(res: { status: number; body: Record<string, unknown>; headers: Record<string, string> }, kind: IdentifierKind, value: string): void {
@@ -56,10 +50,16 @@ for (const backend of BACKENDS) {
       it(`registers and signs in by ${kind} on ${version}`, async () => {
         const t = await create()
         const value = IDENTIFIERS[kind]
-        const registered = await t.request.post(`/hserve/${version}/register/${kind}/`).set(CLIENT).send({ [kind]: value, password: PASSWORD })
+        const registered = await t.request
+          .post(`/hserve/${version}/register/${kind}/`)
+          .set(CLIENT)
+          .send({ [kind]: value, password: PASSWORD })
         assertSignedIn(registered, kind, value)
         // Without the trailing slash too.
-        const login = await t.request.post(`/hserve/${version}/login/${kind}`).set(CLIENT).send({ [kind]: value, password: PASSWORD })
+        const login = await t.request
+          .post(`/hserve/${version}/login/${kind}`)
+          .set(CLIENT)
+          .send({ [kind]: value, password: PASSWORD })
         assertSignedIn(login, kind, value)
         assert.equal(login.body.id, registered.body.id)
         assert.notEqual(login.body.token, registered.body.token)
@@ -92,7 +92,14 @@ for (const backend of BACKENDS) {
         ['v2.1/register/phone', { phone: '0086-138-0013-8000' }, 'phone_taken'],
       ]
       for (const [path, identifier, code] of cases) {
-        assertError(await t.request.post(`/hserve/${path}/`).set(CLIENT).send({ ...identifier, password: PASSWORD }), 400, code)
+        assertError(
+          await t.request
+            .post(`/hserve/${path}/`)
+            .set(CLIENT)
+            .send({ ...identifier, password: PASSWORD }),
+          400,
+          code,
+        )
       }
     })
 
@@ -117,7 +124,15 @@ for (const backend of BACKENDS) {
         ['v2.0/login/email', { email: 7, password: PASSWORD }, 'email'],
       ]
       for (const [path, body, field] of cases) {
-        assertError(await t.request.post(`/hserve/${path}/`).set(CLIENT).send(body as object), 400, 'invalid_request', field)
+        assertError(
+          await t.request
+            .post(`/hserve/${path}/`)
+            .set(CLIENT)
+            .send(body as object),
+          400,
+          'invalid_request',
+          field,
+        )
       }
       const malformed = await t.request.post('/hserve/v2.0/register/username/').set(CLIENT).set('Content-Type', 'application/json').send('{"username":')
       assertError(malformed, 400, 'invalid_json')
@@ -132,11 +147,19 @@ for (const backend of BACKENDS) {
       await t.register('phone', '13900139000')
       const messages = new Set<string>()
       for (const [kind, known, unknown] of [
-        ['username', 'dave', 'nobody'], ['email', 'dave@example.com', 'nobody@example.com'], ['phone', '13900139000', '13700137000'],
+        ['username', 'dave', 'nobody'],
+        ['email', 'dave@example.com', 'nobody@example.com'],
+        ['phone', '13900139000', '13700137000'],
       ] as const) {
         const version = kind === 'phone' ? 'v2.1' : 'v2.0'
-        const wrong = await t.request.post(`/hserve/${version}/login/${kind}/`).set(CLIENT).send({ [kind]: known, password: 'wrong password' })
-        const missing = await t.request.post(`/hserve/${version}/login/${kind}/`).set(CLIENT).send({ [kind]: unknown, password: PASSWORD })
+        const wrong = await t.request
+          .post(`/hserve/${version}/login/${kind}/`)
+          .set(CLIENT)
+          .send({ [kind]: known, password: 'wrong password' })
+        const missing = await t.request
+          .post(`/hserve/${version}/login/${kind}/`)
+          .set(CLIENT)
+          .send({ [kind]: unknown, password: PASSWORD })
         for (const res of [wrong, missing]) {
           assertError(res, 400, 'invalid_credentials')
           assert.equal(res.body.details, undefined)
@@ -154,8 +177,7 @@ for (const backend of BACKENDS) {
       const t = await create()
       t.app.set('trust proxy', true)
       await t.register('username', 'erin')
-      const attempt = (ip: string, password: string) =>
-        t.request.post('/hserve/v2.0/login/username/').set(CLIENT).set('X-Forwarded-For', ip).send({ username: 'erin', password })
+      const attempt = (ip: string, password: string) => t.request.post('/hserve/v2.0/login/username/').set(CLIENT).set('X-Forwarded-For', ip).send({ username: 'erin', password })
       for (let i = 0; i < 10; i++) assertError(await attempt('203.0.113.7', `wrong ${i}`), 400, 'invalid_credentials')
       for (const password of ['wrong again', PASSWORD]) {
         const throttled = await attempt('203.0.113.7', password)
@@ -167,7 +189,10 @@ for (const backend of BACKENDS) {
       assert.equal(elsewhere.status, 201, JSON.stringify(elsewhere.body))
       // Another account from the throttled IP is not locked either.
       await t.register('username', 'frank')
-      assert.equal((await t.request.post('/hserve/v2.0/login/username/').set(CLIENT).set('X-Forwarded-For', '203.0.113.7').send({ username: 'frank', password: PASSWORD })).status, 201)
+      assert.equal(
+        (await t.request.post('/hserve/v2.0/login/username/').set(CLIENT).set('X-Forwarded-For', '203.0.113.7').send({ username: 'frank', password: PASSWORD })).status,
+        201,
+      )
     })
 
     it('counts failures of one phone in any notation together', async () => {
@@ -175,8 +200,7 @@ for (const backend of BACKENDS) {
       t.app.set('trust proxy', true)
       await t.register('phone', '13600136000')
       const notations = ['13600136000', '+8613600136000', '+86 136 0013 6000', '0086-136-0013-6000', '136 0013 6000']
-      const attempt = (phone: string, password: string) =>
-        t.request.post('/hserve/v2.1/login/phone/').set(CLIENT).set('X-Forwarded-For', '203.0.113.8').send({ phone, password })
+      const attempt = (phone: string, password: string) => t.request.post('/hserve/v2.1/login/phone/').set(CLIENT).set('X-Forwarded-For', '203.0.113.8').send({ phone, password })
       for (let i = 0; i < 10; i++) assertError(await attempt(notations[i % notations.length]!, 'wrong password'), 400, 'invalid_credentials')
       for (const phone of notations) assertError(await attempt(phone, PASSWORD), 429, 'login_throttled')
     })
@@ -259,7 +283,10 @@ for (const backend of BACKENDS) {
       const second = await t.login('email', 'kim@example.com', secret)
       const out = await t.request.post('/hserve/v2.0/session/destroy/').set(t.auth(second))
       assert.equal(out.status, 201)
-      assert.deepEqual(events.map((e) => e.type), ['registered', 'login_failed', 'login', 'logout'])
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['registered', 'login_failed', 'login', 'logout'],
+      )
       for (const event of events) {
         assert.equal(event.userId, id)
         assert.equal(event.clientId, 'test-client')

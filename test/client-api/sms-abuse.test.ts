@@ -32,7 +32,8 @@ for (const backend of BACKENDS) {
       return t
     }
     const send = (t: SmsTestApp, ip: string, phone = PHONE) => t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).set('X-Forwarded-For', ip).send({ phone })
-    const verify = (t: SmsTestApp, ip: string, code: string) => t.request.post('/hserve/v1.8/sms-verification-code/verify/').set(CLIENT).set('X-Forwarded-For', ip).send({ phone: PHONE, code })
+    const verify = (t: SmsTestApp, ip: string, code: string) =>
+      t.request.post('/hserve/v1.8/sms-verification-code/verify/').set(CLIENT).set('X-Forwarded-For', ip).send({ phone: PHONE, code })
 
     it("lets the owner get a code at once after a third party's send to the phone, and holds each IP to its own cooldown", async () => {
       const t = await create()
@@ -44,7 +45,7 @@ for (const backend of BACKENDS) {
       assert.equal(t.outbox.sent.length, 2)
     })
 
-    it("lets the owner get codes when a third party has used up its own daily codes for the phone", async () => {
+    it('lets the owner get codes when a third party has used up its own daily codes for the phone', async () => {
       const t = await create({ smsCodes: { cooldownSeconds: 1, maxPerPhonePerDay: 2 } })
       for (let i = 0; i < 2; i++) {
         assert.equal((await send(t, OTHERS[0]!)).status, 200)
@@ -114,7 +115,8 @@ for (const backend of BACKENDS) {
       const asked = await t.request.get('/api/v1/users/validation_code').set('X-Forwarded-For', OWNER).query({ phone: PHONE, type: 1 })
       assert.deepEqual(asked.body, { result: 1 })
       const code = t.outbox.lastCode(PHONE)
-      const register = (ip: string, validationCode: string) => t.request.post('/api/v1/users/register').set('X-Forwarded-For', ip).send({ phone: PHONE, validation_code: validationCode })
+      const register = (ip: string, validationCode: string) =>
+        t.request.post('/api/v1/users/register').set('X-Forwarded-For', ip).send({ phone: PHONE, validation_code: validationCode })
       for (let n = 1; n <= 6; n++) assertFailure(await register(OTHERS[n % 3]!, wrongCode(code, n)), 400, 'invalid_code')
       const ok = await register(OWNER, code)
       assert.equal(ok.status, 200, JSON.stringify(ok.body))

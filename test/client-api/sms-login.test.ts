@@ -50,11 +50,14 @@ for (const backend of BACKENDS) {
       assert.equal(again.body.id, created.body.id)
       assert.notEqual(again.body.token, created.body.token)
       assert.equal(await countUsers(t.store), 1)
-      assert.deepEqual(events.filter((e) => ['registered', 'login'].includes(e.type)).map((e) => [e.type, e.method, e.userId]), [
-        ['registered', 'sms', created.body.id],
-        ['login', 'sms', created.body.id],
-        ['login', 'sms', created.body.id],
-      ])
+      assert.deepEqual(
+        events.filter((e) => ['registered', 'login'].includes(e.type)).map((e) => [e.type, e.method, e.userId]),
+        [
+          ['registered', 'sms', created.body.id],
+          ['login', 'sms', created.body.id],
+          ['login', 'sms', created.body.id],
+        ],
+      )
     })
 
     it('signs into the account registered with the phone, verifying its phone', async () => {
@@ -67,7 +70,10 @@ for (const backend of BACKENDS) {
       assert.equal((await me(t, res.body.token, registered.id))._phone_verified, true)
       // Proving an unverified phone claims the account: sessions from before the proof end.
       assert.equal((await t.request.get(`/hserve/v2.2/user/info/${registered.id}/`).set(t.auth(registered.token))).status, 401)
-      assert.deepEqual(events.filter((e) => e.type === 'phone_verified').map((e) => e.userId), [registered.id])
+      assert.deepEqual(
+        events.filter((e) => e.type === 'phone_verified').map((e) => e.userId),
+        [registered.id],
+      )
       assert.equal(await countUsers(t.store), 1)
     })
 
@@ -107,7 +113,14 @@ for (const backend of BACKENDS) {
       const throttled = await smsLogin(t, { phone: phones[0], code: outbox.lastCode(phones[0]!) })
       assertError(throttled, 429, 'login_throttled')
       assert.ok(Number(throttled.headers['retry-after']) > 0)
-      assertError(await t.request.post('/hserve/v1.8/sms-verification-code/verify/').set(CLIENT).send({ phone: phones[1], code: outbox.lastCode(phones[1]!) }), 429, 'login_throttled')
+      assertError(
+        await t.request
+          .post('/hserve/v1.8/sms-verification-code/verify/')
+          .set(CLIENT)
+          .send({ phone: phones[1], code: outbox.lastCode(phones[1]!) }),
+        429,
+        'login_throttled',
+      )
     })
 
     it("verifies the signed-in user's phone from the code alone, as the MinApp SDK sends it", async () => {
@@ -118,7 +131,10 @@ for (const backend of BACKENDS) {
       assert.equal((await me(t, token, id))._phone_verified, true)
       const account = await t.request.put('/hserve/v2.2/user/account/').set(t.auth(token)).send({})
       assert.deepEqual([account.body.phone, account.body.phone_verified], [PHONE, true])
-      assert.deepEqual(events.filter((e) => e.type === 'phone_verified').map((e) => e.userId), [id])
+      assert.deepEqual(
+        events.filter((e) => e.type === 'phone_verified').map((e) => e.userId),
+        [id],
+      )
     })
 
     it('verifies the phone when the body names it in another notation, and refuses another number', async () => {

@@ -30,7 +30,10 @@ for (const backend of BACKENDS) {
       assert.equal(t.outbox.attempted.length, 0, 'nothing was sent')
       assert.equal((await send(t, '+86 138 0013 8000')).status, 200)
       assert.equal((await send(t, '13900139000')).status, 200)
-      assert.deepEqual(t.outbox.sent.map((m) => m.phone), ['13800138000', '13900139000'])
+      assert.deepEqual(
+        t.outbox.sent.map((m) => m.phone),
+        ['13800138000', '13900139000'],
+      )
     })
 
     it('sends to the calling codes an app lists, and to those only', async () => {
@@ -39,7 +42,10 @@ for (const backend of BACKENDS) {
       assert.equal((await send(t, '13800138000')).status, 200)
       assertError(await send(t, '+14155552671'), 400, 'sms_region_not_allowed', 'phone')
       assertError(await send(t, '+41 44 668 18 00'), 400, 'sms_region_not_allowed', 'phone')
-      assert.deepEqual(t.outbox.sent.map((m) => m.phone), ['+447911123456', '13800138000'])
+      assert.deepEqual(
+        t.outbox.sent.map((m) => m.phone),
+        ['+447911123456', '13800138000'],
+      )
     })
 
     it("refuses other countries on the phone API's validation_code in its own error format", async () => {
@@ -77,7 +83,11 @@ describe('the SMS circuit breaker on a clock the test moves', () => {
     const kv = new MemoryKeyValueStore({ now: () => now })
     const t = await createSmsTestApp('memory', 'sms-pumping', { redis: kv, smsCodes: { maxPerHour: 2, maxPerIpPerHour: 100 } })
     let phone = 13800138100
-    const send = () => t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: String(phone++) })
+    const send = () =>
+      t.request
+        .post('/hserve/v2.2/sms-verification-code/')
+        .set(CLIENT)
+        .send({ phone: String(phone++) })
     const opened = () => t.events.filter((e) => e.type === 'sms_circuit_open').length
     for (const window of [1, 2]) {
       assert.deepEqual([(await send()).status, (await send()).status, (await send()).status, (await send()).status], [200, 200, 503, 503], `window ${window}`)

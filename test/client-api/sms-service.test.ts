@@ -42,7 +42,10 @@ describe('SMS code service', () => {
     await sleep(1100)
     await sendSmsCode(deps, { phone: PHONE, purpose: 'register', ip: IP })
     const [client, register] = outbox.sent.map((m) => m.code)
-    assert.deepEqual(outbox.sent.map((m) => m.purpose), ['client', 'register'])
+    assert.deepEqual(
+      outbox.sent.map((m) => m.purpose),
+      ['client', 'register'],
+    )
     assert.equal(await check(deps, 'register', client!), false, 'a client code for register')
     assert.equal(await check(deps, 'login', register!), false, 'a register code for login')
     assert.equal(await check(deps, 'client', register!), false, 'a register code for the client routes')

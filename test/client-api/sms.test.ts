@@ -39,7 +39,10 @@ for (const backend of BACKENDS) {
     it('sends a 6-digit code on v1.8 and v2.2 and accepts it once on the verify route', async () => {
       // Codes go to mainland China only unless the app lists more calling codes.
       const t = await create({ smsCodes: { allowedCallingCodes: ['86', '1'] } })
-      for (const [version, phone, typed] of [['v1.8', PHONE, '+86 138 0013 8000'], ['v2.2', '+14155552671', '+1 415 555 2671']] as const) {
+      for (const [version, phone, typed] of [
+        ['v1.8', PHONE, '+86 138 0013 8000'],
+        ['v2.2', '+14155552671', '+1 415 555 2671'],
+      ] as const) {
         const sent = await send(t, typed, version)
         assert.deepEqual([sent.status, sent.body], [200, { status: 'ok' }])
         const message = outbox.sent.at(-1)!
@@ -50,14 +53,23 @@ for (const backend of BACKENDS) {
         assert.deepEqual([ok.status, ok.body], [200, { status: 'ok' }])
         assertError(await verify(t, message.code, phone), 400, 'invalid_code')
       }
-      assert.deepEqual(events.filter((e) => e.type === 'sms_sent').map((e) => e.clientId), ['test-client', 'test-client'])
+      assert.deepEqual(
+        events.filter((e) => e.type === 'sms_sent').map((e) => e.clientId),
+        ['test-client', 'test-client'],
+      )
     })
 
     it('serves the routes without a trailing slash, takes a numeric code, and ignores a token', async () => {
       const t = await create()
-      const sent = await t.request.post('/hserve/v1.8/sms-verification-code').set({ ...CLIENT, Authorization: 'Hydrogen-r1 not-a-token' }).send({ phone: PHONE })
+      const sent = await t.request
+        .post('/hserve/v1.8/sms-verification-code')
+        .set({ ...CLIENT, Authorization: 'Hydrogen-r1 not-a-token' })
+        .send({ phone: PHONE })
       assert.equal(sent.status, 200)
-      const ok = await t.request.post('/hserve/v1.8/sms-verification-code/verify').set(CLIENT).send({ phone: PHONE, code: Number(outbox.lastCode(PHONE)) })
+      const ok = await t.request
+        .post('/hserve/v1.8/sms-verification-code/verify')
+        .set(CLIENT)
+        .send({ phone: PHONE, code: Number(outbox.lastCode(PHONE)) })
       assert.equal(ok.status, 200, JSON.stringify(ok.body))
     })
 
@@ -79,7 +91,10 @@ for (const backend of BACKENDS) {
       assert.ok(retryAfter(again) >= 1 && retryAfter(again) <= 60, `Retry-After ${retryAfter(again)}`)
       assert.equal((await send(t, '13900139000')).status, 200, 'another phone is not held back')
       assert.equal(outbox.sent.length, 2)
-      assert.deepEqual(events.filter((e) => e.type === 'rate_limited').map((e) => e.method), ['sms'])
+      assert.deepEqual(
+        events.filter((e) => e.type === 'rate_limited').map((e) => e.method),
+        ['sms'],
+      )
     })
 
     it('gives exactly one of 100 parallel sends to one phone a 200', async () => {
@@ -163,7 +178,11 @@ for (const backend of BACKENDS) {
 
     it('keeps the cooldown of one phone across two routers sharing one Redis: one of 100 parallel sends wins', { skip: backend !== 'real' && 'needs a shared Redis' }, async () => {
       const first = await create({ secret: SECRET, smsCodes: { maxPerIpPerHour: 1000 } })
-      const second = await createTestApp({ backend, label: 'sms', options: { storage: first.store, redis: first.kv!, secret: SECRET, sms: outbox.sender, smsCodes: { maxPerIpPerHour: 1000 } } })
+      const second = await createTestApp({
+        backend,
+        label: 'sms',
+        options: { storage: first.store, redis: first.kv!, secret: SECRET, sms: outbox.sender, smsCodes: { maxPerIpPerHour: 1000 } },
+      })
       const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => send(i % 2 ? first : second)))
       assert.deepEqual([answers.filter((r) => r.status === 200).length, answers.filter((r) => r.body.code === 'sms_rate_limited').length], [1, 99])
       assert.equal(outbox.sent.length, 1)
@@ -186,7 +205,10 @@ for (const backend of BACKENDS) {
         const kv = t.kv as RedisKeyValueStore
         const client = kv.client as Redis
         const keys = await client.keys(`${kv.keyPrefix}*`)
-        assert.ok(keys.some((k) => k.includes(PHONE)), `keys: ${keys.join(', ')}`)
+        assert.ok(
+          keys.some((k) => k.includes(PHONE)),
+          `keys: ${keys.join(', ')}`,
+        )
         for (const key of keys) {
           const value = (await client.type(key)) === 'string' ? await client.get(key) : ''
           assert.ok(!containsCode(key, pending) && !containsCode(value ?? '', pending), `${key} = ${value}`)

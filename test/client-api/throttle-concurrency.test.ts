@@ -92,7 +92,11 @@ for (const backend of BACKENDS) {
       const token = await t.register('username', 'holder')
       const before = hashes.count
       const answers = await burst((i) =>
-        t.request.put('/hserve/v2.1/user/account/').set(t.auth(token)).set('X-Forwarded-For', ATTACKER).send({ password: `wrong ${i}`, new_password: 'battery staple 2' }),
+        t.request
+          .put('/hserve/v2.1/user/account/')
+          .set(t.auth(token))
+          .set('X-Forwarded-For', ATTACKER)
+          .send({ password: `wrong ${i}`, new_password: 'battery staple 2' }),
       )
       assert.ok(hashes.count - before <= 10, `${hashes.count - before} hashes checked`)
       assert.deepEqual(tally(answers), { 400: 10, 429: BURST - 10 })
@@ -103,7 +107,12 @@ for (const backend of BACKENDS) {
       const t = await create({ admin: { authorize: (user) => user.username === 'root' }, sessionSecret: SESSION_SECRET })
       await t.register('username', 'root')
       const before = hashes.count
-      const answers = await burst((i) => t.request.post('/userve/v1/login/').set('X-Forwarded-For', ATTACKER).send({ username: 'root', password: `guess ${i}` }))
+      const answers = await burst((i) =>
+        t.request
+          .post('/userve/v1/login/')
+          .set('X-Forwarded-For', ATTACKER)
+          .send({ username: 'root', password: `guess ${i}` }),
+      )
       assert.ok(hashes.count - before <= 10, `${hashes.count - before} hashes checked`)
       assert.deepEqual(tally(answers), { 400: 10, 429: BURST - 10 })
     })
@@ -132,7 +141,11 @@ for (const backend of BACKENDS) {
     it(`answers at most 10 of ${BURST} parallel wrong client secrets, and serves ${BURST} parallel right ones`, async () => {
       const t = await createPhoneTestApp(backend, 'throttle-burst')
       const revoke = (secret: string) =>
-        t.request.post('/oauth/revoke').set('Authorization', basic({ id: OAUTH_CLIENT.id, secret })).type('form').send({ token: 'not a token' })
+        t.request
+          .post('/oauth/revoke')
+          .set('Authorization', basic({ id: OAUTH_CLIENT.id, secret }))
+          .type('form')
+          .send({ token: 'not a token' })
       // Right secrets are never held back by each other: an app's server sends many requests at once.
       assert.deepEqual(tally(await burst(() => revoke(OAUTH_CLIENT.secret))), { 200: BURST })
       const answers = await burst((i) => revoke(`wrong secret ${i}`))
@@ -146,7 +159,12 @@ for (const backend of BACKENDS) {
       assert.equal((await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone })).status, 200)
       const right = t.outbox.lastCode(phone)
       const wrong = (i: number) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0')
-      const answers = await burst((i) => t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone, code: wrong(i) }))
+      const answers = await burst((i) =>
+        t.request
+          .post('/hserve/v2.1/login/sms/')
+          .set(CLIENT)
+          .send({ phone, code: wrong(i) }),
+      )
       assert.deepEqual(tally(answers), { 400: 10, 429: BURST - 10 })
     })
   })

@@ -29,11 +29,18 @@ for (const backend of BACKENDS) {
       return t
     }
     const clientLogin = (t: TestApp, kind: keyof typeof ACCOUNT, identifier: string, password: string) =>
-      t.request.post(`/hserve/v2.1/login/${kind}/`).set(CLIENT).send({ [kind]: identifier, password })
+      t.request
+        .post(`/hserve/v2.1/login/${kind}/`)
+        .set(CLIENT)
+        .send({ [kind]: identifier, password })
 
     it('counts wrong passwords under the username, the e-mail and the phone of one account together', async () => {
       const t = await create()
-      const spellings = [['username', 'ALICE'], ['email', 'Alice@Example.com'], ['phone', '+86 139 0013 9000']] as const
+      const spellings = [
+        ['username', 'ALICE'],
+        ['email', 'Alice@Example.com'],
+        ['phone', '+86 139 0013 9000'],
+      ] as const
       for (let i = 0; i < 10; i++) {
         const [kind, identifier] = spellings[i % 3]!
         assertError(await clientLogin(t, kind, identifier, `wrong ${i}`), 400, 'invalid_credentials')

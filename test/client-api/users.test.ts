@@ -16,8 +16,29 @@ const profileFields: ProfileFieldsOption = {
 }
 const HIDDEN = ['_email', '_email_verified', '_phone', '_phone_verified', '_provider', 'secret']
 const EVERY_FIELD = [
-  'id', 'user_id', 'created_by', '_username', '_email', '_email_verified', '_phone', '_phone_verified', '_provider', 'avatar', 'nickname',
-  'gender', 'country', 'province', 'city', 'language', 'is_authorized', 'created_at', 'updated_at', 'score', 'tags', 'meta', 'secret',
+  'id',
+  'user_id',
+  'created_by',
+  '_username',
+  '_email',
+  '_email_verified',
+  '_phone',
+  '_phone_verified',
+  '_provider',
+  'avatar',
+  'nickname',
+  'gender',
+  'country',
+  'province',
+  'city',
+  'language',
+  'is_authorized',
+  'created_at',
+  'updated_at',
+  'score',
+  'tags',
+  'meta',
+  'secret',
 ]
 
 interface Person {
@@ -61,7 +82,18 @@ for (const backend of BACKENDS) {
         assert.equal(own.status, 200, JSON.stringify(own.body))
         for (const field of EVERY_FIELD) assert.ok(field in own.body, `${version}: the owner misses ${field}`)
         assert.deepEqual(
-          [own.body.id, own.body.user_id, own.body._email, own.body._email_verified, own.body._phone, own.body.nickname, own.body.score, own.body.tags, own.body.meta, own.body.secret],
+          [
+            own.body.id,
+            own.body.user_id,
+            own.body._email,
+            own.body._email_verified,
+            own.body._phone,
+            own.body.nickname,
+            own.body.score,
+            own.body.tags,
+            own.body.meta,
+            own.body.secret,
+          ],
           [alice!.id, alice!.id, 'alice@example.com', false, null, 'Tom Alice', 10, ['a'], null, 's-alice'],
         )
         const other = await t.request.get(`/hserve/${version}/user/info/${alice!.id}`).set(t.auth(bob!.token))
@@ -107,10 +139,8 @@ for (const backend of BACKENDS) {
     it('lists users with where, field filters and order_by', async () => {
       const t = await create()
       const { alice, bob, carol, dave, erin } = await seed(t)
-      const names = (res: { body: { objects: { id: number }[] } }) =>
-        res.body.objects.map((o) => [alice, bob, carol, dave, erin].find((p) => p!.id === o.id)!.name)
-      const list = (query: Record<string, string>, version = 'v2.2') =>
-        t.request.get(`/hserve/${version}/user/info/`).query(query).set(t.auth(bob!.token))
+      const names = (res: { body: { objects: { id: number }[] } }) => res.body.objects.map((o) => [alice, bob, carol, dave, erin].find((p) => p!.id === o.id)!.name)
+      const list = (query: Record<string, string>, version = 'v2.2') => t.request.get(`/hserve/${version}/user/info/`).query(query).set(t.auth(bob!.token))
       const now = Math.floor(Date.now() / 1000)
       const cases: [Record<string, string>, string[]][] = [
         [{}, ['alice', 'bob', 'carol', 'dave', 'erin']],
@@ -212,7 +242,11 @@ for (const backend of BACKENDS) {
     it('updates the own profile with plain values and every operator', async () => {
       const t = await create()
       const { id, token } = await t.signUp('username', 'zed')
-      const put = (body: unknown) => t.request.put('/hserve/v2.5/user/info/').set(t.auth(token)).send(body as object)
+      const put = (body: unknown) =>
+        t.request
+          .put('/hserve/v2.5/user/info/')
+          .set(t.auth(token))
+          .send(body as object)
       const set = await put({ nickname: 'Zed', gender: 1, city: 'Shenzhen', avatar: 'https://example.com/a.png', score: 5, tags: ['x', 'y'], meta: { a: 1 }, secret: 'psst' })
       assert.equal(set.status, 200, JSON.stringify(set.body))
       assert.deepEqual(
@@ -228,8 +262,14 @@ for (const backend of BACKENDS) {
         [{ tags: { $pop: 1 } }, { tags: ['x', 'z'] }],
         [{ tags: { $pop: -1 } }, { tags: ['z'] }],
         [{ meta: { $update: { b: { c: true } } } }, { meta: { a: 1, b: { c: true } } }],
-        [{ $unset: { score: '', secret: '' }, nickname: 'Z' }, { score: null, secret: null, nickname: 'Z', city: 'Shenzhen' }],
-        [{ tags: null, meta: null }, { tags: null, meta: null }],
+        [
+          { $unset: { score: '', secret: '' }, nickname: 'Z' },
+          { score: null, secret: null, nickname: 'Z', city: 'Shenzhen' },
+        ],
+        [
+          { tags: null, meta: null },
+          { tags: null, meta: null },
+        ],
         [{}, { nickname: 'Z' }],
       ]
       for (const [body, expected] of steps) {
@@ -246,10 +286,18 @@ for (const backend of BACKENDS) {
       const t = await create()
       const { id, token } = await t.signUp('username', 'counter')
       const answers = await Promise.all(
-        Array.from({ length: 100 }, () => t.request.put('/hserve/v2.5/user/info/').set(t.auth(token)).send({ score: { $incr_by: 1 } })),
+        Array.from({ length: 100 }, () =>
+          t.request
+            .put('/hserve/v2.5/user/info/')
+            .set(t.auth(token))
+            .send({ score: { $incr_by: 1 } }),
+        ),
       )
       assert.deepEqual(new Set(answers.map((res) => res.status)), new Set([200]))
-      assert.deepEqual(answers.map((res) => res.body.score).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i + 1))
+      assert.deepEqual(
+        answers.map((res) => res.body.score).sort((a, b) => a - b),
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      )
       const read = await t.request.get(`/hserve/v2.5/user/info/${id}/`).set(t.auth(token))
       assert.equal(read.body.score, 100)
     })
@@ -257,7 +305,11 @@ for (const backend of BACKENDS) {
     it('refuses an $incr_by past the largest safe integer or finite number, leaving the value', async () => {
       const t = await create()
       const { token } = await t.signUp('username', 'big')
-      const put = (body: unknown) => t.request.put('/hserve/v2.5/user/info/').set(t.auth(token)).send(body as object)
+      const put = (body: unknown) =>
+        t.request
+          .put('/hserve/v2.5/user/info/')
+          .set(t.auth(token))
+          .send(body as object)
       assert.equal((await put({ score: Number.MAX_SAFE_INTEGER })).status, 200)
       assertError(await put({ score: { $incr_by: 1 } }), 400, 'invalid_update', 'score.$incr_by')
       assert.equal((await t.request.get('/hserve/v2.2/user/info/?keys=score').set(t.auth(token))).body.objects[0].score, Number.MAX_SAFE_INTEGER)
@@ -298,7 +350,10 @@ for (const backend of BACKENDS) {
         [[{ nickname: 'x' }], 'body'],
       ]
       for (const [body, field] of cases) {
-        const res = await t.request.put('/hserve/v2.5/user/info/').set(t.auth(token)).send(body as object)
+        const res = await t.request
+          .put('/hserve/v2.5/user/info/')
+          .set(t.auth(token))
+          .send(body as object)
         assertError(res, 400, 'invalid_update', field)
       }
       // Nothing changed, not even updated_at.

@@ -33,12 +33,16 @@ describe('a server killed during a registration load', { skip: skip ?? false }, 
     const server = await startRouterProcess(config)
     const users = createServerUsers(server.url)
     const registered: (Answer & { id?: number; username: string })[] = []
-    const traffic = startTraffic(async (n) => {
-      const username = `reg-${n}`
-      const answer = { ...(await users.tryRegister(username)), username }
-      registered.push(answer)
-      return answer
-    }, 8, 0)
+    const traffic = startTraffic(
+      async (n) => {
+        const username = `reg-${n}`
+        const answer = { ...(await users.tryRegister(username)), username }
+        registered.push(answer)
+        return answer
+      },
+      8,
+      0,
+    )
     await waitUntil(async () => registered.filter((a) => a.status === 201).length >= 50, 20_000, '50 registrations')
     await server.kill('SIGKILL')
     await traffic.stop()
@@ -46,7 +50,10 @@ describe('a server killed during a registration load', { skip: skip ?? false }, 
     const created = registered.filter((a) => a.status === 201)
     const unanswered = registered.filter((a) => a.status === 0)
     assert.ok(unanswered.length > 0, `no request was cut off by the kill: ${describeAnswers(registered)}`)
-    assert.ok(registered.every((a) => a.status === 201 || a.status === 0), describeAnswers(registered))
+    assert.ok(
+      registered.every((a) => a.status === 201 || a.status === 0),
+      describeAnswers(registered),
+    )
 
     const { rows } = await schema.pool.query<{ id: string; username: string | null; password_hash: string | null }>(
       `SELECT id, username, password_hash FROM "${schema.schema}".user_router_users ORDER BY id`,

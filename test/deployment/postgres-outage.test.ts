@@ -53,7 +53,10 @@ describe('PostgreSQL stopped during traffic', { skip: skip ?? false }, () => {
       assertOutageAnswers(answers, [200, 201])
       const during = answers.filter((a) => a.sentAt > downAt + 100 && a.sentAt + a.ms < backAt)
       assert.ok(during.length > 0 && during.every((a) => a.status === 503), `while PostgreSQL was down: ${describeAnswers(during)}`)
-      assert.ok(answers.slice(-4).every((a) => a.status < 300), `at the end: ${describeAnswers(answers.slice(-4))}`)
+      assert.ok(
+        answers.slice(-4).every((a) => a.status < 300),
+        `at the end: ${describeAnswers(answers.slice(-4))}`,
+      )
     })
   }
 })

@@ -60,7 +60,11 @@ describe('the router on Redis Cluster', { skip: skip ?? false }, () => {
     const send = () => t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone })
     assert.equal((await send()).status, 200)
     assertError(await send(), 400, 'sms_rate_limited')
-    const verify = () => t.request.post('/hserve/v1.8/sms-verification-code/verify/').set(CLIENT).send({ phone, code: outbox.lastCode(phone) })
+    const verify = () =>
+      t.request
+        .post('/hserve/v1.8/sms-verification-code/verify/')
+        .set(CLIENT)
+        .send({ phone, code: outbox.lastCode(phone) })
     assert.equal((await verify()).status, 200)
     assertError(await verify(), 400, 'invalid_code')
   })
@@ -68,7 +72,10 @@ describe('the router on Redis Cluster', { skip: skip ?? false }, () => {
   it('signs in by SMS code, creating the user', async () => {
     const phone = '13900139000'
     assert.equal((await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone })).status, 200)
-    const res = await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone, code: outbox.lastCode(phone), create_user: true })
+    const res = await t.request
+      .post('/hserve/v2.1/login/sms/')
+      .set(CLIENT)
+      .send({ phone, code: outbox.lastCode(phone), create_user: true })
     assert.equal(res.status, 201, JSON.stringify(res.body))
     assert.equal((await me(res.body.token)).status, 200)
   })

@@ -49,6 +49,9 @@ describe('Redis killed during traffic', { skip: skip ?? false }, () => {
     const during = answers.filter((a) => a.sentAt > downAt + 100 && a.sentAt + a.ms < backAt)
     assertOutageAnswers(answers, [200, 201])
     assert.ok(during.length > 0 && during.every((a) => a.status === 503), `while Redis was down: ${describeAnswers(during)}`)
-    assert.ok(answers.slice(-4).every((a) => a.status < 300), `at the end: ${describeAnswers(answers.slice(-4))}`)
+    assert.ok(
+      answers.slice(-4).every((a) => a.status < 300),
+      `at the end: ${describeAnswers(answers.slice(-4))}`,
+    )
   })
 })

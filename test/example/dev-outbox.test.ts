@@ -75,7 +75,10 @@ describe('the example app with DEV_OUTBOX=1', { timeout: 60_000 }, () => {
     const request = supertest(api.url)
     // A fresh number per run: the example keeps its counters in the local Redis between runs.
     const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, '0')
-    const sent = await request.post('/hserve/v2.2/sms-verification-code/').set(DEMO).send({ phone: `+86 139 ${digits}` })
+    const sent = await request
+      .post('/hserve/v2.2/sms-verification-code/')
+      .set(DEMO)
+      .send({ phone: `+86 139 ${digits}` })
     if (sent.status === 404) return t.skip('the SMS routes are not served (yet)')
     // The hourly cap per IP is shared with every other run against the same Redis.
     if (sent.body.code === 'sms_rate_limited') return t.skip('this IP reached its hourly SMS cap on the shared Redis')

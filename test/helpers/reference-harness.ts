@@ -34,8 +34,7 @@ export interface ReferenceHarness {
 export function referenceHarness(store: () => UserStore, schema: UserSchema): ReferenceHarness {
   const reference = new MemoryUserStore()
   const context = { schema, visibility: 'all' } as const
-  const ids = async (s: UserStore, params: Record<string, string>) =>
-    (await s.listUsers(parseListParams({ limit: '1000', ...params }, context).query)).users.map((u) => u.id)
+  const ids = async (s: UserStore, params: Record<string, string>) => (await s.listUsers(parseListParams({ limit: '1000', ...params }, context).query)).users.map((u) => u.id)
   const update = async (id: number, operations: UpdateOperation[], at: number) => {
     const changes = { operations, updatedAt: at }
     const [mine, theirs] = [await store().updateUser(id, changes), await reference.updateUser(id, changes)]

@@ -141,7 +141,10 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
     } else {
       const schema: TestSchema = await createTestSchema(label)
       const store = new PostgresUserStore({ connectionString: schema.connectionString, schema: schema.schema })
-      cleanups.push(() => store.close(), () => schema.drop())
+      cleanups.push(
+        () => store.close(),
+        () => schema.drop(),
+      )
       await store.migrate()
       storage = store
     }
@@ -185,7 +188,10 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
 
   const auth = (token: string) => ({ ...CLIENT, Authorization: `Hydrogen-r1 ${token}` })
   const signUp = async (kind: IdentifierKind, identifier: string, password = PASSWORD): Promise<SignedUp> => {
-    const res = await request.post(`/hserve/${VERSION_FOR[kind]}/register/${kind}/`).set(CLIENT).send({ [kind]: identifier, password })
+    const res = await request
+      .post(`/hserve/${VERSION_FOR[kind]}/register/${kind}/`)
+      .set(CLIENT)
+      .send({ [kind]: identifier, password })
     assert.equal(res.status, 201, `register ${kind} ${identifier}: ${res.status} ${JSON.stringify(res.body)}`)
     return { id: res.body.id as number, token: res.body.token as string, body: res.body as Record<string, unknown> }
   }
@@ -202,7 +208,10 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
     signUp,
     register: async (kind, identifier, password) => (await signUp(kind, identifier, password)).token,
     async login(kind, identifier, password = PASSWORD) {
-      const res = await request.post(`/hserve/${VERSION_FOR[kind]}/login/${kind}/`).set(CLIENT).send({ [kind]: identifier, password })
+      const res = await request
+        .post(`/hserve/${VERSION_FOR[kind]}/login/${kind}/`)
+        .set(CLIENT)
+        .send({ [kind]: identifier, password })
       assert.equal(res.status, 201, `login ${kind} ${identifier}: ${res.status} ${JSON.stringify(res.body)}`)
       return res.body.token as string
     },

@@ -17,7 +17,9 @@ const POSTGRES_USER = 'postgres'
 function binDirectory(): string | null {
   const root = '/usr/lib/postgresql'
   if (existsSync(root)) {
-    const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a))
     if (versions[0]) return join(root, versions[0], 'bin')
   }
   const probe = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' })

@@ -90,7 +90,10 @@ export function assertOutageAnswers(answers: Answer[], successes: number[]): voi
     assert.ok(successes.includes(a.status) || (a.status === 503 && a.code === 'unavailable'), `unexpected answer ${a.status} ${a.code}: ${summary}`)
     assert.ok(a.ms < OUTAGE_ANSWER_MS, `an answer took ${a.ms} ms: ${summary}`)
   }
-  assert.ok(answers.some((a) => a.status === 503), `no 503 during the outage: ${summary}`)
+  assert.ok(
+    answers.some((a) => a.status === 503),
+    `no 503 during the outage: ${summary}`,
+  )
 }
 
 /** A one-line summary for assertion messages: status (code) counts, and the slowest answer. */

@@ -36,7 +36,10 @@ describe('RedisKeyValueStore on Redis Cluster', { skip: skip ?? false }, () => {
     const perNode = await Promise.all(client!.nodes('master').map((node) => node.dbsize()))
     assert.ok(perNode.filter((n) => n > 0).length > 1, `keys per node: ${perNode.join(', ')}`)
     assert.equal(await store.delete([...keys, 'absent']), keys.length)
-    assert.deepEqual(await Promise.all(keys.map((key) => store.get(key))), keys.map(() => null))
+    assert.deepEqual(
+      await Promise.all(keys.map((key) => store.get(key))),
+      keys.map(() => null),
+    )
     await store.close()
   })
 })

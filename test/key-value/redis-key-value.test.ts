@@ -32,12 +32,8 @@ const keys = redisSkip ? null : createRedisTestKeys('key-value')
 after(() => keys?.cleanup())
 
 describe('RedisKeyValueStore on Redis', { skip: redisSkip ?? false }, () => {
-  describeKeyValueStoreConformance('RedisKeyValueStore with its own client', () =>
-    new RedisKeyValueStore({ url: REDIS_URL, keyPrefix: keys!.nextPrefix() }),
-  )
-  describeKeyValueStoreConformance("RedisKeyValueStore on an app's client", () =>
-    new RedisKeyValueStore({ client: keys!.client, keyPrefix: keys!.nextPrefix() }),
-  )
+  describeKeyValueStoreConformance('RedisKeyValueStore with its own client', () => new RedisKeyValueStore({ url: REDIS_URL, keyPrefix: keys!.nextPrefix() }))
+  describeKeyValueStoreConformance("RedisKeyValueStore on an app's client", () => new RedisKeyValueStore({ client: keys!.client, keyPrefix: keys!.nextPrefix() }))
 
   it('keeps two stores with different prefixes apart, prefixing keys itself', async () => {
     const [p1, p2] = [keys!.nextPrefix(), keys!.nextPrefix()]
@@ -100,8 +96,15 @@ describe('RedisKeyValueStore error mapping', () => {
   it('maps lost connections, timeouts and try-again replies to unavailable, and nothing else', () => {
     const retries = Object.assign(new Error('Reached the max retries per request limit'), { name: 'MaxRetriesPerRequestError' })
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
-    for (const error of [retries, refused, new Error('Connection is closed.'), new Error("Stream isn't writeable and enableOfflineQueue options is false"),
-      new Error('Command timed out'), new Error('LOADING Redis is loading the dataset in memory'), new Error('CLUSTERDOWN The cluster is down')]) {
+    for (const error of [
+      retries,
+      refused,
+      new Error('Connection is closed.'),
+      new Error("Stream isn't writeable and enableOfflineQueue options is false"),
+      new Error('Command timed out'),
+      new Error('LOADING Redis is loading the dataset in memory'),
+      new Error('CLUSTERDOWN The cluster is down'),
+    ]) {
       const mapped = mapRedisError(error)
       assert.ok(isUserRouterError(mapped, 'unavailable'), error.message)
       assert.equal((mapped as Error).cause, error)
@@ -159,10 +162,7 @@ describe('RedisKeyValueStore when Redis goes away and comes back', { skip: serve
   it('answers unavailable promptly while Redis is down, then serves again without a new store', async () => {
     const appClient = new Redis(server.url) // ioredis defaults, as an app may well have
     appClient.on('error', () => {})
-    const stores = [
-      new RedisKeyValueStore({ url: server.url, commandTimeoutMs: 1000 }),
-      new RedisKeyValueStore({ client: appClient, commandTimeoutMs: 1000 }),
-    ]
+    const stores = [new RedisKeyValueStore({ url: server.url, commandTimeoutMs: 1000 }), new RedisKeyValueStore({ client: appClient, commandTimeoutMs: 1000 })]
     for (const store of stores) {
       await store.set('k', 'v', 60)
       assert.equal(await store.get('k'), 'v')

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import {
-  DEFAULT_ARRAY_ITEM_MAX_LENGTH, MAX_ARRAY_ITEM_LENGTH, MAX_ARRAY_MAX_ITEMS, MAX_PROFILE_FIELDS, MAX_STRING_MAX_LENGTH,
-} from '../../src/model/fields.js'
+import { DEFAULT_ARRAY_ITEM_MAX_LENGTH, MAX_ARRAY_ITEM_LENGTH, MAX_ARRAY_MAX_ITEMS, MAX_PROFILE_FIELDS, MAX_STRING_MAX_LENGTH } from '../../src/model/fields.js'
 import { createUserSchema } from '../../src/model/schema.js'
 import { parseProfileUpdate } from '../../src/query/parse-update.js'
 import { expectError } from '../helpers/errors.js'

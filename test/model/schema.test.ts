@@ -5,8 +5,27 @@ import { createUserSchema } from '../../src/model/schema.js'
 describe('createUserSchema', () => {
   it('holds every built-in field of the MinApp user under its MinApp name', () => {
     const { fields } = createUserSchema()
-    for (const name of ['id', 'user_id', '_username', '_email', '_email_verified', '_phone', '_phone_verified', '_provider', 'avatar', 'nickname',
-      'gender', 'country', 'province', 'city', 'language', 'is_authorized', 'created_at', 'updated_at', 'created_by']) {
+    for (const name of [
+      'id',
+      'user_id',
+      '_username',
+      '_email',
+      '_email_verified',
+      '_phone',
+      '_phone_verified',
+      '_provider',
+      'avatar',
+      'nickname',
+      'gender',
+      'country',
+      'province',
+      'city',
+      'language',
+      'is_authorized',
+      'created_at',
+      'updated_at',
+      'created_by',
+    ]) {
       assert.ok(fields.has(name), name)
     }
     assert.equal(fields.get('_email')?.public, false)
@@ -16,12 +35,30 @@ describe('createUserSchema', () => {
 
   it('declares custom fields of every type, with options', () => {
     const schema = createUserSchema({
-      a: 'string', b: 'integer', c: 'number', d: 'boolean', e: 'date', f: 'array', g: 'object',
-      bio: { type: 'string', maxLength: 500, public: false }, tags: { type: 'array', items: 'string' },
+      a: 'string',
+      b: 'integer',
+      c: 'number',
+      d: 'boolean',
+      e: 'date',
+      f: 'array',
+      g: 'object',
+      bio: { type: 'string', maxLength: 500, public: false },
+      tags: { type: 'array', items: 'string' },
     })
-    assert.deepEqual(schema.custom.map((f) => [f.name, f.type]), [
-      ['a', 'string'], ['b', 'integer'], ['c', 'number'], ['d', 'boolean'], ['e', 'date'], ['f', 'array'], ['g', 'object'], ['bio', 'string'], ['tags', 'array'],
-    ])
+    assert.deepEqual(
+      schema.custom.map((f) => [f.name, f.type]),
+      [
+        ['a', 'string'],
+        ['b', 'integer'],
+        ['c', 'number'],
+        ['d', 'boolean'],
+        ['e', 'date'],
+        ['f', 'array'],
+        ['g', 'object'],
+        ['bio', 'string'],
+        ['tags', 'array'],
+      ],
+    )
     assert.equal(schema.fields.get('bio')?.maxLength, 500)
     assert.equal(schema.fields.get('bio')?.public, false)
     assert.equal(schema.fields.get('tags')?.items, 'string')

@@ -86,7 +86,10 @@ describe('OpenAPI document', () => {
 
   it('takes request schemas from the Joi schemas the routes validate with', () => {
     const router = create(CONFIGS['every family and option']!)
-    const paths = openApiDocument(router).paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; parameters?: { name: string; required: boolean }[] }>>
+    const paths = openApiDocument(router).paths as Record<
+      string,
+      Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; parameters?: { name: string; required: boolean }[] }>
+    >
     const register = paths['/hserve/v2.1/register/phone/']!.post!.requestBody!.content['application/json']!.schema
     assert.deepEqual(register.required, ['phone', 'password'])
     assert.deepEqual((register.properties as Record<string, unknown>).password, { type: 'string', minLength: 1, maxLength: 1024 })
@@ -94,7 +97,13 @@ describe('OpenAPI document', () => {
     assert.deepEqual(Object.keys(token).sort(), ['application/json', 'application/x-www-form-urlencoded'])
     assert.deepEqual(token['application/json']!.schema.required, ['grant_type'])
     const code = paths['/api/v1/users/validation_code']!.get!.parameters!
-    assert.deepEqual(code.map((p) => [p.name, p.required]), [['phone', true], ['type', true]])
+    assert.deepEqual(
+      code.map((p) => [p.name, p.required]),
+      [
+        ['phone', true],
+        ['type', true],
+      ],
+    )
   })
 
   it('describes the custom profile fields, and marks hidden ones', () => {
@@ -105,7 +114,10 @@ describe('OpenAPI document', () => {
     assert.deepEqual(user.born, { type: ['string', 'null'], format: 'date-time' })
     assert.match(String(user.bio!.description), /owner/)
     assert.match(String(user._email!.description), /owner/)
-    assert.deepEqual(Object.keys(schemas.ProfileUpdate!.properties).filter((n) => n.startsWith('_')), [])
+    assert.deepEqual(
+      Object.keys(schemas.ProfileUpdate!.properties).filter((n) => n.startsWith('_')),
+      [],
+    )
     assert.ok('tags' in schemas.ProfileUpdate!.properties && '$unset' in schemas.ProfileUpdate!.properties)
   })
 

@@ -71,7 +71,9 @@ export class ResponseChecker {
     const operation = (this.document.paths as Record<string, Record<string, Operation>>)[found.docPath]![method]!
     const response = operation.responses[String(res.status)]
     assert.ok(response, `${key} answered ${res.status}, which the document does not list: ${JSON.stringify(res.body)}`)
-    const contentType = String(res.headers['content-type'] ?? '').split(';')[0]!.trim()
+    const contentType = String(res.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
     if (!response.content) {
       assert.equal(res.text ?? '', '', `${key} ${res.status} is documented without a body`)
     } else {

@@ -45,10 +45,30 @@ describe('responses match the OpenAPI document', () => {
     for (const version of ['v2.0', 'v2.1']) {
       for (const kind of ['username', 'email'] as const) {
         const name = kind === 'email' ? `${version}@example.com` : `user${version.replace('.', '')}`
-        c.check(await t.request.post(`/hserve/${version}/register/${kind}/`).set(CLIENT).send({ [kind]: name, password: PASSWORD }))
-        c.check(await t.request.post(`/hserve/${version}/register/${kind}/`).set(CLIENT).send({ [kind]: name }))
-        c.check(await t.request.post(`/hserve/${version}/login/${kind}/`).set(CLIENT).send({ [kind]: name, password: PASSWORD }))
-        c.check(await t.request.post(`/hserve/${version}/login/${kind}/`).set(CLIENT).send({ [kind]: name, password: 'wrong password 9' }))
+        c.check(
+          await t.request
+            .post(`/hserve/${version}/register/${kind}/`)
+            .set(CLIENT)
+            .send({ [kind]: name, password: PASSWORD }),
+        )
+        c.check(
+          await t.request
+            .post(`/hserve/${version}/register/${kind}/`)
+            .set(CLIENT)
+            .send({ [kind]: name }),
+        )
+        c.check(
+          await t.request
+            .post(`/hserve/${version}/login/${kind}/`)
+            .set(CLIENT)
+            .send({ [kind]: name, password: PASSWORD }),
+        )
+        c.check(
+          await t.request
+            .post(`/hserve/${version}/login/${kind}/`)
+            .set(CLIENT)
+            .send({ [kind]: name, password: 'wrong password 9' }),
+        )
       }
     }
     c.check(await t.request.post('/hserve/v2.1/register/phone/').set(CLIENT).send({ phone: '13800138001', password: PASSWORD }))
@@ -64,7 +84,12 @@ describe('responses match the OpenAPI document', () => {
   it('the client API: users and accounts', async () => {
     const { id, token } = await t.signUp('username', 'reader')
     const auth = t.auth(token)
-    c.check(await t.request.put('/hserve/v2.5/user/info/').set(auth).send({ nickname: 'Reader', score: 3, tags: ['a'], born: '2000-01-02T00:00:00.000Z', bio: 'hidden' }))
+    c.check(
+      await t.request
+        .put('/hserve/v2.5/user/info/')
+        .set(auth)
+        .send({ nickname: 'Reader', score: 3, tags: ['a'], born: '2000-01-02T00:00:00.000Z', bio: 'hidden' }),
+    )
     c.check(await t.request.put('/hserve/v2.5/user/info/').set(auth).send({ no_such_field: 1 }))
     for (const version of ['v2.0', 'v2.2', 'v2.5']) {
       c.check(await t.request.get(`/hserve/${version}/user/info/${id}/`).set(auth))
@@ -80,7 +105,12 @@ describe('responses match the OpenAPI document', () => {
     for (const version of ['v2.0', 'v2.1', 'v2.2']) {
       const name = `renamed${version.replace('.', '')}`
       c.check(await t.request.put(`/hserve/${version}/user/account/`).set(auth).send({ username: name }))
-      c.check(await t.request.put(`/hserve/${version}/user/account/`).set(auth).send({ username: 'x'.repeat(400) }))
+      c.check(
+        await t.request
+          .put(`/hserve/${version}/user/account/`)
+          .set(auth)
+          .send({ username: 'x'.repeat(400) }),
+      )
     }
   })
 
@@ -91,13 +121,33 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: phones[1] }))
     c.check(await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({}))
     c.check(await t.request.post('/hserve/v1.8/sms-verification-code/verify/').set(CLIENT).send({ phone: phones[0], code: '000000' }))
-    c.check(await t.request.post('/hserve/v1.8/sms-verification-code/verify/').set(CLIENT).send({ phone: phones[0], code: t.outbox.lastCode(phones[0]!) }))
+    c.check(
+      await t.request
+        .post('/hserve/v1.8/sms-verification-code/verify/')
+        .set(CLIENT)
+        .send({ phone: phones[0], code: t.outbox.lastCode(phones[0]!) }),
+    )
     c.check(await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone: phones[1], code: '000000' }))
-    const signedIn = c.check(await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone: phones[1], code: t.outbox.lastCode(phones[1]!) }))
+    const signedIn = c.check(
+      await t.request
+        .post('/hserve/v2.1/login/sms/')
+        .set(CLIENT)
+        .send({ phone: phones[1], code: t.outbox.lastCode(phones[1]!) }),
+    )
     const { token } = await t.signUp('phone', phones[2]!)
     c.check(await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone: phones[2] }))
-    c.check(await t.request.post('/hserve/v2.1/sms-phone-verification/').set(CLIENT).send({ code: t.outbox.lastCode(phones[2]!) }))
-    c.check(await t.request.post('/hserve/v2.1/sms-phone-verification/').set(t.auth(token)).send({ code: t.outbox.lastCode(phones[2]!) }))
+    c.check(
+      await t.request
+        .post('/hserve/v2.1/sms-phone-verification/')
+        .set(CLIENT)
+        .send({ code: t.outbox.lastCode(phones[2]!) }),
+    )
+    c.check(
+      await t.request
+        .post('/hserve/v2.1/sms-phone-verification/')
+        .set(t.auth(token))
+        .send({ code: t.outbox.lastCode(phones[2]!) }),
+    )
     assert.equal(signedIn.status, 201)
   })
 
@@ -151,12 +201,27 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.get('/userve/v2.2/miniapp/user_profile/999999/').set(cookie))
     c.check(await t.request.put(`/userve/v2.6/miniapp/user_profile/${id}/`).set(cookie).send({ nickname: 'Root', score: 1 }))
     c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/999999/').set(cookie).send({ nickname: 'Nobody' }))
-    c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/').set(cookie).query({ return_total_count: 1 }).send({ tags: { $append_unique: ['vip'] } }))
+    c.check(
+      await t.request
+        .put('/userve/v2.6/miniapp/user_profile/')
+        .set(cookie)
+        .query({ return_total_count: 1 })
+        .send({ tags: { $append_unique: ['vip'] } }),
+    )
     c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/').set(cookie).send({ no_such_field: 1 }))
     // A user the update cannot take: an error entry in a 200 answer.
     c.check(await t.request.put(`/userve/v2.6/miniapp/user_profile/${id}/`).set(cookie).send({ score: Number.MAX_SAFE_INTEGER }))
-    const partly = c.check(await t.request.put('/userve/v2.6/miniapp/user_profile/').set(cookie).query({ id }).send({ score: { $incr_by: 1 } }))
-    assert.deepEqual(partly.body.operation_result.map((entry: object) => Object.keys(entry)), [['error']])
+    const partly = c.check(
+      await t.request
+        .put('/userve/v2.6/miniapp/user_profile/')
+        .set(cookie)
+        .query({ id })
+        .send({ score: { $incr_by: 1 } }),
+    )
+    assert.deepEqual(
+      partly.body.operation_result.map((entry: object) => Object.keys(entry)),
+      [['error']],
+    )
     c.check(await t.request.put(`/userve/v2.2/miniapp/user/account/${id}/`).set(cookie).send({ email: 'root@example.com' }))
     c.check(await t.request.put('/userve/v2.2/miniapp/user/account/999999/').set(cookie).send({ email: 'none@example.com' }))
     c.check(await t.request.post('/userve/v1/logout/').set(cookie).set('Origin', 'https://evil.example').send({}))
@@ -172,8 +237,7 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.post('/api/v1/users/login').send({ phone, validation_code: '000000' }))
     const loginCode = await t.codeFor(phone, 2)
     const login = c.check(await t.request.post('/api/v1/users/login').send({ phone, validation_code: loginCode }))
-    const token = (params: Record<string, string>, client = OAUTH_CLIENT) =>
-      t.request.post('/oauth/token').set('Authorization', basic(client)).type('form').send(params)
+    const token = (params: Record<string, string>, client = OAUTH_CLIENT) => t.request.post('/oauth/token').set('Authorization', basic(client)).type('form').send(params)
     // The code of the sign-up is spent: signing in gave the phone a new one.
     c.check(await token({ grant_type: 'password', username: phone, password: registered.body.oauth_login_code }))
     c.check(await token({ grant_type: 'password', username: phone, password: login.body.oauth_login_code }, { id: OAUTH_CLIENT.id, secret: 'wrong' }))
@@ -185,7 +249,13 @@ describe('responses match the OpenAPI document', () => {
     const resetCode = await t.codeFor(phone, 3)
     c.check(await t.request.put('/api/v1/users/reset').send({ phone, validation_code: resetCode, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }))
     c.check(await t.request.post('/oauth/revoke').set('Authorization', basic(OAUTH_CLIENT)).type('form').send({}))
-    c.check(await t.request.post('/oauth/revoke').set('Authorization', basic(OAUTH_CLIENT)).type('form').send({ token: String(tokens.body.refresh_token) }))
+    c.check(
+      await t.request
+        .post('/oauth/revoke')
+        .set('Authorization', basic(OAUTH_CLIENT))
+        .type('form')
+        .send({ token: String(tokens.body.refresh_token) }),
+    )
     // The sends of codeFor, checked: one more code, after the phone's cooldown.
     await new Promise((resolve) => setTimeout(resolve, 1100))
     c.check(await t.request.get('/api/v1/users/validation_code').query({ phone, type: 2 }))

@@ -30,9 +30,7 @@ async function install(project: string, tarball: string, appInstalls: string[]):
   mkdirSync(target, { recursive: true })
   await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'])
   const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as PackedManifest
-  const requiredPeers = Object.keys(manifest.peerDependencies ?? {}).filter(
-    (name) => manifest.peerDependenciesMeta?.[name]?.optional !== true,
-  )
+  const requiredPeers = Object.keys(manifest.peerDependencies ?? {}).filter((name) => manifest.peerDependenciesMeta?.[name]?.optional !== true)
   for (const name of new Set([...Object.keys(manifest.dependencies ?? {}), ...requiredPeers, ...appInstalls])) {
     const link = join(project, 'node_modules', name)
     mkdirSync(dirname(link), { recursive: true })
@@ -144,7 +142,17 @@ describe('the packed package', () => {
   })
 
   it('holds the library, its types, the sources its maps point to and the licence, and no tests', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/index.js.map', 'src/index.ts', 'dist/adapters/memory/index.js', 'adapters/memory/index.ts']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/index.js.map',
+      'src/index.ts',
+      'dist/adapters/memory/index.js',
+      'adapters/memory/index.ts',
+    ]) {
       assert.ok(packedFiles.includes(file), `the tarball holds ${file}`)
     }
     const outside = packedFiles.filter((file) => !/^(dist\/src|dist\/adapters|src|adapters)\//.test(file) && !['package.json', 'README.md', 'LICENSE'].includes(file))
@@ -173,7 +181,10 @@ describe('the packed package', () => {
       }
     }
     assert.ok(imported.has('express'), 'the scan finds imports')
-    assert.deepEqual([...imported].filter((name) => !declared.has(name)), [])
+    assert.deepEqual(
+      [...imported].filter((name) => !declared.has(name)),
+      [],
+    )
   })
 
   describe('in an ESM TypeScript app under the defaults of tsc --init (module nodenext)', () => {
@@ -199,11 +210,17 @@ describe('the packed package', () => {
         (error: { stdout: string }) => error.stdout,
       )
       errors = compileOutput.split('\n').filter((line) => / error TS\d+/.test(line))
-      assert.ok(errors.some((line) => line.startsWith('control.ts') && line.includes('TS2305')), `the control fails to compile: ${compileOutput}`)
+      assert.ok(
+        errors.some((line) => line.startsWith('control.ts') && line.includes('TS2305')),
+        `the control fails to compile: ${compileOutput}`,
+      )
     })
 
     it('compiles an app that mounts the router, which then starts, serves a registration and stops', async () => {
-      assert.deepEqual(errors.filter((line) => line.startsWith('app.ts')), [])
+      assert.deepEqual(
+        errors.filter((line) => line.startsWith('app.ts')),
+        [],
+      )
       assert.deepEqual(await runApp(project, 'app.js'), { status: 201, username: 'esm-user' })
     })
 

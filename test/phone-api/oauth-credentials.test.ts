@@ -16,7 +16,10 @@ after(releaseTestResources)
 
 /** The id of the user whose access token this is. */
 async function userOf(t: PhoneTestApp, tokens: Record<string, unknown>): Promise<number> {
-  const res = await t.request.put('/hserve/v2.5/user/info/').set({ ...CLIENT, Authorization: `Bearer ${String(tokens.access_token)}` }).send({})
+  const res = await t.request
+    .put('/hserve/v2.5/user/info/')
+    .set({ ...CLIENT, Authorization: `Bearer ${String(tokens.access_token)}` })
+    .send({})
   assert.equal(res.status, 200, JSON.stringify(res.body))
   return res.body.id as number
 }
@@ -45,7 +48,10 @@ for (const backend of BACKENDS) {
       const t = await create()
       const tokens = await t.passwordGrant(PHONE, await t.registerPhone(PHONE))
       const update = (body: Record<string, unknown>) =>
-        t.request.put('/api/v1/users/update').set('Authorization', `Bearer ${String(tokens.access_token)}`).send(body)
+        t.request
+          .put('/api/v1/users/update')
+          .set('Authorization', `Bearer ${String(tokens.access_token)}`)
+          .send(body)
       assertFailure(await update({ name: '\u3164', password: PASSWORD, password_confirmation: PASSWORD }), 400, 'invalid_request', 'name')
       assertFailure(await update({ name: 'gyb', password: 'password1', password_confirmation: 'password1' }), 400, 'invalid_request', 'password')
       assertFailure(await update({ name: 'gyb_the_great', password: 'GYB_THE_GREAT', password_confirmation: 'GYB_THE_GREAT' }), 400, 'invalid_request', 'password')

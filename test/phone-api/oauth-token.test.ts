@@ -58,7 +58,10 @@ for (const backend of BACKENDS) {
       // A token of the OAuth endpoint sets a password on the phone API, and the password then works too.
       const client = oauthClient(t)
       const token = await client.getToken({ username: PHONE, password: await t.loginCodeFor(PHONE) })
-      const update = await t.request.put('/api/v1/users/update').set('Authorization', `Bearer ${String(token.token.access_token)}`).send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
+      const update = await t.request
+        .put('/api/v1/users/update')
+        .set('Authorization', `Bearer ${String(token.token.access_token)}`)
+        .send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
       assert.deepEqual(update.body, { result: 1 })
       for (const username of ['gyb', PHONE]) assert.equal(await statusWith(t, (await client.getToken({ username, password: PASSWORD })).token.access_token), 200)
     })
@@ -132,7 +135,10 @@ for (const backend of BACKENDS) {
       const pair = await t.passwordGrant(PHONE, await t.registerPhone(PHONE))
       const answers = await Promise.all(Array.from({ length: 8 }, () => t.token({ grant_type: 'refresh_token', refresh_token: pair.refresh_token as string })))
       assert.ok(answers.filter((a) => a.status === 200).length <= 1, JSON.stringify(answers.map((a) => a.status)))
-      assert.ok(answers.every((a) => a.status === 200 || a.body.error === 'invalid_grant'), JSON.stringify(answers.map((a) => a.body)))
+      assert.ok(
+        answers.every((a) => a.status === 200 || a.body.error === 'invalid_grant'),
+        JSON.stringify(answers.map((a) => a.body)),
+      )
       for (const answer of [{ body: pair }, ...answers.filter((a) => a.status === 200)]) {
         assert.equal(await statusWith(t, answer.body.access_token), 401)
         assert.equal((await t.token({ grant_type: 'refresh_token', refresh_token: answer.body.refresh_token as string })).status, 400)
@@ -167,7 +173,10 @@ for (const backend of BACKENDS) {
       const t = await create()
       const mine = await t.passwordGrant(PHONE, await t.registerPhone(PHONE))
       const other = await t.passwordGrant(PHONE, await t.loginCodeFor(PHONE))
-      const update = await t.request.put('/api/v1/users/update').set('Authorization', `Bearer ${mine.access_token as string}`).send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
+      const update = await t.request
+        .put('/api/v1/users/update')
+        .set('Authorization', `Bearer ${mine.access_token as string}`)
+        .send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
       assert.deepEqual(update.body, { result: 1 })
       assert.equal(await statusWith(t, other.access_token), 401)
       assertOAuthError(await t.token({ grant_type: 'refresh_token', refresh_token: other.refresh_token as string }), 400, 'invalid_grant')

@@ -26,12 +26,18 @@ for (const backend of BACKENDS) {
       const loginCode = await t.registerPhone(PHONE)
       assert.match(loginCode, /^[A-Za-z0-9_-]{43}$/)
       const first = await t.passwordGrant(PHONE, loginCode)
-      const update = await t.request.put('/api/v1/users/update').set(bearer(first.access_token as string)).send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
+      const update = await t.request
+        .put('/api/v1/users/update')
+        .set(bearer(first.access_token as string))
+        .send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
       assert.deepEqual([update.status, update.body], [200, { result: 1 }])
 
       const byName = await t.passwordGrant('GYB', PASSWORD)
       const byPhone = await t.passwordGrant('+86 138 1234 5678', PASSWORD)
-      const me = await t.request.get('/hserve/v2.2/user/info/').set(t.auth(byName.access_token as string)).query({ where: JSON.stringify({ _username: 'gyb' }) })
+      const me = await t.request
+        .get('/hserve/v2.2/user/info/')
+        .set(t.auth(byName.access_token as string))
+        .query({ where: JSON.stringify({ _username: 'gyb' }) })
       assert.equal(me.status, 200, JSON.stringify(me.body))
       const user = me.body.objects[0]
       assert.deepEqual([user._phone, user._phone_verified, user._username], [PHONE, true, 'gyb'])
@@ -42,13 +48,16 @@ for (const backend of BACKENDS) {
       assert.match(login.headers['cache-control'] ?? '', /no-store/)
       await t.passwordGrant(PHONE, login.body.oauth_login_code)
       assert.equal(await countUsers(t.store), 1)
-      assert.deepEqual(t.events.filter((e) => e.type === 'registered' || e.type === 'login').map((e) => [e.type, e.method]), [
-        ['registered', 'sms'],
-        ['login', 'oauth_login_code'],
-        ['login', 'oauth'],
-        ['login', 'oauth'],
-        ['login', 'oauth_login_code'],
-      ])
+      assert.deepEqual(
+        t.events.filter((e) => e.type === 'registered' || e.type === 'login').map((e) => [e.type, e.method]),
+        [
+          ['registered', 'sms'],
+          ['login', 'oauth_login_code'],
+          ['login', 'oauth'],
+          ['login', 'oauth'],
+          ['login', 'oauth_login_code'],
+        ],
+      )
       const secrets = [loginCode, login.body.oauth_login_code, first.access_token, first.refresh_token, PASSWORD, ...t.outbox.sent.map((m) => m.code)]
       const logged = JSON.stringify([t.events, t.logger.warnings, t.logger.errors])
       for (const secret of secrets) assert.ok(!logged.includes(secret as string), 'a secret reached the events or logs')
@@ -128,7 +137,10 @@ for (const backend of BACKENDS) {
       const { token, id } = await t.signUp('phone', PHONE)
       const other = await t.login('phone', PHONE)
       const body = { name: 'gyb', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: PASSWORD }
-      const res = await t.request.put('/api/v1/users/update').set({ Authorization: `Hydrogen-r1 ${token}` }).send(body)
+      const res = await t.request
+        .put('/api/v1/users/update')
+        .set({ Authorization: `Hydrogen-r1 ${token}` })
+        .send(body)
       assert.deepEqual([res.status, res.body], [200, { result: 1 }])
       assert.equal((await t.request.get(`/hserve/v2.2/user/info/${id}/`).set(t.auth(token))).status, 200)
       assert.equal((await t.request.get(`/hserve/v2.2/user/info/${id}/`).set(t.auth(other))).status, 401)

@@ -81,7 +81,11 @@ export function assertFailure(res: { status: number; body: unknown }, status: nu
   assert.equal(typeof body.error, 'string')
   assert.ok((body.error as string).length > 0)
   assert.equal(body.code, code, JSON.stringify(body))
-  if (field !== undefined) assert.ok(body.details?.some((d) => d.field === field), `expected details naming ${field}: ${JSON.stringify(body)}`)
+  if (field !== undefined)
+    assert.ok(
+      body.details?.some((d) => d.field === field),
+      `expected details naming ${field}: ${JSON.stringify(body)}`,
+    )
 }
 
 /** Asserts an RFC 6749 section 5.2 error. */

@@ -20,8 +20,7 @@ for (const backend of BACKENDS) {
   describe(`phone API update asks the current password (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
     const create = (options = {}) => createPhoneTestApp(backend, 'phone-update', options)
-    const loginStatus = async (t: PhoneTestApp, password: string) =>
-      (await t.request.post('/hserve/v2.1/login/phone/').set(CLIENT).send({ phone: PHONE, password })).status
+    const loginStatus = async (t: PhoneTestApp, password: string) => (await t.request.post('/hserve/v2.1/login/phone/').set(CLIENT).send({ phone: PHONE, password })).status
 
     it('refuses a new password without the current one, with any kind of token', async () => {
       const t = await create()
@@ -41,7 +40,10 @@ for (const backend of BACKENDS) {
       const { token, id } = await t.signUp('phone', PHONE)
       const other = await t.login('phone', PHONE)
       const update = (current: string) =>
-        t.request.put(UPDATE).set({ Authorization: `Bearer ${token}` }).send({ name: 'gyb', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: current })
+        t.request
+          .put(UPDATE)
+          .set({ Authorization: `Bearer ${token}` })
+          .send({ name: 'gyb', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: current })
       assertFailure(await update('not the password'), 400, 'wrong_password', 'current_password')
       assert.equal(await loginStatus(t, PASSWORD), 201)
       assert.deepEqual((await update(PASSWORD)).body, { result: 1 })
@@ -53,7 +55,10 @@ for (const backend of BACKENDS) {
       const t = await create({ loginThrottle: { maxFailuresPerAccount: 3 } })
       const { token } = await t.signUp('phone', PHONE)
       const update = (current: string) =>
-        t.request.put(UPDATE).set({ Authorization: `Bearer ${token}` }).send({ name: 'gyb', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: current })
+        t.request
+          .put(UPDATE)
+          .set({ Authorization: `Bearer ${token}` })
+          .send({ name: 'gyb', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD, current_password: current })
       for (let i = 0; i < 3; i++) assertFailure(await update(`wrong guess ${i}`), 400, 'wrong_password', 'current_password')
       const blocked = await update(PASSWORD)
       assertFailure(blocked, 429, 'login_throttled')
@@ -64,14 +69,19 @@ for (const backend of BACKENDS) {
     it('sets the first password of an SMS sign-up without a current one', async () => {
       const t = await create()
       const { access_token: token } = await t.passwordGrant(PHONE, await t.registerPhone(PHONE))
-      const res = await t.request.put(UPDATE).set({ Authorization: `Bearer ${token as string}` }).send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
+      const res = await t.request
+        .put(UPDATE)
+        .set({ Authorization: `Bearer ${token as string}` })
+        .send({ name: 'gyb', password: PASSWORD, password_confirmation: PASSWORD })
       assert.deepEqual([res.status, res.body], [200, { result: 1 }])
       assert.equal(await loginStatus(t, PASSWORD), 201)
     })
 
     it('documents current_password in the OpenAPI document', async () => {
       const t = await create({ openApi: { path: '/openapi.json' } })
-      const doc = (await t.request.get('/openapi.json')).body as { paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }>> }
+      const doc = (await t.request.get('/openapi.json')).body as {
+        paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }>>
+      }
       const schema = doc.paths['/api/v1/users/update']!.put!.requestBody.content['application/json']!.schema
       assert.match(String((schema.properties.current_password as { description?: unknown } | undefined)?.description), /current password/, JSON.stringify(schema))
       assert.ok(!schema.required?.includes('current_password'))

@@ -20,7 +20,10 @@ for (const backend of BACKENDS) {
     let phones = 0
     /** Asks for a register code to a new phone with these headers, the request addressed to HOST over http. */
     const ask = (t: PhoneTestApp, headers: Record<string, string>) =>
-      t.request.get('/api/v1/users/validation_code').set({ Host: HOST, ...headers }).query({ phone: `1380013${String(8000 + phones++)}`, type: 1 })
+      t.request
+        .get('/api/v1/users/validation_code')
+        .set({ Host: HOST, ...headers })
+        .query({ phone: `1380013${String(8000 + phones++)}`, type: 1 })
 
     it('refuses a cross-site or same-site browser request with 403 cross_site_request, sending nothing', async () => {
       const t = await createPhoneTestApp(backend, 'cross-site')
@@ -42,7 +45,13 @@ for (const backend of BACKENDS) {
 
     it('serves plain HTTP clients, same-origin pages and direct navigations', async () => {
       const t = await createPhoneTestApp(backend, 'cross-site')
-      const served: Record<string, string>[] = [{}, { 'Sec-Fetch-Site': 'same-origin', Origin: `http://${HOST}` }, { 'Sec-Fetch-Site': 'none' }, { Origin: `http://${HOST}` }, { 'Sec-Fetch-Site': 'same-origin' }]
+      const served: Record<string, string>[] = [
+        {},
+        { 'Sec-Fetch-Site': 'same-origin', Origin: `http://${HOST}` },
+        { 'Sec-Fetch-Site': 'none' },
+        { Origin: `http://${HOST}` },
+        { 'Sec-Fetch-Site': 'same-origin' },
+      ]
       for (const headers of served) {
         const res = await ask(t, headers)
         assert.deepEqual([res.status, res.body], [200, { result: 1 }], JSON.stringify(headers))
@@ -71,7 +80,11 @@ for (const backend of BACKENDS) {
         .send({ phone: '13800138000' })
       assert.equal(res.status, 200, JSON.stringify(res.body))
       assert.equal(res.headers['access-control-allow-origin'], 'https://app.example')
-      assertError(await t.request.post('/hserve/v2.2/sms-verification-code/').set({ Host: HOST, 'Sec-Fetch-Site': 'cross-site' }).send({ phone: '13900139000' }), 401, 'invalid_client')
+      assertError(
+        await t.request.post('/hserve/v2.2/sms-verification-code/').set({ Host: HOST, 'Sec-Fetch-Site': 'cross-site' }).send({ phone: '13900139000' }),
+        401,
+        'invalid_client',
+      )
     })
   })
 }

@@ -13,29 +13,42 @@ describe('parseListParams', () => {
     const { query, select } = parseListParams({}, all)
     assert.equal(query.filter, null)
     assert.deepEqual([query.limit, query.offset, query.count], [20, 0, false])
-    assert.deepEqual(query.order.map((k) => [k.field.name, k.descending]), [['id', false]])
+    assert.deepEqual(
+      query.order.map((k) => [k.field.name, k.descending]),
+      [['id', false]],
+    )
     assert.equal(select, null)
   })
 
   it("parses the admin API's example of field filters, order and count", () => {
-    const { query } = parseListParams(
-      { nickname__contains: 'Tom', gender: '1', created_at__gt: '1483228800', order_by: '-created_at', return_total_count: '1' },
-      all,
-    )
+    const { query } = parseListParams({ nickname__contains: 'Tom', gender: '1', created_at__gt: '1483228800', order_by: '-created_at', return_total_count: '1' }, all)
     assert.equal(query.filter?.kind, 'and')
     const conditions = query.filter?.kind === 'and' ? query.filter.filters : []
     assert.deepEqual(
       conditions.map((c) => ('field' in c ? [c.field.name, c.kind, 'op' in c ? c.op : null, 'value' in c ? c.value : null] : null)),
-      [['nickname', 'contains', null, 'Tom'], ['gender', 'cmp', 'eq', 1], ['created_at', 'cmp', 'gt', 1483228800]],
+      [
+        ['nickname', 'contains', null, 'Tom'],
+        ['gender', 'cmp', 'eq', 1],
+        ['created_at', 'cmp', 'gt', 1483228800],
+      ],
     )
-    assert.deepEqual(query.order.map((k) => [k.field.name, k.descending]), [['created_at', true], ['id', false]])
+    assert.deepEqual(
+      query.order.map((k) => [k.field.name, k.descending]),
+      [
+        ['created_at', true],
+        ['id', false],
+      ],
+    )
     assert.equal(query.count, true)
   })
 
   it('splits list values and converts them to the field type', () => {
     const { query } = parseListParams({ id__in: '1,2,3', vip: 'true', rating__lt: '2.5', tags__all: 'a,b' }, all)
     const conditions = query.filter?.kind === 'and' ? query.filter.filters : []
-    assert.deepEqual(conditions.map((c) => ('values' in c ? c.values : 'value' in c ? c.value : null)), [[1, 2, 3], true, 2.5, ['a', 'b']])
+    assert.deepEqual(
+      conditions.map((c) => ('values' in c ? c.values : 'value' in c ? c.value : null)),
+      [[1, 2, 3], true, 2.5, ['a', 'b']],
+    )
   })
 
   it('combines where with field filters', () => {
@@ -78,11 +91,17 @@ describe('parseListParams', () => {
 
   it('does not add a second id key when the order already has one', () => {
     const { query } = parseListParams({ order_by: '-user_id' }, all)
-    assert.deepEqual(query.order.map((k) => [k.field.name, k.descending]), [['user_id', true]])
+    assert.deepEqual(
+      query.order.map((k) => [k.field.name, k.descending]),
+      [['user_id', true]],
+    )
   })
 
   it('parses keys to include or exclude, but not both', () => {
-    assert.deepEqual(parseListParams({ keys: 'nickname,score' }, all).select?.fields.map((f) => f.name), ['nickname', 'score'])
+    assert.deepEqual(
+      parseListParams({ keys: 'nickname,score' }, all).select?.fields.map((f) => f.name),
+      ['nickname', 'score'],
+    )
     assert.equal(parseListParams({ keys: '-score' }, all).select?.mode, 'exclude')
     expectError(() => parseListParams({ keys: 'nickname,-score' }, all), 'invalid_query', 'keys')
     expectError(() => parseListParams({ keys: 'nope' }, all), 'invalid_query', 'keys')

@@ -5,7 +5,11 @@ import { parseProfileUpdate } from '../../src/query/parse-update.js'
 import { expectError } from '../helpers/errors.js'
 
 const schema = createUserSchema({
-  score: 'integer', rating: 'number', tags: { type: 'array', items: 'string', maxLength: 3 }, meta: 'object', bio: { type: 'string', maxLength: 5 },
+  score: 'integer',
+  rating: 'number',
+  tags: { type: 'array', items: 'string', maxLength: 3 },
+  meta: 'object',
+  bio: { type: 'string', maxLength: 5 },
   born: 'date',
 })
 
@@ -13,17 +17,24 @@ const summary = (body: unknown) => parseProfileUpdate(body, schema).map(({ field
 
 describe('parseProfileUpdate', () => {
   it('parses plain sets and every operator', () => {
-    assert.deepEqual(summary({
-      nickname: 'Tom', score: { $incr_by: 2 }, rating: { $incr_by: -0.5 }, tags: { $append_unique: ['a', 'b', 'a'] }, meta: { $update: { k: 1 } },
-      $unset: { bio: '' },
-    }), [
-      { field: 'nickname', kind: 'set', value: 'Tom' },
-      { field: 'score', kind: 'incr', by: 2 },
-      { field: 'rating', kind: 'incr', by: -0.5 },
-      { field: 'tags', kind: 'append_unique', values: ['a', 'b'] },
-      { field: 'meta', kind: 'patch', value: { k: 1 } },
-      { field: 'bio', kind: 'unset' },
-    ])
+    assert.deepEqual(
+      summary({
+        nickname: 'Tom',
+        score: { $incr_by: 2 },
+        rating: { $incr_by: -0.5 },
+        tags: { $append_unique: ['a', 'b', 'a'] },
+        meta: { $update: { k: 1 } },
+        $unset: { bio: '' },
+      }),
+      [
+        { field: 'nickname', kind: 'set', value: 'Tom' },
+        { field: 'score', kind: 'incr', by: 2 },
+        { field: 'rating', kind: 'incr', by: -0.5 },
+        { field: 'tags', kind: 'append_unique', values: ['a', 'b'] },
+        { field: 'meta', kind: 'patch', value: { k: 1 } },
+        { field: 'bio', kind: 'unset' },
+      ],
+    )
     assert.deepEqual(summary({ tags: { $pop: -1 } }), [{ field: 'tags', kind: 'pop', end: 'first' }])
     assert.deepEqual(summary({ tags: { $append: 'x' } }), [{ field: 'tags', kind: 'append', values: ['x'] }])
     assert.deepEqual(summary({ tags: { $remove: ['x'] } }), [{ field: 'tags', kind: 'remove', values: ['x'] }])

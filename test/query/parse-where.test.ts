@@ -37,20 +37,28 @@ describe('parseWhere', () => {
   })
 
   it('parses nested $or, $in, $nin, $all, $isnull, $exists, $has_key and $regex with $options', () => {
-    const tree = parseWhere({
-      $or: [
-        { score: { $in: [1, 2] } },
-        { $and: [{ tags: { $all: ['a', 'b'] } }, { tags: { $nin: ['c'] } }] },
-        { meta: { $has_key: 'x' } },
-        { nickname: { $regex: '^to', $options: 'i' } },
-        { score: { $isnull: true } },
-        { _email: { $exists: false } },
-      ],
-    }, all)
+    const tree = parseWhere(
+      {
+        $or: [
+          { score: { $in: [1, 2] } },
+          { $and: [{ tags: { $all: ['a', 'b'] } }, { tags: { $nin: ['c'] } }] },
+          { meta: { $has_key: 'x' } },
+          { nickname: { $regex: '^to', $options: 'i' } },
+          { score: { $isnull: true } },
+          { _email: { $exists: false } },
+        ],
+      },
+      all,
+    )
     assert.deepEqual(summary(tree), {
       or: [
         { field: 'score', kind: 'in', values: [1, 2] },
-        { and: [{ field: 'tags', kind: 'all', values: ['a', 'b'] }, { field: 'tags', kind: 'nin', values: ['c'] }] },
+        {
+          and: [
+            { field: 'tags', kind: 'all', values: ['a', 'b'] },
+            { field: 'tags', kind: 'nin', values: ['c'] },
+          ],
+        },
         { field: 'meta', kind: 'has_key', key: 'x' },
         { field: 'nickname', kind: 'regex', regex: '^to' },
         { field: 'score', kind: 'isnull', value: true },
@@ -92,7 +100,7 @@ describe('parseWhere', () => {
   })
 
   it('treats an operator-injection object as an unknown operator, not as data', () => {
-    expectError(() => parseWhere({ _username: { $gt: '' , $where: '1' } }, all), 'invalid_query', 'where._username.$where')
+    expectError(() => parseWhere({ _username: { $gt: '', $where: '1' } }, all), 'invalid_query', 'where._username.$where')
   })
 
   it('hides private fields from public callers', () => {

@@ -69,7 +69,10 @@ describe('regex work budget of one query', () => {
     assert.equal(budget.used, 2 * one)
     const small = new RegexBudget(one * 3)
     for (let i = 0; i < 3; i++) matchSafeRegex(regex, 'abbbd', small)
-    assert.throws(() => matchSafeRegex(regex, 'abbbd', small), (e) => isUserRouterError(e, 'query_too_complex'))
+    assert.throws(
+      () => matchSafeRegex(regex, 'abbbd', small),
+      (e) => isUserRouterError(e, 'query_too_complex'),
+    )
     // Without a budget nothing is counted and nothing is refused.
     assert.equal(matchSafeRegex(regex, 'abbbc'), true)
   })

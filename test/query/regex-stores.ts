@@ -13,9 +13,12 @@ export const WORST_PATTERN = '(?:[^#]{0,99}){10}#'
 /** The stores that run their regex work on the event loop, each fresh and ready. */
 export const EVENT_LOOP_STORES: [string, () => Promise<UserStore>][] = [
   ['memory', async () => new MemoryUserStore()],
-  ['SQLite', async () => {
-    const store = new SqliteUserStore()
-    await store.migrate()
-    return store
-  }],
+  [
+    'SQLite',
+    async () => {
+      const store = new SqliteUserStore()
+      await store.migrate()
+      return store
+    },
+  ],
 ]

@@ -23,7 +23,12 @@ for (const [name, create] of EVENT_LOOP_STORES) {
       try {
         for (let i = 0; i < 2000; i++) await store.createUser({ nickname: `user number ${i} `.padEnd(40, 'x'), createdAt: 1 })
         let finished = 0
-        const lists = Array.from({ length: 10 }, () => store.listUsers(query).finally(() => finished++).catch(() => undefined))
+        const lists = Array.from({ length: 10 }, () =>
+          store
+            .listUsers(query)
+            .finally(() => finished++)
+            .catch(() => undefined),
+        )
         // A timer stands for any other request: it runs on the next pass of the event loop.
         const finishedWhenOthersRan = await new Promise<number>((resolve) => setTimeout(() => resolve(finished), 0))
         assert.ok(finishedWhenOthersRan <= 1, `${finishedWhenOthersRan} regex lists ran before anything else could`)

@@ -8,7 +8,10 @@ import { POSTGRES_URL } from '../helpers/postgres.js'
 const matches = (pattern: string, text: string, ignoreCase = false): boolean => matchSafeRegex(parseSafeRegex(pattern, ignoreCase), text)
 
 function rejects(pattern: string, reason: RegExp): void {
-  assert.throws(() => parseSafeRegex(pattern, false), (error: unknown) => error instanceof RegexSyntaxError && reason.test(error.message))
+  assert.throws(
+    () => parseSafeRegex(pattern, false),
+    (error: unknown) => error instanceof RegexSyntaxError && reason.test(error.message),
+  )
 }
 
 describe('safe regex: features', () => {
@@ -223,8 +226,36 @@ const RANDOM_PATTERNS = 300
 const RANDOM_TEXTS = 300
 
 /** Hand-picked cases: anchors in loops, and letters whose case mappings are not one-to-one. */
-const CURATED_PATTERNS = ['(^)*a', 'a($)*', '(^a|b)+$', '()*', '(|a)+b', '$^', '^$', '[^\\n]', '[\\s\\S]', '[\\D\\d]', '\\W', '[\\W]',
-  '[^\\W]', 'ǅ', '[ǅ]', '[ǅ-ǅ]', 'İ', 'ı', 'ß', 'ᾳ', 'k', 's', '[Ä-中]', '[^Ä-中]', '[a-z]', '[^a-z]', 'ä', '[é]']
+const CURATED_PATTERNS = [
+  '(^)*a',
+  'a($)*',
+  '(^a|b)+$',
+  '()*',
+  '(|a)+b',
+  '$^',
+  '^$',
+  '[^\\n]',
+  '[\\s\\S]',
+  '[\\D\\d]',
+  '\\W',
+  '[\\W]',
+  '[^\\W]',
+  'ǅ',
+  '[ǅ]',
+  '[ǅ-ǅ]',
+  'İ',
+  'ı',
+  'ß',
+  'ᾳ',
+  'k',
+  's',
+  '[Ä-中]',
+  '[^Ä-中]',
+  '[a-z]',
+  '[^a-z]',
+  'ä',
+  '[é]',
+]
 const CURATED_TEXTS = ['', 'a', 'b', 'ab', '\n', 'ǅ', 'ǆ', 'Ǆ', 'İ', 'i', 'I', 'ı', 'K', 'k', '\u212a', 'ſ', 's', 'S', 'ß', 'ẞ', 'ᾳ', 'ᾼ', 'Ä', 'ä', 'É', 'é']
 
 interface Corpus {
@@ -329,15 +360,21 @@ describe('safe regex: differential tests', () => {
           return
         }
         corpus.texts.forEach((text, j) => {
-          for (const [re, flag, op] of [[sensitive, row.cs[j], '~'], [insensitive, row.ci[j], '~*']] as const) {
+          for (const [re, flag, op] of [
+            [sensitive, row.cs[j], '~'],
+            [insensitive, row.ci[j], '~*'],
+          ] as const) {
             const ours = matchSafeRegex(re, text)
             if (ours) trues++
-            if (ours !== (flag === '1')) bad.push(`${JSON.stringify(text)} ${op} ${JSON.stringify(toPostgresRegex(re))} (from ${JSON.stringify(re.source)}): PostgreSQL ${flag === '1'}, ours ${ours}`)
+            if (ours !== (flag === '1'))
+              bad.push(`${JSON.stringify(text)} ${op} ${JSON.stringify(toPostgresRegex(re))} (from ${JSON.stringify(re.source)}): PostgreSQL ${flag === '1'}, ours ${ours}`)
           }
         })
       })
       const checks = corpus.pairs.length * corpus.texts.length * 2
-      t.diagnostic(`seed ${SEED}: ${corpus.pairs.length} patterns (${corpus.tooComplex} generated ones refused as too complex) × ${corpus.texts.length} texts × 2 operators = ${checks} checks, ${trues} matches`)
+      t.diagnostic(
+        `seed ${SEED}: ${corpus.pairs.length} patterns (${corpus.tooComplex} generated ones refused as too complex) × ${corpus.texts.length} texts × 2 operators = ${checks} checks, ${trues} matches`,
+      )
       assert.deepEqual(bad.slice(0, 20), [], `${bad.length} disagreements`)
       // Guard against a degenerate generator: both outcomes must be common.
       assert.ok(trues > checks * 0.1 && trues < checks * 0.9, `match rate ${trues}/${checks}`)

@@ -42,29 +42,41 @@ let sqliteFiles = 0
 
 /** Stores on two places (`other: true`), or two handles on one place, as a second process opens it. */
 const kinds: [string, string | false, (other: boolean) => Promise<[UserStore, UserStore]>][] = [
-  ['memory', redisSkip ?? false, async (other) => {
-    const first = new MemoryUserStore()
-    return [first, other ? new MemoryUserStore() : first]
-  }],
-  ['SQLite', redisSkip ?? false, async (other) => {
-    const file = () => join(dir, `users-${++sqliteFiles}.db`)
-    const [a, b] = [file(), file()]
-    const first = new SqliteUserStore({ filename: a })
-    const second = new SqliteUserStore({ filename: other ? b : a })
-    await first.migrate()
-    await second.migrate()
-    return [first, second]
-  }],
-  ['PostgreSQL', postgresSkip ?? false, async (other) => {
-    const schemas: TestSchema[] = [await createTestSchema('isolation'), ...(other ? [await createTestSchema('isolation')] : [])]
-    cleanups.push(...schemas.map((schema) => () => schema.drop()))
-    const open = (schema: TestSchema) => new PostgresUserStore({ connectionString: schema.connectionString, schema: schema.schema })
-    const first = open(schemas[0]!)
-    const second = open(schemas.at(-1)!)
-    await first.migrate()
-    await second.migrate()
-    return [first, second]
-  }],
+  [
+    'memory',
+    redisSkip ?? false,
+    async (other) => {
+      const first = new MemoryUserStore()
+      return [first, other ? new MemoryUserStore() : first]
+    },
+  ],
+  [
+    'SQLite',
+    redisSkip ?? false,
+    async (other) => {
+      const file = () => join(dir, `users-${++sqliteFiles}.db`)
+      const [a, b] = [file(), file()]
+      const first = new SqliteUserStore({ filename: a })
+      const second = new SqliteUserStore({ filename: other ? b : a })
+      await first.migrate()
+      await second.migrate()
+      return [first, second]
+    },
+  ],
+  [
+    'PostgreSQL',
+    postgresSkip ?? false,
+    async (other) => {
+      const schemas: TestSchema[] = [await createTestSchema('isolation'), ...(other ? [await createTestSchema('isolation')] : [])]
+      cleanups.push(...schemas.map((schema) => () => schema.drop()))
+      const open = (schema: TestSchema) => new PostgresUserStore({ connectionString: schema.connectionString, schema: schema.schema })
+      const first = open(schemas[0]!)
+      const second = open(schemas.at(-1)!)
+      await first.migrate()
+      await second.migrate()
+      return [first, second]
+    },
+  ],
 ]
 
 before(() => {
@@ -94,7 +106,7 @@ for (const [kind, skip, open] of kinds) {
   describe(`two apps with default options on one Redis (${kind})`, { skip }, () => {
     afterEach(closeTestApps)
 
-    it("refuses (401) on one app a token of the other, even for a user with the same id", async () => {
+    it('refuses (401) on one app a token of the other, even for a user with the same id', async () => {
       const [storeA, storeB] = await open(true)
       const [a, b] = [await appOn(storeA), await appOn(storeB)]
       const ann = await a.signUp('username', 'ann')
@@ -137,7 +149,7 @@ for (const [kind, skip, open] of kinds) {
 }
 
 describe('server processes of one app with default options', { skip: postgresSkip ?? false }, () => {
-  it('accept each other\'s tokens, and so does a process started after one was killed', async () => {
+  it("accept each other's tokens, and so does a process started after one was killed", async () => {
     const schema = await createTestSchema('isolation')
     cleanups.push(() => schema.drop())
     // Opened here only to migrate and to know the prefix the processes derive on their own.
@@ -145,16 +157,27 @@ describe('server processes of one app with default options', { skip: postgresSki
     await store.migrate()
     stores.push(store)
     prefixes.add(derivedPrefix(store) ?? 'eur:')
-    const config = { databaseUrl: schema.connectionString, schema: schema.schema, redis: { url: REDIS_URL }, secret: 'a shared secret of at least 32 characters', clientId: CLIENT['X-Hydrogen-Client-ID'] }
+    const config = {
+      databaseUrl: schema.connectionString,
+      schema: schema.schema,
+      redis: { url: REDIS_URL },
+      secret: 'a shared secret of at least 32 characters',
+      clientId: CLIENT['X-Hydrogen-Client-ID'],
+    }
     const [a, b] = await Promise.all([startRouterProcess(config), startRouterProcess(config)])
     const reg = await supertest(a.url).post('/hserve/v2.1/register/username/').set(CLIENT).send({ username: 'ann', password: PASSWORD })
     assert.equal(reg.status, 201, JSON.stringify(reg.body))
-    const info = (url: string) => supertest(url).get(`/hserve/v2.2/user/info/${reg.body.id}/`).set({ ...CLIENT, Authorization: `Hydrogen-r1 ${reg.body.token}` })
+    const info = (url: string) =>
+      supertest(url)
+        .get(`/hserve/v2.2/user/info/${reg.body.id}/`)
+        .set({ ...CLIENT, Authorization: `Hydrogen-r1 ${reg.body.token}` })
     assert.equal((await info(b.url)).status, 200)
     await a.kill()
     const restarted = await startRouterProcess(config)
     assert.equal((await info(restarted.url)).status, 200, 'a restart keeps sessions')
-    const hash = createHash('sha256').update(reg.body.token as string).digest('hex')
+    const hash = createHash('sha256')
+      .update(reg.body.token as string)
+      .digest('hex')
     assert.ok(await redis.get(`${derivedPrefix(store)}session:${hash}`), 'the processes derive the same prefix as this one')
   })
 })
@@ -162,7 +185,7 @@ describe('server processes of one app with default options', { skip: postgresSki
 describe('admin sessions of two apps on one Redis', { skip: redisSkip ?? false }, () => {
   afterEach(closeTestApps)
 
-  it("refuses (401) on one app the admin session of the other, signed with the same secret", async () => {
+  it('refuses (401) on one app the admin session of the other, signed with the same secret', async () => {
     const [storeA, storeB] = [new MemoryUserStore(), new MemoryUserStore()]
     stores.push(storeA, storeB)
     for (const store of [storeA, storeB]) {

@@ -123,9 +123,14 @@ describe('dependencies down', () => {
 
   it('answers 503 unavailable when the key-value store is down', async () => {
     const kv = new MemoryKeyValueStore()
-    const broken = new Proxy(kv, { get: (target, key) => (key === 'close' ? target.close.bind(target) : typeof (target as never)[key] === 'function' ? down : (target as never)[key]) }) as KeyValueStore
+    const broken = new Proxy(kv, {
+      get: (target, key) => (key === 'close' ? target.close.bind(target) : typeof (target as never)[key] === 'function' ? down : (target as never)[key]),
+    }) as KeyValueStore
     const app = express().use(createUserRouter({ ...base(), redis: broken }))
-    const res = await supertest(app).get('/hserve/v2.2/user/info/').set(client).set('Authorization', `Hydrogen-r1 ${'a'.repeat(43)}`)
+    const res = await supertest(app)
+      .get('/hserve/v2.2/user/info/')
+      .set(client)
+      .set('Authorization', `Hydrogen-r1 ${'a'.repeat(43)}`)
     assert.equal(res.status, 503)
     assert.equal(res.body.code, 'unavailable')
   })

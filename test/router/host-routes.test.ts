@@ -123,7 +123,11 @@ for (const variant of VARIANTS) {
         for (const path of [...hostPaths(variant.at), ...unservedPaths(variant.at)]) {
           assert.deepEqual(await answer(withRouter, path, send), await answer(without, path, send), `${name} ${path}`)
         }
-        assert.deepEqual(warnings.filter((w) => w.includes('trust proxy')), [], 'the router saw none of these requests')
+        assert.deepEqual(
+          warnings.filter((w) => w.includes('trust proxy')),
+          [],
+          'the router saw none of these requests',
+        )
       })
     }
   })
@@ -132,8 +136,7 @@ for (const variant of VARIANTS) {
 describe("the router's own routes, mounted at /api next to the app's", () => {
   const base = '/api'
   const app = () => hostApp({ at: '/api', parserFirst: false }, routerFor([]))
-  const preflight = (path: string, origin: string, method: string) =>
-    supertest(app()).options(`${base}${path}`).set('Origin', origin).set('Access-Control-Request-Method', method)
+  const preflight = (path: string, origin: string, method: string) => supertest(app()).options(`${base}${path}`).set('Origin', origin).set('Access-Control-Request-Method', method)
 
   it("answer preflights for the methods they serve, with the family's CORS", async () => {
     const client = await preflight('/hserve/v2.0/login/username/', APP_ORIGIN, 'POST')

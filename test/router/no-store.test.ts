@@ -43,7 +43,13 @@ for (const backend of BACKENDS) {
       assertNoStore(await t.request.put('/hserve/v2.5/user/info/').set(auth).send({ nickname: 'Ann' }), 'PUT user/info')
       for (const version of ['v2.0', 'v2.1', 'v2.2']) {
         const path = `/hserve/${version}/user/account/`
-        assertNoStore(await t.request.put(path).set(auth).send({ email: `ann-${version}@example.com`, password: PASSWORD }), path)
+        assertNoStore(
+          await t.request
+            .put(path)
+            .set(auth)
+            .send({ email: `ann-${version}@example.com`, password: PASSWORD }),
+          path,
+        )
       }
     })
 
@@ -56,14 +62,25 @@ for (const backend of BACKENDS) {
       assertNoStore(await t.request.get('/userve/v2.2/miniapp/user_profile/').set(admin), 'admin list')
       assertNoStore(await t.request.get(`/userve/v2.2/miniapp/user_profile/${id}/`).set(admin), 'admin detail')
       assertNoStore(await t.request.put(`/userve/v2.6/miniapp/user_profile/${id}/`).set(admin).send({ nickname: 'v' }), 'admin update')
-      assertNoStore(await t.request.put('/userve/v2.6/miniapp/user_profile/').query({ where: JSON.stringify({ id: { $eq: id } }) }).set(admin).send({ nickname: 'w' }), 'admin bulk update')
+      assertNoStore(
+        await t.request
+          .put('/userve/v2.6/miniapp/user_profile/')
+          .query({ where: JSON.stringify({ id: { $eq: id } }) })
+          .set(admin)
+          .send({ nickname: 'w' }),
+        'admin bulk update',
+      )
       assertNoStore(await t.request.put(`/userve/v2.2/miniapp/user/account/${id}/`).set(admin).send({ username: 'victim2' }), 'admin account')
     })
 
     it("marks the phone API's answer to a signed-in user no-store", async () => {
       const t = await create()
       await t.signUp('username', 'ann')
-      const grant = await t.request.post('/oauth/token').set('Authorization', basic(OAUTH_CLIENT)).type('form').send({ grant_type: 'password', username: 'ann', password: PASSWORD })
+      const grant = await t.request
+        .post('/oauth/token')
+        .set('Authorization', basic(OAUTH_CLIENT))
+        .type('form')
+        .send({ grant_type: 'password', username: 'ann', password: PASSWORD })
       assert.equal(grant.status, 200, JSON.stringify(grant.body))
       const update = await t.request
         .put('/api/v1/users/update')

@@ -31,8 +31,10 @@ describe('adapters checked against their ports at creation', () => {
 
   it('refuses a KeyValueStore without putSecret and consumeSecret, naming both', () => {
     const redis = without(new MemoryKeyValueStore(), 'putSecret', 'consumeSecret') as KeyValueStore
-    assert.throws(() => createUserRouter({ ...base(), redis }), (error: Error) =>
-      error instanceof TypeError && /options\.redis/.test(error.message) && /putSecret/.test(error.message) && /consumeSecret/.test(error.message))
+    assert.throws(
+      () => createUserRouter({ ...base(), redis }),
+      (error: Error) => error instanceof TypeError && /options\.redis/.test(error.message) && /putSecret/.test(error.message) && /consumeSecret/.test(error.message),
+    )
   })
 
   it('refuses a KeyValueStore without decrement, naming it', () => {

@@ -17,11 +17,14 @@ const base = () => ({ storage: new MemoryUserStore(), redis: new MemoryKeyValueS
 describe('publicUrl with a mailer', () => {
   it('is required at creation with a mailer other than the console one, outside production too', () => {
     assert.notEqual(process.env.NODE_ENV, 'production')
-    assert.throws(() => createUserRouter({ ...base(), mailer: new RecordingMailer() }), (error: unknown) => {
-      assert.ok(error instanceof TypeError)
-      assert.match(error.message, /options\.publicUrl is required/)
-      return true
-    })
+    assert.throws(
+      () => createUserRouter({ ...base(), mailer: new RecordingMailer() }),
+      (error: unknown) => {
+        assert.ok(error instanceof TypeError)
+        assert.match(error.message, /options\.publicUrl is required/)
+        return true
+      },
+    )
     assert.doesNotThrow(() => createUserRouter({ ...base(), mailer: new RecordingMailer(), publicUrl: 'https://accounts.example.com' }))
   })
 

@@ -12,7 +12,7 @@ const trustWarnings = (warnings: readonly string[]) => warnings.filter((w) => w.
 
 after(releaseTestResources)
 
-describe("a warning about `trust proxy` true", () => {
+describe('a warning about `trust proxy` true', () => {
   afterEach(closeTestApps)
 
   it('is logged once, on the first request the router serves, when the app trusts every proxy', async () => {

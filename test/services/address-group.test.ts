@@ -10,7 +10,14 @@ describe('addressGroup', () => {
   })
 
   it('gives every IPv6 address of one /64 the same group, in any notation, and other /64s others', () => {
-    const same = ['2001:db8:1:2::a', '2001:db8:1:2:ffff::b', '2001:0db8:0001:0002:0:0:0:c', '2001:DB8:1:2:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::ffff:1.2.3.4', '2001:db8:1:2::1%eth0']
+    const same = [
+      '2001:db8:1:2::a',
+      '2001:db8:1:2:ffff::b',
+      '2001:0db8:0001:0002:0:0:0:c',
+      '2001:DB8:1:2:aaaa:bbbb:cccc:dddd',
+      '2001:db8:1:2::ffff:1.2.3.4',
+      '2001:db8:1:2::1%eth0',
+    ]
     for (const ip of same) assert.equal(addressGroup(ip), '2001:db8:1:2::/64', ip)
     assert.equal(addressGroup('2001:db8:1:3::a'), '2001:db8:1:3::/64')
     assert.equal(addressGroup('2001:db8::1:2:3:4:5'), '2001:db8:0:1::/64')

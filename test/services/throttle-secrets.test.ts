@@ -81,10 +81,17 @@ for (const [name, skip, newStore] of STORES) {
 
     it('gives both places back when a check throws, and the IP place back on success', async () => {
       const { throttle } = serviceDeps()
-      for (let i = 0; i < 20; i++) await assert.rejects(throttle.attempt('user:1', IP, async () => Promise.reject(new Error('busy'))), /busy/)
+      for (let i = 0; i < 20; i++)
+        await assert.rejects(
+          throttle.attempt('user:1', IP, async () => Promise.reject(new Error('busy'))),
+          /busy/,
+        )
       for (let i = 0; i < 150; i++) assert.equal(await throttle.attempt(`user:${i}`, IP, async () => true), true)
       for (let i = 0; i < 10; i++) assert.equal(await throttle.attempt('user:1', IP, async () => false), false)
-      await assert.rejects(throttle.attempt('user:1', IP, async () => true), (error) => isUserRouterError(error, 'login_throttled'))
+      await assert.rejects(
+        throttle.attempt('user:1', IP, async () => true),
+        (error) => isUserRouterError(error, 'login_throttled'),
+      )
     })
 
     it(`answers at most 10 of ${BURST} concurrent wrong client secrets, and all of ${BURST} right ones`, async () => {

@@ -13,7 +13,10 @@ import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpe
 
 const NOW = 1_700_000_000
 const schema = createUserSchema({
-  tags: { type: 'array', items: 'string', maxLength: 3 }, mixed: { type: 'array', maxLength: 5 }, bio: 'string', meta: 'object',
+  tags: { type: 'array', items: 'string', maxLength: 3 },
+  mixed: { type: 'array', maxLength: 5 },
+  bio: 'string',
+  meta: 'object',
   ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`s${String(i).padStart(2, '0')}`, 'string' as const])),
 })
 const unavailable = await postgresUnavailable()
@@ -22,18 +25,26 @@ after(() => Promise.all(schemas.map((s) => s.drop())))
 
 const stores: [string, () => Promise<UserStore>, string | false][] = [
   ['memory', async () => new MemoryUserStore(), false],
-  ['SQLite', async () => {
-    const store = new SqliteUserStore()
-    await store.migrate()
-    return store
-  }, false],
-  ['PostgreSQL', async () => {
-    const test = await createTestSchema('append_limits')
-    schemas.push(test)
-    const store = new PostgresUserStore({ connectionString: test.connectionString, schema: test.schema })
-    await store.migrate()
-    return store
-  }, unavailable ?? false],
+  [
+    'SQLite',
+    async () => {
+      const store = new SqliteUserStore()
+      await store.migrate()
+      return store
+    },
+    false,
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const test = await createTestSchema('append_limits')
+      schemas.push(test)
+      const store = new PostgresUserStore({ connectionString: test.connectionString, schema: test.schema })
+      await store.migrate()
+      return store
+    },
+    unavailable ?? false,
+  ],
 ]
 
 const update = (body: object) => ({ operations: parseProfileUpdate(body, schema), updatedAt: NOW + 1 })
@@ -137,8 +148,14 @@ describe('the size measure of merged objects is what PostgreSQL prints', { skip:
     const test = await createTestSchema('json_size')
     schemas.push(test)
     const values: JsonObject[] = [
-      {}, { a: 1 }, { a: [] }, { a: [1, 2, { b: null }] }, { n: 1e21, m: -1.5e-7, k: 1.2345e300, z: 0.1, w: -0, big: 123456789012345680000 },
-      { s: 'quote " back \\ tab \t nl \n cr \r ff \f bs \b bell \u0007 del \u007f' }, { 'ké y': '中文 😀 é', '': '' }, { deep: { deeper: [true, false, null, 'x'] } },
+      {},
+      { a: 1 },
+      { a: [] },
+      { a: [1, 2, { b: null }] },
+      { n: 1e21, m: -1.5e-7, k: 1.2345e300, z: 0.1, w: -0, big: 123456789012345680000 },
+      { s: 'quote " back \\ tab \t nl \n cr \r ff \f bs \b bell \u0007 del \u007f' },
+      { 'ké y': '中文 😀 é', '': '' },
+      { deep: { deeper: [true, false, null, 'x'] } },
     ]
     for (const value of values) {
       const { rows } = await test.pool.query('SELECT octet_length($1::jsonb::text) AS n', [JSON.stringify(value)])

@@ -30,7 +30,14 @@ export const MAX_CODE_POINT = 0x10ffff
 /** The ASCII-only meaning of `\d`, `\w`, `\s` (PostgreSQL's own are locale-aware, so never emitted). */
 export const CLASS_ESCAPES: Readonly<Record<'d' | 'w' | 's', { chars: readonly number[]; ranges: readonly CodeRange[] }>> = {
   d: { chars: [], ranges: [[0x30, 0x39]] },
-  w: { chars: [0x5f], ranges: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]] },
+  w: {
+    chars: [0x5f],
+    ranges: [
+      [0x30, 0x39],
+      [0x41, 0x5a],
+      [0x61, 0x7a],
+    ],
+  },
   // space, then \t \n \v \f \r
   s: { chars: [0x20], ranges: [[0x09, 0x0d]] },
 }

@@ -17,7 +17,9 @@ import { normalizeRanges, type CodeRange } from './ast.js'
 /** Simple mappings that JavaScript's (full) toLowerCase/toUpperCase cannot give. */
 const SIMPLE_LOWER = new Map<number, number>([[0x130, 0x69]])
 const SIMPLE_UPPER = new Map<number, number>([
-  [0x1fb3, 0x1fbc], [0x1fc3, 0x1fcc], [0x1ff3, 0x1ffc],
+  [0x1fb3, 0x1fbc],
+  [0x1fc3, 0x1fcc],
+  [0x1ff3, 0x1ffc],
   ...[0x1f80, 0x1f90, 0x1fa0].flatMap((base) => Array.from({ length: 8 }, (_, i): [number, number] => [base + i, base + i + 8])),
 ])
 

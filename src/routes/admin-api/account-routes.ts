@@ -22,15 +22,20 @@ export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext):
     body: accountSchema,
     responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 404]),
   })
-  api.put('/userve/v2.2/miniapp/user/account/:id', doc, requireAuth, handler(async (req, res) => {
-    const id = userIdParam(req)
-    const body = validate(accountSchema, req.body)
-    const user = await changeAccount(
-      deps,
-      id,
-      { username: body.username, email: body.email, phone: body.phone, newPassword: body.new_password },
-      { verifyCurrentPassword: false, meta: requestMeta(req) },
-    )
-    res.json(toAccountInfo(user))
-  }))
+  api.put(
+    '/userve/v2.2/miniapp/user/account/:id',
+    doc,
+    requireAuth,
+    handler(async (req, res) => {
+      const id = userIdParam(req)
+      const body = validate(accountSchema, req.body)
+      const user = await changeAccount(
+        deps,
+        id,
+        { username: body.username, email: body.email, phone: body.phone, newPassword: body.new_password },
+        { verifyCurrentPassword: false, meta: requestMeta(req) },
+      )
+      res.json(toAccountInfo(user))
+    }),
+  )
 }

@@ -49,12 +49,16 @@ export function mountAuthRoutes({ deps, requireAuth, api, settings }: AdminApiCo
   })
 
   const logoutDoc = docs.route({ summary: 'Sign out (destroys the session)', auth: 'none', responses: docs.responses({ 200: { description: 'Signed out.', schema: 'StatusOk' } }) })
-  api.post('/userve/v1/logout', logoutDoc, handler(async (req, res) => {
-    signOutAdmin(deps, req.session.admin, requestMeta(req))
-    await sessionCall((done) => req.session.destroy(done))
-    res.clearCookie(settings.admin.cookieName, { path: '/', httpOnly: true, sameSite: 'lax' })
-    res.json({ status: 'ok' })
-  }))
+  api.post(
+    '/userve/v1/logout',
+    logoutDoc,
+    handler(async (req, res) => {
+      signOutAdmin(deps, req.session.admin, requestMeta(req))
+      await sessionCall((done) => req.session.destroy(done))
+      res.clearCookie(settings.admin.cookieName, { path: '/', httpOnly: true, sameSite: 'lax' })
+      res.json({ status: 'ok' })
+    }),
+  )
 
   const profileDoc = docs.route({ summary: 'The signed-in admin', responses: docs.responses(profile) })
   api.get('/userve/v1/user-profile', profileDoc, requireAuth, (_req, res) => {

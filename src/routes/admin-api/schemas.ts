@@ -21,10 +21,20 @@ export function adminApiSchemas(schema: UserSchema): Record<string, Record<strin
           type: 'array',
           items: {
             oneOf: [
-              { type: 'object', properties: { success: { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'integer' } }, required: ['id', 'updated_at'] } }, required: ['success'] },
               {
                 type: 'object',
-                properties: { error: { type: 'object', properties: { id: { type: 'integer' }, code: { type: 'string' }, error_msg: { type: 'string' } }, required: ['id', 'code', 'error_msg'] } },
+                properties: { success: { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'integer' } }, required: ['id', 'updated_at'] } },
+                required: ['success'],
+              },
+              {
+                type: 'object',
+                properties: {
+                  error: {
+                    type: 'object',
+                    properties: { id: { type: 'integer' }, code: { type: 'string' }, error_msg: { type: 'string' } },
+                    required: ['id', 'code', 'error_msg'],
+                  },
+                },
                 required: ['error'],
               },
             ],

@@ -28,26 +28,49 @@ export function mountUserRoutes({ deps, requireAuth, api }: AdminApiContext): vo
     queryParameters: LIST_QUERY_PARAMETERS,
     responses: docs.responses({ 200: { description: 'One page of users.', schema: 'UserList' } }, [400]),
   })
-  api.get('/userve/v2.2/miniapp/user_profile', listDoc, requireAuth, handler(async (req, res) => {
-    const { query, select } = parseListParams(req.query as Record<string, unknown>, everyField, { unsortable: UNSORTABLE })
-    const page = await listUsers(deps, query)
-    res.json({ meta: listMeta(req, query, page), objects: page.users.map((user) => toAdminUser(user, schema, select)) })
-  }))
+  api.get(
+    '/userve/v2.2/miniapp/user_profile',
+    listDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      const { query, select } = parseListParams(req.query as Record<string, unknown>, everyField, { unsortable: UNSORTABLE })
+      const page = await listUsers(deps, query)
+      res.json({ meta: listMeta(req, query, page), objects: page.users.map((user) => toAdminUser(user, schema, select)) })
+    }),
+  )
 
-  const detailDoc = docs.route({ summary: 'One user, every field', queryParameters: KEYS_PARAMETER, responses: docs.responses({ 200: { description: 'The user: every field, or those `keys` selects.', schema: 'SelectedUser' } }, [400, 404]) })
-  api.get('/userve/v2.2/miniapp/user_profile/:id', detailDoc, requireAuth, handler(async (req, res) => {
-    const user = await getUser(deps, userIdParam(req))
-    if (!user) throw new UserRouterError('user_not_found')
-    const { select } = parseListParams({ keys: req.query.keys }, everyField)
-    res.json(toAdminUser(user, schema, select))
-  }))
+  const detailDoc = docs.route({
+    summary: 'One user, every field',
+    queryParameters: KEYS_PARAMETER,
+    responses: docs.responses({ 200: { description: 'The user: every field, or those `keys` selects.', schema: 'SelectedUser' } }, [400, 404]),
+  })
+  api.get(
+    '/userve/v2.2/miniapp/user_profile/:id',
+    detailDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      const user = await getUser(deps, userIdParam(req))
+      if (!user) throw new UserRouterError('user_not_found')
+      const { select } = parseListParams({ keys: req.query.keys }, everyField)
+      res.json(toAdminUser(user, schema, select))
+    }),
+  )
 
-  const updateDoc = docs.route({ summary: "Update one user's profile (only the given fields; atomic operators)", body: 'ProfileUpdate', responses: docs.responses(oneUser, [400, 404]) })
-  api.put('/userve/v2.6/miniapp/user_profile/:id', updateDoc, requireAuth, handler(async (req, res) => {
-    const id = userIdParam(req)
-    const operations = parseProfileUpdate(req.body, schema)
-    res.json(toAdminUser(await updateProfile(deps, id, operations), schema))
-  }))
+  const updateDoc = docs.route({
+    summary: "Update one user's profile (only the given fields; atomic operators)",
+    body: 'ProfileUpdate',
+    responses: docs.responses(oneUser, [400, 404]),
+  })
+  api.put(
+    '/userve/v2.6/miniapp/user_profile/:id',
+    updateDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      const id = userIdParam(req)
+      const operations = parseProfileUpdate(req.body, schema)
+      res.json(toAdminUser(await updateProfile(deps, id, operations), schema))
+    }),
+  )
 
   const bulkDoc = docs.route({
     summary: 'Update the profiles of the matching users, one page per call; follow `next` to walk them all',
@@ -55,19 +78,24 @@ export function mountUserRoutes({ deps, requireAuth, api }: AdminApiContext): vo
     queryParameters: BULK_QUERY_PARAMETERS,
     responses: docs.responses({ 200: { description: 'One outcome per selected user.', schema: 'BulkUpdateResult' } }, [400]),
   })
-  api.put('/userve/v2.6/miniapp/user_profile', bulkDoc, requireAuth, handler(async (req, res) => {
-    const params = req.query as Record<string, unknown>
-    for (const name of ['order_by', 'keys']) {
-      if (params[name] !== undefined) throw fieldError('invalid_query', name, 'is not supported by the bulk update, which walks by id')
-    }
-    const afterId = parseAfterId(params[AFTER_ID])
-    const { query } = parseListParams(params, everyField, { reserved: [AFTER_ID] })
-    // Checked before anything is written: a bad body changes no user.
-    const operations = parseProfileUpdate(req.body, schema)
-    const result = await bulkUpdateProfiles(deps, { filter: query.filter, limit: query.limit, offset: query.offset, count: query.count, afterId }, operations)
-    const next = pageLink(req, result.nextAfterId === null ? null : { [AFTER_ID]: String(result.nextAfterId), offset: null })
-    res.json(toBulkAnswer(result, { offset: query.offset, limit: query.limit, next }))
-  }))
+  api.put(
+    '/userve/v2.6/miniapp/user_profile',
+    bulkDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      const params = req.query as Record<string, unknown>
+      for (const name of ['order_by', 'keys']) {
+        if (params[name] !== undefined) throw fieldError('invalid_query', name, 'is not supported by the bulk update, which walks by id')
+      }
+      const afterId = parseAfterId(params[AFTER_ID])
+      const { query } = parseListParams(params, everyField, { reserved: [AFTER_ID] })
+      // Checked before anything is written: a bad body changes no user.
+      const operations = parseProfileUpdate(req.body, schema)
+      const result = await bulkUpdateProfiles(deps, { filter: query.filter, limit: query.limit, offset: query.offset, count: query.count, afterId }, operations)
+      const next = pageLink(req, result.nextAfterId === null ? null : { [AFTER_ID]: String(result.nextAfterId), offset: null })
+      res.json(toBulkAnswer(result, { offset: query.offset, limit: query.limit, next }))
+    }),
+  )
 }
 
 function parseAfterId(value: unknown): number | null {

@@ -21,22 +21,28 @@ const accountSchema = object({
 
 export function mountAccountRoutes({ deps, requireAuth, api }: ClientApiContext): void {
   const doc = docs.route({
-    summary: 'Change username, e-mail, phone (null clears) or password; a new password needs the current `password` when the account has one, and so does a new e-mail or phone unless the sign-in of the token is at most `recentSignInSeconds` old',
+    summary:
+      'Change username, e-mail, phone (null clears) or password; a new password needs the current `password` when the account has one, and so does a new e-mail or phone unless the sign-in of the token is at most `recentSignInSeconds` old',
     auth: 'token',
     body: accountSchema,
     responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),
   })
   for (const version of ['v2.0', 'v2.1', 'v2.2']) {
-    api.put(`/hserve/${version}/user/account`, doc, requireAuth, handler(async (req, res) => {
-      const body = validate(accountSchema, req.body)
-      const session = sessionOf(res)
-      const user = await changeAccount(
-        deps,
-        session.userId,
-        { username: body.username, email: body.email, phone: body.phone, password: body.password, newPassword: body.new_password },
-        { keepSession: session, recentSignIn: session, verifyCurrentPassword: true, meta: requestMeta(req) },
-      )
-      res.json(toAccountInfo(user))
-    }))
+    api.put(
+      `/hserve/${version}/user/account`,
+      doc,
+      requireAuth,
+      handler(async (req, res) => {
+        const body = validate(accountSchema, req.body)
+        const session = sessionOf(res)
+        const user = await changeAccount(
+          deps,
+          session.userId,
+          { username: body.username, email: body.email, phone: body.phone, password: body.password, newPassword: body.new_password },
+          { keepSession: session, recentSignIn: session, verifyCurrentPassword: true, meta: requestMeta(req) },
+        )
+        res.json(toAccountInfo(user))
+      }),
+    )
   }
 }

@@ -27,7 +27,10 @@ const credentialSchema = <K extends IdentifierKind>(kind: K) =>
 
 export function mountAuthRoutes({ deps, requireAuth, api, settings }: ClientApiContext): void {
   const sendSignedIn = (res: Response, { user, token }: SignedIn) =>
-    res.status(201).set('Cache-Control', 'no-store').json(toSignedIn(user, deps.schema, token))
+    res
+      .status(201)
+      .set('Cache-Control', 'no-store')
+      .json(toSignedIn(user, deps.schema, token))
   const signIn = passwordSignIn(
     (credential, meta) => login(deps, credential, meta),
     async (_req, res, signedIn) => {
@@ -40,10 +43,14 @@ export function mountAuthRoutes({ deps, requireAuth, api, settings }: ClientApiC
     for (const kind of kinds) {
       const credential = credentialSchema(kind)
       const registerDoc = docs.route({ summary: `Register with ${kind} and password`, auth: 'none', body: credential, responses: docs.responses(signedInAnswer, [400, 429]) })
-      api.post(`/hserve/${version}/register/${kind}`, registerDoc, handler(async (req, res) => {
-        const body = validate(credential, req.body)
-        sendSignedIn(res, await register(deps, { kind, identifier: body[kind], password: body.password }, requestMeta(req)))
-      }))
+      api.post(
+        `/hserve/${version}/register/${kind}`,
+        registerDoc,
+        handler(async (req, res) => {
+          const body = validate(credential, req.body)
+          sendSignedIn(res, await register(deps, { kind, identifier: body[kind], password: body.password }, requestMeta(req)))
+        }),
+      )
       const loginDoc = docs.route({ summary: `Sign in with ${kind} and password`, auth: 'none', body: credential, responses: docs.responses(signedInAnswer, [400, 429]) })
       api.post(`/hserve/${version}/login/${kind}`, loginDoc, (req, res, next) => {
         try {
@@ -57,15 +64,32 @@ export function mountAuthRoutes({ deps, requireAuth, api, settings }: ClientApiC
   }
 
   if (settings.anonymousLogin) {
-    const doc = docs.route({ summary: 'Sign in as a new anonymous user', auth: 'none', responses: docs.responses({ 201: { description: 'The new user, with a token.', schema: 'SignedIn' } }, [429]) })
-    api.post('/hserve/v2.0/login/anonymous', doc, handler(async (req, res) => {
-      sendSignedIn(res, await loginAnonymously(deps, requestMeta(req)))
-    }))
+    const doc = docs.route({
+      summary: 'Sign in as a new anonymous user',
+      auth: 'none',
+      responses: docs.responses({ 201: { description: 'The new user, with a token.', schema: 'SignedIn' } }, [429]),
+    })
+    api.post(
+      '/hserve/v2.0/login/anonymous',
+      doc,
+      handler(async (req, res) => {
+        sendSignedIn(res, await loginAnonymously(deps, requestMeta(req)))
+      }),
+    )
   }
 
-  const destroyDoc = docs.route({ summary: 'Sign out (end this token)', auth: 'token', responses: docs.responses({ 201: { description: 'Signed out.', schema: 'SessionDestroyed' } }) })
-  api.post('/hserve/v2.0/session/destroy', destroyDoc, requireAuth, handler(async (req, res) => {
-    await logout(deps, sessionOf(res), requestMeta(req))
-    res.status(201).json({ message: 'Destroy succeed.', status: 'ok' })
-  }))
+  const destroyDoc = docs.route({
+    summary: 'Sign out (end this token)',
+    auth: 'token',
+    responses: docs.responses({ 201: { description: 'Signed out.', schema: 'SessionDestroyed' } }),
+  })
+  api.post(
+    '/hserve/v2.0/session/destroy',
+    destroyDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      await logout(deps, sessionOf(res), requestMeta(req))
+      res.status(201).json({ message: 'Destroy succeed.', status: 'ok' })
+    }),
+  )
 }

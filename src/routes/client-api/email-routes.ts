@@ -93,63 +93,88 @@ export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApi
   const language = settings.emailLanguage
 
   const verifyDoc = docs.route({ summary: 'Mail a verification link to the own address', auth: 'token', responses: docs.responses(created, [400, 429]) })
-  api.post('/hserve/v2.0/user/email-verify', verifyDoc, requireAuth, handler(async (req, res) => {
-    await requestEmailVerification(deps, sessionOf(res).userId, `${baseUrlOf(req, settings)}${VERIFY_LINK_PATH}`, requestMeta(req))
-    res.status(201).json({ status: 'ok' })
-  }))
+  api.post(
+    '/hserve/v2.0/user/email-verify',
+    verifyDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      await requestEmailVerification(deps, sessionOf(res).userId, `${baseUrlOf(req, settings)}${VERIFY_LINK_PATH}`, requestMeta(req))
+      res.status(201).json({ status: 'ok' })
+    }),
+  )
 
-  api.get(VERIFY_LINK_PATH, linkTarget('Verification link target: marks the address verified', tokenQuery), handler(async (req, res) => {
-    try {
-      await confirmEmailVerification(deps, queryToken(req), requestMeta(req))
-    } catch (error) {
-      return failPage(settings, req, res, error)
-    }
-    if (wantsJson(req)) res.json({ status: 'ok' })
-    else sendPage(res, 200, resultPage(language, 'email_verified'))
-  }))
+  api.get(
+    VERIFY_LINK_PATH,
+    linkTarget('Verification link target: marks the address verified', tokenQuery),
+    handler(async (req, res) => {
+      try {
+        await confirmEmailVerification(deps, queryToken(req), requestMeta(req))
+      } catch (error) {
+        return failPage(settings, req, res, error)
+      }
+      if (wantsJson(req)) res.json({ status: 'ok' })
+      else sendPage(res, 200, resultPage(language, 'email_verified'))
+    }),
+  )
 
   const resetRequestDoc = docs.route({ summary: 'Mail a password-reset link', auth: 'none', body: resetRequestSchema, responses: docs.responses(created, [400, 404, 429]) })
-  api.post('/hserve/v2.0/user/password/reset', resetRequestDoc, handler(async (req, res) => {
-    const { email } = validate(resetRequestSchema, req.body ?? {})
-    await requestPasswordReset(deps, email, `${baseUrlOf(req, settings)}${RESET_LINK_PATH}`, requestMeta(req))
-    res.status(201).json({ status: 'ok' })
-  }))
+  api.post(
+    '/hserve/v2.0/user/password/reset',
+    resetRequestDoc,
+    handler(async (req, res) => {
+      const { email } = validate(resetRequestSchema, req.body ?? {})
+      await requestPasswordReset(deps, email, `${baseUrlOf(req, settings)}${RESET_LINK_PATH}`, requestMeta(req))
+      res.status(201).json({ status: 'ok' })
+    }),
+  )
 
   const form = (token: string, problem?: ResetFormView['problem']) =>
     resetFormPage(language, { token, minLength: settings.passwordLength.min, maxLength: settings.passwordLength.max, ...(problem ? { problem } : {}) })
 
   // Showing the form leaves the link unused: mail scanners that open links must not burn it.
-  api.get(RESET_LINK_PATH, linkTarget('Reset link target: the form (the link stays unused)', tokenQuery), handler(async (req, res) => {
-    const token = queryToken(req)
-    try {
-      if (!(await isResetLinkLive(deps, token))) throw new UserRouterError('invalid_link')
-    } catch (error) {
-      return failPage(settings, req, res, error)
-    }
-    if (wantsJson(req)) res.json({ status: 'ok' })
-    else sendPage(res, 200, form(token))
-  }))
+  api.get(
+    RESET_LINK_PATH,
+    linkTarget('Reset link target: the form (the link stays unused)', tokenQuery),
+    handler(async (req, res) => {
+      const token = queryToken(req)
+      try {
+        if (!(await isResetLinkLive(deps, token))) throw new UserRouterError('invalid_link')
+      } catch (error) {
+        return failPage(settings, req, res, error)
+      }
+      if (wantsJson(req)) res.json({ status: 'ok' })
+      else sendPage(res, 200, form(token))
+    }),
+  )
 
   // The router's body parser only reads JSON; the HTML form posts urlencoded, on this route only.
-  api.post(RESET_LINK_PATH, linkTarget('Set the new password through a reset link', tokenQuery, resetSchema), formBody(), handler(async (req, res) => {
-    const json = wantsJson(req)
-    let token = ''
-    try {
-      const body = validate(resetSchema, { token: queryToken(req) || undefined, ...(req.body ?? {}) })
-      token = body.token
-      if (body.password_confirmation !== undefined && body.password_confirmation !== body.password) {
-        throw new UserRouterError('invalid_request', { message: 'password_confirmation: does not match password', details: [{ field: 'password_confirmation', message: 'does not match password' }] })
+  api.post(
+    RESET_LINK_PATH,
+    linkTarget('Set the new password through a reset link', tokenQuery, resetSchema),
+    formBody(),
+    handler(async (req, res) => {
+      const json = wantsJson(req)
+      let token = ''
+      try {
+        const body = validate(resetSchema, { token: queryToken(req) || undefined, ...(req.body ?? {}) })
+        token = body.token
+        if (body.password_confirmation !== undefined && body.password_confirmation !== body.password) {
+          throw new UserRouterError('invalid_request', {
+            message: 'password_confirmation: does not match password',
+            details: [{ field: 'password_confirmation', message: 'does not match password' }],
+          })
+        }
+        await resetPassword(deps, token, body.password, requestMeta(req))
+      } catch (error) {
+        // A refused password in the browser: the form again, with the reason (the link is still unused).
+        if (!json && token && isUserRouterError(error, 'invalid_request')) {
+          const field = error.details?.[0]?.field
+          return sendPage(res, 400, form(token, field === 'password_confirmation' ? 'mismatch' : 'length'))
+        }
+        return failPage(settings, req, res, error)
       }
-      await resetPassword(deps, token, body.password, requestMeta(req))
-    } catch (error) {
-      // A refused password in the browser: the form again, with the reason (the link is still unused).
-      if (!json && token && isUserRouterError(error, 'invalid_request')) {
-        const field = error.details?.[0]?.field
-        return sendPage(res, 400, form(token, field === 'password_confirmation' ? 'mismatch' : 'length'))
-      }
-      return failPage(settings, req, res, error)
-    }
-    if (json) res.json({ status: 'ok' })
-    else sendPage(res, 200, resultPage(language, 'password_reset'))
-  }))
+      if (json) res.json({ status: 'ok' })
+      else sendPage(res, 200, resultPage(language, 'password_reset'))
+    }),
+  )
 }

@@ -33,22 +33,30 @@ export function mountSmsRoutes({ deps, requireAuth, api }: ClientApiContext): vo
 
   for (const version of ['v1.8', 'v2.2']) {
     const doc = docs.route({ summary: 'Send an SMS code to a phone', auth: 'optionalToken', body: sendSchema, responses: docs.responses(ok, [400, 402]) })
-    api.post(`/hserve/${version}/sms-verification-code`, doc, handler(async (req, res) => {
-      const body = validate(sendSchema, req.body)
-      const meta = requestMeta(req)
-      await sendSmsCode(deps, { phone: body.phone, purpose: 'client', ip: meta.ip, clientId: meta.clientId })
-      res.json({ status: 'ok' })
-    }))
+    api.post(
+      `/hserve/${version}/sms-verification-code`,
+      doc,
+      handler(async (req, res) => {
+        const body = validate(sendSchema, req.body)
+        const meta = requestMeta(req)
+        await sendSmsCode(deps, { phone: body.phone, purpose: 'client', ip: meta.ip, clientId: meta.clientId })
+        res.json({ status: 'ok' })
+      }),
+    )
   }
 
   const verifyDoc = docs.route({ summary: 'Check (and use up) an SMS code', auth: 'optionalToken', body: verifySchema, responses: docs.responses(ok, [400, 429]) })
-  api.post('/hserve/v1.8/sms-verification-code/verify', verifyDoc, handler(async (req, res) => {
-    const body = validate(verifySchema, req.body)
-    const meta = requestMeta(req)
-    const ok = await verifySmsCode(deps, { phone: body.phone, purpose: 'client', code: codeText(body.code), ip: meta.ip, clientId: meta.clientId })
-    if (!ok) throw new UserRouterError('invalid_code')
-    res.json({ status: 'ok' })
-  }))
+  api.post(
+    '/hserve/v1.8/sms-verification-code/verify',
+    verifyDoc,
+    handler(async (req, res) => {
+      const body = validate(verifySchema, req.body)
+      const meta = requestMeta(req)
+      const ok = await verifySmsCode(deps, { phone: body.phone, purpose: 'client', code: codeText(body.code), ip: meta.ip, clientId: meta.clientId })
+      if (!ok) throw new UserRouterError('invalid_code')
+      res.json({ status: 'ok' })
+    }),
+  )
 
   const loginDoc = docs.route({
     summary: 'Sign in with an SMS code (creates the account unless create_user is false)',
@@ -56,16 +64,28 @@ export function mountSmsRoutes({ deps, requireAuth, api }: ClientApiContext): vo
     body: loginSchema,
     responses: docs.responses({ 201: { description: 'The user, with a token.', schema: 'SignedIn' } }, [400, 404, 429]),
   })
-  api.post('/hserve/v2.1/login/sms', loginDoc, handler(async (req, res) => {
-    const body = validate(loginSchema, req.body)
-    const { user, token } = await loginWithSmsCode(deps, { phone: body.phone, code: codeText(body.code), createUser: body.create_user }, requestMeta(req))
-    res.status(201).set('Cache-Control', 'no-store').json(toSignedIn(user, deps.schema, token))
-  }))
+  api.post(
+    '/hserve/v2.1/login/sms',
+    loginDoc,
+    handler(async (req, res) => {
+      const body = validate(loginSchema, req.body)
+      const { user, token } = await loginWithSmsCode(deps, { phone: body.phone, code: codeText(body.code), createUser: body.create_user }, requestMeta(req))
+      res
+        .status(201)
+        .set('Cache-Control', 'no-store')
+        .json(toSignedIn(user, deps.schema, token))
+    }),
+  )
 
-  const phoneDoc = docs.route({ summary: "Verify the own phone with an SMS code", auth: 'token', body: phoneVerificationSchema, responses: docs.responses(ok, [400, 429]) })
-  api.post('/hserve/v2.1/sms-phone-verification', phoneDoc, requireAuth, handler(async (req, res) => {
-    const body = validate(phoneVerificationSchema, req.body)
-    await verifyUserPhone(deps, sessionOf(res).userId, { phone: body.phone, code: codeText(body.code) }, requestMeta(req))
-    res.json({ status: 'ok' })
-  }))
+  const phoneDoc = docs.route({ summary: 'Verify the own phone with an SMS code', auth: 'token', body: phoneVerificationSchema, responses: docs.responses(ok, [400, 429]) })
+  api.post(
+    '/hserve/v2.1/sms-phone-verification',
+    phoneDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      const body = validate(phoneVerificationSchema, req.body)
+      await verifyUserPhone(deps, sessionOf(res).userId, { phone: body.phone, code: codeText(body.code) }, requestMeta(req))
+      res.json({ status: 'ok' })
+    }),
+  )
 }

@@ -25,34 +25,47 @@ export function mountUserRoutes({ deps, requireAuth, api }: ClientApiContext): v
       queryParameters: KEYS_PARAMETER,
       responses: docs.responses({ 200: { description: 'The user.', schema: 'SelectedUser' } }, [400, 404]),
     })
-    api.get(`/hserve/${version}/user/info/:id`, doc, requireAuth, handler(async (req, res) => {
-      const user = await getUser(deps, userIdParam(req))
-      if (!user) throw new UserRouterError('user_not_found')
-      const full = user.id === sessionOf(res).userId
-      const { select } = parseListParams({ keys: req.query.keys }, { schema, visibility: full ? 'all' : 'public' })
-      res.json(toWireUser(user, schema, { full, select }))
-    }))
+    api.get(
+      `/hserve/${version}/user/info/:id`,
+      doc,
+      requireAuth,
+      handler(async (req, res) => {
+        const user = await getUser(deps, userIdParam(req))
+        if (!user) throw new UserRouterError('user_not_found')
+        const full = user.id === sessionOf(res).userId
+        const { select } = parseListParams({ keys: req.query.keys }, { schema, visibility: full ? 'all' : 'public' })
+        res.json(toWireUser(user, schema, { full, select }))
+      }),
+    )
   }
 
   // v2.0 always answers total_count; from v2.2 on it is computed only on request.
-  for (const [version, alwaysCount] of [['v2.0', true], ['v2.2', false]] as const) {
+  for (const [version, alwaysCount] of [
+    ['v2.0', true],
+    ['v2.2', false],
+  ] as const) {
     const doc = docs.route({
       summary: alwaysCount ? 'List users (public profiles; always counts)' : 'List users (public profiles)',
       auth: 'token',
       queryParameters: LIST_QUERY_PARAMETERS,
       responses: docs.responses({ 200: { description: 'One page of users.', schema: 'UserList' } }, [400]),
     })
-    api.get(`/hserve/${version}/user/info`, doc, requireAuth, handler(async (req, res) => {
-      const viewer = sessionOf(res).userId
-      const parsed = parseListParams(req.query as Record<string, unknown>, { schema, visibility: 'public' })
-      const { select } = parsed
-      const query = alwaysCount ? { ...parsed.query, count: true } : parsed.query
-      const page = await listUsers(deps, query)
-      res.json({
-        meta: listMeta(req, query, page),
-        objects: page.users.map((user) => toWireUser(user, schema, { full: user.id === viewer, select })),
-      })
-    }))
+    api.get(
+      `/hserve/${version}/user/info`,
+      doc,
+      requireAuth,
+      handler(async (req, res) => {
+        const viewer = sessionOf(res).userId
+        const parsed = parseListParams(req.query as Record<string, unknown>, { schema, visibility: 'public' })
+        const { select } = parsed
+        const query = alwaysCount ? { ...parsed.query, count: true } : parsed.query
+        const page = await listUsers(deps, query)
+        res.json({
+          meta: listMeta(req, query, page),
+          objects: page.users.map((user) => toWireUser(user, schema, { full: user.id === viewer, select })),
+        })
+      }),
+    )
   }
 
   const updateDoc = docs.route({
@@ -61,9 +74,14 @@ export function mountUserRoutes({ deps, requireAuth, api }: ClientApiContext): v
     body: 'ProfileUpdate',
     responses: docs.responses({ 200: { description: 'The updated user.', schema: 'User' } }, [400]),
   })
-  api.put('/hserve/v2.5/user/info', updateDoc, requireAuth, handler(async (req, res) => {
-    const operations = parseProfileUpdate(req.body, schema)
-    const user = await updateProfile(deps, sessionOf(res).userId, operations)
-    res.json(toWireUser(user, schema, { full: true }))
-  }))
+  api.put(
+    '/hserve/v2.5/user/info',
+    updateDoc,
+    requireAuth,
+    handler(async (req, res) => {
+      const operations = parseProfileUpdate(req.body, schema)
+      const user = await updateProfile(deps, sessionOf(res).userId, operations)
+      res.json(toWireUser(user, schema, { full: true }))
+    }),
+  )
 }

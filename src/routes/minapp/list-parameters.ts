@@ -6,7 +6,8 @@ export const LIST_QUERY_PARAMETERS: { name: string; [key: string]: unknown }[] =
   {
     name: 'where',
     in: 'query',
-    description: 'A JSON query as built by the SDK\'s `BaaS.Query`: `{"$and": [{"nickname": {"$contains": "Tom"}}]}`; operators `$eq $ne $lt $lte $gt $gte $in $nin $contains $icontains $regex $all $isnull $exists $has_key`, `$and`/`$or`.',
+    description:
+      'A JSON query as built by the SDK\'s `BaaS.Query`: `{"$and": [{"nickname": {"$contains": "Tom"}}]}`; operators `$eq $ne $lt $lte $gt $gte $in $nin $contains $icontains $regex $all $isnull $exists $has_key`, `$and`/`$or`.',
     schema: { type: 'string' },
   },
   { name: 'order_by', in: 'query', description: 'Comma-separated fields, `-` for descending: `-created_at,nickname`.', schema: { type: 'string' } },

@@ -31,8 +31,7 @@ function isOwnOrigin(origin: string, req: Request): boolean {
 }
 
 export function refuseCrossSiteRequests(cors: CorsConfig | undefined): RequestHandler {
-  const listed = (origin: string) =>
-    cors !== undefined && cors.origins !== '*' && cors.origins.some((o) => (typeof o === 'string' ? o === origin : o.test(origin)))
+  const listed = (origin: string) => cors !== undefined && cors.origins !== '*' && cors.origins.some((o) => (typeof o === 'string' ? o === origin : o.test(origin)))
   return (req, _res, next) => {
     const origin = req.get('origin')
     if (origin !== undefined && listed(origin)) return next()

@@ -65,24 +65,32 @@ export function mountOAuthRoutes({ deps, api }: PhoneApiContext): void {
     body: tokenSchema,
     responses: oauthDocs.responses({ 200: { description: 'A token pair.', schema: 'OAuthToken' } }),
   })
-  api.post('/oauth/token', tokenDoc, handler(async (req, res) => {
-    const body = validate(tokenSchema, req.body)
-    const meta = await authenticated(deps, req, body)
-    // Tokens grant the whole account; a requested scope cannot be honoured as asked.
-    if (body.scope) throw new UserRouterError('invalid_scope')
-    res.json(tokenResponse(await grant(deps, body, meta)))
-  }))
+  api.post(
+    '/oauth/token',
+    tokenDoc,
+    handler(async (req, res) => {
+      const body = validate(tokenSchema, req.body)
+      const meta = await authenticated(deps, req, body)
+      // Tokens grant the whole account; a requested scope cannot be honoured as asked.
+      if (body.scope) throw new UserRouterError('invalid_scope')
+      res.json(tokenResponse(await grant(deps, body, meta)))
+    }),
+  )
 
   const revokeDoc = oauthDocs.route({
     summary: 'Revoke an access token, or a refresh token with its family (RFC 7009)',
     body: revokeSchema,
     responses: oauthDocs.responses({ 200: { description: 'Revoked, or unknown.', schema: 'Empty' } }),
   })
-  api.post('/oauth/revoke', revokeDoc, handler(async (req, res) => {
-    const body = validate(revokeSchema, req.body)
-    const meta = await authenticated(deps, req, body)
-    // RFC 7009 section 2.2: an unknown or expired token is revoked already, and answers 200 too.
-    if ((await revokeToken(deps, body.token, meta.clientId, meta)) === 'other_client') throw new UserRouterError('unauthorized_client')
-    res.status(200).json({})
-  }))
+  api.post(
+    '/oauth/revoke',
+    revokeDoc,
+    handler(async (req, res) => {
+      const body = validate(revokeSchema, req.body)
+      const meta = await authenticated(deps, req, body)
+      // RFC 7009 section 2.2: an unknown or expired token is revoked already, and answers 200 too.
+      if ((await revokeToken(deps, body.token, meta.clientId, meta)) === 'other_client') throw new UserRouterError('unauthorized_client')
+      res.status(200).json({})
+    }),
+  )
 }

@@ -33,7 +33,9 @@ export const PHONE_API_SCHEMAS: Record<string, Record<string, unknown>> = {
   OAuthError: {
     type: 'object',
     properties: {
-      error: { enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'temporarily_unavailable', 'server_error'] },
+      error: {
+        enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'temporarily_unavailable', 'server_error'],
+      },
       error_description: { type: 'string' },
     },
     required: ['error', 'error_description'],
