@@ -52,6 +52,8 @@ export const ERROR_CODES = {
   email_rate_limited: { kind: 'invalid', message: 'An e-mail was sent to this address moments ago; try again later.' },
   mail_failed: { kind: 'invalid', message: 'The e-mail could not be sent.' },
   invalid_link: { kind: 'invalid', message: 'This link is invalid, used or expired.' },
+  provider_failed: { kind: 'invalid', message: 'The identity provider did not confirm the sign-in.' },
+  provider_unavailable: { kind: 'unavailable', message: 'The identity provider cannot be reached; try again later.' },
   busy: { kind: 'unavailable', message: 'The server is busy; try again shortly.' },
   username_taken: { kind: 'conflict', message: 'This username is already taken.' },
   email_taken: { kind: 'conflict', message: 'This e-mail address is already taken.' },

@@ -3,7 +3,7 @@
  */
 import type { UserQuery } from './query/filter.js'
 import type { UserChanges } from './query/update.js'
-import type { IdentifierKind, NewIdentity, NewUser, StoredUser } from './model/user.js'
+import type { IdentifierKind, JsonObject, NewIdentity, NewUser, StoredUser } from './model/user.js'
 
 /** One page of users. */
 export interface UserPage {
@@ -182,4 +182,51 @@ export interface MailMessage {
 /** Sends e-mail. Rejects with `UserRouterError('mail_failed', { cause })` when it cannot. */
 export interface Mailer {
   send(message: MailMessage): Promise<void>
+}
+
+/**
+ * What an identity provider says of the person who signed in there. Never a token or a secret:
+ * `raw` is shown to the user and to operators as the user's `_provider` entry.
+ */
+export interface ProviderProfile {
+  /** The person's id at the provider: OpenID Connect `sub`, WeChat `openid`, Weibo `uid`. */
+  subject: string
+  /** WeChat's `unionid` (one person across one developer's apps); null elsewhere. */
+  unionId: string | null
+  nickname?: string
+  /** An absolute `https://` URL. */
+  avatar?: string
+  /** 0 unknown, 1 male, 2 female. */
+  gender?: number
+  country?: string
+  province?: string
+  city?: string
+  language?: string
+  /** The provider's user information as it gave it, without tokens or secrets. */
+  raw: JsonObject
+}
+
+/** One sign-in attempt, kept by the router between the redirect to the provider and its callback. */
+export interface AuthorizationRequest {
+  /** The router's callback route, absolute: where the provider sends the browser back. */
+  redirectUri: string
+  /** Single use, random; the router checks it before `complete` is called. */
+  state: string
+  /** The PKCE verifier (RFC 7636): a provider that supports PKCE sends its S256 challenge. */
+  codeVerifier: string
+  /** Random; an OpenID Connect provider sends it and checks it in the ID token. */
+  nonce: string
+}
+
+/**
+ * A provider that signs people in by redirecting the browser (OAuth 2.0, OpenID Connect, WeChat and
+ * Weibo web sign-in). Failures reject with `UserRouterError`: `provider_failed` when the provider's
+ * answer fails a check (state, nonce, signature, audience, expiry, an error parameter), and
+ * `provider_unavailable` when the provider cannot be reached or answers with a server error.
+ */
+export interface RedirectIdentityProvider {
+  /** The provider's authorization URL to send the browser to. */
+  authorizationUrl(request: AuthorizationRequest): Promise<string>
+  /** Exchanges the callback (the full URL the provider sent the browser back to) for the profile. */
+  complete(callback: URL, request: AuthorizationRequest): Promise<ProviderProfile>
 }
