@@ -38,6 +38,14 @@ export function userObjectSchema(schema: UserSchema): JsonSchema {
     properties[field.name] = field.public ? value : { ...value, description: "Only in the owner's and operators' view." }
   }
   properties._anonymous = { type: 'boolean' }
+  const ownView = "Only in the owner's and operators' view."
+  properties._provider = {
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { subject: { type: 'string' }, unionid: { type: ['string', 'null'] }, linked_at: { type: 'integer' } } },
+    description: `The third-party identities, by provider: what the provider said of the user, its \`subject\`, \`unionid\` and \`linked_at\`. ${ownView}`,
+  }
+  properties.openid = { type: ['string', 'null'], description: `The WeChat openid (the mini program's first). ${ownView}` }
+  properties.unionid = { type: ['string', 'null'], description: `The WeChat unionid. ${ownView}` }
   return { type: 'object', properties, required: ['id', 'user_id', 'created_at', 'updated_at'] }
 }
 

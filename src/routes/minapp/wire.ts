@@ -9,6 +9,7 @@ import type { UserSchema } from '../../model/schema.js'
 import type { StoredUser } from '../../model/user.js'
 import { readProfileValue } from '../../model/values.js'
 import type { FieldSelection } from '../../query/parse-list-params.js'
+import { toWireIdentities } from './identities.js'
 
 export interface WireView {
   /** The owner (or an operator) sees every field; other users see public fields only. */
@@ -41,7 +42,7 @@ export function toWireUser(user: StoredUser, schema: UserSchema, view: WireView)
       _email_verified: user.emailVerified,
       _phone: user.phone,
       _phone_verified: user.phoneVerified,
-      _provider: user.provider,
+      ...toWireIdentities(user),
     })
   }
   for (const field of schema.custom) {
