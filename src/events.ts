@@ -20,6 +20,8 @@ export type UserRouterEventType =
   | 'refresh_token_reused'
   /** An unverified phone or e-mail was proven by signing in with it: earlier sessions ended, an earlier password was cleared. */
   | 'account_claimed'
+  /** A third-party identity was unlinked from the account (`method`: the provider). */
+  | 'identity_unlinked'
 
 export interface UserRouterEvent {
   type: UserRouterEventType

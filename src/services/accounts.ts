@@ -163,6 +163,8 @@ export interface AccountChanges {
   /** The current password, required to change an existing one, and the e-mail or phone of an account with one. */
   password?: string
   newPassword?: string
+  /** Unlink the account's identities at this provider (`oauth-oidc`, `wechat`, ...). */
+  unlinkProvider?: string
 }
 
 /** How `changeAccount` runs for its caller. */
@@ -208,14 +210,18 @@ export async function changeAccount(deps: ServiceDeps, userId: number, changes: 
     if (kind !== 'username') changedContacts.push(kind)
   }
 
-  const contactsGiven = changes.email !== undefined || changes.phone !== undefined
+  const unlinked = changes.unlinkProvider === undefined ? [] : user.identities.filter((identity) => identity.provider === changes.unlinkProvider)
+  if (changes.unlinkProvider !== undefined && unlinked.length === 0) throw fieldError('invalid_request', 'unlink_provider', 'is not linked to this account')
+  const contactsGiven = changes.email !== undefined || changes.phone !== undefined || changes.unlinkProvider !== undefined
   if (changes.password !== undefined && changes.newPassword === undefined && !contactsGiven) {
     throw fieldError('invalid_request', 'new_password', 'is required with password')
   }
   if (changes.newPassword !== undefined) checkPassword(changes.newPassword, deps.passwordPolicy, 'new_password', [next.username, next.email, next.phone])
-  const contactsNeedProof = changedContacts.length > 0 && (changes.password !== undefined || !isRecentSignIn(deps, options.recentSignIn))
+  // Unlinking a way to sign in is proven like a contact change: by the password, or a recent sign-in.
+  const signInWaysChange = changedContacts.length > 0 || unlinked.length > 0
+  const contactsNeedProof = signInWaysChange && (changes.password !== undefined || !isRecentSignIn(deps, options.recentSignIn))
   if (options.verifyCurrentPassword && (changes.newPassword !== undefined || contactsNeedProof)) {
-    const purpose = changes.newPassword !== undefined ? 'change the password' : `change the ${changedContacts.map((c) => (c === 'email' ? 'e-mail' : c)).join(' and ')}`
+    const purpose = changes.newPassword !== undefined ? 'change the password' : proofPurpose(changedContacts, changes.unlinkProvider)
     const field = options.currentPasswordField ?? 'password'
     await proveCurrentPassword(deps, user, { password: changes.password, field, purpose }, options.meta)
   }
@@ -224,19 +230,30 @@ export async function changeAccount(deps: ServiceDeps, userId: number, changes: 
     next.hasPassword = true
   }
 
-  const canSignIn = (next.username !== null || next.email !== null || next.phone !== null) && (next.hasPassword || next.phone !== null)
+  const byIdentifier = (next.username !== null || next.email !== null || next.phone !== null) && (next.hasPassword || next.phone !== null)
+  const canSignIn = byIdentifier || user.identities.length > unlinked.length
   if (!canSignIn && !user.anonymous) throw new UserRouterError('last_login_method')
-  if (operations.length === 0) return user
+  if (operations.length === 0 && unlinked.length === 0) return user
   if (user.anonymous && canSignIn) operations.push({ kind: 'set', field: INTERNAL_FIELDS.anonymous, value: false })
 
-  const updated = await deps.store.updateUser(userId, { operations, updatedAt: deps.now() })
+  let updated: StoredUser | null = user
+  if (operations.length > 0) updated = await deps.store.updateUser(userId, { operations, updatedAt: deps.now() })
+  for (const identity of unlinked) updated = await deps.store.unlinkIdentity(userId, identity.provider, identity.subject)
   if (!updated) throw new UserRouterError('user_not_found')
   const { meta } = options
+  if (unlinked.length > 0) deps.emit({ type: 'identity_unlinked', userId, method: changes.unlinkProvider, clientId: meta.clientId, ip: meta.ip })
   if (changes.newPassword !== undefined) {
     await deps.sessions.revokeUser(userId, options.keepSession)
     deps.emit({ type: 'password_changed', userId, clientId: meta.clientId, ip: meta.ip })
   }
-  deps.emit({ type: 'account_changed', userId, clientId: meta.clientId, ip: meta.ip })
+  if (operations.length > 0) deps.emit({ type: 'account_changed', userId, clientId: meta.clientId, ip: meta.ip })
   noticeContactChange(deps, user, changedContacts)
   return updated
+}
+
+/** What a change needs the current password for, ending "is required to ...". */
+function proofPurpose(changedContacts: readonly ('email' | 'phone')[], unlinkProvider: string | undefined): string {
+  const parts = changedContacts.length > 0 ? [`change the ${changedContacts.map((c) => (c === 'email' ? 'e-mail' : c)).join(' and ')}`] : []
+  if (unlinkProvider !== undefined) parts.push(`unlink ${unlinkProvider}`)
+  return parts.join(' and ')
 }

@@ -14,11 +14,17 @@ import type { AdminApiContext } from './context.js'
 import { docs } from './docs.js'
 
 const identifier = optional(nullable(Joi.string().min(1).max(320)))
-const accountSchema = object({ username: identifier, email: identifier, phone: identifier, new_password: optional(Joi.string().min(1).max(1024)) }).required()
+const accountSchema = object({
+  username: identifier,
+  email: identifier,
+  phone: identifier,
+  new_password: optional(Joi.string().min(1).max(1024)),
+  unlink_provider: optional(Joi.string().min(1).max(64).description("Unlink the user's third-party identities of this provider.")),
+}).required()
 
 export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext): void {
   const doc = docs.route({
-    summary: "Change a user's username, e-mail, phone (null clears) or password (no current one needed; ends the user's sessions)",
+    summary: "Change a user's username, e-mail, phone (null clears) or password (no current one needed; ends the user's sessions), or unlink a third-party identity",
     body: accountSchema,
     responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 404]),
   })
@@ -32,7 +38,7 @@ export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext):
       const user = await changeAccount(
         deps,
         id,
-        { username: body.username, email: body.email, phone: body.phone, newPassword: body.new_password },
+        { username: body.username, email: body.email, phone: body.phone, newPassword: body.new_password, unlinkProvider: body.unlink_provider },
         { verifyCurrentPassword: false, meta: requestMeta(req) },
       )
       res.json(toAccountInfo(user))

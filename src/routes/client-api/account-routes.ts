@@ -17,12 +17,13 @@ const accountSchema = object({
   phone: identifier,
   password: optional(Joi.string().min(1).max(1024)),
   new_password: optional(Joi.string().min(1).max(1024)),
+  unlink_provider: optional(Joi.string().min(1).max(64).description('Unlink the third-party identities of this provider (`oauth-oidc`, `wechat`, ...).')),
 }).required()
 
 export function mountAccountRoutes({ deps, requireAuth, api }: ClientApiContext): void {
   const doc = docs.route({
     summary:
-      'Change username, e-mail, phone (null clears) or password; a new password needs the current `password` when the account has one, and so does a new e-mail or phone unless the sign-in of the token is at most `recentSignInSeconds` old',
+      'Change username, e-mail, phone (null clears) or password, or unlink a third-party identity; a new password needs the current `password` when the account has one, and so does a new e-mail or phone or an unlink unless the sign-in of the token is at most `recentSignInSeconds` old',
     auth: 'token',
     body: accountSchema,
     responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),
@@ -38,7 +39,7 @@ export function mountAccountRoutes({ deps, requireAuth, api }: ClientApiContext)
         const user = await changeAccount(
           deps,
           session.userId,
-          { username: body.username, email: body.email, phone: body.phone, password: body.password, newPassword: body.new_password },
+          { username: body.username, email: body.email, phone: body.phone, password: body.password, newPassword: body.new_password, unlinkProvider: body.unlink_provider },
           { keepSession: session, recentSignIn: session, verifyCurrentPassword: true, meta: requestMeta(req) },
         )
         res.json(toAccountInfo(user))
