@@ -235,6 +235,11 @@ export async function changeAccount(deps: ServiceDeps, userId: number, changes: 
   if (!canSignIn && !user.anonymous) throw new UserRouterError('last_login_method')
   if (operations.length === 0 && unlinked.length === 0) return user
   if (user.anonymous && canSignIn) operations.push({ kind: 'set', field: INTERNAL_FIELDS.anonymous, value: false })
+  // What the provider said of the user goes with its identity.
+  if (changes.unlinkProvider !== undefined && changes.unlinkProvider in user.provider) {
+    const { [changes.unlinkProvider]: _dropped, ...provider } = user.provider
+    operations.push({ kind: 'set', field: INTERNAL_FIELDS.provider, value: provider })
+  }
 
   let updated: StoredUser | null = user
   if (operations.length > 0) updated = await deps.store.updateUser(userId, { operations, updatedAt: deps.now() })

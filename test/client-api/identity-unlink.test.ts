@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import type { UserRouterEvent } from '../../src/events.js'
+import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { assertError, backendSkips, BACKENDS, closeTestApps, createTestApp, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
@@ -21,6 +22,10 @@ for (const backend of BACKENDS) {
       const t = await createTestApp({ backend, label: 'identity-unlink', options: { onEvent: (event) => void events.push(event) } })
       const ann = await t.signUp('username', 'ann')
       await t.store.linkIdentity(ann.id, OIDC)
+      await t.store.updateUser(ann.id, {
+        operations: [{ kind: 'set', field: INTERNAL_FIELDS.provider, value: { 'oauth-oidc': { name: 'Ann' }, other: { kept: true } } }],
+        updatedAt: 1,
+      })
       t.clock.advance(3600) // the sign-in is no longer recent: the password is needed
       const account = () => t.request.put('/hserve/v2.1/user/account/').set(t.auth(ann.token))
       assertError(await account().send({ unlink_provider: 'oauth-oidc' }), 400, 'invalid_request', 'password')
@@ -28,7 +33,8 @@ for (const backend of BACKENDS) {
       assertError(await account().send({ unlink_provider: 'oauth-oidc', password: 'wrong password 1' }), 400, 'wrong_password', 'password')
       const res = await account().send({ unlink_provider: 'oauth-oidc', password: PASSWORD })
       assert.equal(res.status, 200, JSON.stringify(res.body))
-      assert.deepEqual((await t.store.getUserById(ann.id))!.identities, [])
+      const after = (await t.store.getUserById(ann.id))!
+      assert.deepEqual([after.identities, after.provider], [[], { other: { kept: true } }])
       assert.ok(events.some((e) => e.type === 'identity_unlinked' && e.userId === ann.id && e.method === 'oauth-oidc'))
     })
 
