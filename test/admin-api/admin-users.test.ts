@@ -192,5 +192,24 @@ for (const backend of BACKENDS) {
       assertError(await bulk({ limit: '-1' }, { nickname: 'Changed' }), 400, 'invalid_query', 'limit')
       assert.equal((await t.store.getUserById(ids.tom1!))?.nickname, 'Tom One')
     })
+
+    it('lists the users of one identity provider by _provider, and shows each identity', async () => {
+      const t = await create()
+      const { cookie } = await seed(t)
+      const oidc = { provider: 'oauth-oidc', unionId: null, linkedAt: T0 }
+      const ann = await t.store.createUserWithIdentity({ nickname: 'Ann', provider: { 'oauth-oidc': { name: 'Ann' } }, createdAt: T0 + 100 }, { ...oidc, subject: 'sub-ann' })
+      const wechat = { provider: 'wechat', subject: 'o-bea', unionId: 'u-bea', linkedAt: T0 }
+      const bea = await t.store.createUserWithIdentity({ nickname: 'Bea', provider: { wechat: { nickName: 'Bea' } }, createdAt: T0 + 110 }, wechat)
+      const where = JSON.stringify({ _provider: { $has_key: 'oauth-oidc' } })
+      const res = await t.request.get('/userve/v2.2/miniapp/user_profile/').set('Cookie', cookie).query({ where })
+      assert.equal(res.status, 200, JSON.stringify(res.body))
+      assert.deepEqual(
+        res.body.objects.map((u: { id: number }) => u.id),
+        [ann.id],
+      )
+      assert.deepEqual(res.body.objects[0]._provider, { 'oauth-oidc': { name: 'Ann', subject: 'sub-ann', unionid: null, linked_at: T0 } })
+      const detail = await t.request.get(`/userve/v2.2/miniapp/user_profile/${bea.id}/`).set('Cookie', cookie)
+      assert.deepEqual([detail.body.openid, detail.body.unionid], ['o-bea', 'u-bea'])
+    })
   })
 }
