@@ -4,12 +4,12 @@
  *
  * What the MinApp SDK's mini program side (`wx.BaaS`) sends the client API, and reads back. Every
  * request carries `X-Hydrogen-Client-ID`, a JSON body, and `Authorization: Hydrogen-r1 <token>`
- * once signed in. `code` is always a fresh `wx.login` code (for the session key and openid);
- * `phone_code` is the `getPhoneNumber` button's code (base library 2.21.2 and later).
+ * once signed in. `code` is a `wx.login` code (for the openid and the session key), `phone_code`
+ * the `getPhoneNumber` button's code (base library 2.21.2 and later); both single use.
  *
  * - `POST /hserve/v2.5/idp/wechat/silent-login/ {code, create_user, login_with_unionid}`
  *   (`loginWithWechat()` without user data, `silentLogin`). Skipped by the SDK while it holds an
- *   unexpired token. A 2xx answer must hold `token`, `expires_in` (seconds), `openid`, `unionid`
+ *   unexpired token. A 2xx answer (201, as a password login) must hold `token`, `expires_in` (seconds), `openid`, `unionid`
  *   and `user_info` (an object with `id`: the SDK keeps `user_info.id` as the user id and builds
  *   the current user from `user_info`); anything else rejects with the status and
  *   `error_msg`/`message`. `login_with_unionid`: find the user by unionid first.
@@ -18,7 +18,8 @@
  *   '' in the SDK. Older base libraries use `/hserve/v2.5/idp/wechat/phone-login/` without
  *   `phone_code` (the phone is then in `encryptedData`). Same answer as silent-login.
  * - `POST /hserve/v2.4/idp/wechat/user-associate/ {code, associate_with_unionid}` (`linkWechat`,
- *   signed in): links the WeChat identity to the current user; any 2xx, body not read.
+ *   signed in): links the WeChat identity to the current user; any 2xx, body not read. With
+ *   `autoLogin` the SDK signs in silently first, and after a 401 signs in again and retries once.
  * - `PUT /hserve/v2.7/idp/wechat/phone-verification/ {encryptedData, iv, phone_code, overwrite}`
  *   (`updatePhoneNumber`, signed in; v2.5 without `phone_code`): sets the user's phone (`overwrite:
  *   false` fails when one is set). 200 with the user (the current user record), 401 not signed in.
