@@ -41,6 +41,9 @@ export type {
   ProviderProfile,
   AuthorizationRequest,
   RedirectIdentityProvider,
+  WechatMiniProgram,
+  WechatMiniProgramSession,
+  WechatPhoneNumber,
 } from './ports.js'
 export type { StoredUser, NewUser, Identity, NewIdentity, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
 export type { FieldDef, FieldType, ArrayItemType, ProfileFieldOption, ProfileFieldsOption, UserColumn } from './model/fields.js'

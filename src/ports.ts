@@ -230,3 +230,43 @@ export interface RedirectIdentityProvider {
   /** Exchanges the callback (the full URL the provider sent the browser back to) for the profile. */
   complete(callback: URL, request: AuthorizationRequest): Promise<ProviderProfile>
 }
+
+/**
+ * What WeChat answers for a mini program's `wx.login` code. `sessionKey` is a secret: it checks
+ * `rawData` signatures and decrypts `encryptedData` from the same sign-in, and never leaves the
+ * server (not in answers, logs, errors or events).
+ */
+export interface WechatMiniProgramSession {
+  /** The person's id in this mini program. */
+  openId: string
+  /** The person's id across the developer's apps; null when WeChat sends none. */
+  unionId: string | null
+  /** Base64, 16 bytes once decoded. */
+  sessionKey: string
+}
+
+/** The phone number a person shared with a mini program (the `getPhoneNumber` button). */
+export interface WechatPhoneNumber {
+  /** As WeChat gives it: with the country code for numbers outside mainland China. */
+  phone: string
+  /** Without the country code: `13800138000`. */
+  purePhone: string
+  /** Digits only: `86`. */
+  countryCode: string
+}
+
+/**
+ * A WeChat mini program's server-side API: the person signs in inside WeChat, the mini program
+ * sends one-time codes, the server exchanges them. Failures reject with `UserRouterError`:
+ * `provider_failed` when WeChat refuses a code (invalid, used, expired) or answers something that
+ * fails a check, `provider_unavailable` when WeChat cannot be reached, times out, or answers with a
+ * server error or "system busy".
+ */
+export interface WechatMiniProgram {
+  /** The mini program's AppID: encrypted user data must carry it in its watermark. */
+  readonly appId: string
+  /** Exchanges a `wx.login` code (single use, valid 5 minutes) for the session. */
+  codeToSession(code: string): Promise<WechatMiniProgramSession>
+  /** Exchanges a `getPhoneNumber` code (single use) for the phone number. */
+  phoneNumber(code: string): Promise<WechatPhoneNumber>
+}

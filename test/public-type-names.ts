@@ -58,6 +58,9 @@ import type {
   UserRouterEventType,
   UserRouterOptions,
   UserStore,
+  WechatMiniProgram,
+  WechatMiniProgramSession,
+  WechatPhoneNumber,
 } from '../src/index.js'
 
 /** Each name used once, so an unused import cannot hide a missing one. */
@@ -117,4 +120,7 @@ export type PublicTypeNames = [
   UserRouterEventType,
   UserRouterOptions,
   UserStore,
+  WechatMiniProgram,
+  WechatMiniProgramSession,
+  WechatPhoneNumber,
 ]

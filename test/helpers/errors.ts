@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { inspect } from 'node:util'
 import { UserRouterError, type ErrorCode } from '../../src/errors.js'
 
 /** Asserts that `run` throws a UserRouterError with this code whose details name `field`. */
@@ -19,4 +20,10 @@ export function expectError(run: () => unknown, code: ErrorCode, field?: string 
     )
   }
   return caught
+}
+
+/** Asserts that none of `secrets` shows in the error as a log would print it: message, stack, causes, fields. */
+export function assertRevealsNone(error: unknown, secrets: readonly string[]): void {
+  const printed = inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })
+  for (const secret of secrets) assert.ok(!printed.includes(secret), `the error shows a secret: ${printed}`)
 }
