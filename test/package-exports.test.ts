@@ -42,6 +42,8 @@ describe('package exports', () => {
       ['express-user-router/adapters/sqlite', ['SqliteUserStore']],
       ['express-user-router/adapters/postgres', ['PostgresUserStore']],
       ['express-user-router/adapters/smtp', ['SmtpMailer']],
+      ['express-user-router/adapters/wechat', ['WechatWebProvider']],
+      ['express-user-router/adapters/weibo', ['WeiboProvider']],
       ['express-user-router/kit', KIT_FUNCTIONS],
       ['express-user-router/testing', ['describeUserStoreConformance', 'describeKeyValueStoreConformance']],
     ]
