@@ -5,8 +5,13 @@ import { definedFields, httpsUrl, text } from '../provider-http/profile-fields.j
 
 const GENDERS: Record<string, number> = { m: 1, f: 2 }
 
-/** The profile of the Weibo user `uid` (its `idstr`); `user` is Weibo's answer, already checked to be about `uid`. */
+/**
+ * The profile of the Weibo user `uid` (its `idstr`); `user` is Weibo's answer, already checked to be
+ * about `uid`. `raw` leaves out `status`, the user's latest post: it says nothing of the person and
+ * would crowd the little room `_provider` has.
+ */
 export function weiboProfile(uid: string, user: JsonObject): ProviderProfile {
+  const { status: _latestPost, ...fields } = user
   return {
     subject: uid,
     unionId: null,
@@ -16,6 +21,6 @@ export function weiboProfile(uid: string, user: JsonObject): ProviderProfile {
       language: text(user.lang),
     }),
     gender: GENDERS[String(user.gender)] ?? 0,
-    raw: user,
+    raw: fields,
   }
 }

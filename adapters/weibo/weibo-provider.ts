@@ -66,6 +66,8 @@ export class WeiboProvider implements RedirectIdentityProvider {
     if (typeof accessToken !== 'string' || accessToken === '' || uid === null) {
       throw providerError('provider_failed', 'Weibo oauth2/access_token: the answer has no access_token or uid', secrets)
     }
+    // The token comes from this app's own exchange, with its secret, so its uid is this app's user.
+    // (Weibo's advice to check a token with oauth2/get_token_info is for tokens a client hands over.)
     const withToken = [...secrets, accessToken]
     const query = new URLSearchParams({ access_token: accessToken, uid })
     const user = await callWeibo({ what: 'Weibo 2/users/show.json', url: `${this.apiBase}/2/users/show.json?${query}`, timeoutMs: this.timeoutMs, secrets: withToken })

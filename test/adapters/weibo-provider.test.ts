@@ -20,6 +20,7 @@ const USER: WeiboUser = {
   gender: 'm',
   lang: 'zh-cn',
   followers_count: 1204,
+  status: { id: 11142488790, text: '我的相机到了。' },
 }
 
 describe('WeiboProvider', () => {
@@ -53,7 +54,7 @@ describe('WeiboProvider', () => {
       avatar: USER.avatar_large,
       gender: 1,
       language: 'zh-cn',
-      raw: { ...USER },
+      raw: Object.fromEntries(Object.entries(USER).filter(([field]) => field !== 'status')),
     })
   })
 
