@@ -22,10 +22,15 @@ export interface ProviderAnswer {
   body: unknown
 }
 
-/** Replaces each secret in `text` with `[redacted]`. */
+/** Replaces each secret in `text` with `[redacted]`, as written and as encoded in a URL or a form. */
 export function redact(text: string, secrets: readonly string[]): string {
   let clean = text
-  for (const secret of secrets) if (secret !== '') clean = clean.split(secret).join('[redacted]')
+  for (const secret of secrets) {
+    if (secret === '') continue
+    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])) {
+      clean = clean.split(form).join('[redacted]')
+    }
+  }
   return clean
 }
 
