@@ -35,7 +35,7 @@ export function redact(text: string, secrets: readonly string[]): string {
 }
 
 /** The error's name, message and code, and those of its causes, as one line. */
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   const parts: string[] = []
   for (let current = error, depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
     const { name, message, code } = current as { name?: unknown; message?: unknown; code?: unknown }
@@ -47,7 +47,7 @@ function describe(error: unknown): string {
 
 /** A provider error whose message and cause hold nothing of `secrets`. */
 export function providerError(code: 'provider_failed' | 'provider_unavailable', message: string, secrets: readonly string[], cause?: unknown): UserRouterError {
-  const causeText = cause === undefined ? undefined : redact(describe(cause), secrets)
+  const causeText = cause === undefined ? undefined : redact(describeError(cause), secrets)
   return new UserRouterError(code, { message: redact(message, secrets), ...(causeText === undefined ? {} : { cause: new Error(causeText) }) })
 }
 
