@@ -43,6 +43,8 @@ describe('package exports', () => {
       ['express-user-router/adapters/postgres', ['PostgresUserStore']],
       ['express-user-router/adapters/smtp', ['SmtpMailer']],
       ['express-user-router/adapters/wechat-miniprogram', ['WechatMiniProgramApi', 'checkRawDataSignature', 'decryptUserData']],
+      ['express-user-router/adapters/wechat', ['WechatWebProvider']],
+      ['express-user-router/adapters/weibo', ['WeiboProvider']],
       ['express-user-router/kit', KIT_FUNCTIONS],
       ['express-user-router/testing', ['describeUserStoreConformance', 'describeKeyValueStoreConformance']],
     ]

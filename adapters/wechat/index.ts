@@ -1,0 +1,1 @@
+export { WechatWebProvider, type WechatWebProviderOptions } from './wechat-web-provider.js'

@@ -1,0 +1,1 @@
+export { WeiboProvider, type WeiboProviderOptions } from './weibo-provider.js'
