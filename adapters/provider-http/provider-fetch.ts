@@ -45,6 +45,12 @@ function describeError(error: unknown): string {
   return parts.filter((part) => part !== '').join(': ') || 'unknown error'
 }
 
+/** ` (ECONNREFUSED)`: the code of a failed fetch's network error, or nothing. */
+function networkCode(error: unknown): string {
+  const code = ((error as { cause?: { code?: unknown } }).cause ?? {}).code
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''
+}
+
 /** A provider error whose message and cause hold nothing of `secrets`. */
 export function providerError(code: 'provider_failed' | 'provider_unavailable', message: string, secrets: readonly string[], cause?: unknown): UserRouterError {
   const causeText = cause === undefined ? undefined : redact(describeError(cause), secrets)
@@ -61,7 +67,7 @@ export async function callProvider(call: ProviderCall): Promise<ProviderAnswer> 
   try {
     response = await fetch(call.url, { ...call.init, redirect: 'manual', signal: AbortSignal.timeout(call.timeoutMs) })
   } catch (error) {
-    const reason = (error as { name?: unknown }).name === 'TimeoutError' ? `no answer within ${call.timeoutMs} ms` : 'cannot be reached'
+    const reason = (error as { name?: unknown }).name === 'TimeoutError' ? `no answer within ${call.timeoutMs} ms` : `cannot be reached${networkCode(error)}`
     throw providerError('provider_unavailable', `${call.what}: ${reason}`, call.secrets, error)
   }
   let text: string

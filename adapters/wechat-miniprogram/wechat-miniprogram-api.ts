@@ -6,8 +6,9 @@
 import { UserRouterError } from '../../src/errors.js'
 import type { WechatMiniProgram, WechatMiniProgramSession, WechatPhoneNumber } from '../../src/ports.js'
 import { AccessTokenCache, type FetchedToken } from './access-token.js'
-import { parseApiBase } from './api-base.js'
-import { badAnswer, callWechat, errcodeOf, refusal, type WechatAnswer } from './wechat-call.js'
+import { providerBaseUrl } from '../provider-http/provider-url.js'
+import type { ProviderCall } from '../provider-http/provider-fetch.js'
+import { errcodeOf, readWechat, type WechatAnswer, wechatRefusal } from '../wechat/wechat-api.js'
 
 export interface WechatMiniProgramApiOptions {
   /** The mini program's AppID (`wx...`). */
@@ -25,6 +26,11 @@ const STALE_TOKEN_ERRCODES = [40001, 42001]
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== ''
+}
+
+/** A bad answer: a field missing or of the wrong type. */
+function badAnswer(endpoint: string, problem: string): UserRouterError {
+  return new UserRouterError('provider_failed', { message: `WeChat ${endpoint}: ${problem}` })
 }
 
 function requireCode(endpoint: string, code: unknown): asserts code is string {
@@ -45,15 +51,15 @@ export class WechatMiniProgramApi implements WechatMiniProgram {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError('WechatMiniProgramApi: options.timeoutMs must be a whole number of milliseconds, at least 1')
     this.appId = options.appId
     this.#appSecret = options.appSecret
-    this.#apiBase = parseApiBase(options.apiBase ?? 'https://api.weixin.qq.com', 'WechatMiniProgramApi')
+    this.#apiBase = providerBaseUrl(options.apiBase ?? 'https://api.weixin.qq.com', 'WechatMiniProgramApi: options.apiBase')
     this.#timeoutMs = timeoutMs
   }
 
   async codeToSession(code: string): Promise<WechatMiniProgramSession> {
     requireCode('jscode2session', code)
-    const url = this.#url('/sns/jscode2session', { appid: this.appId, secret: this.#appSecret, js_code: code, grant_type: 'authorization_code' })
-    const answer = await callWechat({ endpoint: 'jscode2session', url, timeoutMs: this.#timeoutMs })
-    if (errcodeOf(answer) !== 0) throw refusal('jscode2session', answer, [this.#appSecret, code])
+    const call = this.#call('jscode2session', '/sns/jscode2session', { appid: this.appId, secret: this.#appSecret, js_code: code, grant_type: 'authorization_code' }, [code])
+    const answer = await readWechat(call)
+    if (errcodeOf(answer) !== 0) throw wechatRefusal(call, answer)
     const { openid, session_key: sessionKey, unionid } = answer
     if (!nonEmptyString(openid)) throw badAnswer('jscode2session', 'the answer has no openid')
     if (!nonEmptyString(sessionKey)) throw badAnswer('jscode2session', 'the answer has no session_key')
@@ -64,19 +70,21 @@ export class WechatMiniProgramApi implements WechatMiniProgram {
   async phoneNumber(code: string): Promise<WechatPhoneNumber> {
     requireCode('getuserphonenumber', code)
     let token = await this.#tokens.get()
-    let answer = await this.#getUserPhoneNumber(token, code)
+    let call = this.#phoneCall(token, code)
+    let answer = await readWechat(call)
     if (STALE_TOKEN_ERRCODES.includes(errcodeOf(answer))) {
       this.#tokens.discard(token)
       token = await this.#tokens.get()
-      answer = await this.#getUserPhoneNumber(token, code)
+      call = this.#phoneCall(token, code)
+      answer = await readWechat(call)
     }
-    if (errcodeOf(answer) !== 0) throw refusal('getuserphonenumber', answer, [this.#appSecret, code, token])
+    if (errcodeOf(answer) !== 0) throw wechatRefusal(call, answer)
     return this.#phoneFrom(answer)
   }
 
-  #getUserPhoneNumber(token: string, code: string): Promise<WechatAnswer> {
-    const url = this.#url('/wxa/business/getuserphonenumber', { access_token: token })
-    return callWechat({ endpoint: 'getuserphonenumber', url, json: { code }, timeoutMs: this.#timeoutMs })
+  #phoneCall(token: string, code: string): ProviderCall {
+    const init = { method: 'POST', body: JSON.stringify({ code }), headers: { 'content-type': 'application/json' } }
+    return { ...this.#call('getuserphonenumber', '/wxa/business/getuserphonenumber', { access_token: token }, [code, token]), init }
   }
 
   #phoneFrom(answer: WechatAnswer): WechatPhoneNumber {
@@ -91,18 +99,18 @@ export class WechatMiniProgramApi implements WechatMiniProgram {
   }
 
   async #fetchToken(): Promise<FetchedToken> {
-    const url = this.#url('/cgi-bin/token', { grant_type: 'client_credential', appid: this.appId, secret: this.#appSecret })
-    const answer = await callWechat({ endpoint: 'token', url, timeoutMs: this.#timeoutMs })
-    if (errcodeOf(answer) !== 0) throw refusal('token', answer, [this.#appSecret])
+    const call = this.#call('token', '/cgi-bin/token', { grant_type: 'client_credential', appid: this.appId, secret: this.#appSecret }, [])
+    const answer = await readWechat(call)
+    if (errcodeOf(answer) !== 0) throw wechatRefusal(call, answer)
     const { access_token: token, expires_in: expiresIn } = answer
     if (!nonEmptyString(token)) throw badAnswer('token', 'the answer has no access_token')
     if (typeof expiresIn !== 'number' || !(expiresIn > 0)) throw badAnswer('token', 'the answer has no expires_in')
     return { token, expiresInSeconds: expiresIn }
   }
 
-  #url(path: string, query: Record<string, string>): URL {
-    const url = new URL(`${this.#apiBase}${path}`)
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value)
-    return url
+  /** A GET of `path` with `query`; the app secret and `secrets` never reach a message. */
+  #call(endpoint: string, path: string, query: Record<string, string>, secrets: string[]): ProviderCall {
+    const url = `${this.#apiBase}${path}?${new URLSearchParams(query)}`
+    return { what: `WeChat ${endpoint}`, url, timeoutMs: this.#timeoutMs, secrets: [this.#appSecret, ...secrets] }
   }
 }

@@ -91,12 +91,12 @@ describe('WechatMiniProgramApi', () => {
     it('hides what WeChat echoes of the secret or the code', async () => {
       const code = login({ openId: 'o-hal' })
       wechat.answerNext('jscode2session', { body: { errcode: 40029, errmsg: `invalid code ${code} for secret ${wechat.appSecret}` } })
-      await rejects(api().codeToSession(code), 'provider_failed', /errcode 40029 \(invalid code \[hidden\] for secret \[hidden\]\)/)
+      await rejects(api().codeToSession(code), 'provider_failed', /errcode 40029 \(invalid code \[redacted\] for secret \[redacted\]\)/)
     })
 
     it('answers provider_failed for an answer that is not JSON or lacks the session key', async () => {
       wechat.answerNext('jscode2session', { body: '<html>bad gateway</html>' })
-      await rejects(api().codeToSession(login({ openId: 'o-ivy' })), 'provider_failed', /not a JSON object/)
+      await rejects(api().codeToSession(login({ openId: 'o-ivy' })), 'provider_failed', /not JSON/)
       wechat.answerNext('jscode2session', { body: { openid: 'o-ivy' } })
       await rejects(api().codeToSession(login({ openId: 'o-ivy' })), 'provider_failed', /no session_key/)
       wechat.answerNext('jscode2session', { status: 404, body: {} })
