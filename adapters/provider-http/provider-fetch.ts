@@ -47,7 +47,7 @@ function describeError(error: unknown): string {
 
 /** ` (ECONNREFUSED)`: the code of a failed fetch's network error, or nothing. */
 function networkCode(error: unknown): string {
-  const code = ((error as { cause?: { code?: unknown } }).cause ?? {}).code
+  const code = (error as { cause?: { code?: unknown } }).cause?.code
   return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''
 }
 
