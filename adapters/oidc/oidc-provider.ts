@@ -1,0 +1,143 @@
+/**
+ * Sign-in with an OpenID Connect provider (Google, Microsoft, Okta, Keycloak, Auth0...), through
+ * openid-client: discovery from the issuer, the authorization code flow with PKCE (S256), state and
+ * nonce, the ID token checked (signature, issuer, audience, expiry, nonce), then the userinfo
+ * endpoint when the provider has one.
+ */
+import {
+  allowInsecureRequests,
+  authorizationCodeGrant,
+  buildAuthorizationUrl,
+  type Configuration,
+  calculatePKCECodeChallenge,
+  customFetch,
+  discovery,
+  enableNonRepudiationChecks,
+  fetchUserInfo,
+  skipSubjectCheck,
+} from 'openid-client'
+import { UserRouterError } from '../../src/errors.js'
+import type { AuthorizationRequest, ProviderProfile, RedirectIdentityProvider } from '../../src/ports.js'
+import { clientSecretAuth } from './client-auth.js'
+import { providerUrlOption } from './loopback.js'
+import { providerError } from './provider-errors.js'
+import { providerFetch } from './provider-fetch.js'
+import { personClaims, toProfile } from './profile.js'
+
+export interface OidcProviderOptions {
+  /** The issuer identifier: `https://accounts.example.com` (http:// only on a loopback host). */
+  issuer: string
+  clientId: string
+  clientSecret: string
+  /** Scopes to ask for; default `['openid', 'profile', 'email']`. */
+  scopes?: string[]
+  /** How error messages name the provider; default the issuer's host. */
+  name?: string
+  /** How long one request to the provider may take; default 10. */
+  timeoutSeconds?: number
+}
+
+const DEFAULT_SCOPES = ['openid', 'profile', 'email']
+
+export class OidcProvider implements RedirectIdentityProvider {
+  readonly name: string
+  readonly #issuer: URL
+  readonly #clientId: string
+  readonly #clientSecret: string
+  readonly #scopes: string[]
+  readonly #timeoutSeconds: number
+  /** The discovered configuration, once discovery has succeeded (a failed one is retried). */
+  #configuration: Promise<Configuration> | undefined
+
+  constructor(options: OidcProviderOptions) {
+    this.#issuer = providerUrlOption('issuer', options?.issuer)
+    this.#clientId = textOption('clientId', options.clientId)
+    this.#clientSecret = textOption('clientSecret', options.clientSecret)
+    this.#scopes = options.scopes ?? DEFAULT_SCOPES
+    if (!Array.isArray(this.#scopes) || this.#scopes.length === 0 || !this.#scopes.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+      throw new TypeError('OidcProvider: options.scopes must be a non-empty array of scope names, e.g. ["openid", "profile", "email"]')
+    }
+    this.#timeoutSeconds = options.timeoutSeconds ?? 10
+    if (!(Number.isFinite(this.#timeoutSeconds) && this.#timeoutSeconds > 0)) throw new TypeError('OidcProvider: options.timeoutSeconds must be a positive number')
+    this.name = options.name === undefined ? this.#issuer.host : textOption('name', options.name)
+  }
+
+  async authorizationUrl(request: AuthorizationRequest): Promise<string> {
+    const configuration = await this.#discover()
+    const parameters: Record<string, string> = {
+      redirect_uri: request.redirectUri,
+      scope: this.#scopes.join(' '),
+      state: request.state,
+      code_challenge: await calculatePKCECodeChallenge(request.codeVerifier),
+      code_challenge_method: 'S256',
+    }
+    if (this.#isOpenId()) parameters.nonce = request.nonce
+    return buildAuthorizationUrl(configuration, parameters).href
+  }
+
+  async complete(callback: URL, request: AuthorizationRequest): Promise<ProviderProfile> {
+    const configuration = await this.#discover()
+    const openId = this.#isOpenId()
+    let tokens: Awaited<ReturnType<typeof authorizationCodeGrant>>
+    try {
+      tokens = await authorizationCodeGrant(configuration, callbackOn(request.redirectUri, callback), {
+        pkceCodeVerifier: request.codeVerifier,
+        expectedState: request.state,
+        ...(openId ? { expectedNonce: request.nonce, idTokenExpected: true } : {}),
+      })
+    } catch (error) {
+      throw providerError(this.name, 'code exchange', error)
+    }
+    const idToken = tokens.claims()
+    let userInfo: object | undefined
+    if (configuration.serverMetadata().userinfo_endpoint !== undefined) {
+      try {
+        userInfo = await fetchUserInfo(configuration, tokens.access_token, idToken?.sub ?? skipSubjectCheck)
+      } catch (error) {
+        throw providerError(this.name, 'userinfo request', error)
+      }
+    }
+    const claims = personClaims(idToken, userInfo)
+    if (typeof claims.sub !== 'string' || claims.sub === '') {
+      throw new UserRouterError('provider_failed', { message: `OpenID Connect provider ${this.name}: no subject (sub) in the ID token or the userinfo answer` })
+    }
+    return toProfile({ ...claims, sub: claims.sub })
+  }
+
+  #isOpenId(): boolean {
+    return this.#scopes.includes('openid')
+  }
+
+  /** Discovers the provider once per instance; a failure is not kept, so the next sign-in tries again. */
+  #discover(): Promise<Configuration> {
+    this.#configuration ??= discovery(this.#issuer, this.#clientId, this.#clientSecret, clientSecretAuth(this.#clientSecret), {
+      [customFetch]: providerFetch,
+      timeout: this.#timeoutSeconds,
+      execute: [
+        ...(this.#issuer.protocol === 'http:' ? [allowInsecureRequests] : []),
+        // openid-client trusts an ID token from the token endpoint on TLS alone; check its signature too.
+        ...(this.#isOpenId() ? [enableNonRepudiationChecks] : []),
+      ],
+    }).catch((error: unknown) => {
+      this.#configuration = undefined
+      throw providerError(this.name, 'discovery', error)
+    })
+    return this.#configuration
+  }
+}
+
+function textOption(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`OidcProvider: options.${option} must be a non-empty string`)
+  return value
+}
+
+/**
+ * The callback's parameters on the registered redirect URI: openid-client sends the URL it is given,
+ * less its query, as `redirect_uri` to the token endpoint, which must match the authorization request's.
+ */
+function callbackOn(redirectUri: string, callback: URL): URL {
+  const url = new URL(redirectUri)
+  url.search = callback.search
+  url.hash = ''
+  return url
+}
