@@ -10,7 +10,7 @@ export function clientSecretAuth(clientSecret: string): ClientAuth {
   const post = ClientSecretPost(clientSecret)
   return (server, client, body, headers) => {
     const methods = server.token_endpoint_auth_methods_supported
-    const postOnly = methods !== undefined && methods.includes('client_secret_post') && !methods.includes('client_secret_basic')
+    const postOnly = methods?.includes('client_secret_post') && !methods.includes('client_secret_basic')
     return (postOnly ? post : basic)(server, client, body, headers)
   }
 }
