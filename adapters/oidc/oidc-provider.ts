@@ -53,10 +53,11 @@ export class OidcProvider implements RedirectIdentityProvider {
     this.#issuer = providerUrlOption('issuer', options?.issuer)
     this.#clientId = textOption('clientId', options.clientId)
     this.#clientSecret = textOption('clientSecret', options.clientSecret)
-    this.#scopes = options.scopes ?? DEFAULT_SCOPES
-    if (!Array.isArray(this.#scopes) || this.#scopes.length === 0 || !this.#scopes.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+    const scopes: unknown = options.scopes ?? DEFAULT_SCOPES
+    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
       throw new TypeError('OidcProvider: options.scopes must be a non-empty array of scope names, e.g. ["openid", "profile", "email"]')
     }
+    this.#scopes = [...scopes]
     this.#timeoutSeconds = options.timeoutSeconds ?? 10
     if (!(Number.isFinite(this.#timeoutSeconds) && this.#timeoutSeconds > 0)) throw new TypeError('OidcProvider: options.timeoutSeconds must be a positive number')
     this.name = options.name === undefined ? this.#issuer.host : textOption('name', options.name)
