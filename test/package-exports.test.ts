@@ -42,6 +42,7 @@ describe('package exports', () => {
       ['express-user-router/adapters/sqlite', ['SqliteUserStore']],
       ['express-user-router/adapters/postgres', ['PostgresUserStore']],
       ['express-user-router/adapters/smtp', ['SmtpMailer']],
+      ['express-user-router/adapters/oidc', ['OidcProvider']],
       ['express-user-router/kit', KIT_FUNCTIONS],
       ['express-user-router/testing', ['describeUserStoreConformance', 'describeKeyValueStoreConformance']],
     ]

@@ -14,9 +14,7 @@ import {
   discovery,
   enableNonRepudiationChecks,
   fetchUserInfo,
-  skipSubjectCheck,
 } from 'openid-client'
-import { UserRouterError } from '../../src/errors.js'
 import type { AuthorizationRequest, ProviderProfile, RedirectIdentityProvider } from '../../src/ports.js'
 import { clientSecretAuth } from './client-auth.js'
 import { providerUrlOption } from './loopback.js'
@@ -54,8 +52,8 @@ export class OidcProvider implements RedirectIdentityProvider {
     this.#clientId = textOption('clientId', options.clientId)
     this.#clientSecret = textOption('clientSecret', options.clientSecret)
     const scopes: unknown = options.scopes ?? DEFAULT_SCOPES
-    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
-      throw new TypeError('OidcProvider: options.scopes must be a non-empty array of scope names, e.g. ["openid", "profile", "email"]')
+    if (!Array.isArray(scopes) || !scopes.includes('openid') || !scopes.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+      throw new TypeError('OidcProvider: options.scopes must be an array of scope names with "openid", e.g. ["openid", "profile", "email"]')
     }
     this.#scopes = [...scopes]
     this.#timeoutSeconds = options.timeoutSeconds ?? 10
@@ -71,42 +69,34 @@ export class OidcProvider implements RedirectIdentityProvider {
       state: request.state,
       code_challenge: await calculatePKCECodeChallenge(request.codeVerifier),
       code_challenge_method: 'S256',
+      nonce: request.nonce,
     }
-    if (this.#isOpenId()) parameters.nonce = request.nonce
     return buildAuthorizationUrl(configuration, parameters).href
   }
 
   async complete(callback: URL, request: AuthorizationRequest): Promise<ProviderProfile> {
     const configuration = await this.#discover()
-    const openId = this.#isOpenId()
     let tokens: Awaited<ReturnType<typeof authorizationCodeGrant>>
     try {
       tokens = await authorizationCodeGrant(configuration, callbackOn(request.redirectUri, callback), {
         pkceCodeVerifier: request.codeVerifier,
         expectedState: request.state,
-        ...(openId ? { expectedNonce: request.nonce, idTokenExpected: true } : {}),
+        expectedNonce: request.nonce,
       })
     } catch (error) {
       throw providerError(this.name, 'code exchange', error)
     }
-    const idToken = tokens.claims()
+    // Present and checked: an expected nonce makes openid-client require the ID token.
+    const idToken = tokens.claims()!
     let userInfo: object | undefined
     if (configuration.serverMetadata().userinfo_endpoint !== undefined) {
       try {
-        userInfo = await fetchUserInfo(configuration, tokens.access_token, idToken?.sub ?? skipSubjectCheck)
+        userInfo = await fetchUserInfo(configuration, tokens.access_token, idToken.sub)
       } catch (error) {
         throw providerError(this.name, 'userinfo request', error)
       }
     }
-    const claims = personClaims(idToken, userInfo)
-    if (typeof claims.sub !== 'string' || claims.sub === '') {
-      throw new UserRouterError('provider_failed', { message: `OpenID Connect provider ${this.name}: no subject (sub) in the ID token or the userinfo answer` })
-    }
-    return toProfile({ ...claims, sub: claims.sub })
-  }
-
-  #isOpenId(): boolean {
-    return this.#scopes.includes('openid')
+    return toProfile({ ...personClaims(idToken, userInfo), sub: idToken.sub })
   }
 
   /** Discovers the provider once per instance; a failure is not kept, so the next sign-in tries again. */
@@ -117,7 +107,7 @@ export class OidcProvider implements RedirectIdentityProvider {
       execute: [
         ...(this.#issuer.protocol === 'http:' ? [allowInsecureRequests] : []),
         // openid-client trusts an ID token from the token endpoint on TLS alone; check its signature too.
-        ...(this.#isOpenId() ? [enableNonRepudiationChecks] : []),
+        enableNonRepudiationChecks,
       ],
     }).catch((error: unknown) => {
       this.#configuration = undefined

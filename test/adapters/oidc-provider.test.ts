@@ -104,6 +104,15 @@ describe('OidcProvider', () => {
     assert.equal(profile.language, undefined)
   })
 
+  it('asks for the scopes given, and names the provider by its name option in errors', async () => {
+    const oidc = new OidcProvider({ issuer: issuer.issuer, clientId: issuer.clientId, clientSecret: issuer.clientSecret, scopes: ['openid'], name: 'Example ID' })
+    const { request, callback } = await signIn(oidc)
+    assert.equal(callback.searchParams.get('error'), null)
+    await assert.rejects(oidc.complete(callback, { ...request, state: random() }), isProviderError('provider_failed', /^OpenID Connect provider Example ID: /))
+    const second = await signIn(oidc)
+    assert.deepEqual(await oidc.complete(second.callback, second.request), { subject: 'alice', unionId: null, gender: 0, raw: { sub: 'alice' } })
+  })
+
   it('refuses a callback whose state is not the request’s', async () => {
     const oidc = provider()
     const { request, callback } = await signIn(oidc)
@@ -216,6 +225,8 @@ describe('OidcProvider', () => {
     }
     assert.throws(() => new OidcProvider({ issuer: 'https://a.example.com', clientId: '', clientSecret: 's' }), { name: 'TypeError', message: /options\.clientId/ })
     assert.throws(() => new OidcProvider({ issuer: 'https://a.example.com', clientId: 'c', clientSecret: '' }), { name: 'TypeError', message: /options\.clientSecret/ })
-    assert.throws(() => new OidcProvider({ ...valid, issuer: 'https://a.example.com', scopes: [] }), { name: 'TypeError', message: /options\.scopes/ })
+    for (const scopes of [[], ['profile', 'email'], ['openid', 'two words']]) {
+      assert.throws(() => new OidcProvider({ ...valid, issuer: 'https://a.example.com', scopes }), { name: 'TypeError', message: /options\.scopes/ }, String(scopes))
+    }
   })
 })
