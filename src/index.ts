@@ -29,7 +29,19 @@ export type {
   ChangeNoticeTemplateInput,
   ChangedContact,
 } from './services/email-messages.js'
-export type { UserStore, UserPage, KeyValueStore, SecretCheck, SmsMessage, SmsSender, Mailer, MailMessage, ProviderProfile, AuthorizationRequest, RedirectIdentityProvider } from './ports.js'
+export type {
+  UserStore,
+  UserPage,
+  KeyValueStore,
+  SecretCheck,
+  SmsMessage,
+  SmsSender,
+  Mailer,
+  MailMessage,
+  ProviderProfile,
+  AuthorizationRequest,
+  RedirectIdentityProvider,
+} from './ports.js'
 export type { StoredUser, NewUser, Identity, NewIdentity, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
 export type { FieldDef, FieldType, ArrayItemType, ProfileFieldOption, ProfileFieldsOption, UserColumn } from './model/fields.js'
 export type { Scalar } from './model/values.js'
