@@ -8,15 +8,17 @@ import {
   allowInsecureRequests,
   authorizationCodeGrant,
   buildAuthorizationUrl,
-  type Configuration,
+  Configuration,
   calculatePKCECodeChallenge,
   customFetch,
   discovery,
   enableNonRepudiationChecks,
   fetchUserInfo,
+  type ServerMetadata,
 } from 'openid-client'
 import type { AuthorizationRequest, ProviderProfile, RedirectIdentityProvider } from '../../src/ports.js'
 import { clientSecretAuth } from './client-auth.js'
+import { endpointsMetadata, type OidcEndpoints } from './endpoints.js'
 import { providerUrlOption } from './loopback.js'
 import { providerError } from './provider-errors.js'
 import { providerFetch } from './provider-fetch.js'
@@ -33,6 +35,8 @@ export interface OidcProviderOptions {
   name?: string
   /** How long one request to the provider may take; default 10. */
   timeoutSeconds?: number
+  /** The endpoints, for a provider without a discovery document (`<issuer>/.well-known/openid-configuration`). */
+  endpoints?: OidcEndpoints
 }
 
 const DEFAULT_SCOPES = ['openid', 'profile', 'email']
@@ -44,6 +48,8 @@ export class OidcProvider implements RedirectIdentityProvider {
   readonly #clientSecret: string
   readonly #scopes: string[]
   readonly #timeoutSeconds: number
+  /** The `endpoints` option as server metadata; undefined: discovered. */
+  readonly #metadata: ServerMetadata | undefined
   /** The discovered configuration, once discovery has succeeded (a failed one is retried). */
   #configuration: Promise<Configuration> | undefined
 
@@ -59,6 +65,7 @@ export class OidcProvider implements RedirectIdentityProvider {
     this.#timeoutSeconds = options.timeoutSeconds ?? 10
     if (!(Number.isFinite(this.#timeoutSeconds) && this.#timeoutSeconds > 0)) throw new TypeError('OidcProvider: options.timeoutSeconds must be a positive number')
     this.name = options.name === undefined ? this.#issuer.host : textOption('name', options.name)
+    this.#metadata = options.endpoints === undefined ? undefined : endpointsMetadata(options.issuer, options.endpoints)
   }
 
   async authorizationUrl(request: AuthorizationRequest): Promise<string> {
@@ -99,21 +106,35 @@ export class OidcProvider implements RedirectIdentityProvider {
     return toProfile({ ...personClaims(idToken, userInfo), sub: idToken.sub })
   }
 
-  /** Discovers the provider once per instance; a failure is not kept, so the next sign-in tries again. */
+  /** The configuration: discovered once per instance (a failure is not kept: the next sign-in tries again), or from `endpoints`. */
   #discover(): Promise<Configuration> {
-    this.#configuration ??= discovery(this.#issuer, this.#clientId, this.#clientSecret, clientSecretAuth(this.#clientSecret), {
-      [customFetch]: providerFetch,
-      timeout: this.#timeoutSeconds,
-      execute: [
-        ...(this.#issuer.protocol === 'http:' ? [allowInsecureRequests] : []),
-        // openid-client trusts an ID token from the token endpoint on TLS alone; check its signature too.
-        enableNonRepudiationChecks,
-      ],
-    }).catch((error: unknown) => {
+    this.#configuration ??= this.#metadata === undefined ? this.#discovery() : Promise.resolve(this.#fromEndpoints(this.#metadata))
+    return this.#configuration
+  }
+
+  #discovery(): Promise<Configuration> {
+    const options = { [customFetch]: providerFetch, timeout: this.#timeoutSeconds, execute: this.#settings() }
+    return discovery(this.#issuer, this.#clientId, this.#clientSecret, clientSecretAuth(this.#clientSecret), options).catch((error: unknown) => {
       this.#configuration = undefined
       throw providerError(this.name, 'discovery', error)
     })
-    return this.#configuration
+  }
+
+  #fromEndpoints(metadata: ServerMetadata): Configuration {
+    const configuration = new Configuration(metadata, this.#clientId, this.#clientSecret, clientSecretAuth(this.#clientSecret))
+    configuration[customFetch] = providerFetch
+    configuration.timeout = this.#timeoutSeconds
+    for (const setting of this.#settings()) setting(configuration)
+    return configuration
+  }
+
+  #settings(): ((configuration: Configuration) => void)[] {
+    return [
+      // Every request goes through providerFetch, which allows http:// on loopback only.
+      ...(this.#issuer.protocol === 'http:' || this.#metadata !== undefined ? [allowInsecureRequests] : []),
+      // openid-client trusts an ID token from the token endpoint on TLS alone; check its signature too.
+      enableNonRepudiationChecks,
+    ]
   }
 }
 

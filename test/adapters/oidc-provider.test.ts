@@ -186,6 +186,25 @@ describe('OidcProvider', () => {
     }
   })
 
+  it('takes the endpoints as an option instead of discovering them, with or without userinfo', async () => {
+    const metadata = (await (await fetch(`${issuer.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>
+    const endpoints = { authorization: metadata.authorization_endpoint!, token: metadata.token_endpoint!, jwks: metadata.jwks_uri! }
+    const credentials = { issuer: issuer.issuer, clientId: issuer.clientId, clientSecret: issuer.clientSecret }
+    const withUserInfo = new OidcProvider({ ...credentials, endpoints: { ...endpoints, userinfo: metadata.userinfo_endpoint! } })
+    const first = await signIn(withUserInfo)
+    assert.equal((await withUserInfo.complete(first.callback, first.request)).nickname, 'Alice Liddell')
+    // Without userinfo, only the ID token speaks: this provider puts no profile claims in it.
+    const idTokenOnly = new OidcProvider({ ...credentials, endpoints })
+    const second = await signIn(idTokenOnly)
+    assert.deepEqual(await idTokenOnly.complete(second.callback, second.request), { subject: 'alice', unionId: null, gender: 0, raw: { sub: 'alice' } })
+    const third = await signIn(idTokenOnly)
+    await assert.rejects(idTokenOnly.complete(third.callback, { ...third.request, nonce: random() }), isProviderError('provider_failed', /nonce/))
+    assert.throws(() => new OidcProvider({ ...credentials, endpoints: { ...endpoints, token: 'http://idp.example.com/token' } }), {
+      name: 'TypeError',
+      message: /options\.endpoints\.token/,
+    })
+  })
+
   describe('with a provider that fails', () => {
     let server: Server
     let base = ''
