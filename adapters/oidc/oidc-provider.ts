@@ -33,8 +33,8 @@ export interface OidcProviderOptions {
   scopes?: string[]
   /** How error messages name the provider; default the issuer's host. */
   name?: string
-  /** How long one request to the provider may take; default 10. */
-  timeoutSeconds?: number
+  /** Milliseconds each request to the provider may take. Default 5000. */
+  timeoutMs?: number
   /** The endpoints, for a provider without a discovery document (`<issuer>/.well-known/openid-configuration`). */
   endpoints?: OidcEndpoints
 }
@@ -62,8 +62,11 @@ export class OidcProvider implements RedirectIdentityProvider {
       throw new TypeError('OidcProvider: options.scopes must be an array of scope names with "openid", e.g. ["openid", "profile", "email"]')
     }
     this.#scopes = [...scopes]
-    this.#timeoutSeconds = options.timeoutSeconds ?? 10
-    if (!(Number.isFinite(this.#timeoutSeconds) && this.#timeoutSeconds > 0)) throw new TypeError('OidcProvider: options.timeoutSeconds must be a positive number')
+    const timeoutMs: unknown = options.timeoutMs ?? 5000
+    if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new TypeError('OidcProvider: options.timeoutMs must be a positive whole number of milliseconds')
+    // openid-client counts in seconds.
+    this.#timeoutSeconds = timeoutMs / 1000
     this.name = options.name === undefined ? this.#issuer.host : textOption('name', options.name)
     this.#metadata = options.endpoints === undefined ? undefined : endpointsMetadata(options.issuer, options.endpoints)
   }

@@ -229,7 +229,7 @@ describe('OidcProvider', () => {
     })
 
     it('is unavailable when the provider does not answer in time', async () => {
-      const oidc = new OidcProvider({ issuer: `${base}/slow`, clientId: 'c', clientSecret: 's', timeoutSeconds: 0.2 })
+      const oidc = new OidcProvider({ issuer: `${base}/slow`, clientId: 'c', clientSecret: 's', timeoutMs: 200 })
       await assert.rejects(oidc.authorizationUrl(newRequest()), isProviderError('provider_unavailable', /in time/))
     })
   })
@@ -244,6 +244,9 @@ describe('OidcProvider', () => {
     }
     assert.throws(() => new OidcProvider({ issuer: 'https://a.example.com', clientId: '', clientSecret: 's' }), { name: 'TypeError', message: /options\.clientId/ })
     assert.throws(() => new OidcProvider({ issuer: 'https://a.example.com', clientId: 'c', clientSecret: '' }), { name: 'TypeError', message: /options\.clientSecret/ })
+    for (const timeoutMs of [0, -1, 1.5]) {
+      assert.throws(() => new OidcProvider({ ...valid, issuer: 'https://a.example.com', timeoutMs }), { name: 'TypeError', message: /options\.timeoutMs/ }, String(timeoutMs))
+    }
     for (const scopes of [[], ['profile', 'email'], ['openid', 'two words']]) {
       assert.throws(() => new OidcProvider({ ...valid, issuer: 'https://a.example.com', scopes }), { name: 'TypeError', message: /options\.scopes/ }, String(scopes))
     }
