@@ -59,6 +59,7 @@ const LOOKUP_TABLES = new Set([
   'adapters/postgres/rows.ts:PARSERS',
   'adapters/postgres/errors.ts:NETWORK_CODES',
   'adapters/postgres/errors.ts:UNAVAILABLE_STATES',
+  'adapters/oidc/profile.ts:TOKEN_CLAIMS',
 ])
 
 describe('architecture', () => {
@@ -79,13 +80,14 @@ describe('architecture', () => {
     }
   })
 
-  it('loads ioredis only on demand and nodemailer only in the SMTP adapter (optional peers)', () => {
+  it('loads ioredis only on demand, nodemailer only in the SMTP adapter and openid-client only in the OpenID Connect adapter (optional peers)', () => {
+    const onlyIn: Record<string, string> = { nodemailer: 'adapters/smtp/', 'openid-client': 'adapters/oidc/' }
     for (const file of ['src', 'adapters'].flatMap(sourceFiles)) {
       const text = readFileSync(join(root, file), 'utf8')
       // Value imports only: `import type` is erased, anything else loads the package with the module.
-      for (const match of text.matchAll(/^import\s+(?!type\s)[^'"]*?from\s+['"](ioredis|nodemailer)(?:\/[^'"]*)?['"]/gm)) {
+      for (const match of text.matchAll(/^import\s+(?!type\s)[^'"]*?from\s+['"](ioredis|nodemailer|openid-client)(?:\/[^'"]*)?['"]/gm)) {
         if (match[1] === 'ioredis') assert.fail(`${file} imports ioredis: an app without it could not load the router`)
-        assert.ok(file.startsWith('adapters/smtp/'), `${file} imports nodemailer`)
+        assert.ok(file.startsWith(onlyIn[match[1]!]!), `${file} imports ${match[1]}`)
       }
     }
   })

@@ -45,6 +45,7 @@ describe('package exports', () => {
       ['express-user-router/adapters/wechat-miniprogram', ['WechatMiniProgramApi', 'checkRawDataSignature', 'decryptUserData']],
       ['express-user-router/adapters/wechat', ['WechatWebProvider']],
       ['express-user-router/adapters/weibo', ['WeiboProvider']],
+      ['express-user-router/adapters/oidc', ['OidcProvider']],
       ['express-user-router/kit', KIT_FUNCTIONS],
       ['express-user-router/testing', ['describeUserStoreConformance', 'describeKeyValueStoreConformance']],
     ]

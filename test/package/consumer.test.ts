@@ -116,7 +116,19 @@ main().catch((error) => { console.error(error); process.exit(1) })
 `
 
 /** What a TypeScript app using the README's snippets installs itself: Express, its types and the drivers. */
-const TS_APP_INSTALLS = ['express', '@types/express', '@types/node', 'ioredis', 'pg', '@types/pg', 'better-sqlite3', '@types/better-sqlite3', 'nodemailer', '@types/nodemailer']
+const TS_APP_INSTALLS = [
+  'express',
+  '@types/express',
+  '@types/node',
+  'ioredis',
+  'pg',
+  '@types/pg',
+  'better-sqlite3',
+  '@types/better-sqlite3',
+  'nodemailer',
+  '@types/nodemailer',
+  'openid-client',
+]
 
 describe('the packed package', () => {
   let tmp = ''

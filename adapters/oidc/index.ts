@@ -1,0 +1,1 @@
+export { OidcProvider, type OidcProviderOptions } from './oidc-provider.js'
