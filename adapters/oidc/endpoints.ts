@@ -1,6 +1,6 @@
 /** A provider's endpoints given as an option, for a provider that publishes no discovery document. */
 import type { ServerMetadata } from 'openid-client'
-import { providerUrlOption } from './loopback.js'
+import { providerUrlOption } from './url-option.js'
 
 export interface OidcEndpoints {
   authorization: string

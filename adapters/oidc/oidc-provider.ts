@@ -19,7 +19,7 @@ import {
 import type { AuthorizationRequest, ProviderProfile, RedirectIdentityProvider } from '../../src/ports.js'
 import { clientSecretAuth } from './client-auth.js'
 import { endpointsMetadata, type OidcEndpoints } from './endpoints.js'
-import { providerUrlOption } from './loopback.js'
+import { providerUrlOption } from './url-option.js'
 import { providerError } from './provider-errors.js'
 import { providerFetch } from './provider-fetch.js'
 import { personClaims, toProfile } from './profile.js'

@@ -1,7 +1,7 @@
 /** OpenID Connect claims as the port's `ProviderProfile`. */
 import type { JsonObject, JsonValue } from '../../src/model/user.js'
 import type { ProviderProfile } from '../../src/ports.js'
-import { isSecureOrLoopback } from './loopback.js'
+import { isSecureOrLoopback } from '../provider-http/provider-url.js'
 
 /**
  * ID token claims about the token itself rather than the person: left out of `raw`, which is

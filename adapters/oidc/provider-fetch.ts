@@ -3,7 +3,7 @@
  * (no connection, no answer in time, a 5xx answer) so that the error mapping can tell it from a
  * provider that answered and refused, and it keeps every request on https:// or loopback http://.
  */
-import { isSecureOrLoopback } from './loopback.js'
+import { isSecureOrLoopback } from '../provider-http/provider-url.js'
 
 /** The provider could not serve the request; the message names the URL (no query) and what happened. */
 export class ProviderUnreachable extends Error {

@@ -4,9 +4,15 @@
  */
 import { isIPv4 } from 'node:net'
 
-function isLoopback(hostname: string): boolean {
+/** 127.0.0.0/8, ::1 and localhost (WHATWG URL hostnames: IPv6 in brackets, lower case). */
+function isLoopbackHost(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true
   return isIPv4(hostname) && hostname.startsWith('127.')
+}
+
+/** True for https:, and for http: on a loopback host. */
+export function isSecureOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
 }
 
 /**
@@ -21,8 +27,7 @@ export function providerBaseUrl(value: unknown, option: string): string {
   } catch {
     throw new TypeError(`${option} must be an absolute URL`)
   }
-  const allowed = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))
-  if (!allowed) throw new TypeError(`${option} must be an https:// URL (plain http:// only on a loopback host)`)
+  if (!isSecureOrLoopback(url)) throw new TypeError(`${option} must be an https:// URL (plain http:// only on a loopback host)`)
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new TypeError(`${option} must have no query, fragment or credentials`)
   }
