@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
+import { MemoryUserStore } from '../../adapters/memory/index.js'
+import type { NewIdentity, NewUser, StoredUser } from '../../src/model/user.js'
+import type { UserRouterOptions } from '../../src/options.js'
 import { authenticate, authToken, createIdentityTestApp, type IdentityTestApp, PROVIDER } from '../helpers/identity-app.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
 
@@ -16,7 +19,7 @@ const PROFILE = { subject: 'bob-1', nickname: 'Bob at the provider', gender: 1, 
 for (const backend of BACKENDS) {
   describe(`client API third-party accounts (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
-    const create = () => createIdentityTestApp(backend, 'idp-accounts')
+    const create = (options: Partial<UserRouterOptions> = {}) => createIdentityTestApp(backend, 'idp-accounts', options)
     const associate = (t: IdentityTestApp, token: string, body: Record<string, unknown>) =>
       t.request.post(`/hserve/v2.0/idp/${PROVIDER}/user-association/`).set(t.auth(token)).send(body)
 
@@ -64,6 +67,14 @@ for (const backend of BACKENDS) {
       const res = await authenticate(t, { auth_token: await authToken(t) })
       const account = await t.request.put('/hserve/v2.0/user/account/').set(t.auth(res.body.token)).send({ username: 'erin' })
       assert.equal(account.status, 200, JSON.stringify(account.body))
+    })
+
+    it('makes an anonymous user who links an identity a regular one', async () => {
+      const t = await create({ anonymousLogin: true })
+      const anonymous = await t.request.post('/hserve/v2.0/login/anonymous/').set(CLIENT).send({})
+      assert.equal(anonymous.status, 201)
+      assert.equal((await associate(t, anonymous.body.token, { auth_token: await authToken(t) })).status, 200)
+      assert.equal((await t.store.getUserById(anonymous.body.id))?.anonymous, false)
     })
 
     /** A user of the identity whose nickname is `Mine` (set by the user) and whose other fields are empty. */
@@ -119,3 +130,27 @@ for (const backend of BACKENDS) {
     })
   })
 }
+
+/** A store where another sign-in of the same identity always creates its user first. */
+class RacedStore extends MemoryUserStore {
+  override async createUserWithIdentity(user: NewUser, identity: NewIdentity): Promise<StoredUser> {
+    await super.createUserWithIdentity({ createdAt: user.createdAt, nickname: 'winner' }, identity)
+    return super.createUserWithIdentity(user, identity)
+  }
+}
+
+describe('client API third-party sign-in losing the race to create the user', () => {
+  afterEach(closeTestApps)
+
+  it('signs into the user the other sign-in created', async () => {
+    const t = await createIdentityTestApp('memory', 'idp-race', { storage: new RacedStore() })
+    const res = await authenticate(t, { auth_token: await authToken(t), create_user: true })
+    assert.equal(res.status, 201, JSON.stringify(res.body))
+    assert.equal(res.body.nickname, 'winner')
+    assert.equal(await countUsers(t.store), 1)
+    assert.deepEqual(
+      t.events.filter((e) => ['registered', 'login'].includes(e.type)).map((e) => [e.type, e.userId]),
+      [['login', res.body.id]],
+    )
+  })
+})
