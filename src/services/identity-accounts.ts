@@ -1,6 +1,7 @@
 /**
- * The account half of third-party sign-in: an auth token (see `identity-redirects.ts`) signs in
- * the user holding its identity, creates one, or links the identity to the signed-in user.
+ * The account half of third-party sign-in: a profile a provider confirmed (kept under an auth
+ * token, see `identity-redirects.ts`) signs in the user holding its identity, creates one, or
+ * links the identity to the signed-in user.
  *
  * A new user has the identity and nothing else: no password, no e-mail, no phone. A provider's
  * e-mail address or phone never merges into, or claims, an existing account: only the identity
@@ -13,7 +14,7 @@ import type { NewIdentity, StoredUser } from '../model/user.js'
 import type { ProviderProfile } from '../ports.js'
 import type { UpdateOperation } from '../query/update.js'
 import { type SignedIn, signIn } from './accounts.js'
-import type { IdentityServiceDeps, RequestMeta } from './deps.js'
+import type { IdentityServiceDeps, RequestMeta, ServiceDeps } from './deps.js'
 import { takeProfile } from './identity-redirects.js'
 
 /** How the provider's profile fills the user's: every field it gave, only empty fields, or none. */
@@ -53,12 +54,12 @@ function chosenValues(user: StoredUser | null, profile: ProviderProfile, mode: P
   return Object.fromEntries(Object.entries(values).filter(([name]) => user[name as ProfileField] === '' || user[name as ProfileField] === 0))
 }
 
-function identityOf(deps: IdentityServiceDeps, providerName: string, profile: ProviderProfile): NewIdentity {
+function identityOf(deps: ServiceDeps, providerName: string, profile: ProviderProfile): NewIdentity {
   return { provider: providerName, subject: profile.subject, unionId: profile.unionId, linkedAt: deps.now() }
 }
 
 /** Writes the chosen profile values and `_provider[<provider>]`; an anonymous user stops being one (it can sign in now). */
-async function applyProfile(deps: IdentityServiceDeps, user: StoredUser, providerName: string, profile: ProviderProfile, mode: ProfileUpdate): Promise<StoredUser> {
+async function applyProfile(deps: ServiceDeps, user: StoredUser, providerName: string, profile: ProviderProfile, mode: ProfileUpdate): Promise<StoredUser> {
   const operations: UpdateOperation[] = Object.entries(chosenValues(user, profile, mode)).map(([name, value]) => ({ kind: 'set', field: fieldNamed(name as ProfileField), value }))
   operations.push({ kind: 'patch', field: INTERNAL_FIELDS.provider, value: { [providerName]: profile.raw } })
   if (user.anonymous) operations.push({ kind: 'set', field: INTERNAL_FIELDS.anonymous, value: false })
@@ -68,7 +69,7 @@ async function applyProfile(deps: IdentityServiceDeps, user: StoredUser, provide
 }
 
 /** A new user holding the identity, or null when a concurrent sign-in created its holder first. */
-async function createIdentityUser(deps: IdentityServiceDeps, providerName: string, profile: ProviderProfile, mode: ProfileUpdate, meta: RequestMeta): Promise<StoredUser | null> {
+async function createIdentityUser(deps: ServiceDeps, providerName: string, profile: ProviderProfile, mode: ProfileUpdate, meta: RequestMeta): Promise<StoredUser | null> {
   const fields = { ...chosenValues(null, profile, mode), provider: { [providerName]: profile.raw }, createdAt: deps.now() }
   try {
     const user = await deps.store.createUserWithIdentity(fields, identityOf(deps, providerName, profile))
@@ -88,13 +89,12 @@ export interface IdentitySignIn {
 }
 
 /**
- * Signs in with an auth token: the user holding the identity, or a new one (`createUser`). Of
- * concurrent first sign-ins of one identity, one creates the user and the others sign into it.
- * Throws `invalid_auth_token`, `user_not_found`. Emits `registered` (for a new user) and `login`,
- * with the provider's name as `method`.
+ * Signs in with a profile a provider confirmed: the user holding its identity, or a new one
+ * (`createUser`). Of concurrent first sign-ins of one identity, one creates the user and the others
+ * sign into it. Throws `user_not_found`. Emits `registered` (for a new user) and `login`, with the
+ * provider's name as `method`.
  */
-export async function signInWithIdentity(deps: IdentityServiceDeps, providerName: string, authToken: string, input: IdentitySignIn, meta: RequestMeta): Promise<SignedIn> {
-  const profile = await takeProfile(deps, providerName, authToken)
+export async function signInWithProfile(deps: ServiceDeps, providerName: string, profile: ProviderProfile, input: IdentitySignIn, meta: RequestMeta): Promise<SignedIn> {
   let user = await deps.store.getUserByIdentity(providerName, profile.subject)
   if (!user) {
     if (!input.createUser) throw new UserRouterError('user_not_found')
@@ -106,11 +106,24 @@ export async function signInWithIdentity(deps: IdentityServiceDeps, providerName
   return signIn(deps, await applyProfile(deps, user, providerName, profile, input.updateProfile), providerName, meta)
 }
 
+/** `signInWithProfile` with the profile of an auth token (used up); `invalid_auth_token` for a bad one. */
+export async function signInWithIdentity(deps: IdentityServiceDeps, providerName: string, authToken: string, input: IdentitySignIn, meta: RequestMeta): Promise<SignedIn> {
+  return signInWithProfile(deps, providerName, await takeProfile(deps, providerName, authToken), input, meta)
+}
+
 /**
- * Links the auth token's identity to the signed-in user and fills the profile as `mode` says.
- * Throws `invalid_auth_token`, `identity_taken` (another user holds it), `user_not_found`. Emits
- * `identity_linked`.
+ * Links the identity of a profile a provider confirmed to the user and fills the profile as `mode`
+ * says. Throws `identity_taken` (another user holds it), `user_not_found`. Emits `identity_linked`.
  */
+export async function linkProfile(deps: ServiceDeps, userId: number, providerName: string, profile: ProviderProfile, mode: ProfileUpdate, meta: RequestMeta): Promise<StoredUser> {
+  const linked = await deps.store.linkIdentity(userId, identityOf(deps, providerName, profile))
+  if (!linked) throw new UserRouterError('user_not_found')
+  const user = await applyProfile(deps, linked, providerName, profile, mode)
+  deps.emit({ type: 'identity_linked', userId, method: providerName, clientId: meta.clientId, ip: meta.ip })
+  return user
+}
+
+/** `linkProfile` with the profile of an auth token (used up); `invalid_auth_token` for a bad one. */
 export async function linkIdentityToUser(
   deps: IdentityServiceDeps,
   userId: number,
@@ -119,10 +132,5 @@ export async function linkIdentityToUser(
   mode: ProfileUpdate,
   meta: RequestMeta,
 ): Promise<StoredUser> {
-  const profile = await takeProfile(deps, providerName, authToken)
-  const linked = await deps.store.linkIdentity(userId, identityOf(deps, providerName, profile))
-  if (!linked) throw new UserRouterError('user_not_found')
-  const user = await applyProfile(deps, linked, providerName, profile, mode)
-  deps.emit({ type: 'identity_linked', userId, method: providerName, clientId: meta.clientId, ip: meta.ip })
-  return user
+  return linkProfile(deps, userId, providerName, await takeProfile(deps, providerName, authToken), mode, meta)
 }
