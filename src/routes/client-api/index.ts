@@ -51,6 +51,7 @@ export function createClientApi({ deps, catalog, settings }: FamilyInput<ClientA
   mountAccountRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
+  // Last: its `/idp/:provider/...` paths must not shadow literal `/idp/<name>/...` routes (the mini program's).
   mountIdentityRoutes(context)
   return router
 }
