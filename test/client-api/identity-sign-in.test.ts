@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { AUTH_PAGE, authenticate, authToken, authorizationUrl, createIdentityTestApp, openCallback, PROVIDER, providerCallback } from '../helpers/identity-app.js'
+import { StandInIdentityServer } from '../helpers/identity-provider.js'
 import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
@@ -184,6 +185,26 @@ for (const backend of BACKENDS) {
       assertError(await t.request.post(`/hserve/v2.0/idp/${PROVIDER}/redirect/`).send({ callback_url: AUTH_PAGE }), 401, 'invalid_client')
       const unknown = await t.request.get('/hserve/v2.0/idp/nobody/callback/').query({ state: 'x', code: 'y' }).set('Accept', 'application/json')
       assertError(unknown, 404, 'unknown_provider')
+    })
+
+    it("refuses one provider's state at another's callback, and its auth token at another's routes", async () => {
+      const t = await create()
+      const other = await StandInIdentityServer.start()
+      try {
+        const two = await createIdentityTestApp(backend, 'idp-two', {
+          identityProviders: { providers: { [PROVIDER]: t.standIn.provider(), other: other.provider() }, allowedCallbackOrigins: ['https://app.example.com'] },
+        })
+        const callback = new URL(await providerCallback(two))
+        callback.pathname = callback.pathname.replace(`/${PROVIDER}/`, '/other/')
+        const json = await fetch(callback, { redirect: 'manual', headers: { Accept: 'application/json' } })
+        assertError({ status: json.status, body: await json.json() }, 400, 'invalid_state')
+        const token = await authToken(two)
+        assertError(await two.request.post('/hserve/v2.0/idp/other/authenticate/').set(CLIENT).send({ auth_token: token }), 400, 'invalid_auth_token')
+        assertError(await authenticate(two, { auth_token: token }), 400, 'invalid_auth_token')
+        assert.equal(await countUsers(two.store), 0)
+      } finally {
+        await other.close()
+      }
     })
 
     it('gives the provider the router callback URL under the mount path', async () => {
