@@ -58,7 +58,7 @@ function ownRedis(kv: RedisKeyValueStore, owned: boolean): { kv: KeyValueStore; 
 function clientApiSettings(config: RouterConfig): ClientApiSettings {
   const { clients, cors, anonymousLogin, publicUrl, logger } = config
   const passwordLength = { min: config.password.minLength, max: config.password.maxLength }
-  return { clients, cors, anonymousLogin, publicUrl, emailLanguage: config.email.language, passwordLength, logger }
+  return { clients, cors, anonymousLogin, publicUrl, emailLanguage: config.email.language, passwordLength, identity: config.identityProviders, logger }
 }
 
 function adminApiSettings(config: RouterConfig, admin: AdminApiSettings['admin'], sessionStore: AdminApiSettings['sessionStore']): AdminApiSettings {
@@ -78,6 +78,12 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
   const { sms, mailer } = adaptersWithDefaults(config)
   if (mailer && !config.publicUrl && config.production) {
     throw new TypeError('createUserRouter: options.publicUrl is required in production for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
+  }
+  // The providers' redirect URI never comes from the request's Host header in production.
+  if (config.identityProviders && !config.publicUrl && config.production) {
+    throw new TypeError(
+      'createUserRouter: options.publicUrl is required in production with identityProviders, for the providers\' callback URL, e.g. publicUrl: "https://api.example.com/accounts"',
+    )
   }
   const schema = createUserSchema(config.profileFields)
   const { kv, owned, redis } = createKeyValueStore(config)

@@ -22,6 +22,8 @@ export type UserRouterEventType =
   | 'account_claimed'
   /** A third-party identity was unlinked from the account (`method`: the provider). */
   | 'identity_unlinked'
+  /** A third-party account (`method`: the provider's name) was linked to the signed-in user. */
+  | 'identity_linked'
 
 export interface UserRouterEvent {
   type: UserRouterEventType
@@ -29,7 +31,7 @@ export interface UserRouterEvent {
   at: number
   /** The user concerned, when known. */
   userId?: number
-  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`), what was limited (`sms`, `email`, `register`, `anonymous`, `refresh_token`, or the sign-in method), or how an account was claimed (`sms`, `email`). */
+  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`, or the identity provider's name), what was limited (`sms`, `email`, `register`, `anonymous`, `refresh_token`, or the sign-in method), or how an account was claimed (`sms`, `email`). */
   method?: string
   /** The X-Hydrogen-Client-ID of the request, or the OAuth client's id. */
   clientId?: string

@@ -5,7 +5,7 @@
  * `express-user-router/kit`; the conformance suites on `express-user-router/testing`.
  */
 export { createUserRouter, type UserRouter } from './create-user-router.js'
-export type { UserRouterOptions, Logger, AdminOptions, AdminCandidate, RedisLikeClient } from './options.js'
+export type { UserRouterOptions, Logger, AdminOptions, AdminCandidate, RedisLikeClient, IdentityProvidersOptions } from './options.js'
 export {
   UserRouterError,
   ERROR_CODES,

@@ -5,7 +5,15 @@
 import Joi from 'joi'
 import { availableParallelism } from 'node:os'
 import type { CheckedOptions } from './options-keys.js'
-import { KEY_VALUE_STORE_METHODS, MAILER_METHODS, missingMethods, SMS_SENDER_METHODS, USER_STORE_METHODS, USER_STORE_OPTIONAL_METHODS } from './port-methods.js'
+import {
+  KEY_VALUE_STORE_METHODS,
+  MAILER_METHODS,
+  missingMethods,
+  REDIRECT_IDENTITY_PROVIDER_METHODS,
+  SMS_SENDER_METHODS,
+  USER_STORE_METHODS,
+  USER_STORE_OPTIONAL_METHODS,
+} from './port-methods.js'
 
 /**
  * Hashes computed at once by default: half the CPU cores, at most 2. Each hash keeps a core busy;
@@ -41,6 +49,25 @@ const hourlyLimit = (fallback: number) =>
   Joi.alternatives(positiveInteger, Joi.boolean().valid(false))
     .default(fallback)
     .messages({ 'alternatives.types': 'must be a whole number of at least 1, or false to switch the limit off' })
+
+/** Hosts that plain `http://` may name: the machine itself (development, tests). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname)
+}
+
+const ORIGIN_FORM = 'must be an origin (scheme, host and port only), e.g. https://app.example.com; http:// only on a loopback host'
+
+/** An exact origin as `URL` writes it: `https://app.example.com`, no path, no trailing slash. */
+const callbackOrigin = Joi.string().custom((value: string, helpers) => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return helpers.message({ custom: ORIGIN_FORM })
+  }
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))
+  return secure && url.origin === value ? value : helpers.message({ custom: ORIGIN_FORM })
+})
 
 /** Its value is `CheckedOptions`: a test holds its keys, and which of them it may leave unset, to `options-keys.ts`. */
 export const optionsSchema = Joi.object<CheckedOptions>({
@@ -148,6 +175,14 @@ export const optionsSchema = Joi.object<CheckedOptions>({
     accessTokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(86_400),
     refreshTokenTtlSeconds: positiveInteger.max(365 * 86_400).default(MAX_TOKEN_TTL_SECONDS),
     loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
+  }),
+  identityProviders: Joi.object({
+    providers: Joi.object()
+      .pattern(/^[a-z0-9-]{1,64}$/, implementing(REDIRECT_IDENTITY_PROVIDER_METHODS).required())
+      .min(1)
+      .required()
+      .messages({ 'object.unknown': 'is not a provider name: use 1 to 64 of a-z, 0-9 and -' }),
+    allowedCallbackOrigins: Joi.array().items(callbackOrigin).min(1).required(),
   }),
   openApi: Joi.object({
     path: Joi.string()

@@ -10,7 +10,7 @@ import type { ProfileFieldsOption } from './model/fields.js'
 import type { EmailTemplates } from './services/email-messages.js'
 import { refusedPasswords } from './services/password-policy.js'
 import type { StoredUser } from './model/user.js'
-import type { KeyValueStore, Mailer, SmsSender, UserStore } from './ports.js'
+import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore } from './ports.js'
 
 export { DEFAULT_CONCURRENT_HASHES, MAX_TOKEN_TTL_SECONDS } from './options-schema.js'
 
@@ -193,6 +193,12 @@ export interface UserRouterOptions {
    * `openApiDocument(router)` function gives it either way).
    */
   openApi?: { path: string; title?: string; version?: string }
+  /**
+   * Third-party sign-in in the client API (`/hserve/v2.0/idp/:provider/...`): the providers by the
+   * name the URL gives them, and the origins of the app pages the router may send a sign-in back to.
+   * Without it, those routes are not served.
+   */
+  identityProviders?: IdentityProvidersOptions
   /** Answer CORS requests from these origins: a list of exact origins, RegExps, or `'*'` (default: no CORS). */
   cors?: { origins: '*' | (string | RegExp)[]; maxAgeSeconds?: number }
   /** Receives audit events (never secrets). */
@@ -207,6 +213,19 @@ export interface UserRouterOptions {
    */
   now?: () => number
 }
+
+export interface IdentityProvidersOptions {
+  /** Providers by name (1 to 64 of `a-z`, `0-9`, `-`): the `:provider` of the routes. Required, at least one. */
+  providers: Record<string, RedirectIdentityProvider>
+  /**
+   * Exact origins (`https://app.example.com`) of the pages whose URL may be a `callback_url`; plain
+   * `http://` only on a loopback host. Required, at least one.
+   */
+  allowedCallbackOrigins: string[]
+}
+
+/** The `identityProviders` option after checking. */
+export type IdentityConfig = Required<IdentityProvidersOptions>
 
 /** The user `admin.authorize` is asked about: a stored user without its password hash. */
 export type AdminCandidate = Omit<StoredUser, 'passwordHash'>
@@ -302,6 +321,7 @@ export interface RouterConfig {
   sessionSecret: string[] | undefined
   anonymousLogin: boolean
   oauth: OAuthConfig | undefined
+  identityProviders: IdentityConfig | undefined
   openApi: { path: string; title?: string; version?: string } | undefined
   cors: { origins: '*' | (string | RegExp)[]; maxAgeSeconds: number } | undefined
   onEvent: EventSink | undefined

@@ -5,7 +5,7 @@
  */
 import type { UserRouterEvent } from '../events.js'
 import type { UserSchema } from '../model/schema.js'
-import type { AdminConfig, EmailConfig, Logger, OAuthConfig, RateLimitsConfig, SmsCodesConfig } from '../options.js'
+import type { AdminConfig, EmailConfig, IdentityConfig, Logger, OAuthConfig, RateLimitsConfig, SmsCodesConfig } from '../options.js'
 import type { KeyValueStore, Mailer, SmsSender, UserStore } from '../ports.js'
 import type { PasswordPolicy } from './credentials.js'
 import type { LoginThrottle } from './login-throttle.js'
@@ -51,6 +51,11 @@ export interface OAuthServiceDeps extends ServiceDeps {
 /** What the admin API's services receive: the `admin` settings too. */
 export interface AdminServiceDeps extends ServiceDeps {
   readonly admin: AdminConfig
+}
+
+/** What third-party sign-in's services receive: the `identityProviders` settings too. */
+export interface IdentityServiceDeps extends ServiceDeps {
+  readonly identity: IdentityConfig
 }
 
 /** Who is asking, as the services need it for sessions and audit events. */

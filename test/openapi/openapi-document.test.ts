@@ -28,6 +28,10 @@ const CONFIGS: Record<string, Partial<UserRouterOptions>> = {
     oauth: { clients: [{ id: 'app', secret: 'app-secret' }] },
     admin: { authorize: () => true },
     sessionSecret: 'an OpenAPI test secret of 32 characters',
+    identityProviders: {
+      providers: { oidc: { authorizationUrl: async () => 'https://id.example.com/authorize', complete: async () => ({ subject: 's', unionId: null, raw: {} }) } },
+      allowedCallbackOrigins: ['https://app.example.com'],
+    },
     profileFields: { score: 'integer', tags: { type: 'array', items: 'string' }, born: 'date', bio: { type: 'string', maxLength: 500, public: false } },
   },
 }

@@ -1,6 +1,6 @@
 /** What every MinApp client API (`/hserve`) route module receives. */
 import type { CorsConfig } from '../../http/cors.js'
-import type { Logger } from '../../options.js'
+import type { IdentityConfig, Logger } from '../../options.js'
 import type { EmailLanguage } from '../../services/email-messages.js'
 import type { FamilyContext } from '../family.js'
 
@@ -11,12 +11,14 @@ export interface ClientApiSettings {
   readonly cors: CorsConfig | undefined
   /** Whether `POST /hserve/v2.0/login/anonymous/` is served. */
   readonly anonymousLogin: boolean
-  /** Where the router is reached from outside, for the links in e-mails; undefined: the request's own address. */
+  /** Where the router is reached from outside, for the links in e-mails and the providers' callbacks; undefined: the request's own address. */
   readonly publicUrl: string | undefined
   /** The language of the pages behind the e-mail links. */
   readonly emailLanguage: EmailLanguage
   /** The password length bounds, for the reset form's hints. */
   readonly passwordLength: { readonly min: number; readonly max: number }
+  /** The third-party sign-in providers and allowed callback origins; undefined: those routes are not served. */
+  readonly identity: IdentityConfig | undefined
   readonly logger: Logger
 }
 

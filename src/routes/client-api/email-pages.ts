@@ -1,5 +1,6 @@
 /**
- * The small HTML pages behind the e-mail links: results, and the password-reset form. No external
+ * The small HTML pages behind the e-mail links and the identity providers' callback: results, and
+ * the password-reset form. No external
  * assets and no script; every interpolated value is escaped; `PAGE_HEADERS` forbid loading anything
  * and keep the token-bearing URL out of referrers, caches and frames.
  */
@@ -16,19 +17,21 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 }
 
-export type ResultKind = 'email_verified' | 'password_reset' | 'invalid_link' | 'error'
+export type ResultKind = 'email_verified' | 'password_reset' | 'invalid_link' | 'sign_in_failed' | 'error'
 
 const RESULTS: Record<EmailLanguage, Record<ResultKind, [title: string, message: string]>> = {
   zh: {
     email_verified: ['邮箱已验证', '你的邮箱地址已经验证成功，现在可以关闭这个页面。'],
     password_reset: ['密码已重置', '新密码已经生效。所有设备上的登录都已退出，请用新密码重新登录。'],
     invalid_link: ['链接无效', '这个链接无效、已被使用或已过期，请重新申请。'],
+    sign_in_failed: ['登录未完成', '第三方登录没有完成、已被使用或已过期，请返回应用重新登录。'],
     error: ['出错了', '暂时无法完成操作，请稍后再试。'],
   },
   en: {
     email_verified: ['E-mail address verified', 'Your e-mail address is verified. You can close this page.'],
     password_reset: ['Password changed', 'Your new password is set. You have been signed out everywhere: sign in again with the new password.'],
     invalid_link: ['Invalid link', 'This link is invalid, already used or expired. Please ask for a new one.'],
+    sign_in_failed: ['Sign-in not completed', 'The sign-in with the other service was not completed, or was already used or expired. Go back to the app and sign in again.'],
     error: ['Something went wrong', 'The request could not be completed. Please try again later.'],
   },
 }

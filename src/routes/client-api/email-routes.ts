@@ -4,21 +4,21 @@
  * (no client id: their description says `clientId: false`): they answer small HTML pages, or JSON
  * to a request that prefers `application/json`.
  */
-import type { Request, Response } from 'express'
+import type { Request } from 'express'
 import { formBody } from '../../http/body-parsers.js'
 import Joi from 'joi'
 import { UserRouterError, isUserRouterError } from '../../errors.js'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
-import { startErrorAnswer } from '../../http/render-error.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { object, optional, required } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import { isResetLinkLive, requestPasswordReset, resetPassword } from '../../services/email-password-reset.js'
 import { confirmEmailVerification, requestEmailVerification } from '../../services/email-verification.js'
-import type { ClientApiContext, ClientApiSettings } from './context.js'
+import { baseUrlOf, failPage, sendPage, wantsJson } from './browser-answers.js'
+import type { ClientApiContext } from './context.js'
 import { docs } from './docs.js'
-import { PAGE_HEADERS, resetFormPage, resultPage, type ResetFormView, type ResultKind } from './email-pages.js'
+import { resetFormPage, resultPage, type ResetFormView } from './email-pages.js'
 
 /** Where verification links point, under the router's public URL. */
 const VERIFY_LINK_PATH = '/hserve/v2.0/user/email-verify/confirm'
@@ -33,40 +33,10 @@ const resetSchema = object({
   password_confirmation: optional(Joi.string().max(1024).allow('')),
 }).required()
 
-/**
- * The router's absolute URL, for links: `publicUrl` when configured, otherwise the request's own
- * scheme, host and mount path (development; the Host header is the client's to choose).
- */
-function baseUrlOf(req: Request, { publicUrl }: ClientApiSettings): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, '')
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`
-}
-
-/** Whether the caller prefers JSON to HTML (API clients, the SDK); browsers get pages. */
-function wantsJson(req: Request): boolean {
-  return req.accepts(['html', 'json']) === 'json'
-}
-
-function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).set(PAGE_HEADERS).send(html)
-}
-
 /** The `token` query parameter of a link ('' when missing); the form's POST also carries it in its body. */
 function queryToken(req: Request): string {
   const token = req.query.token
   return typeof token === 'string' ? token : ''
-}
-
-/**
- * Renders a failure of a page route: JSON callers get the API's error body (rethrown to the family's
- * error renderer), browsers a page with the status and `Retry-After` that renderer would give.
- */
-function failPage({ logger, emailLanguage }: ClientApiSettings, req: Request, res: Response, raw: unknown): void {
-  if (wantsJson(req)) throw raw
-  const error = startErrorAnswer(res, raw, logger)
-  // In a browser the only input is the link itself: whatever is invalid about it, the link is.
-  const kind: ResultKind = error.kind === 'invalid' ? 'invalid_link' : 'error'
-  sendPage(res, res.statusCode, resultPage(emailLanguage, kind))
 }
 
 const created = { 201: { description: 'The mail is sent.', schema: 'StatusOk' } }
@@ -110,7 +80,7 @@ export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApi
       try {
         await confirmEmailVerification(deps, queryToken(req), requestMeta(req))
       } catch (error) {
-        return failPage(settings, req, res, error)
+        return failPage(settings, req, res, error, 'invalid_link')
       }
       if (wantsJson(req)) res.json({ status: 'ok' })
       else sendPage(res, 200, resultPage(language, 'email_verified'))
@@ -140,7 +110,7 @@ export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApi
       try {
         if (!(await isResetLinkLive(deps, token))) throw new UserRouterError('invalid_link')
       } catch (error) {
-        return failPage(settings, req, res, error)
+        return failPage(settings, req, res, error, 'invalid_link')
       }
       if (wantsJson(req)) res.json({ status: 'ok' })
       else sendPage(res, 200, form(token))
@@ -171,7 +141,7 @@ export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApi
           const field = error.details?.[0]?.field
           return sendPage(res, 400, form(token, field === 'password_confirmation' ? 'mismatch' : 'length'))
         }
-        return failPage(settings, req, res, error)
+        return failPage(settings, req, res, error, 'invalid_link')
       }
       if (json) res.json({ status: 'ok' })
       else sendPage(res, 200, resultPage(language, 'password_reset'))

@@ -16,14 +16,15 @@ import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import type { ClientApiContext, ClientApiSettings } from './context.js'
 import { mountEmailRoutes } from './email-routes.js'
+import { mountIdentityRoutes } from './identity-routes.js'
 import { clientApiSchemas } from './schemas.js'
 import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 
 /**
- * Refuses a request without an accepted `X-Hydrogen-Client-ID`. Every route needs one but the link
- * targets opened from an e-mail, in a browser that sends none (their description says
- * `clientId: false`).
+ * Refuses a request without an accepted `X-Hydrogen-Client-ID`. Every route needs one but the
+ * browser targets (the links opened from an e-mail, the providers' callback), in a browser that
+ * sends none (their description says `clientId: false`).
  */
 function requireClientId(clients: ReadonlySet<string>): RequestHandler {
   return (req, _res, next) => {
@@ -50,5 +51,7 @@ export function createClientApi({ deps, catalog, settings }: FamilyInput<ClientA
   mountAccountRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
+  // Last: its `/idp/:provider/...` paths must not shadow literal `/idp/<name>/...` routes (the mini program's).
+  mountIdentityRoutes(context)
   return router
 }

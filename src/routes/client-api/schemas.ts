@@ -16,6 +16,16 @@ export function clientApiSchemas(schema: UserSchema): Record<string, Record<stri
         { type: 'object', properties: { token: { type: 'string' }, expires_in: { type: 'integer', description: 'Seconds.' } }, required: ['token', 'expires_in'] },
       ],
     },
+    SilentSignedIn: {
+      type: 'object',
+      properties: { user_id: { type: 'integer' }, token: { type: 'string' }, expires_in: { type: 'integer', description: 'Seconds.' }, user_info: ref('User') },
+      required: ['user_id', 'token', 'expires_in', 'user_info'],
+    },
+    ProviderRedirect: {
+      type: 'object',
+      properties: { status: { const: 'ok' }, redirect_url: { type: 'string', description: "The provider's authorization URL, to send the browser to." } },
+      required: ['status', 'redirect_url'],
+    },
     SessionDestroyed: { type: 'object', properties: { message: { const: 'Destroy succeed.' }, status: { const: 'ok' } }, required: ['message', 'status'] },
   }
 }

@@ -11,3 +11,11 @@ import { toWireUser } from '../minapp/wire.js'
 export function toSignedIn(user: StoredUser, schema: UserSchema, token: IssuedToken): Record<string, unknown> {
   return { ...toWireUser(user, schema, { full: true }), token: token.token, expires_in: token.expiresIn }
 }
+
+/**
+ * The answer of a silent sign-in (`/hserve/v2.5/idp/:provider/silent-login/`): the MinApp SDK reads
+ * the user from `user_info`, and `token`, `expires_in` beside it.
+ */
+export function toSilentSignedIn(user: StoredUser, schema: UserSchema, token: IssuedToken): Record<string, unknown> {
+  return { user_id: user.id, token: token.token, expires_in: token.expiresIn, user_info: toWireUser(user, schema, { full: true }) }
+}
