@@ -9,6 +9,7 @@ import { UserRouterError, fieldError, isUserRouterError } from '../errors.js'
 import { checkNewIdentity } from '../model/identities.js'
 import type { ProviderProfile, RedirectIdentityProvider } from '../ports.js'
 import type { IdentityServiceDeps } from './deps.js'
+import { randomBytes } from 'node:crypto'
 import { hashToken, newOpaqueToken, OPAQUE_TOKEN_FORMAT } from './sessions.js'
 
 export const STATE_TTL_SECONDS = 600
@@ -34,6 +35,10 @@ interface StoredProfile {
 }
 
 const attemptKey = (state: string) => `idp-state:${hashToken(state)}`
+
+/** 256 random bits as hex: letters and digits only, as WeChat's official-account sign-in requires of a state. */
+const newState = () => randomBytes(32).toString('hex')
+const STATE_FORMAT = /^[0-9a-f]{64}$/
 const profileKey = (authToken: string) => `idp-auth:${hashToken(authToken)}`
 
 /** The configured provider of this name, or 404 `unknown_provider`. */
@@ -64,7 +69,7 @@ function checkCallbackUrl(deps: IdentityServiceDeps, value: string): URL {
 export async function startSignIn(deps: IdentityServiceDeps, providerName: string, callbackUrl: string, redirectUri: string): Promise<string> {
   const provider = providerNamed(deps, providerName)
   const callback = checkCallbackUrl(deps, callbackUrl)
-  const request = { redirectUri, state: newOpaqueToken(), codeVerifier: newOpaqueToken(), nonce: newOpaqueToken() }
+  const request = { redirectUri, state: newState(), codeVerifier: newOpaqueToken(), nonce: newOpaqueToken() }
   const authorizationUrl = await provider.authorizationUrl(request)
   const attempt: StoredAttempt = {
     provider: providerName,
@@ -80,7 +85,7 @@ export async function startSignIn(deps: IdentityServiceDeps, providerName: strin
 
 /** The attempt of the callback's `state`, used up; `invalid_state` when missing, unknown, used, expired or another provider's. */
 async function takeAttempt(deps: IdentityServiceDeps, providerName: string, state: string): Promise<StoredAttempt> {
-  const stored = OPAQUE_TOKEN_FORMAT.test(state) ? await deps.kv.getAndDelete(attemptKey(state)) : null
+  const stored = STATE_FORMAT.test(state) ? await deps.kv.getAndDelete(attemptKey(state)) : null
   const attempt = stored === null ? null : (JSON.parse(stored) as StoredAttempt)
   if (!attempt || attempt.expiresAt <= deps.now() || attempt.provider !== providerName) throw new UserRouterError('invalid_state')
   return attempt

@@ -207,6 +207,12 @@ for (const backend of BACKENDS) {
       }
     })
 
+    it('gives the provider a state of letters and digits only, at most 128 (what WeChat accepts)', async () => {
+      const t = await create()
+      const state = new URL(await authorizationUrl(t)).searchParams.get('state') ?? ''
+      assert.match(state, /^[A-Za-z0-9]{32,128}$/)
+    })
+
     it('gives the provider the router callback URL under the mount path', async () => {
       const t = await create()
       const url = new URL(await authorizationUrl(t))
