@@ -38,6 +38,7 @@ export const OPTION_KEYS = {
     emailsPerUserPerHour: true,
     emailsPerIpPerHour: true,
     refreshesPerFamilyPerHour: true,
+    signInRedirectsPerIpPerHour: true,
   },
   sms: true,
   mailer: true,

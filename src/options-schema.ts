@@ -109,6 +109,7 @@ export const optionsSchema = Joi.object<CheckedOptions>({
     emailsPerUserPerHour: hourlyLimit(10),
     emailsPerIpPerHour: hourlyLimit(30),
     refreshesPerFamilyPerHour: hourlyLimit(60),
+    signInRedirectsPerIpPerHour: hourlyLimit(100),
   }).default(),
   sms: implementing(SMS_SENDER_METHODS),
   mailer: implementing(MAILER_METHODS),

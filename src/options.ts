@@ -96,6 +96,8 @@ export interface UserRouterOptions {
     emailsPerIpPerHour?: number | false
     /** Refresh grants per OAuth token family per hour (default 60). */
     refreshesPerFamilyPerHour?: number | false
+    /** Third-party sign-ins started per IP per hour; each keeps a state for 10 minutes (default 100). */
+    signInRedirectsPerIpPerHour?: number | false
   }
   /**
    * Sends SMS codes. Outside production the default prints codes to the console; in production
@@ -251,6 +253,7 @@ export interface RateLimitsConfig {
   emailsPerUserPerHour: number | false
   emailsPerIpPerHour: number | false
   refreshesPerFamilyPerHour: number | false
+  signInRedirectsPerIpPerHour: number | false
 }
 
 /** The `oauth` option after checking. */

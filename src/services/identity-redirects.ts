@@ -8,7 +8,8 @@
 import { UserRouterError, fieldError, isUserRouterError } from '../errors.js'
 import { checkNewIdentity } from '../model/identities.js'
 import type { ProviderProfile, RedirectIdentityProvider } from '../ports.js'
-import type { IdentityServiceDeps } from './deps.js'
+import type { IdentityServiceDeps, RequestMeta } from './deps.js'
+import { countAction } from './rate-limits.js'
 import { randomBytes } from 'node:crypto'
 import { hashToken, newOpaqueToken, OPAQUE_TOKEN_FORMAT } from './sessions.js'
 
@@ -66,9 +67,10 @@ function checkCallbackUrl(deps: IdentityServiceDeps, value: string): URL {
  * Starts a sign-in with `providerName`: checks the app's page (`callbackUrl`), keeps the attempt,
  * and answers the provider's authorization URL. `redirectUri` is the router's callback route.
  */
-export async function startSignIn(deps: IdentityServiceDeps, providerName: string, callbackUrl: string, redirectUri: string): Promise<string> {
+export async function startSignIn(deps: IdentityServiceDeps, providerName: string, callbackUrl: string, redirectUri: string, meta: RequestMeta): Promise<string> {
   const provider = providerNamed(deps, providerName)
   const callback = checkCallbackUrl(deps, callbackUrl)
+  await countAction(deps, 'signInRedirectsPerIpPerHour', meta.ip, meta)
   const request = { redirectUri, state: newState(), codeVerifier: newOpaqueToken(), nonce: newOpaqueToken() }
   const authorizationUrl = await provider.authorizationUrl(request)
   const attempt: StoredAttempt = {

@@ -21,6 +21,7 @@ const METHOD: Record<RateLimit, string> = {
   emailsPerUserPerHour: 'email',
   emailsPerIpPerHour: 'email',
   refreshesPerFamilyPerHour: 'refresh_token',
+  signInRedirectsPerIpPerHour: 'sign_in_redirect',
 }
 
 /** Who asks, for the `rate_limited` event. */

@@ -207,6 +207,16 @@ for (const backend of BACKENDS) {
       }
     })
 
+    it('limits the sign-ins started per IP per hour (each keeps a state): 429 rate_limited past signInRedirectsPerIpPerHour', async () => {
+      const t = await createIdentityTestApp(backend, 'idp-sign-in', { rateLimits: { signInRedirectsPerIpPerHour: 2 } })
+      await authorizationUrl(t)
+      await authorizationUrl(t)
+      const res = await t.request.post(`/hserve/v2.0/idp/${PROVIDER}/redirect/`).set(CLIENT).send({ callback_url: AUTH_PAGE })
+      assertError(res, 429, 'rate_limited')
+      assert.ok(Number(res.headers['retry-after']) > 0)
+      assert.ok(t.events.some((e) => e.type === 'rate_limited' && e.method === 'sign_in_redirect'))
+    })
+
     it('gives the provider a state of letters and digits only, at most 128 (what WeChat accepts)', async () => {
       const t = await create()
       const state = new URL(await authorizationUrl(t)).searchParams.get('state') ?? ''

@@ -39,6 +39,7 @@ describe('rateLimits option', () => {
       'emailsPerUserPerHour',
       'refreshesPerFamilyPerHour',
       'registrationsPerIpPerHour',
+      'signInRedirectsPerIpPerHour',
     ])
     assert.equal(parseOptions({ ...base, rateLimits: { emailsPerIpPerHour: false } }).rateLimits.emailsPerIpPerHour, false)
     for (const wrong of [0, -1, 1.5, true, '10']) {

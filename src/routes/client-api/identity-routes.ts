@@ -67,7 +67,7 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
     handler(async (req, res) => {
       const body = validate(redirectSchema, req.body)
       const provider = providerParam(req)
-      const redirectUrl = await startSignIn(identityDeps, provider, body.callback_url, redirectUriOf(req, settings, provider))
+      const redirectUrl = await startSignIn(identityDeps, provider, body.callback_url, redirectUriOf(req, settings, provider), requestMeta(req))
       res.set(noStore).json({ status: 'ok', redirect_url: redirectUrl })
     }),
   )
