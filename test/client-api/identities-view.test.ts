@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
-import { backendSkips, BACKENDS, closeTestApps, createTestApp, releaseTestResources } from '../helpers/test-app.js'
+import { backendSkips, EVERY_BACKEND, closeTestApps, createTestApp, releaseTestResources } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
 after(releaseTestResources)
 
-for (const backend of BACKENDS) {
+for (const backend of EVERY_BACKEND) {
   describe(`identities in the user object (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
 

@@ -9,14 +9,14 @@ import { MemoryUserStore } from '../../adapters/memory/index.js'
 import type { NewIdentity, NewUser, StoredUser } from '../../src/model/user.js'
 import type { UserRouterOptions } from '../../src/options.js'
 import { authenticate, authToken, createIdentityTestApp, type IdentityTestApp, PROVIDER } from '../helpers/identity-app.js'
-import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
+import { assertError, backendSkips, EVERY_BACKEND, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
 after(releaseTestResources)
 
 const PROFILE = { subject: 'bob-1', nickname: 'Bob at the provider', gender: 1, city: 'Shanghai', avatar: 'https://provider.example.com/bob.png' }
 
-for (const backend of BACKENDS) {
+for (const backend of EVERY_BACKEND) {
   describe(`client API third-party accounts (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
     const create = (options: Partial<UserRouterOptions> = {}) => createIdentityTestApp(backend, 'idp-accounts', options)

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { AUTH_PAGE, authenticate, authToken, authorizationUrl, createIdentityTestApp, openCallback, PROVIDER, providerCallback } from '../helpers/identity-app.js'
 import { StandInIdentityServer } from '../helpers/identity-provider.js'
-import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
+import { assertError, backendSkips, EVERY_BACKEND, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
 after(releaseTestResources)
 
-for (const backend of BACKENDS) {
+for (const backend of EVERY_BACKEND) {
   describe(`client API third-party sign-in (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
     const create = () => createIdentityTestApp(backend, 'idp-sign-in')

@@ -6,14 +6,14 @@ import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import type { UserRouterEvent } from '../../src/events.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
-import { assertError, backendSkips, BACKENDS, closeTestApps, createTestApp, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
+import { assertError, backendSkips, EVERY_BACKEND, closeTestApps, createTestApp, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
 after(releaseTestResources)
 
 const OIDC = { provider: 'oauth-oidc', subject: 'sub-1', unionId: null, linkedAt: 1_700_000_000 }
 
-for (const backend of BACKENDS) {
+for (const backend of EVERY_BACKEND) {
   describe(`unlinking an identity (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
 

@@ -23,6 +23,7 @@ import supertest from 'supertest'
 import { ConsoleMailer } from '../../adapters/console/index.js'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
 import { PostgresUserStore } from '../../adapters/postgres/index.js'
+import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { RedisKeyValueStore } from '../../adapters/redis/index.js'
 import { createUserRouter, type UserRouter } from '../../src/create-user-router.js'
 import { BUILTIN_FIELDS } from '../../src/model/fields.js'
@@ -33,8 +34,10 @@ import { createTestSchema, postgresUnavailable, type TestSchema } from './postgr
 import { TestClock } from './test-clock.js'
 import { createRedisTestKeys, redisUnavailable, type RedisTestKeys } from './redis.js'
 
-export type Backend = 'memory' | 'real'
+export type Backend = 'memory' | 'sqlite' | 'real'
 export const BACKENDS = ['memory', 'real'] as const satisfies readonly Backend[]
+/** Every store: for suites of what each store must do itself (identities), SQLite too (in memory, with the router's in-process stand-in). */
+export const EVERY_BACKEND = ['memory', 'sqlite', 'real'] as const satisfies readonly Backend[]
 
 export const CLIENT_ID = 'test-client'
 /** Headers of an anonymous client API request. */
@@ -48,7 +51,7 @@ export const VERSION_FOR: Record<IdentifierKind, 'v2.0' | 'v2.1'> = { username: 
 /** `{ memory: false, real: false | reason }`: the `skip` option of each backend's suite. */
 export async function backendSkips(): Promise<Record<Backend, string | false>> {
   const reason = (await postgresUnavailable()) ?? (await redisUnavailable())
-  return { memory: false, real: reason ?? false }
+  return { memory: false, sqlite: false, real: reason ?? false }
 }
 
 export interface RecordingLogger extends Logger {
@@ -138,6 +141,11 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
   if (storage === undefined) {
     if (backend === 'memory') {
       storage = new MemoryUserStore()
+    } else if (backend === 'sqlite') {
+      const store = new SqliteUserStore({ filename: ':memory:' })
+      cleanups.push(() => store.close())
+      await store.migrate()
+      storage = store
     } else {
       const schema: TestSchema = await createTestSchema(label)
       const store = new PostgresUserStore({ connectionString: schema.connectionString, schema: schema.schema })
