@@ -21,11 +21,16 @@ export function sessionOf(res: Response): Session {
   return res.locals.session as Session
 }
 
+/** The session of the request's token, or null without one (or with one that is not live). */
+export async function optionalSessionOf(sessions: SessionService, header: string | undefined): Promise<Session | null> {
+  const token = tokenOf(header)
+  return token ? sessions.verify(token) : null
+}
+
 /** Refuses requests without a live token with 401 `unauthenticated`; the answers to the others are `no-store`. */
 export function requireSession(sessions: SessionService): RequestHandler {
   return handler(async (req, res, next) => {
-    const token = tokenOf(req.get('authorization'))
-    const session = token ? await sessions.verify(token) : null
+    const session = await optionalSessionOf(sessions, req.get('authorization'))
     if (!session) throw new UserRouterError('unauthenticated')
     res.locals.session = session
     noStore(res)

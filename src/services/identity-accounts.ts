@@ -132,5 +132,5 @@ export async function linkIdentityToUser(
   mode: ProfileUpdate,
   meta: RequestMeta,
 ): Promise<StoredUser> {
-  return linkProfile(deps, userId, providerName, await takeProfile(deps, providerName, authToken), mode, meta)
+  return linkProfile(deps, userId, providerName, await takeProfile(deps, providerName, authToken, userId), mode, meta)
 }

@@ -24,6 +24,8 @@ interface StoredAttempt {
   redirectUri: string
   codeVerifier: string
   nonce: string
+  /** The signed-in user whose page started the attempt, or null: only that user may link its identity. */
+  startedBy: number | null
   /** Unix seconds, on the router's clock. */
   expiresAt: number
 }
@@ -32,6 +34,7 @@ interface StoredAttempt {
 interface StoredProfile {
   provider: string
   profile: ProviderProfile
+  startedBy: number | null
   expiresAt: number
 }
 
@@ -67,7 +70,14 @@ function checkCallbackUrl(deps: IdentityServiceDeps, value: string): URL {
  * Starts a sign-in with `providerName`: checks the app's page (`callbackUrl`), keeps the attempt,
  * and answers the provider's authorization URL. `redirectUri` is the router's callback route.
  */
-export async function startSignIn(deps: IdentityServiceDeps, providerName: string, callbackUrl: string, redirectUri: string, meta: RequestMeta): Promise<string> {
+export async function startSignIn(
+  deps: IdentityServiceDeps,
+  providerName: string,
+  callbackUrl: string,
+  redirectUri: string,
+  startedBy: number | null,
+  meta: RequestMeta,
+): Promise<string> {
   const provider = providerNamed(deps, providerName)
   const callback = checkCallbackUrl(deps, callbackUrl)
   await countAction(deps, 'signInRedirectsPerIpPerHour', meta.ip, meta)
@@ -79,6 +89,7 @@ export async function startSignIn(deps: IdentityServiceDeps, providerName: strin
     redirectUri,
     codeVerifier: request.codeVerifier,
     nonce: request.nonce,
+    startedBy,
     expiresAt: deps.now() + STATE_TTL_SECONDS,
   }
   await deps.kv.set(attemptKey(request.state), JSON.stringify(attempt), STATE_TTL_SECONDS)
@@ -116,18 +127,24 @@ export async function completeSignIn(deps: IdentityServiceDeps, providerName: st
   const profile = await provider.complete(callback, request)
   checkProfile(deps, providerName, profile)
   const authToken = newOpaqueToken()
-  const granted: StoredProfile = { provider: providerName, profile, expiresAt: deps.now() + AUTH_TOKEN_TTL_SECONDS }
+  const granted: StoredProfile = { provider: providerName, profile, startedBy: attempt.startedBy, expiresAt: deps.now() + AUTH_TOKEN_TTL_SECONDS }
   await deps.kv.set(profileKey(authToken), JSON.stringify(granted), AUTH_TOKEN_TTL_SECONDS)
   const target = new URL(attempt.callbackUrl)
   target.searchParams.set('token', authToken)
   return target.href
 }
 
-/** The profile an auth token grants, used up: of concurrent callers one gets it; `invalid_auth_token` otherwise. */
-export async function takeProfile(deps: IdentityServiceDeps, providerName: string, authToken: string): Promise<ProviderProfile> {
+/**
+ * The profile an auth token grants, used up: of concurrent callers one gets it; `invalid_auth_token`
+ * otherwise. `linkingUser`: the user linking the identity, who must be the one whose signed-in page
+ * started the sign-in, so an auth token of someone else's sign-in sent to a signed-in user's page
+ * (the SDK's auth page takes `token` from its URL) links nothing.
+ */
+export async function takeProfile(deps: IdentityServiceDeps, providerName: string, authToken: string, linkingUser?: number): Promise<ProviderProfile> {
   providerNamed(deps, providerName)
   const stored = OPAQUE_TOKEN_FORMAT.test(authToken) ? await deps.kv.getAndDelete(profileKey(authToken)) : null
   const granted = stored === null ? null : (JSON.parse(stored) as StoredProfile)
   if (!granted || granted.expiresAt <= deps.now() || granted.provider !== providerName) throw new UserRouterError('invalid_auth_token')
+  if (linkingUser !== undefined && granted.startedBy !== linkingUser) throw new UserRouterError('invalid_auth_token')
   return granted.profile
 }

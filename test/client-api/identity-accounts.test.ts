@@ -8,7 +8,7 @@ import { after, afterEach, describe, it } from 'node:test'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
 import type { NewIdentity, NewUser, StoredUser } from '../../src/model/user.js'
 import type { UserRouterOptions } from '../../src/options.js'
-import { authenticate, authToken, createIdentityTestApp, type IdentityTestApp, PROVIDER } from '../helpers/identity-app.js'
+import { AUTH_PAGE, authenticate, authToken, createIdentityTestApp, type IdentityTestApp, PROVIDER } from '../helpers/identity-app.js'
 import { assertError, backendSkips, EVERY_BACKEND, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
@@ -27,7 +27,7 @@ for (const backend of EVERY_BACKEND) {
       const t = await create()
       const { id, token } = await t.signUp('username', 'carol')
       t.standIn.signInAs({ subject: 'carol-1', nickname: 'Carol' })
-      const linked = await associate(t, token, { auth_token: await authToken(t), update_userprofile: 'setnx' })
+      const linked = await associate(t, token, { auth_token: await authToken(t, AUTH_PAGE, token), update_userprofile: 'setnx' })
       assert.equal(linked.status, 200, JSON.stringify(linked.body))
       assert.deepEqual(linked.body, { status: 'ok' })
       const user = await t.store.getUserById(id)
@@ -46,6 +46,21 @@ for (const backend of EVERY_BACKEND) {
       )
     })
 
+    it('refuses to link an auth token from a sign-in another browser started: a link sent to a signed-in victim links nothing', async () => {
+      const t = await create()
+      const victim = await t.signUp('username', 'victor')
+      const attacker = await t.signUp('username', 'mallory')
+      t.standIn.signInAs({ subject: 'mallory-at-provider' })
+      // The attacker completes a sign-in of the attacker's own (signed out, or as the attacker), then has the victim's page use the token.
+      for (const startedBy of [undefined, attacker.token]) {
+        const stolen = await authToken(t, AUTH_PAGE, startedBy)
+        assertError(await associate(t, victim.token, { auth_token: stolen }), 400, 'invalid_auth_token')
+      }
+      assert.deepEqual((await t.store.getUserById(victim.id))?.identities, [])
+      assert.equal(await t.store.getUserByIdentity(PROVIDER, 'mallory-at-provider'), null)
+      assert.ok(!t.events.some((e) => e.type === 'identity_linked'))
+    })
+
     it('needs a token to link, and refuses an identity another user holds with identity_taken', async () => {
       const t = await create()
       t.standIn.signInAs({ subject: 'shared-1' })
@@ -57,7 +72,7 @@ for (const backend of EVERY_BACKEND) {
         .set(CLIENT)
         .send({ auth_token: await authToken(t) })
       assertError(noToken, 401, 'unauthenticated')
-      assertError(await associate(t, other.token, { auth_token: await authToken(t) }), 400, 'identity_taken')
+      assertError(await associate(t, other.token, { auth_token: await authToken(t, AUTH_PAGE, other.token) }), 400, 'identity_taken')
       assert.deepEqual((await t.store.getUserById(other.id))?.identities, [])
       assert.equal((await t.store.getUserByIdentity(PROVIDER, 'shared-1'))?.id, holder.body.id)
     })
@@ -73,7 +88,7 @@ for (const backend of EVERY_BACKEND) {
       const t = await create({ anonymousLogin: true })
       const anonymous = await t.request.post('/hserve/v2.0/login/anonymous/').set(CLIENT).send({})
       assert.equal(anonymous.status, 201)
-      assert.equal((await associate(t, anonymous.body.token, { auth_token: await authToken(t) })).status, 200)
+      assert.equal((await associate(t, anonymous.body.token, { auth_token: await authToken(t, AUTH_PAGE, anonymous.body.token) })).status, 200)
       assert.equal((await t.store.getUserById(anonymous.body.id))?.anonymous, false)
     })
 

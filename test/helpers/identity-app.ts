@@ -48,16 +48,17 @@ export async function createIdentityTestApp(backend: Backend, label: string, opt
 }
 
 /** POSTs the redirect route and answers the provider's authorization URL. */
-export async function authorizationUrl(t: TestApp, callbackUrl = AUTH_PAGE, provider = PROVIDER): Promise<string> {
-  const res = await t.request.post(`/hserve/v2.0/idp/${provider}/redirect/`).set(CLIENT).send({ callback_url: callbackUrl })
+export async function authorizationUrl(t: TestApp, callbackUrl = AUTH_PAGE, provider = PROVIDER, startedBy?: string): Promise<string> {
+  const headers = startedBy === undefined ? CLIENT : t.auth(startedBy)
+  const res = await t.request.post(`/hserve/v2.0/idp/${provider}/redirect/`).set(headers).send({ callback_url: callbackUrl })
   assert.equal(res.status, 200, JSON.stringify(res.body))
   assert.equal(res.body.status, 'ok')
   return res.body.redirect_url as string
 }
 
 /** Follows the authorization URL to the provider: answers the router's callback URL it sends the browser to. */
-export async function providerCallback(t: TestApp, callbackUrl = AUTH_PAGE): Promise<string> {
-  const res = await fetch(await authorizationUrl(t, callbackUrl), { redirect: 'manual' })
+export async function providerCallback(t: TestApp, callbackUrl = AUTH_PAGE, startedBy?: string): Promise<string> {
+  const res = await fetch(await authorizationUrl(t, callbackUrl, PROVIDER, startedBy), { redirect: 'manual' })
   assert.equal(res.status, 302)
   return res.headers.get('location')!
 }
@@ -67,9 +68,12 @@ export function openCallback(callback: string): Promise<Response> {
   return fetch(callback, { redirect: 'manual', headers: { Accept: 'text/html' } })
 }
 
-/** The whole redirect dance: answers the auth token the app's page receives. */
-export async function authToken(t: TestApp, callbackUrl = AUTH_PAGE): Promise<string> {
-  const res = await openCallback(await providerCallback(t, callbackUrl))
+/**
+ * The whole redirect dance: answers the auth token the app's page receives. `startedBy`: the token
+ * of the signed-in user whose page starts it (as the SDK sends it before linking).
+ */
+export async function authToken(t: TestApp, callbackUrl = AUTH_PAGE, startedBy?: string): Promise<string> {
+  const res = await openCallback(await providerCallback(t, callbackUrl, startedBy))
   assert.equal(res.status, 303, await res.text())
   const page = new URL(res.headers.get('location')!)
   return page.searchParams.get('token')!

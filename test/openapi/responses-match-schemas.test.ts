@@ -197,12 +197,12 @@ describe('responses match the OpenAPI document', () => {
     c.check(await t.request.post(`${idp}/redirect/`).set(CLIENT).send({ callback_url: 'https://evil.example.com/' }))
     c.check(await t.request.post('/hserve/v2.0/idp/nobody/redirect/').set(CLIENT).send({ callback_url: AUTH_PAGE }))
     /** The router's callback of a new sign-in, as a path; and the auth token it hands the page. */
-    const callbackPath = async () => {
-      const url = new URL(await providerCallback(t))
+    const callbackPath = async (startedBy?: string) => {
+      const url = new URL(await providerCallback(t, AUTH_PAGE, startedBy))
       return `${url.pathname}${url.search}`
     }
-    const authToken = async () => {
-      const res = c.check(await t.request.get(await callbackPath()).set(HTML_ACCEPT))
+    const authToken = async (startedBy?: string) => {
+      const res = c.check(await t.request.get(await callbackPath(startedBy)).set(HTML_ACCEPT))
       return new URL(res.headers.location!).searchParams.get('token')!
     }
     const used = await callbackPath()
@@ -247,7 +247,7 @@ describe('responses match the OpenAPI document', () => {
       await t.request
         .post(`${idp}/user-association/`)
         .set(t.auth(other.token))
-        .send({ auth_token: await authToken(), update_userprofile: 'setnx' }),
+        .send({ auth_token: await authToken(other.token), update_userprofile: 'setnx' }),
     )
     c.check(
       await t.request
@@ -260,7 +260,7 @@ describe('responses match the OpenAPI document', () => {
       await t.request
         .post(`${idp}/user-association/`)
         .set(t.auth(signedIn.body.token))
-        .send({ auth_token: await authToken() }),
+        .send({ auth_token: await authToken(signedIn.body.token) }),
     )
   })
 

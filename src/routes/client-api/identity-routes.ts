@@ -7,7 +7,7 @@
  */
 import type { Request } from 'express'
 import Joi from 'joi'
-import { sessionOf } from '../../http/auth.js'
+import { optionalSessionOf, sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { object, optional, required, withDefault } from '../../http/request-schema.js'
@@ -56,8 +56,8 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
   const identityDeps: IdentityServiceDeps = { ...deps, identity: settings.identity }
 
   const redirectDoc = docs.route({
-    summary: "Start a third-party sign-in: the provider's authorization URL",
-    auth: 'none',
+    summary: "Start a third-party sign-in: the provider's authorization URL (with the user's token, the sign-in may link the identity to that user)",
+    auth: 'optionalToken',
     body: redirectSchema,
     responses: docs.responses({ 200: { description: 'Where to send the browser.', schema: 'ProviderRedirect' } }, [400, 404]),
   })
@@ -67,7 +67,9 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
     handler(async (req, res) => {
       const body = validate(redirectSchema, req.body)
       const provider = providerParam(req)
-      const redirectUrl = await startSignIn(identityDeps, provider, body.callback_url, redirectUriOf(req, settings, provider), requestMeta(req))
+      // The signed-in user whose page starts it (the SDK sends its token), the only one who may link the identity.
+      const startedBy = (await optionalSessionOf(deps.sessions, req.get('authorization')))?.userId ?? null
+      const redirectUrl = await startSignIn(identityDeps, provider, body.callback_url, redirectUriOf(req, settings, provider), startedBy, requestMeta(req))
       res.set(noStore).json({ status: 'ok', redirect_url: redirectUrl })
     }),
   )
