@@ -11,6 +11,7 @@
 import { UserRouterError, isUserRouterError } from '../errors.js'
 import { BUILTIN_FIELDS, type FieldDef, INTERNAL_FIELDS } from '../model/fields.js'
 import type { NewIdentity, StoredUser } from '../model/user.js'
+import { storableProviderInfo } from '../model/provider-info.js'
 import type { ProviderProfile } from '../ports.js'
 import type { UpdateOperation } from '../query/update.js'
 import { type SignedIn, signIn } from './accounts.js'
@@ -61,7 +62,7 @@ function identityOf(deps: ServiceDeps, providerName: string, profile: ProviderPr
 /** Writes the chosen profile values and `_provider[<provider>]`; an anonymous user stops being one (it can sign in now). */
 async function applyProfile(deps: ServiceDeps, user: StoredUser, providerName: string, profile: ProviderProfile, mode: ProfileUpdate): Promise<StoredUser> {
   const operations: UpdateOperation[] = Object.entries(chosenValues(user, profile, mode)).map(([name, value]) => ({ kind: 'set', field: fieldNamed(name as ProfileField), value }))
-  operations.push({ kind: 'patch', field: INTERNAL_FIELDS.provider, value: { [providerName]: profile.raw } })
+  operations.push({ kind: 'patch', field: INTERNAL_FIELDS.provider, value: { [providerName]: storableProviderInfo(profile.raw) } })
   if (user.anonymous) operations.push({ kind: 'set', field: INTERNAL_FIELDS.anonymous, value: false })
   const updated = await deps.store.updateUser(user.id, { operations, updatedAt: deps.now() })
   if (!updated) throw new UserRouterError('user_not_found')
@@ -70,7 +71,7 @@ async function applyProfile(deps: ServiceDeps, user: StoredUser, providerName: s
 
 /** A new user holding the identity, or null when a concurrent sign-in created its holder first. */
 async function createIdentityUser(deps: ServiceDeps, providerName: string, profile: ProviderProfile, mode: ProfileUpdate, meta: RequestMeta): Promise<StoredUser | null> {
-  const fields = { ...chosenValues(null, profile, mode), provider: { [providerName]: profile.raw }, createdAt: deps.now() }
+  const fields = { ...chosenValues(null, profile, mode), provider: { [providerName]: storableProviderInfo(profile.raw) }, createdAt: deps.now() }
   try {
     const user = await deps.store.createUserWithIdentity(fields, identityOf(deps, providerName, profile))
     deps.emit({ type: 'registered', userId: user.id, method: providerName, clientId: meta.clientId, ip: meta.ip })

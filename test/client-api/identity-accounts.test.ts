@@ -61,6 +61,16 @@ for (const backend of EVERY_BACKEND) {
       assert.ok(!t.events.some((e) => e.type === 'identity_linked'))
     })
 
+    it("keeps what a provider says within _provider's limits: an oversized or unclean answer still signs in", async () => {
+      const t = await create()
+      t.standIn.signInAs({ subject: 'big-1', nickname: 'Big', city: 'x'.repeat(9000), country: 'bad\u0000text' })
+      const res = await authenticate(t, { auth_token: await authToken(t), update_userprofile: 'false' })
+      assert.equal(res.status, 201, JSON.stringify(res.body))
+      const stored = (await t.store.getUserById(res.body.id))!.provider[PROVIDER] as Record<string, unknown>
+      assert.deepEqual([stored.subject, stored.nickname, 'city' in stored, 'country' in stored], ['big-1', 'Big', false, false])
+      assert.ok(Buffer.byteLength(JSON.stringify(stored)) <= 2048)
+    })
+
     it('needs a token to link, and refuses an identity another user holds with identity_taken', async () => {
       const t = await create()
       t.standIn.signInAs({ subject: 'shared-1' })
