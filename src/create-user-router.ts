@@ -13,7 +13,7 @@ import { createUserSchema } from './model/schema.js'
 import { adminServiceDeps, createServiceDeps, oauthServiceDeps } from './service-deps.js'
 import { ScopedKeyValueStore } from './scoped-key-value-store.js'
 import { adminSessionStore, type RedisKeySpace } from './admin-session-store.js'
-import { parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
+import { type IdentityConfig, parseOptions, type RouterConfig, type UserRouterOptions } from './options.js'
 import type { KeyValueStore } from './ports.js'
 import { createClientApi } from './routes/client-api/index.js'
 import type { ClientApiSettings } from './routes/client-api/context.js'
@@ -54,11 +54,27 @@ function ownRedis(kv: RedisKeyValueStore, owned: boolean): { kv: KeyValueStore; 
   return { kv, owned, redis: { client: kv.client, keyPrefix: kv.keyPrefix } }
 }
 
+/** Whether `identityProviders` names providers that redirect the browser (not only the mini program). */
+function hasRedirectProviders(config: RouterConfig): config is RouterConfig & { identityProviders: IdentityConfig } {
+  return config.identityProviders !== undefined && Object.keys(config.identityProviders.providers).length > 0
+}
+
 /** Each family's part of the options: the families never read the whole configuration. */
 function clientApiSettings(config: RouterConfig): ClientApiSettings {
   const { clients, cors, anonymousLogin, publicUrl, logger } = config
   const passwordLength = { min: config.password.minLength, max: config.password.maxLength }
-  return { clients, cors, anonymousLogin, publicUrl, emailLanguage: config.email.language, passwordLength, identity: config.identityProviders, logger }
+  const identity = hasRedirectProviders(config) ? config.identityProviders : undefined
+  return {
+    clients,
+    cors,
+    anonymousLogin,
+    publicUrl,
+    emailLanguage: config.email.language,
+    passwordLength,
+    identity,
+    wechatMiniProgram: config.identityProviders?.wechatMiniProgram,
+    logger,
+  }
 }
 
 function adminApiSettings(config: RouterConfig, admin: AdminApiSettings['admin'], sessionStore: AdminApiSettings['sessionStore']): AdminApiSettings {
@@ -80,7 +96,7 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
     throw new TypeError('createUserRouter: options.publicUrl is required in production for the links in e-mails, e.g. publicUrl: "https://api.example.com/accounts"')
   }
   // The providers' redirect URI never comes from the request's Host header in production.
-  if (config.identityProviders && !config.publicUrl && config.production) {
+  if (hasRedirectProviders(config) && !config.publicUrl && config.production) {
     throw new TypeError(
       'createUserRouter: options.publicUrl is required in production with identityProviders, for the providers\' callback URL, e.g. publicUrl: "https://api.example.com/accounts"',
     )

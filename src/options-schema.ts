@@ -13,6 +13,7 @@ import {
   SMS_SENDER_METHODS,
   USER_STORE_METHODS,
   USER_STORE_OPTIONAL_METHODS,
+  WECHAT_MINI_PROGRAM_METHODS,
 } from './port-methods.js'
 
 /**
@@ -178,12 +179,16 @@ export const optionsSchema = Joi.object<CheckedOptions>({
     loginCodeTtlSeconds: positiveInteger.max(3_600).default(600),
   }),
   identityProviders: Joi.object({
+    // Both required together, and unless the mini program is the only provider.
     providers: Joi.object()
       .pattern(/^[a-z0-9-]{1,64}$/, implementing(REDIRECT_IDENTITY_PROVIDER_METHODS).required())
       .min(1)
-      .required()
+      .when('wechatMiniProgram', { is: Joi.exist(), otherwise: Joi.required() })
       .messages({ 'object.unknown': 'is not a provider name: use 1 to 64 of a-z, 0-9 and -' }),
-    allowedCallbackOrigins: Joi.array().items(callbackOrigin).min(1).required(),
+    allowedCallbackOrigins: Joi.array().items(callbackOrigin).min(1).when('providers', { not: Joi.exist(), otherwise: Joi.required() }),
+    wechatMiniProgram: implementing(WECHAT_MINI_PROGRAM_METHODS).custom((value: { appId?: unknown }, helpers) =>
+      typeof value.appId === 'string' && value.appId !== '' ? value : helpers.message({ custom: "must have the mini program's appId" }),
+    ),
   }),
   openApi: Joi.object({
     path: Joi.string()

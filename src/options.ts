@@ -10,7 +10,7 @@ import type { ProfileFieldsOption } from './model/fields.js'
 import type { EmailTemplates } from './services/email-messages.js'
 import { refusedPasswords } from './services/password-policy.js'
 import type { StoredUser } from './model/user.js'
-import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore } from './ports.js'
+import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore, WechatMiniProgram } from './ports.js'
 
 export { DEFAULT_CONCURRENT_HASHES, MAX_TOKEN_TTL_SECONDS } from './options-schema.js'
 
@@ -217,17 +217,26 @@ export interface UserRouterOptions {
 }
 
 export interface IdentityProvidersOptions {
-  /** Providers by name (1 to 64 of `a-z`, `0-9`, `-`): the `:provider` of the routes. Required, at least one. */
-  providers: Record<string, RedirectIdentityProvider>
+  /**
+   * Providers that redirect the browser, by name (1 to 64 of `a-z`, `0-9`, `-`): the `:provider` of
+   * the routes. At least one; required unless `wechatMiniProgram` is given.
+   */
+  providers?: Record<string, RedirectIdentityProvider>
   /**
    * Exact origins (`https://app.example.com`) of the pages whose URL may be a `callback_url`; plain
-   * `http://` only on a loopback host. Required, at least one.
+   * `http://` only on a loopback host. At least one; required with `providers`.
    */
-  allowedCallbackOrigins: string[]
+  allowedCallbackOrigins?: string[]
+  /** A WeChat mini program's server API: serves the mini program's `/idp/wechat/...` routes (provider `wechat`). */
+  wechatMiniProgram?: WechatMiniProgram
 }
 
-/** The `identityProviders` option after checking. */
-export type IdentityConfig = Required<IdentityProvidersOptions>
+/** The `identityProviders` option after checking: no redirect providers and no origins when only the mini program is given. */
+export interface IdentityConfig {
+  providers: Record<string, RedirectIdentityProvider>
+  allowedCallbackOrigins: string[]
+  wechatMiniProgram: WechatMiniProgram | undefined
+}
 
 /** The user `admin.authorize` is asked about: a stored user without its password hash. */
 export type AdminCandidate = Omit<StoredUser, 'passwordHash'>
@@ -352,5 +361,22 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   const admin = value.admin && { ...value.admin, trustedOrigins: value.admin.trustedOrigins.map((o: string) => new URL(o).origin) }
   const keyPrefix = routerKeyPrefix(value.keyPrefix, value.storage, value.redis)
   const production = process.env.NODE_ENV === 'production'
-  return { ...value, keyPrefix, production, password, admin, sessionSecret, clients: new Set(value.clients), logger: value.logger ?? console, now: value.now ?? Date.now }
+  const given: IdentityProvidersOptions | undefined = value.identityProviders
+  const identityProviders: IdentityConfig | undefined = given && {
+    providers: given.providers ?? {},
+    allowedCallbackOrigins: given.allowedCallbackOrigins ?? [],
+    wechatMiniProgram: given.wechatMiniProgram,
+  }
+  return {
+    ...value,
+    keyPrefix,
+    production,
+    password,
+    admin,
+    sessionSecret,
+    identityProviders,
+    clients: new Set(value.clients),
+    logger: value.logger ?? console,
+    now: value.now ?? Date.now,
+  }
 }

@@ -3,7 +3,7 @@
  * `satisfies` keeps every name a method of its port; `test/port-methods.test.ts` checks at the
  * type level that each list holds every method, so the lists cannot drift from `ports.ts`.
  */
-import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore } from './ports.js'
+import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore, WechatMiniProgram } from './ports.js'
 
 export const USER_STORE_METHODS = [
   'createUser',
@@ -44,6 +44,8 @@ export const SMS_SENDER_METHODS = ['send'] as const satisfies readonly (keyof Sm
 export const MAILER_METHODS = ['send'] as const satisfies readonly (keyof Mailer)[]
 
 export const REDIRECT_IDENTITY_PROVIDER_METHODS = ['authorizationUrl', 'complete'] as const satisfies readonly (keyof RedirectIdentityProvider)[]
+
+export const WECHAT_MINI_PROGRAM_METHODS = ['codeToSession', 'phoneNumber', 'checkRawDataSignature', 'decryptUserData'] as const satisfies readonly (keyof WechatMiniProgram)[]
 
 /** The names of `required` that `value` lacks as methods, and of `optional` that it has as non-methods. */
 export function missingMethods(value: unknown, required: readonly string[], optional: readonly string[] = []): string[] {

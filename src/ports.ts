@@ -269,4 +269,11 @@ export interface WechatMiniProgram {
   codeToSession(code: string): Promise<WechatMiniProgramSession>
   /** Exchanges a `getPhoneNumber` code (single use) for the phone number. */
   phoneNumber(code: string): Promise<WechatPhoneNumber>
+  /** Whether `signature` signs `rawData` with the session key (`wx.getUserProfile`). */
+  checkRawDataSignature(rawData: string, signature: string, sessionKey: string): boolean
+  /**
+   * Decrypts `encryptedData` with the session key and `iv`; rejects with `provider_failed` when it
+   * does not decrypt to a JSON object whose watermark names this mini program (`appId`).
+   */
+  decryptUserData(encryptedData: string, iv: string, sessionKey: string): JsonObject
 }

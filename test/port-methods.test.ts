@@ -11,8 +11,9 @@ import {
   SMS_SENDER_METHODS,
   USER_STORE_METHODS,
   USER_STORE_OPTIONAL_METHODS,
+  WECHAT_MINI_PROGRAM_METHODS,
 } from '../src/port-methods.js'
-import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore } from '../src/ports.js'
+import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore, WechatMiniProgram } from '../src/ports.js'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T]
@@ -26,11 +27,20 @@ const keyValueStore: Equal<Items<typeof KEY_VALUE_STORE_METHODS>, keyof KeyValue
 const smsSender: Equal<Items<typeof SMS_SENDER_METHODS>, keyof SmsSender> = true
 const mailer: Equal<Items<typeof MAILER_METHODS>, keyof Mailer> = true
 const identityProvider: Equal<Items<typeof REDIRECT_IDENTITY_PROVIDER_METHODS>, keyof RedirectIdentityProvider> = true
+const wechatMiniProgram: Equal<Items<typeof WECHAT_MINI_PROGRAM_METHODS>, Exclude<keyof WechatMiniProgram, 'appId'>> = true
 
 describe('port method lists', () => {
   it('equal the methods of their ports (a type-level check) and name each once', () => {
-    assert.deepEqual([userStoreRequired, userStoreOptional, keyValueStore, smsSender, mailer, identityProvider], [true, true, true, true, true, true])
-    for (const list of [USER_STORE_METHODS, USER_STORE_OPTIONAL_METHODS, KEY_VALUE_STORE_METHODS, SMS_SENDER_METHODS, MAILER_METHODS, REDIRECT_IDENTITY_PROVIDER_METHODS]) {
+    assert.deepEqual([userStoreRequired, userStoreOptional, keyValueStore, smsSender, mailer, identityProvider, wechatMiniProgram], [true, true, true, true, true, true, true])
+    for (const list of [
+      USER_STORE_METHODS,
+      USER_STORE_OPTIONAL_METHODS,
+      KEY_VALUE_STORE_METHODS,
+      SMS_SENDER_METHODS,
+      MAILER_METHODS,
+      REDIRECT_IDENTITY_PROVIDER_METHODS,
+      WECHAT_MINI_PROGRAM_METHODS,
+    ]) {
       assert.equal(new Set<string>(list).size, list.length)
     }
   })

@@ -4,7 +4,9 @@
  * `cgi-bin/token`). The app secret and access token live in private fields, out of logs.
  */
 import { UserRouterError } from '../../src/errors.js'
+import type { JsonObject } from '../../src/model/user.js'
 import type { WechatMiniProgram, WechatMiniProgramSession, WechatPhoneNumber } from '../../src/ports.js'
+import * as userData from './user-data.js'
 import { AccessTokenCache, type FetchedToken } from './access-token.js'
 import { providerBaseUrl } from '../provider-http/provider-url.js'
 import type { ProviderCall } from '../provider-http/provider-fetch.js'
@@ -80,6 +82,14 @@ export class WechatMiniProgramApi implements WechatMiniProgram {
     }
     if (errcodeOf(answer) !== 0) throw wechatRefusal(call, answer)
     return this.#phoneFrom(answer)
+  }
+
+  checkRawDataSignature(rawData: string, signature: string, sessionKey: string): boolean {
+    return userData.checkRawDataSignature(rawData, signature, sessionKey)
+  }
+
+  decryptUserData(encryptedData: string, iv: string, sessionKey: string): JsonObject {
+    return userData.decryptUserData(encryptedData, iv, sessionKey, this.appId)
   }
 
   #phoneCall(token: string, code: string): ProviderCall {

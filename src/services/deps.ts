@@ -6,7 +6,7 @@
 import type { UserRouterEvent } from '../events.js'
 import type { UserSchema } from '../model/schema.js'
 import type { AdminConfig, EmailConfig, IdentityConfig, Logger, OAuthConfig, RateLimitsConfig, SmsCodesConfig } from '../options.js'
-import type { KeyValueStore, Mailer, SmsSender, UserStore } from '../ports.js'
+import type { KeyValueStore, Mailer, SmsSender, UserStore, WechatMiniProgram } from '../ports.js'
 import type { PasswordPolicy } from './credentials.js'
 import type { LoginThrottle } from './login-throttle.js'
 import type { PasswordHasher } from './passwords.js'
@@ -56,6 +56,11 @@ export interface AdminServiceDeps extends ServiceDeps {
 /** What third-party sign-in's services receive: the `identityProviders` settings too. */
 export interface IdentityServiceDeps extends ServiceDeps {
   readonly identity: IdentityConfig
+}
+
+/** What the WeChat mini program's services receive: its server API too. */
+export interface WechatServiceDeps extends ServiceDeps {
+  readonly wechat: WechatMiniProgram
 }
 
 /** Who is asking, as the services need it for sessions and audit events. */

@@ -60,7 +60,7 @@ function identityOf(deps: ServiceDeps, providerName: string, profile: ProviderPr
 }
 
 /** Writes the chosen profile values and `_provider[<provider>]`; an anonymous user stops being one (it can sign in now). */
-async function applyProfile(deps: ServiceDeps, user: StoredUser, providerName: string, profile: ProviderProfile, mode: ProfileUpdate): Promise<StoredUser> {
+export async function applyProfile(deps: ServiceDeps, user: StoredUser, providerName: string, profile: ProviderProfile, mode: ProfileUpdate): Promise<StoredUser> {
   const operations: UpdateOperation[] = Object.entries(chosenValues(user, profile, mode)).map(([name, value]) => ({ kind: 'set', field: fieldNamed(name as ProfileField), value }))
   operations.push({ kind: 'patch', field: INTERNAL_FIELDS.provider, value: { [providerName]: storableProviderInfo(profile.raw) } })
   if (user.anonymous) operations.push({ kind: 'set', field: INTERNAL_FIELDS.anonymous, value: false })

@@ -1,6 +1,7 @@
 /** What every MinApp client API (`/hserve`) route module receives. */
 import type { CorsConfig } from '../../http/cors.js'
 import type { IdentityConfig, Logger } from '../../options.js'
+import type { WechatMiniProgram } from '../../ports.js'
 import type { EmailLanguage } from '../../services/email-messages.js'
 import type { FamilyContext } from '../family.js'
 
@@ -19,6 +20,8 @@ export interface ClientApiSettings {
   readonly passwordLength: { readonly min: number; readonly max: number }
   /** The third-party sign-in providers and allowed callback origins; undefined: those routes are not served. */
   readonly identity: IdentityConfig | undefined
+  /** The WeChat mini program's server API; undefined: the mini program's routes are not served. */
+  readonly wechatMiniProgram: WechatMiniProgram | undefined
   readonly logger: Logger
 }
 

@@ -20,6 +20,7 @@ import { mountIdentityRoutes } from './identity-routes.js'
 import { clientApiSchemas } from './schemas.js'
 import { mountSmsRoutes } from './sms-routes.js'
 import { mountUserRoutes } from './user-routes.js'
+import { mountWechatMiniProgramRoutes } from './wechat-miniprogram-routes.js'
 
 /**
  * Refuses a request without an accepted `X-Hydrogen-Client-ID`. Every route needs one but the
@@ -51,6 +52,7 @@ export function createClientApi({ deps, catalog, settings }: FamilyInput<ClientA
   mountAccountRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
+  mountWechatMiniProgramRoutes(context)
   // Last: its `/idp/:provider/...` paths must not shadow literal `/idp/<name>/...` routes (the mini program's).
   mountIdentityRoutes(context)
   return router

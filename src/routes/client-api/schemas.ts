@@ -21,6 +21,16 @@ export function clientApiSchemas(schema: UserSchema): Record<string, Record<stri
       properties: { user_id: { type: 'integer' }, token: { type: 'string' }, expires_in: { type: 'integer', description: 'Seconds.' }, user_info: ref('User') },
       required: ['user_id', 'token', 'expires_in', 'user_info'],
     },
+    WechatSignedIn: {
+      allOf: [
+        ref('SilentSignedIn'),
+        {
+          type: 'object',
+          properties: { openid: { type: 'string' }, unionid: { type: ['string', 'null'], description: 'Null when WeChat gives none.' } },
+          required: ['openid', 'unionid'],
+        },
+      ],
+    },
     ProviderRedirect: {
       type: 'object',
       properties: { status: { const: 'ok' }, redirect_url: { type: 'string', description: "The provider's authorization URL, to send the browser to." } },
