@@ -7,12 +7,19 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MemoryKeyValueStore, MemoryUserStore } from '../../adapters/memory/index.js'
 import { createUserRouter, type UserRouterOptions } from '../../src/index.js'
-import type { RedirectIdentityProvider } from '../../src/ports.js'
+import type { RedirectIdentityProvider, WechatMiniProgram } from '../../src/ports.js'
 
 const quiet = { warn() {}, error() {} }
 const provider: RedirectIdentityProvider = {
   authorizationUrl: async () => 'https://provider.example.com/authorize',
   complete: async () => ({ subject: 's', unionId: null, raw: {} }),
+}
+const miniProgram: WechatMiniProgram = {
+  appId: 'wx0123456789abcdef',
+  codeToSession: async () => ({ openId: 'o', unionId: null, sessionKey: 'k' }),
+  phoneNumber: async () => ({ phone: '13800138000', purePhone: '13800138000', countryCode: '86' }),
+  checkRawDataSignature: () => false,
+  decryptUserData: () => ({}),
 }
 const base = (identityProviders: unknown): UserRouterOptions => ({
   storage: new MemoryUserStore(),
@@ -38,6 +45,9 @@ describe('the identityProviders option', () => {
     [{ providers: { oidc: provider }, allowedCallbackOrigins: ['https://app.example.com/'] }, /allowedCallbackOrigins\.0 must be an origin/],
     [{ providers: { oidc: provider }, allowedCallbackOrigins: ['https://app.example.com/auth'] }, /allowedCallbackOrigins\.0 must be an origin/],
     [{ providers: { oidc: provider }, allowedCallbackOrigins: ['app.example.com'] }, /allowedCallbackOrigins\.0 must be an origin/],
+    [{ wechatMiniProgram: { ...miniProgram, decryptUserData: undefined } }, /options\.identityProviders\.wechatMiniProgram must implement decryptUserData/],
+    [{ wechatMiniProgram: { ...miniProgram, appId: '' } }, /options\.identityProviders\.wechatMiniProgram must have the mini program's appId/],
+    [{ wechatMiniProgram: miniProgram, providers: { oidc: provider } }, /options\.identityProviders\.allowedCallbackOrigins is required/],
   ]
   for (const [option, message] of refused) {
     it(`refuses ${JSON.stringify(option)}`, () => {
@@ -56,6 +66,16 @@ describe('the identityProviders option', () => {
       }),
     )
     await router.close()
+  })
+
+  it('serves the mini program alone: no redirect providers, no origins, no publicUrl in production', async () => {
+    const previous = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      await createUserRouter(base({ wechatMiniProgram: miniProgram })).close()
+    } finally {
+      process.env.NODE_ENV = previous
+    }
   })
 
   it('needs publicUrl in production, for the callback URL the providers get', async () => {

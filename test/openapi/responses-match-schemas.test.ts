@@ -16,6 +16,9 @@ import { CLIENT, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 import { sessionCookie } from '../admin-api/admin-app.js'
 import { basic, createPhoneTestApp, OAUTH_CLIENT, type PhoneTestApp } from '../phone-api/phone-app.js'
 import { ResponseChecker } from './response-check.js'
+import { type StandInUser, startWechatApiStandIn, type WechatApiStandIn } from '../helpers/wechat-api-stand-in.js'
+import { encryptUserData, signRawData } from '../helpers/wechat-user-data.js'
+import { WechatMiniProgramApi } from '../../adapters/wechat-miniprogram/index.js'
 
 const JSON_ACCEPT = { Accept: 'application/json' }
 const HTML_ACCEPT = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
@@ -31,11 +34,14 @@ describe('responses match the OpenAPI document', () => {
   let t: PhoneTestApp
   let c: ResponseChecker
   let standIn: StandInIdentityServer
+  let wechat: WechatApiStandIn
 
   before(async () => {
     standIn = await StandInIdentityServer.start()
+    wechat = await startWechatApiStandIn()
+    const wechatMiniProgram = new WechatMiniProgramApi({ appId: wechat.appId, appSecret: wechat.appSecret, apiBase: wechat.apiBase })
     t = await createPhoneTestApp('memory', 'responses', {
-      identityProviders: { providers: { [PROVIDER]: standIn.provider() }, allowedCallbackOrigins: ['https://app.example.com'] },
+      identityProviders: { providers: { [PROVIDER]: standIn.provider() }, allowedCallbackOrigins: ['https://app.example.com'], wechatMiniProgram },
       mailer,
       anonymousLogin: true,
       openApi: { path: '/openapi.json' },
@@ -45,7 +51,10 @@ describe('responses match the OpenAPI document', () => {
     })
     c = new ResponseChecker(openApiDocument(t.router))
   })
-  after(() => standIn.close())
+  after(async () => {
+    await standIn.close()
+    await wechat.close()
+  })
 
   it('the client API: sign-up, sign-in, sessions', async () => {
     for (const version of ['v2.0', 'v2.1']) {
@@ -261,6 +270,71 @@ describe('responses match the OpenAPI document', () => {
         .post(`${idp}/user-association/`)
         .set(t.auth(signedIn.body.token))
         .send({ auth_token: await authToken(signedIn.body.token) }),
+    )
+  })
+
+  it('the client API: WeChat mini program', async () => {
+    const alice = { openId: 'o-openapi', unionId: 'u-openapi' }
+    const phone = { phoneNumber: '13800138031', purePhoneNumber: '13800138031', countryCode: '86' }
+    const code = (user: StandInUser = alice) => wechat.loginCode(user).code
+    const silent = '/hserve/v2.5/idp/wechat/silent-login/'
+    c.check(await t.request.post(silent).set(CLIENT).send({ code: code(), create_user: false, login_with_unionid: false }))
+    const signedIn = c.check(await t.request.post(silent).set(CLIENT).send({ code: code(), create_user: true, login_with_unionid: false }))
+    const auth = t.auth(signedIn.body.token)
+    const associate = '/hserve/v2.4/idp/wechat/user-associate/'
+    const other = await t.signUp('username', 'wechat-linker')
+    c.check(
+      await t.request
+        .post(associate)
+        .set(t.auth(other.token))
+        .send({ code: code({ openId: 'o-linked' }), associate_with_unionid: false }),
+    )
+    c.check(await t.request.post(associate).set(t.auth(other.token)).send({ code: code() }))
+    const login = wechat.loginCode(alice)
+    const profile = JSON.stringify({ nickName: 'Alice', gender: 2 })
+    const info = {
+      rawData: profile,
+      signature: signRawData(profile, login.sessionKey),
+      ...encryptUserData({ nickName: 'Alice', gender: 2 }, login.sessionKey, wechat.appId),
+      code: login.code,
+      update_userprofile: 'setnx',
+    }
+    c.check(await t.request.put('/hserve/v2.6/idp/wechat/user/info/').set(auth).send(info))
+    c.check(await t.request.put('/hserve/v2.6/idp/wechat/user/info/').set(auth).send(info))
+    const phoneLogin = '/hserve/v2.7/idp/wechat/phone-login/'
+    c.check(
+      await t.request
+        .post(phoneLogin)
+        .set(CLIENT)
+        .send({ code: code(), phone_code: wechat.phoneCode(phone), create_user: true }),
+    )
+    c.check(
+      await t.request
+        .post(phoneLogin)
+        .set(CLIENT)
+        .send({ code: code({ openId: 'o-phone-taken' }), phone_code: wechat.phoneCode(phone), create_user: true }),
+    )
+    const oldLogin = wechat.loginCode({ openId: 'o-old-base-library' })
+    const encrypted = encryptUserData({ ...phone, phoneNumber: '13800138032', purePhoneNumber: '13800138032' }, oldLogin.sessionKey, wechat.appId)
+    c.check(
+      await t.request
+        .post('/hserve/v2.5/idp/wechat/phone-login/')
+        .set(CLIENT)
+        .send({ code: oldLogin.code, ...encrypted, create_user: true }),
+    )
+    c.check(await t.request.post('/hserve/v2.5/idp/wechat/phone-login/').set(CLIENT).send({ code: code(), create_user: true }))
+    const verification = '/hserve/v2.7/idp/wechat/phone-verification/'
+    c.check(
+      await t.request
+        .put(verification)
+        .set(t.auth(other.token))
+        .send({ phone_code: wechat.phoneCode({ ...phone, phoneNumber: '13800138033', purePhoneNumber: '13800138033' }), overwrite: true }),
+    )
+    c.check(
+      await t.request
+        .put(verification)
+        .set(t.auth(other.token))
+        .send({ phone_code: wechat.phoneCode(phone), overwrite: true }),
     )
   })
 
