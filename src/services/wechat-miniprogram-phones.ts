@@ -8,7 +8,9 @@ import { normalizePhone } from '../model/identifiers.js'
 import type { JsonObject, StoredUser } from '../model/user.js'
 import type { WechatMiniProgramSession, WechatPhoneNumber } from '../ports.js'
 import { signIn } from './accounts.js'
+import { isRecentSignIn, proveCurrentPassword } from './current-password.js'
 import type { RequestMeta, ServiceDeps, WechatServiceDeps } from './deps.js'
+import type { Session } from './sessions.js'
 import { markPhoneVerified } from './sms-accounts.js'
 import { sessionProfile, WECHAT, type WechatSignedIn, withIds } from './wechat-miniprogram-accounts.js'
 
@@ -96,15 +98,20 @@ export interface WechatPhoneUpdate {
 }
 
 /**
- * Sets the signed-in user's phone to the one of a `getPhoneNumber` code, verified. Throws
- * `phone_taken` (another user has it), `invalid_request` naming `phone` (the user has another
- * phone and `overwrite` is false), `user_not_found`, and the WeChat API's errors.
+ * Sets the signed-in user's phone to the one of a `getPhoneNumber` code, verified. A new phone is
+ * a new way into the account, so, as on the account route, an account with a password needs a sign-in
+ * at most `recentSignInSeconds` old (this route takes no password). Throws `phone_taken` (another
+ * user has it), `invalid_request` naming `phone` (the user has another phone and `overwrite` is
+ * false) or `password` (no recent sign-in), `user_not_found`, and the WeChat API's errors.
  */
-export async function updateWechatPhone(deps: WechatServiceDeps, userId: number, input: WechatPhoneUpdate, meta: RequestMeta): Promise<StoredUser> {
+export async function updateWechatPhone(deps: WechatServiceDeps, session: Session, input: WechatPhoneUpdate, meta: RequestMeta): Promise<StoredUser> {
   const phone = await codePhone(deps, input.phoneCode)
-  const user = await deps.store.getUserById(userId)
+  const user = await deps.store.getUserById(session.userId)
   if (!user) throw new UserRouterError('user_not_found')
   if (user.phone !== null && user.phone !== phone && !input.overwrite) throw fieldError('invalid_request', 'phone', 'the account has a phone number and overwrite is false')
-  await checkPhoneFree(deps, phone, userId)
+  if (user.phone !== phone && !isRecentSignIn(deps, session)) {
+    await proveCurrentPassword(deps, user, { password: undefined, field: 'password', purpose: 'change the phone number: sign in again' }, meta)
+  }
+  await checkPhoneFree(deps, phone, user.id)
   return markPhoneVerified(deps, user, phone, meta)
 }

@@ -101,6 +101,18 @@ for (const backend of BACKENDS) {
       assertError(await t.request.put('/hserve/v2.7/idp/wechat/phone-verification/').set(CLIENT).send({ phone_code: 'x' }), 401, 'unauthenticated')
     })
 
+    it('needs a recent sign-in to change the phone of an account with a password', async () => {
+      const t = await create()
+      const owner = await t.signUp('username', 'carol')
+      t.clock.advance(301)
+      assertError(await phoneUpdate(t, owner.token), 400, 'invalid_request', 'password')
+      assert.equal((await t.store.getUserById(owner.id))?.phone, null)
+      const fresh = await t.login('username', 'carol')
+      const set = await phoneUpdate(t, fresh)
+      assert.equal(set.status, 200, JSON.stringify(set.body))
+      assert.equal(set.body._phone, '13800138000')
+    })
+
     it('refuses a phone code of another app', async () => {
       const t = await create()
       const res = await t.request

@@ -166,7 +166,7 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
     requireAuth,
     handler(async (req, res) => {
       const body = validate(phoneUpdateSchema, req.body)
-      const user = await updateWechatPhone(wechatDeps, sessionOf(res).userId, { phoneCode: body.phone_code, overwrite: body.overwrite }, requestMeta(req))
+      const user = await updateWechatPhone(wechatDeps, sessionOf(res), { phoneCode: body.phone_code, overwrite: body.overwrite }, requestMeta(req))
       res.set(noStore).json(toWireUser(user, deps.schema, { full: true }))
     }),
   )
