@@ -362,6 +362,11 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   const keyPrefix = routerKeyPrefix(value.keyPrefix, value.storage, value.redis)
   const production = process.env.NODE_ENV === 'production'
   const given: IdentityProvidersOptions | undefined = value.identityProviders
+  if (given?.wechatMiniProgram && given.providers && Object.hasOwn(given.providers, 'wechat')) {
+    throw new TypeError(
+      "createUserRouter: options.identityProviders.providers.wechat is the mini program's name (wechatMiniProgram): name the provider otherwise, e.g. oauth-wechat-web",
+    )
+  }
   const identityProviders: IdentityConfig | undefined = given && {
     providers: given.providers ?? {},
     allowedCallbackOrigins: given.allowedCallbackOrigins ?? [],

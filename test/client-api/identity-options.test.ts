@@ -48,6 +48,7 @@ describe('the identityProviders option', () => {
     [{ wechatMiniProgram: { ...miniProgram, decryptUserData: undefined } }, /options\.identityProviders\.wechatMiniProgram must implement decryptUserData/],
     [{ wechatMiniProgram: { ...miniProgram, appId: '' } }, /options\.identityProviders\.wechatMiniProgram must have the mini program's appId/],
     [{ wechatMiniProgram: miniProgram, providers: { oidc: provider } }, /options\.identityProviders\.allowedCallbackOrigins is required/],
+    [{ wechatMiniProgram: miniProgram, providers: { wechat: provider }, allowedCallbackOrigins: ['https://app.example.com'] }, /providers\.wechat is the mini program's name/],
   ]
   for (const [option, message] of refused) {
     it(`refuses ${JSON.stringify(option)}`, () => {

@@ -52,6 +52,12 @@ for (const backend of BACKENDS) {
       )
     })
 
+    it('serves no redirect sign-in routes when the mini program is the only provider', async () => {
+      const t = await create()
+      const res = await t.request.post('/hserve/v2.0/idp/wechat/redirect/').set(CLIENT).send({ callback_url: 'https://app.example.com/' })
+      assert.equal(res.status, 404)
+    })
+
     it('answers 404 and creates nothing for an unknown openid with create_user false', async () => {
       const t = await create()
       assertError(await silentLogin(t, ALICE, { create_user: false }), 404, 'user_not_found')
@@ -103,7 +109,8 @@ for (const backend of BACKENDS) {
       const info = await userInfo(t, res.body.token, body)
       const bad = await userInfo(t, res.body.token, { ...userInfoBody(t, ALICE, PROFILE), signature: '0'.repeat(40) })
       const user = await t.store.getUserById(res.body.user_info.id)
-      assertNoSessionKey(keys, res.body, info.body, bad.body, user, t.events, t.logger)
+      assertNoSessionKey(keys, res.body, info.body, bad.body, user, t.events, t.logger.warnings)
+      assert.deepEqual(t.logger.errors, [])
     })
 
     it('fills the profile from signed and encrypted user data as update_userprofile says', async () => {
