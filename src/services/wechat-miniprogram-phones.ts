@@ -5,6 +5,7 @@
  */
 import { UserRouterError, fieldError, isUserRouterError } from '../errors.js'
 import { normalizePhone } from '../model/identifiers.js'
+import { storableProviderInfo } from '../model/provider-info.js'
 import type { JsonObject, StoredUser } from '../model/user.js'
 import type { WechatMiniProgramSession, WechatPhoneNumber } from '../ports.js'
 import { signIn } from './accounts.js'
@@ -54,7 +55,7 @@ async function createPhoneUser(deps: ServiceDeps, session: WechatMiniProgramSess
   const profile = sessionProfile(session)
   const identity = { provider: WECHAT, subject: profile.subject, unionId: profile.unionId, linkedAt: deps.now() }
   try {
-    const user = await deps.store.createUserWithIdentity({ phone, phoneVerified: true, provider: { [WECHAT]: profile.raw }, createdAt: deps.now() }, identity)
+    const user = await deps.store.createUserWithIdentity({ phone, phoneVerified: true, provider: { [WECHAT]: storableProviderInfo(profile.raw) }, createdAt: deps.now() }, identity)
     deps.emit({ type: 'registered', userId: user.id, method: WECHAT, clientId: meta.clientId, ip: meta.ip })
     return user
   } catch (error) {

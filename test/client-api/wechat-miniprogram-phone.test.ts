@@ -1,11 +1,11 @@
 /**
  * Phones a WeChat mini program proves, through HTTP as the MinApp SDK sends them, on the in-memory
- * backend and on PostgreSQL + Redis: phone sign-in and the signed-in user's phone. A phone another
+ * backend, SQLite and PostgreSQL + Redis: phone sign-in and the signed-in user's phone. A phone another
  * account has is refused and never merges the accounts.
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
-import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
+import { assertError, backendSkips, CLIENT, closeTestApps, countUsers, EVERY_BACKEND, releaseTestResources } from '../helpers/test-app.js'
 import { createWechatTestApp, signedIn, type WechatTestApp } from '../helpers/wechat-miniprogram-app.js'
 import { encryptUserData } from '../helpers/wechat-user-data.js'
 
@@ -15,7 +15,7 @@ after(releaseTestResources)
 const ALICE = { openId: 'o-alice', unionId: 'u-alice' }
 const MAINLAND = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' }
 
-for (const backend of BACKENDS) {
+for (const backend of EVERY_BACKEND) {
   describe(`client API WeChat mini program phones (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
     const create = () => createWechatTestApp(backend, 'wechat-mp-phone')

@@ -1,11 +1,11 @@
 /**
  * WeChat mini program sign-in through HTTP, as the MinApp SDK's mini program build sends it, with
- * WechatMiniProgramApi on a stand-in for WeChat's server API, on the in-memory backend and on
+ * WechatMiniProgramApi on a stand-in for WeChat's server API, on the in-memory backend, SQLite and
  * PostgreSQL + Redis: silent sign-in, unionid, linking, and the profile from signed user data.
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
-import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, countUsers, releaseTestResources } from '../helpers/test-app.js'
+import { assertError, backendSkips, CLIENT, closeTestApps, countUsers, EVERY_BACKEND, releaseTestResources } from '../helpers/test-app.js'
 import { assertNoSessionKey, createWechatTestApp, signedIn, silentLogin, userInfoBody, type WechatTestApp } from '../helpers/wechat-miniprogram-app.js'
 
 const skip = await backendSkips()
@@ -14,7 +14,7 @@ after(releaseTestResources)
 const ALICE = { openId: 'o-alice', unionId: 'u-alice' }
 const PROFILE = { nickName: 'Alice', avatarUrl: 'https://thirdwx.qlogo.cn/alice/132', gender: 2, country: 'China', province: 'Guangdong', city: 'Shenzhen', language: 'zh_CN' }
 
-for (const backend of BACKENDS) {
+for (const backend of EVERY_BACKEND) {
   describe(`client API WeChat mini program sign-in (${backend})`, { skip: skip[backend] }, () => {
     afterEach(closeTestApps)
     const create = () => createWechatTestApp(backend, 'wechat-mp')
