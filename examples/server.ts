@@ -46,6 +46,11 @@ if (DEV_OUTBOX && process.env.NODE_ENV === 'production') {
   process.exit(1)
 }
 
+// Read first: a mistake there stops the app before it touches storage. A sign-in returns to the
+// app's own pages only: this origin, unless IDP_ALLOWED_ORIGINS says otherwise.
+const ownOrigin = `http://${HOST.includes(':') ? `[${HOST}]` : HOST}:${PORT}`
+const identityProviders = identityProvidersFromEnv(process.env, ownOrigin)
+
 async function openStore(): Promise<UserStore> {
   if (/^postgres(ql)?:\/\//.test(DATABASE_URL)) {
     const { PostgresUserStore } = await import('../adapters/postgres/index.js')
@@ -114,9 +119,6 @@ const oauthClient =
     : process.env.NODE_ENV === 'production'
       ? undefined
       : { id: 'demo-app', secret: 'demo-secret' }
-// A sign-in returns to the app's own pages only: this origin unless IDP_ALLOWED_ORIGINS says otherwise.
-const ownOrigin = `http://${HOST.includes(':') ? `[${HOST}]` : HOST}:${PORT}`
-const identityProviders = identityProvidersFromEnv(process.env, ownOrigin)
 const router = createUserRouter({
   storage: store,
   // Without REDIS_PREFIX the router derives its prefix from the user store: apps on other users never meet.
