@@ -26,15 +26,21 @@ async function withExample<T>(env: NodeJS.ProcessEnv, check: (url: string) => Pr
   }
 }
 
-/** What the app answers the SDK's first step of a sign-in returning to `callbackUrl` (the body when JSON). */
-async function startSignIn(url: string, callbackUrl: string): Promise<{ status: number; body: any }> {
+/** What the app answers the first step of a sign-in: a JSON body, or a page. */
+interface Answer {
+  status: number
+  body: { redirect_url?: string; error_msg?: string } | string
+}
+
+/** What the app answers the SDK's first step of a sign-in returning to `callbackUrl`. */
+async function startSignIn(url: string, callbackUrl: string): Promise<Answer> {
   const response = await fetch(`${url}/hserve/v2.0/idp/oauth-oidc/redirect/`, {
     method: 'POST',
     headers: { 'X-Hydrogen-Client-ID': 'demo', 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ callback_url: callbackUrl }),
   })
   const json = response.headers.get('content-type')?.startsWith('application/json')
-  return { status: response.status, body: json ? await response.json() : await response.text() }
+  return { status: response.status, body: json ? ((await response.json()) as Answer['body']) : await response.text() }
 }
 
 const providersOf = async (url: string) => (await (await fetch(`${url}/identity-providers.json`)).json()) as { providers: string[] }
@@ -66,12 +72,13 @@ describe('the example app’s third-party sign-in', { timeout: 90_000 }, () => {
       assert.deepEqual(await providersOf(url), { providers: ['oauth-oidc'] })
       const own = await startSignIn(url, `${url}/auth.html?provider=oauth-oidc`)
       assert.equal(own.status, 200, JSON.stringify(own.body))
+      assert.ok(typeof own.body === 'object' && own.body.redirect_url)
       const authorization = new URL(own.body.redirect_url)
       assert.equal(authorization.origin, issuer.issuer)
       assert.equal(authorization.searchParams.get('redirect_uri'), `${url}/hserve/v2.0/idp/oauth-oidc/callback/`)
       const foreign = await startSignIn(url, 'http://localhost:5173/auth.html')
       assert.equal(foreign.status, 400)
-      assert.match(foreign.body.error_msg, /callback_url/)
+      assert.match(typeof foreign.body === 'object' ? (foreign.body.error_msg ?? '') : foreign.body, /callback_url/)
     })
   })
 
