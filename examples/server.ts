@@ -13,6 +13,10 @@
  * The admin API is on: the user ADMIN_USERNAME (default `admin`) is created on first start with
  * ADMIN_PASSWORD, or a random password printed once; it is the one admin. SESSION_SECRET signs the
  * admin cookie (random per start when unset, outside production).
+ *
+ * Third-party sign-in is on when a provider is configured (examples/identity-providers.ts: OIDC_ISSUER,
+ * OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); the demo page reads which at `/identity-providers.json`.
+ * PUBLIC_URL is the router's public URL (required in production with a provider).
  */
 import express from 'express'
 import { Redis } from 'ioredis'
@@ -25,6 +29,7 @@ import { createUserRouter, hashPassword, isUserRouterError, type UserStore } fro
 import { createApiDocs } from './api-docs.js'
 import { createDemoPage } from './demo-page.js'
 import { createDevOutbox } from './dev-outbox.js'
+import { identityProvidersFromEnv } from './identity-providers.js'
 
 const PORT = Number(process.env.PORT ?? 3000)
 const HOST = process.env.HOST ?? '127.0.0.1'
@@ -40,6 +45,11 @@ if (DEV_OUTBOX && process.env.NODE_ENV === 'production') {
   console.error('DEV_OUTBOX=1 is refused when NODE_ENV=production: the outbox shows codes and links to anyone.')
   process.exit(1)
 }
+
+// Read first: a mistake there stops the app before it touches storage. A sign-in returns to the
+// app's own pages only: this origin, unless IDP_ALLOWED_ORIGINS says otherwise.
+const ownOrigin = `http://${HOST.includes(':') ? `[${HOST}]` : HOST}:${PORT}`
+const identityProviders = identityProvidersFromEnv(process.env, ownOrigin)
 
 async function openStore(): Promise<UserStore> {
   if (/^postgres(ql)?:\/\//.test(DATABASE_URL)) {
@@ -122,11 +132,13 @@ const router = createUserRouter({
   openApi: { path: '/openapi.json', title: 'express-user-router example' },
   admin: { authorize: (user) => user.id === adminId },
   ...(process.env.SESSION_SECRET ? { sessionSecret: process.env.SESSION_SECRET } : {}),
+  ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}),
+  ...(identityProviders ? { identityProviders } : {}),
 })
 
 const app = express()
 if (outbox) app.use(outbox.router)
-app.use(createDemoPage())
+app.use(createDemoPage({ identityProviders: Object.keys(identityProviders?.providers ?? {}) }))
 app.use(router)
 app.use(createApiDocs())
 
@@ -158,6 +170,10 @@ const server = app.listen(PORT, HOST, () => {
   console.log(`  curl -c admin-cookies.txt -H 'Content-Type: application/json' -d '{"username":"${ADMIN_USERNAME}","password":"'"$ADMIN_PASSWORD"'"}' ${base}/userve/v1/login/`)
   console.log(`  curl -b admin-cookies.txt '${base}/userve/v2.2/miniapp/user_profile/?nickname__contains=Alice&return_total_count=1'`)
   console.log(`  curl -b admin-cookies.txt -X POST ${base}/userve/v1/logout/`)
+  for (const name of Object.keys(identityProviders?.providers ?? {})) {
+    const callback = `${process.env.PUBLIC_URL?.replace(/\/+$/, '') || base}/hserve/v2.0/idp/${name}/callback/`
+    console.log(`Sign-in with ${name} on the demo page; the provider's redirect URI: ${callback}`)
+  }
   if (outbox) console.log(`Dev outbox (last code or link per recipient): curl '${base}/dev/outbox?to=<phone or e-mail>'`)
 })
 

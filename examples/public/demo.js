@@ -8,6 +8,10 @@
   var onSubmit = ui.onSubmit
   /** The signed-in user as plain JSON, or null. */
   var currentUser = null
+  /** The app's identity providers (`oauth-oidc`...), from /identity-providers.json. */
+  var providers = []
+  /** The SDK's authPageUrl: the page that calls BaaS.auth.thirdPartyAuth(). */
+  var AUTH_PAGE = new URL('auth.html', location.href).href
 
   BaaS.init('demo', { host: location.origin })
 
@@ -55,6 +59,7 @@
       ['gender', t('gender' + (user.gender || 0))],
       ['score', user.score],
       ['tags', (user.tags || []).join(', ')],
+      ['providers', Object.keys(user._provider || {}).join(', ')],
       ['createdAt', user.created_at && ui.formatTime(user.created_at)],
     ]
     ui.fillList($('profile'), rows)
@@ -157,6 +162,80 @@
     'passwordChanged',
   )
 
+  /** Reads which providers the app has and shows a sign-in and a link button for each. */
+  function loadProviders() {
+    return fetch('/identity-providers.json', { cache: 'no-store' })
+      .then(function (response) {
+        return response.ok ? response.json() : { providers: [] }
+      })
+      .then(function (answer) {
+        providers = answer.providers || []
+        renderProviders()
+      })
+  }
+
+  function renderProviders() {
+    $('idp-login-card').hidden = providers.length === 0
+    $('idp-link-card').hidden = providers.length === 0
+    providerButtons(
+      $('idp-login'),
+      'signInWith',
+      function (provider) {
+        return BaaS.auth.loginWithThirdParty(provider, AUTH_PAGE, { mode: $('idp-mode').value }).then(refresh)
+      },
+      'loggedIn',
+    )
+    providerButtons(
+      $('idp-link'),
+      'linkWith',
+      function (provider) {
+        return BaaS.auth
+          .getCurrentUser()
+          .then(function (user) {
+            return user.linkThirdParty(provider, AUTH_PAGE, { mode: 'popup-window' })
+          })
+          .then(refresh)
+      },
+      'linked',
+    )
+  }
+
+  /** A button per provider in `container`, labelled `labelKey`, running `action(provider)` as a flow. */
+  function providerButtons(container, labelKey, action, doneKey) {
+    container.textContent = ''
+    providers.forEach(function (provider) {
+      var button = document.createElement('button')
+      button.type = 'button'
+      button.dataset.provider = provider
+      button.textContent = ui.format(labelKey, { provider: provider })
+      button.addEventListener('click', function () {
+        run(
+          button,
+          function () {
+            return action(provider)
+          },
+          doneKey,
+        )
+      })
+      container.append(button)
+    })
+  }
+
+  /**
+   * Shows the page for the user; back from a sign-in in redirect mode (the SDK's `auth-result` in
+   * the URL), first takes its result from BaaS.auth.getRedirectResult().
+   */
+  function start() {
+    if (!new URL(location.href).searchParams.has('auth-result')) return refresh()
+    ui.showStatus('loading')
+    return BaaS.auth.getRedirectResult().then(function (result) {
+      if (result.status !== 'success') throw new Error(result.error)
+      return refresh().then(function () {
+        ui.showStatus(result.action === 'associate' ? 'linked' : 'loggedIn')
+      })
+    })
+  }
+
   $('logout').addEventListener('click', function () {
     run(
       $('logout'),
@@ -180,6 +259,8 @@
 
   ui.languageSwitch(function () {
     if (currentUser) renderProfile(currentUser)
+    renderProviders()
   })
-  refresh().catch(ui.showError)
+  start().catch(ui.showError)
+  loadProviders().catch(ui.showError)
 })()

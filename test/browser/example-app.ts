@@ -53,11 +53,14 @@ export function redisReachable(url = REDIS_URL): Promise<boolean> {
   })
 }
 
-/** `extraEnv` is laid over the app's environment (`{ DEV_OUTBOX: '1' }`). */
+/**
+ * `extraEnv` is laid over the app's environment (`{ DEV_OUTBOX: '1' }`); a PORT there is the port
+ * to use (one the caller must know first, such as a redirect URI's).
+ */
 export async function startExampleApp(serverScript: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ExampleApp> {
   if (!existsSync(serverScript)) throw new Error(`${serverScript} is missing: build first (npx tsc -p tsconfig.json)`)
   const dir = await mkdtemp(join(tmpdir(), 'eur-example-'))
-  const port = await freePort()
+  const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort()
   const redis = await redisReachable()
   const env: NodeJS.ProcessEnv = {
     ...process.env,

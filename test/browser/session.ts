@@ -19,7 +19,13 @@ export interface BrowserSession {
   close(): Promise<void>
 }
 
-export async function startBrowserSession(serverScript: string, screenshots: { dir: string; name: string }, extraEnv: NodeJS.ProcessEnv = {}): Promise<BrowserSession> {
+/** `extraEnv` goes to the example app (see startExampleApp); `originPages` are more pages of the second origin. */
+export async function startBrowserSession(
+  serverScript: string,
+  screenshots: { dir: string; name: string },
+  extraEnv: NodeJS.ProcessEnv = {},
+  originPages: Record<string, string> = {},
+): Promise<BrowserSession> {
   const parts: { api?: ExampleApp; origin?: StaticOrigin; browser?: Browser; page?: Page; log?: NetworkLog } = {}
   const close = async () => {
     const { page, log } = parts
@@ -34,7 +40,7 @@ export async function startBrowserSession(serverScript: string, screenshots: { d
   }
   try {
     parts.api = await startExampleApp(serverScript, extraEnv)
-    parts.origin = await startStaticOrigin()
+    parts.origin = await startStaticOrigin(originPages)
     parts.browser = await launchChromium()
     parts.page = parts.browser.context.pages()[0] ?? (await parts.browser.context.newPage())
     parts.page.setDefaultTimeout(15_000)

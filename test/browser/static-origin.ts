@@ -43,12 +43,15 @@ const PAGE = `<!doctype html>
 </html>
 `
 
-export async function startStaticOrigin(): Promise<StaticOrigin> {
+/** `pages`: more HTML pages by path (`{ '/auth.html': '<!doctype html>...' }`). */
+export async function startStaticOrigin(pages: Record<string, string> = {}): Promise<StaticOrigin> {
   const sdk = await readFile(SDK_SCRIPT_PATH)
+  const html = new Map([['/', PAGE], ...Object.entries(pages)])
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    if (req.method === 'GET' && path === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(PAGE)
+    const page = req.method === 'GET' ? html.get(path) : undefined
+    if (page !== undefined) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(page)
     } else if (req.method === 'GET' && path === '/minapp-sdk.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }).end(sdk)
     } else if (req.method === 'GET' && path === '/favicon.ico') {

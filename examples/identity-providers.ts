@@ -1,0 +1,31 @@
+/**
+ * The example's third-party sign-in, from the environment: an OpenID Connect provider served as
+ * `oauth-oidc` when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. IDP_ALLOWED_ORIGINS
+ * (comma-separated) lists the origins of the pages a sign-in may return to; default the app's own.
+ * Nothing set: no provider, and the router serves no sign-in routes.
+ */
+import { OidcProvider } from '../adapters/oidc/index.js'
+import type { IdentityProvidersOptions, RedirectIdentityProvider } from '../src/index.js'
+
+type Env = Record<string, string | undefined>
+
+/** The `identityProviders` option, or undefined when no provider is configured. */
+export function identityProvidersFromEnv(env: Env, ownOrigin: string): IdentityProvidersOptions | undefined {
+  const providers: Record<string, RedirectIdentityProvider> = {}
+  const oidc = requiredTogether(env, ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'])
+  if (oidc) providers['oauth-oidc'] = new OidcProvider({ issuer: oidc.OIDC_ISSUER!, clientId: oidc.OIDC_CLIENT_ID!, clientSecret: oidc.OIDC_CLIENT_SECRET! })
+  if (Object.keys(providers).length === 0) return undefined
+  const listed = (env.IDP_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+  return { providers, allowedCallbackOrigins: listed.length > 0 ? listed : [ownOrigin] }
+}
+
+/** The values of `names`, all set, or undefined when none is; some but not all is a mistake worth stopping for. */
+function requiredTogether(env: Env, names: string[]): Env | undefined {
+  const missing = names.filter((name) => !env[name])
+  if (missing.length === names.length) return undefined
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} must be set too (with ${names.filter((name) => env[name]).join(', ')})`)
+  return env
+}
