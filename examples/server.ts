@@ -15,7 +15,8 @@
  * admin cookie (random per start when unset, outside production).
  *
  * Third-party sign-in is on when a provider is configured (examples/identity-providers.ts: OIDC_ISSUER,
- * OIDC_CLIENT_ID, OIDC_CLIENT_SECRET); the demo page reads which at `/identity-providers.json`.
+ * OIDC_CLIENT_ID, OIDC_CLIENT_SECRET; WECHAT_APP_ID, WECHAT_APP_SECRET for the mini-program routes);
+ * the demo page reads the web ones at `/identity-providers.json`.
  * PUBLIC_URL is the router's public URL (required in production with a provider).
  */
 import express from 'express'

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { startOidcIssuer, type OidcIssuer } from '../helpers/oidc-issuer.js'
+import { startWechatApiStandIn } from '../helpers/wechat-api-stand-in.js'
 import { freePort, startExampleApp } from '../browser/example-app.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -88,6 +89,28 @@ describe('the example app’s third-party sign-in', { timeout: 90_000 }, () => {
       assert.equal((await startSignIn(url, 'http://127.0.0.1:5174/auth.html')).status, 200)
       assert.equal((await startSignIn(url, `${url}/auth.html`)).status, 400)
     })
+  })
+
+  it('with WECHAT_APP_ID and WECHAT_APP_SECRET serves the mini-program sign-in against WECHAT_API_BASE', async () => {
+    const wechat = await startWechatApiStandIn()
+    try {
+      const env = { PORT: String(port), WECHAT_APP_ID: wechat.appId, WECHAT_APP_SECRET: wechat.appSecret, WECHAT_API_BASE: wechat.apiBase }
+      await withExample(env, async (url) => {
+        const { code } = wechat.loginCode({ openId: 'o-example-1' })
+        const res = await fetch(`${url}/hserve/v2.5/idp/wechat/silent-login/`, {
+          method: 'POST',
+          headers: { 'X-Hydrogen-Client-ID': 'demo', 'Content-Type': 'application/json' },
+          body: JSON.stringify({ code, create_user: true }),
+        })
+        const body = (await res.json()) as { user_info?: { id?: number }; openid?: string }
+        assert.equal(res.status, 201, JSON.stringify(body))
+        assert.equal(body.openid, 'o-example-1')
+        assert.ok(body.user_info?.id)
+        assert.equal(wechat.requests.jscode2session, 1)
+      })
+    } finally {
+      await wechat.close()
+    }
   })
 
   it('refuses to start with part of the OIDC_* settings, or a plain http:// issuer off loopback', () => {
