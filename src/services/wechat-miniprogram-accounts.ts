@@ -123,12 +123,29 @@ function failed(message: string): UserRouterError {
  * decrypted data without its watermark. Nothing is written when a check fails (`provider_failed`).
  */
 export async function updateWechatProfile(deps: WechatServiceDeps, userId: number, input: WechatUserInfo): Promise<StoredUser> {
+  const { session, profile } = await verifiedUserData(deps, input)
+  const holder = await deps.store.getUserByIdentity(WECHAT, session.openId)
+  if (!holder) throw failed('WeChat user data: this WeChat account is not linked to the user; link it first')
+  if (holder.id !== userId) throw new UserRouterError('identity_taken')
+  return applyProfile(deps, holder, WECHAT, profile, input.updateProfile)
+}
+
+/** The profile in `wx.getUserProfile` data, once the signature signs `rawData` and the data decrypts with the session key of `code`. */
+async function verifiedUserData(deps: WechatServiceDeps, input: Omit<WechatUserInfo, 'updateProfile'>): Promise<{ session: WechatMiniProgramSession; profile: ProviderProfile }> {
   const session = await deps.wechat.codeToSession(input.code)
   if (!deps.wechat.checkRawDataSignature(input.rawData, input.signature, session.sessionKey)) throw failed('WeChat user data: the signature does not sign rawData')
   const data = deps.wechat.decryptUserData(input.encryptedData, input.iv, session.sessionKey)
   if (data.openId !== undefined && data.openId !== session.openId) throw failed('WeChat user data: the data is of another person')
-  const holder = await deps.store.getUserByIdentity(WECHAT, session.openId)
-  if (!holder) throw failed('WeChat user data: this WeChat account is not linked to the user; link it first')
-  if (holder.id !== userId) throw new UserRouterError('identity_taken')
-  return applyProfile(deps, holder, WECHAT, userDataProfile(session, data), input.updateProfile)
+  return { session, profile: userDataProfile(session, data) }
+}
+
+/**
+ * Signs in with `wx.getUserProfile` data (`POST /hserve/v2.5/idp/wechat/authenticate/`): checked as
+ * by `updateWechatProfile`, then the user holding the openid, or a new one (`createUser`), its
+ * profile filled as `updateProfile` says. Throws `provider_failed` before anything is written,
+ * `user_not_found`.
+ */
+export async function wechatAuthenticate(deps: WechatServiceDeps, input: WechatUserInfo & { createUser: boolean }, meta: RequestMeta): Promise<WechatSignedIn> {
+  const { session, profile } = await verifiedUserData(deps, input)
+  return withIds(await signInWithProfile(deps, WECHAT, profile, { createUser: input.createUser, updateProfile: input.updateProfile }, meta), session)
 }

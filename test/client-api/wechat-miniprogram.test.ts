@@ -113,6 +113,25 @@ for (const backend of EVERY_BACKEND) {
       assert.deepEqual(t.logger.errors, [])
     })
 
+    it('signs in (or creates) by signed and encrypted user data on the authenticate route, checking them first', async () => {
+      const t = await create()
+      const authenticate = (body: Record<string, unknown>) => t.request.post('/hserve/v2.5/idp/wechat/authenticate/').set(CLIENT).send(body)
+      const refusedBody = { ...userInfoBody(t, ALICE, PROFILE), create_user: true, signature: '0'.repeat(40) }
+      const refused = await authenticate(refusedBody)
+      assert.equal(refused.status, 400, JSON.stringify(refused.body))
+      assert.equal(refused.body.code, 'provider_failed')
+      assert.equal(await countUsers(t.store), 0)
+      assert.equal((await authenticate({ ...userInfoBody(t, ALICE, PROFILE), create_user: false })).status, 404)
+      assert.equal(await countUsers(t.store), 0)
+      const first = await authenticate({ ...userInfoBody(t, ALICE, PROFILE), create_user: true })
+      assert.equal(first.status, 201, JSON.stringify(first.body))
+      assert.deepEqual([first.body.openid, first.body.user_info.nickname, first.body.user_info.city], [ALICE.openId, 'Alice', 'Shenzhen'])
+      const again = await authenticate({ ...userInfoBody(t, ALICE, { ...PROFILE, nickName: 'Alicia' }, 'overwrite'), create_user: true })
+      assert.equal(again.status, 201)
+      assert.deepEqual([again.body.user_info.id, again.body.user_info.nickname], [first.body.user_info.id, 'Alicia'])
+      assert.equal(await countUsers(t.store), 1)
+    })
+
     it('fills the profile from signed and encrypted user data as update_userprofile says', async () => {
       const t = await create()
       const { id, token } = await signedIn(t, ALICE)

@@ -301,6 +301,21 @@ describe('responses match the OpenAPI document', () => {
     }
     c.check(await t.request.put('/hserve/v2.6/idp/wechat/user/info/').set(auth).send(info))
     c.check(await t.request.put('/hserve/v2.6/idp/wechat/user/info/').set(auth).send(info))
+    const fresh = wechat.loginCode({ openId: 'o-authenticated' })
+    const signed = { rawData: profile, signature: signRawData(profile, fresh.sessionKey), ...encryptUserData({ nickName: 'Alice', gender: 2 }, fresh.sessionKey, wechat.appId) }
+    const authenticate = '/hserve/v2.5/idp/wechat/authenticate/'
+    c.check(
+      await t.request
+        .post(authenticate)
+        .set(CLIENT)
+        .send({ ...signed, code: fresh.code, create_user: true }),
+    )
+    c.check(
+      await t.request
+        .post(authenticate)
+        .set(CLIENT)
+        .send({ ...signed, code: fresh.code, create_user: true }),
+    )
     const phoneLogin = '/hserve/v2.7/idp/wechat/phone-login/'
     c.check(
       await t.request

@@ -13,7 +13,7 @@ import { validate } from '../../http/validate.js'
 import type { UserSchema } from '../../model/schema.js'
 import type { WechatServiceDeps } from '../../services/deps.js'
 import type { ProfileUpdate } from '../../services/identity-accounts.js'
-import { linkWechat, updateWechatProfile, type WechatSignedIn, wechatSilentLogin } from '../../services/wechat-miniprogram-accounts.js'
+import { linkWechat, updateWechatProfile, type WechatSignedIn, wechatAuthenticate, wechatSilentLogin } from '../../services/wechat-miniprogram-accounts.js'
 import { updateWechatPhone, type WechatPhoneLogin, wechatPhoneLogin } from '../../services/wechat-miniprogram-phones.js'
 import { toWireUser } from '../minapp/wire.js'
 import type { ClientApiContext } from './context.js'
@@ -35,14 +35,17 @@ const silentSchema = object({
   login_with_unionid: withDefault(Joi.boolean(), false),
 }).required()
 const associateSchema = object({ code: required(oneTimeCode), associate_with_unionid: optional(Joi.boolean()) }).required()
-const userInfoSchema = object({
+/** `wx.getUserProfile` data with the `wx.login` code of the same session. */
+const userData = {
   code: required(oneTimeCode),
   rawData: required(Joi.string().max(8192)),
   signature: required(Joi.string().max(64)),
   encryptedData: required(base64Text),
   iv: required(Joi.string().max(64)),
   update_userprofile: updateProfile,
-}).required()
+}
+const userInfoSchema = object(userData).required()
+const authenticateSchema = object({ ...userData, create_user: withDefault(Joi.boolean(), true) }).required()
 const phoneLoginSchema = object({
   code: required(oneTimeCode),
   phone_code: required(oneTimeCode),
@@ -107,6 +110,22 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
       const body = validate(associateSchema, req.body)
       await linkWechat(wechatDeps, sessionOf(res).userId, body.code, requestMeta(req))
       res.json({ status: 'ok' })
+    }),
+  )
+
+  api.post(
+    `/hserve/v2.5${PATH}/authenticate`,
+    docs.route({
+      summary: 'Sign in with signed and encrypted WeChat mini program user data (creates the user unless create_user is false)',
+      auth: 'none',
+      body: authenticateSchema,
+      responses: docs.responses(signedInDoc, [400, 404]),
+    }),
+    handler(async (req, res) => {
+      const body = validate(authenticateSchema, req.body)
+      const input = { ...body, updateProfile: profileUpdateOf(body.update_userprofile), createUser: body.create_user }
+      const signedIn = await wechatAuthenticate(wechatDeps, input, requestMeta(req))
+      res.status(201).set(noStore).json(toWechatSignedIn(signedIn, deps.schema))
     }),
   )
 
