@@ -19,6 +19,7 @@ import {
 import type { AuthorizationRequest, ProviderProfile, RedirectIdentityProvider } from '../../src/ports.js'
 import { clientSecretAuth } from './client-auth.js'
 import { endpointsMetadata, type OidcEndpoints } from './endpoints.js'
+import { providerTimeout, requiredText } from '../provider-http/provider-url.js'
 import { providerUrlOption } from './url-option.js'
 import { providerError } from './provider-errors.js'
 import { providerFetch } from './provider-fetch.js'
@@ -55,19 +56,16 @@ export class OidcProvider implements RedirectIdentityProvider {
 
   constructor(options: OidcProviderOptions) {
     this.#issuer = providerUrlOption('issuer', options?.issuer)
-    this.#clientId = textOption('clientId', options.clientId)
-    this.#clientSecret = textOption('clientSecret', options.clientSecret)
+    this.#clientId = requiredText(options.clientId, 'OidcProvider: options.clientId')
+    this.#clientSecret = requiredText(options.clientSecret, 'OidcProvider: options.clientSecret')
     const scopes: unknown = options.scopes ?? DEFAULT_SCOPES
     if (!Array.isArray(scopes) || !scopes.includes('openid') || !scopes.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
       throw new TypeError('OidcProvider: options.scopes must be an array of scope names with "openid", e.g. ["openid", "profile", "email"]')
     }
     this.#scopes = [...scopes]
-    const timeoutMs: unknown = options.timeoutMs ?? 5000
-    if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs <= 0)
-      throw new TypeError('OidcProvider: options.timeoutMs must be a positive whole number of milliseconds')
     // openid-client counts in seconds.
-    this.#timeoutSeconds = timeoutMs / 1000
-    this.name = options.name === undefined ? this.#issuer.host : textOption('name', options.name)
+    this.#timeoutSeconds = providerTimeout(options.timeoutMs, 'OidcProvider: options.timeoutMs', 5000) / 1000
+    this.name = options.name === undefined ? this.#issuer.host : requiredText(options.name, 'OidcProvider: options.name')
     this.#metadata = options.endpoints === undefined ? undefined : endpointsMetadata(options.issuer, options.endpoints)
   }
 
@@ -139,11 +137,6 @@ export class OidcProvider implements RedirectIdentityProvider {
       enableNonRepudiationChecks,
     ]
   }
-}
-
-function textOption(option: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`OidcProvider: options.${option} must be a non-empty string`)
-  return value
 }
 
 /**

@@ -15,13 +15,15 @@ export class AccessTokenCache {
   #cached: { token: string; refreshAt: number } | null = null
   #pending: Promise<string> | null = null
   readonly #fetchToken: () => Promise<FetchedToken>
+  readonly #now: () => number
 
-  constructor(fetchToken: () => Promise<FetchedToken>) {
+  constructor(fetchToken: () => Promise<FetchedToken>, now: () => number) {
     this.#fetchToken = fetchToken
+    this.#now = now
   }
 
   async get(): Promise<string> {
-    if (this.#cached !== null && Date.now() < this.#cached.refreshAt) return this.#cached.token
+    if (this.#cached !== null && this.#now() < this.#cached.refreshAt) return this.#cached.token
     this.#pending ??= this.#refresh().finally(() => {
       this.#pending = null
     })
@@ -36,7 +38,7 @@ export class AccessTokenCache {
   async #refresh(): Promise<string> {
     const { token, expiresInSeconds } = await this.#fetchToken()
     const margin = Math.min(REFRESH_MARGIN_SECONDS, expiresInSeconds / 2)
-    this.#cached = { token, refreshAt: Date.now() + (expiresInSeconds - margin) * 1000 }
+    this.#cached = { token, refreshAt: this.#now() + (expiresInSeconds - margin) * 1000 }
     return token
   }
 }

@@ -8,7 +8,7 @@ import type { JsonObject } from '../../src/model/user.js'
 import type { WechatMiniProgram, WechatMiniProgramSession, WechatPhoneNumber } from '../../src/ports.js'
 import * as userData from './user-data.js'
 import { AccessTokenCache, type FetchedToken } from './access-token.js'
-import { providerBaseUrl } from '../provider-http/provider-url.js'
+import { providerBaseUrl, providerTimeout, requiredText } from '../provider-http/provider-url.js'
 import type { ProviderCall } from '../provider-http/provider-fetch.js'
 import { errcodeOf, readWechat, type WechatAnswer, wechatRefusal } from '../wechat/wechat-api.js'
 
@@ -21,6 +21,8 @@ export interface WechatMiniProgramApiOptions {
   apiBase?: string
   /** Milliseconds a call to WeChat may take; default 5000. */
   timeoutMs?: number
+  /** The clock the access token's lifetime is kept on, in milliseconds (default `Date.now`; tests move it). */
+  now?: () => number
 }
 
 /** The access token expired (42001) or is not the latest one (40001): fetch a new one, try once more. */
@@ -44,17 +46,14 @@ export class WechatMiniProgramApi implements WechatMiniProgram {
   readonly #appSecret: string
   readonly #apiBase: string
   readonly #timeoutMs: number
-  readonly #tokens = new AccessTokenCache(() => this.#fetchToken())
+  readonly #tokens: AccessTokenCache
 
   constructor(options: WechatMiniProgramApiOptions) {
-    if (!nonEmptyString(options?.appId)) throw new TypeError('WechatMiniProgramApi: options.appId is required (the AppID, wx...)')
-    if (!nonEmptyString(options.appSecret)) throw new TypeError('WechatMiniProgramApi: options.appSecret is required (the AppSecret)')
-    const timeoutMs = options.timeoutMs ?? 5000
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError('WechatMiniProgramApi: options.timeoutMs must be a whole number of milliseconds, at least 1')
-    this.appId = options.appId
-    this.#appSecret = options.appSecret
+    this.appId = requiredText(options?.appId, 'WechatMiniProgramApi: options.appId (the AppID, wx...)')
+    this.#appSecret = requiredText(options.appSecret, 'WechatMiniProgramApi: options.appSecret (the AppSecret)')
     this.#apiBase = providerBaseUrl(options.apiBase ?? 'https://api.weixin.qq.com', 'WechatMiniProgramApi: options.apiBase')
-    this.#timeoutMs = timeoutMs
+    this.#timeoutMs = providerTimeout(options.timeoutMs, 'WechatMiniProgramApi: options.timeoutMs', 5000)
+    this.#tokens = new AccessTokenCache(() => this.#fetchToken(), options.now ?? Date.now)
   }
 
   async codeToSession(code: string): Promise<WechatMiniProgramSession> {
