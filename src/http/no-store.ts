@@ -5,6 +5,6 @@
  */
 import type { Response } from 'express'
 
-export function noStore(res: Response): void {
-  res.set('Cache-Control', 'no-store')
+export function noStore(res: Response): Response {
+  return res.set('Cache-Control', 'no-store')
 }

@@ -10,10 +10,10 @@ declare const presence: unique symbol
 declare const shape: unique symbol
 
 /** Whether a validated object always has the field (given, or defaulted) or may lack it. */
-type Presence = 'always' | 'maybe'
+export type Presence = 'always' | 'maybe'
 
 /** Marks a field's schema with its presence (a type only: nothing is added to the schema). */
-type Field<P extends Presence> = { readonly [presence]: P }
+export type Field<P extends Presence> = { readonly [presence]: P }
 
 /** The type of the values a Joi schema lets through (Joi's own type parameter, as `validate` gives it). */
 type ValueOf<S> = S extends { validate(value: unknown): infer R } ? (R extends { error: undefined; value: infer T } ? T : never) : never

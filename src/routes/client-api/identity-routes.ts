@@ -9,34 +9,32 @@ import type { Request } from 'express'
 import Joi from 'joi'
 import { optionalSessionOf, sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
+import { noStore } from '../../http/no-store.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { object, optional, required, withDefault } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import type { IdentityServiceDeps } from '../../services/deps.js'
-import { linkIdentityToUser, type ProfileUpdate, signInWithIdentity } from '../../services/identity-accounts.js'
+import { linkIdentityToUser, signInWithIdentity } from '../../services/identity-accounts.js'
 import { completeSignIn, startSignIn } from '../../services/identity-redirects.js'
 import { baseUrlOf, failPage } from './browser-answers.js'
 import type { ClientApiContext, ClientApiSettings } from './context.js'
 import { docs } from './docs.js'
+import { profileUpdateOf, updateProfileField } from './profile-update.js'
 import { toSignedIn, toSilentSignedIn } from './wire.js'
 
 const PROVIDER_PATH = '/hserve/v2.0/idp/:provider'
 
 const authToken = required(Joi.string().max(128))
-/** The SDK sends `'false'`; `false` is taken too. */
-const updateProfile = withDefault(Joi.alternatives(Joi.string().valid('overwrite', 'setnx', 'false'), Joi.boolean().valid(false)), 'setnx')
 
 const redirectSchema = object({ callback_url: required(Joi.string().min(1).max(2048)), silent_login: optional(Joi.boolean()) }).required()
-const authenticateSchema = object({ auth_token: authToken, create_user: withDefault(Joi.boolean(), true), update_userprofile: updateProfile }).required()
-const associationSchema = object({ auth_token: authToken, update_userprofile: updateProfile }).required()
+const authenticateSchema = object({ auth_token: authToken, create_user: withDefault(Joi.boolean(), true), update_userprofile: updateProfileField }).required()
+const associationSchema = object({ auth_token: authToken, update_userprofile: updateProfileField }).required()
 const silentSchema = object({ auth_token: authToken, create_user: withDefault(Joi.boolean(), true) }).required()
 const callbackQuery = Joi.object({
   state: Joi.string().description('The state the router gave the provider.'),
   code: Joi.string().description("The provider's authorization code."),
   error: Joi.string().description('Why the provider did not sign the user in.'),
 }).unknown(true)
-
-const profileUpdateOf = (value: string | boolean): ProfileUpdate => (value === 'false' || value === false ? false : (value as ProfileUpdate))
 
 /** The `:provider` of the path (the services answer 404 for a name they do not know). */
 const providerParam = (req: Request): string => String(req.params.provider)
@@ -47,7 +45,6 @@ function redirectUriOf(req: Request, settings: ClientApiSettings, provider: stri
 }
 
 const signedIn = { 201: { description: 'The user, with a token.', schema: 'SignedIn' } }
-const noStore = { 'Cache-Control': 'no-store' }
 /** What a browser gets from the callback when it fails. */
 const PAGE = { 'text/html': { type: 'string', description: 'An HTML page.' } }
 
@@ -70,7 +67,7 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
       // The signed-in user whose page starts it (the SDK sends its token), the only one who may link the identity.
       const startedBy = (await optionalSessionOf(deps.sessions, req.get('authorization')))?.userId ?? null
       const redirectUrl = await startSignIn(identityDeps, provider, body.callback_url, redirectUriOf(req, settings, provider), startedBy, requestMeta(req))
-      res.set(noStore).json({ status: 'ok', redirect_url: redirectUrl })
+      noStore(res).json({ status: 'ok', redirect_url: redirectUrl })
     }),
   )
 
@@ -99,11 +96,7 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
       } catch (error) {
         return failPage(settings, req, res, error, 'sign_in_failed')
       }
-      res
-        .status(303)
-        .set({ ...noStore, 'Referrer-Policy': 'no-referrer' })
-        .location(target)
-        .end()
+      noStore(res).status(303).set('Referrer-Policy', 'no-referrer').location(target).end()
     }),
   )
 
@@ -120,9 +113,8 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
       const body = validate(authenticateSchema, req.body)
       const input = { createUser: body.create_user, updateProfile: profileUpdateOf(body.update_userprofile) }
       const { user, token } = await signInWithIdentity(identityDeps, providerParam(req), body.auth_token, input, requestMeta(req))
-      res
+      noStore(res)
         .status(201)
-        .set(noStore)
         .json(toSignedIn(user, deps.schema, token))
     }),
   )
@@ -157,9 +149,8 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
       const body = validate(silentSchema, req.body)
       const input = { createUser: body.create_user, updateProfile: 'setnx' as const }
       const { user, token } = await signInWithIdentity(identityDeps, providerParam(req), body.auth_token, input, requestMeta(req))
-      res
+      noStore(res)
         .status(201)
-        .set(noStore)
         .json(toSilentSignedIn(user, deps.schema, token))
     }),
   )

@@ -7,17 +7,18 @@
 import Joi from 'joi'
 import { sessionOf } from '../../http/auth.js'
 import { handler } from '../../http/handler.js'
+import { noStore } from '../../http/no-store.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { object, optional, required, withDefault } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import type { UserSchema } from '../../model/schema.js'
 import type { WechatServiceDeps } from '../../services/deps.js'
-import type { ProfileUpdate } from '../../services/identity-accounts.js'
 import { linkWechat, updateWechatProfile, type WechatSignedIn, wechatAuthenticate, wechatSilentLogin } from '../../services/wechat-miniprogram-accounts.js'
 import { updateWechatPhone, type WechatPhoneLogin, wechatPhoneLogin } from '../../services/wechat-miniprogram-phones.js'
 import { toWireUser } from '../minapp/wire.js'
 import type { ClientApiContext } from './context.js'
 import { docs } from './docs.js'
+import { profileUpdateOf, updateProfileField } from './profile-update.js'
 import { toSilentSignedIn } from './wire.js'
 
 const PATH = '/idp/wechat'
@@ -26,8 +27,6 @@ const PATH = '/idp/wechat'
 const oneTimeCode = Joi.string().max(256)
 /** Base64 data of `wx.getUserProfile` or `getPhoneNumber`, within the 16 KiB body. */
 const base64Text = Joi.string().max(8192)
-/** The SDK sends `'false'`; `false` is taken too. */
-const updateProfile = withDefault(Joi.alternatives(Joi.string().valid('overwrite', 'setnx', 'false'), Joi.boolean().valid(false)), 'setnx')
 
 const silentSchema = object({
   code: required(oneTimeCode),
@@ -42,7 +41,7 @@ const userData = {
   signature: required(Joi.string().max(64)),
   encryptedData: required(base64Text),
   iv: required(Joi.string().max(64)),
-  update_userprofile: updateProfile,
+  update_userprofile: updateProfileField,
 }
 const userInfoSchema = object(userData).required()
 const authenticateSchema = object({ ...userData, create_user: withDefault(Joi.boolean(), true) }).required()
@@ -66,8 +65,6 @@ const phoneUpdateSchema = object({
   overwrite: withDefault(Joi.boolean(), true),
 }).required()
 
-const profileUpdateOf = (value: string | boolean): ProfileUpdate => (value === 'false' || value === false ? false : (value as ProfileUpdate))
-
 /** The answer of a mini program sign-in: the silent sign-in's, with the person's WeChat ids. */
 function toWechatSignedIn(signedIn: WechatSignedIn, schema: UserSchema): Record<string, unknown> {
   return { ...toSilentSignedIn(signedIn.user, schema, signedIn.token), openid: signedIn.openId, unionid: signedIn.unionId }
@@ -75,7 +72,6 @@ function toWechatSignedIn(signedIn: WechatSignedIn, schema: UserSchema): Record<
 
 const signedInDoc = { 201: { description: 'The user as `user_info`, with a token and the WeChat ids.', schema: 'WechatSignedIn' } }
 const userDoc = { 200: { description: 'The user.', schema: 'User' } }
-const noStore = { 'Cache-Control': 'no-store' }
 
 export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings }: ClientApiContext): void {
   if (!settings.wechatMiniProgram) return
@@ -93,7 +89,7 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
       const body = validate(silentSchema, req.body)
       const input = { code: body.code, createUser: body.create_user, withUnionId: body.login_with_unionid }
       const signedIn = await wechatSilentLogin(wechatDeps, input, requestMeta(req))
-      res.status(201).set(noStore).json(toWechatSignedIn(signedIn, deps.schema))
+      noStore(res).status(201).json(toWechatSignedIn(signedIn, deps.schema))
     }),
   )
 
@@ -125,7 +121,7 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
       const body = validate(authenticateSchema, req.body)
       const input = { ...body, updateProfile: profileUpdateOf(body.update_userprofile), createUser: body.create_user }
       const signedIn = await wechatAuthenticate(wechatDeps, input, requestMeta(req))
-      res.status(201).set(noStore).json(toWechatSignedIn(signedIn, deps.schema))
+      noStore(res).status(201).json(toWechatSignedIn(signedIn, deps.schema))
     }),
   )
 
@@ -142,14 +138,14 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
       const body = validate(userInfoSchema, req.body)
       const input = { ...body, updateProfile: profileUpdateOf(body.update_userprofile) }
       const user = await updateWechatProfile(wechatDeps, sessionOf(res).userId, input)
-      res.set(noStore).json(toWireUser(user, deps.schema, { full: true }))
+      noStore(res).json(toWireUser(user, deps.schema, { full: true }))
     }),
   )
 
   const phoneLogin = (inputOf: (body: unknown) => WechatPhoneLogin) =>
     handler(async (req, res) => {
       const signedIn = await wechatPhoneLogin(wechatDeps, inputOf(req.body), requestMeta(req))
-      res.status(201).set(noStore).json(toWechatSignedIn(signedIn, deps.schema))
+      noStore(res).status(201).json(toWechatSignedIn(signedIn, deps.schema))
     })
   const phoneLoginResponses = docs.responses(signedInDoc, [400, 404])
   api.post(
@@ -186,7 +182,7 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
     handler(async (req, res) => {
       const body = validate(phoneUpdateSchema, req.body)
       const user = await updateWechatPhone(wechatDeps, sessionOf(res), { phoneCode: body.phone_code, overwrite: body.overwrite }, requestMeta(req))
-      res.set(noStore).json(toWireUser(user, deps.schema, { full: true }))
+      noStore(res).json(toWireUser(user, deps.schema, { full: true }))
     }),
   )
 }
