@@ -4,14 +4,11 @@
  * together with the identity (`subject`, `unionid`, `linked_at`); `openid` and `unionid` are
  * WeChat's ids, as MinApp shows them.
  */
-import type { Identity, JsonObject, JsonValue, StoredUser } from '../../model/user.js'
+import type { Identity, JsonObject, StoredUser } from '../../model/user.js'
+import { isPlainObject } from '../../model/values.js'
 
 /** The providers whose subject is a WeChat `openid`: the mini program first. */
 const WECHAT_PROVIDERS = ['wechat', 'oauth-wechat-mp', 'oauth-wechat-web']
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 export interface WireIdentities {
   _provider: JsonObject
@@ -23,7 +20,7 @@ export function toWireIdentities(user: StoredUser): WireIdentities {
   const provider: JsonObject = { ...user.provider }
   for (const identity of user.identities) {
     const info = provider[identity.provider]
-    provider[identity.provider] = { ...(isObject(info) ? info : {}), subject: identity.subject, unionid: identity.unionId, linked_at: identity.linkedAt }
+    provider[identity.provider] = { ...(isPlainObject(info) ? (info as JsonObject) : {}), subject: identity.subject, unionid: identity.unionId, linked_at: identity.linkedAt }
   }
   const wechat = WECHAT_PROVIDERS.map((name) => user.identities.find((i: Identity) => i.provider === name)).find((i) => i !== undefined)
   const unionid = user.identities.find((i) => i.unionId !== null)?.unionId ?? null
