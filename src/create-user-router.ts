@@ -9,6 +9,7 @@ import { ConsoleMailer } from '../adapters/console/index.js'
 import { MemoryKeyValueStore } from '../adapters/memory/memory-key-value-store.js'
 import { RedisKeyValueStore } from '../adapters/redis/redis-key-value-store.js'
 import { adaptersWithDefaults, warnAboutStandIn } from './development-defaults.js'
+import { indexedFieldProblems } from './model/indexed-fields.js'
 import { createUserSchema } from './model/schema.js'
 import { adminServiceDeps, createServiceDeps, oauthServiceDeps } from './service-deps.js'
 import { ScopedKeyValueStore } from './scoped-key-value-store.js'
@@ -102,6 +103,9 @@ export function createUserRouter(options: UserRouterOptions): UserRouter {
     )
   }
   const schema = createUserSchema(config.profileFields)
+  // A store indexing a field the router reads otherwise would serve those lists without its index.
+  const indexProblems = indexedFieldProblems(config.storage.indexedFields?.() ?? {}, schema.fields)
+  if (indexProblems.length > 0) throw new TypeError(`createUserRouter: options.profileFields: ${indexProblems.join('; ')}`)
   const { kv, owned, redis } = createKeyValueStore(config)
   const deps = createServiceDeps(config, { kv, schema, sms, mailer })
 

@@ -20,7 +20,7 @@ export const USER_STORE_METHODS = [
 ] as const satisfies readonly (keyof UserStore)[]
 
 /** Methods a `UserStore` may leave out; when present they must be methods. */
-export const USER_STORE_OPTIONAL_METHODS = ['namespace'] as const satisfies readonly (keyof UserStore)[]
+export const USER_STORE_OPTIONAL_METHODS = ['namespace', 'indexedFields'] as const satisfies readonly (keyof UserStore)[]
 
 export const KEY_VALUE_STORE_METHODS = [
   'get',

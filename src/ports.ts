@@ -3,6 +3,7 @@
  */
 import type { UserQuery } from './query/filter.js'
 import type { UserChanges } from './query/update.js'
+import type { IndexableType } from './model/indexed-fields.js'
 import type { IdentifierKind, JsonObject, NewIdentity, NewUser, StoredUser } from './model/user.js'
 
 /** One page of users. */
@@ -77,6 +78,12 @@ export interface UserStore {
    * router an explicit `keyPrefix` when it has Redis.
    */
   namespace?(): string
+  /**
+   * The custom fields the store keeps in indexed form, with their types (`{ score: 'integer' }`).
+   * Optional. The router checks at creation that its `profileFields` declare each of them with the
+   * same type, so that a filter or sort on them is served by the store's indexes.
+   */
+  indexedFields?(): Readonly<Record<string, IndexableType>>
 }
 
 /**

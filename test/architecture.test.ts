@@ -47,6 +47,7 @@ const MODULE_STATE_ALLOWED = new Map<string, string>([
 /** Names of constant lookup tables: built from literals at load, never added to or deleted from (checked). */
 const LOOKUP_TABLES = new Set([
   'src/model/schema.ts:RESERVED_NAMES',
+  'src/model/indexed-fields.ts:BUILTINS',
   'src/query/parse-list-params.ts:LIST_PARAMS',
   'src/query/regex/case-fold.ts:SIMPLE_LOWER',
   'src/query/regex/case-fold.ts:SIMPLE_UPPER',
