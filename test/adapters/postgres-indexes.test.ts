@@ -9,44 +9,18 @@ import { PostgresUserStore } from '../../adapters/postgres/index.js'
 import { ERROR_CODES, isUserRouterError } from '../../src/errors.js'
 import { createUserSchema } from '../../src/model/schema.js'
 import { parseListParams } from '../../src/query/parse-list-params.js'
-import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpers/postgres.js'
+import { createTestSchema, postgresUnavailable, recordingPool, type RecordedStatement, type TestSchema } from '../helpers/postgres.js'
 
 const USERS = 100_000
 const BASE = 1_500_000_000
 const unavailable = await postgresUnavailable()
 const context = { schema: createUserSchema({ score: 'integer' }), visibility: 'all' } as const
 
-interface Statement {
-  text: string
-  values: unknown[]
-}
-
-/** A pool that records every statement sent with values (the store's own statements). */
-function recordingPool(connectionString: string, statements: Statement[]): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 2 })
-  const wrapped = new WeakSet<pg.PoolClient>()
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
-  pool.connect = (async () => {
-    const client = await connect()
-    if (!wrapped.has(client)) {
-      wrapped.add(client)
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown
-      client.query = ((config: unknown, ...rest: unknown[]) => {
-        const { text, values } = (config ?? {}) as Partial<Statement>
-        if (typeof text === 'string' && Array.isArray(values) && text.includes('user_router_users')) statements.push({ text, values })
-        return query(config, ...rest)
-      }) as typeof client.query
-    }
-    return client
-  }) as typeof pool.connect
-  return pool
-}
-
 describe('PostgresUserStore over 100,000 users', { skip: unavailable ?? false }, () => {
   let test: TestSchema
   let pool: pg.Pool
   let store: PostgresUserStore
-  const statements: Statement[] = []
+  const statements: RecordedStatement[] = []
 
   before(async () => {
     test = await createTestSchema('pg_indexes')

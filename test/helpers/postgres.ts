@@ -51,3 +51,34 @@ export async function createTestSchema(label: string, connectionString = POSTGRE
     },
   }
 }
+
+/** A statement a store sent, with its bound values. */
+export interface RecordedStatement {
+  text: string
+  values: unknown[]
+}
+
+/**
+ * A pool that records every statement with bound values whose text mentions `table` (the store's
+ * own statements, not its transaction control), for EXPLAIN and for counting a store's work.
+ */
+export function recordingPool(connectionString: string, statements: RecordedStatement[], table = 'user_router_users', max = 2): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max })
+  pool.on('error', () => {})
+  const wrapped = new WeakSet<pg.PoolClient>()
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
+  pool.connect = (async () => {
+    const client = await connect()
+    if (!wrapped.has(client)) {
+      wrapped.add(client)
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown
+      client.query = ((config: unknown, ...rest: unknown[]) => {
+        const { text, values } = (config ?? {}) as Partial<RecordedStatement>
+        if (typeof text === 'string' && Array.isArray(values) && text.includes(table)) statements.push({ text, values })
+        return query(config, ...rest)
+      }) as typeof client.query
+    }
+    return client
+  }) as typeof pool.connect
+  return pool
+}
