@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
-import { PostgresUserStore } from '../../adapters/postgres/index.js'
+import { PostgresUserStore, type PostgresUserStoreOptions } from '../../adapters/postgres/index.js'
 import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { createUserSchema } from '../../src/model/schema.js'
 import type { UserStore } from '../../src/ports.js'
@@ -21,12 +21,22 @@ const UPDATES = 400
 const SEED = 20261121
 
 const schema = createUserSchema(RANDOM_PROFILE_FIELDS)
+/** PostgreSQL stores that read these fields from indexed columns must answer the same. */
+const INDEXED: PostgresUserStoreOptions = {
+  indexedFields: { score: 'integer', rating: 'number', bio: 'string', vip: 'boolean', birthday: 'date' },
+  indexes: [
+    ['score', '-created_at'],
+    ['bio', 'rating'],
+    ['vip', 'birthday'],
+  ],
+}
 const context = { schema, visibility: 'all' } as const
 const pgUnavailable = await postgresUnavailable()
 
 describe('memory, SQLite and PostgreSQL stores agree', () => {
   const stores: [string, UserStore][] = []
   let pgSchema: TestSchema | undefined
+  let backfilled: PostgresUserStore | undefined
   const random = createRandom(SEED)
 
   before(async () => {
@@ -38,6 +48,15 @@ describe('memory, SQLite and PostgreSQL stores agree', () => {
       const pg = new PostgresUserStore({ connectionString: pgSchema.connectionString, schema: pgSchema.schema })
       await pg.migrate()
       stores.push(['postgres', pg])
+      // Indexed columns kept by the trigger from the first user on.
+      const indexed = new PostgresUserStore({ connectionString: pgSchema.connectionString, schema: pgSchema.schema, table: 'indexed_users', ...INDEXED })
+      await indexed.migrate()
+      // Indexed columns filled by a later migration of users stored without them.
+      const plain = new PostgresUserStore({ connectionString: pgSchema.connectionString, schema: pgSchema.schema, table: 'backfilled_users' })
+      await plain.migrate()
+      await plain.close()
+      backfilled = new PostgresUserStore({ connectionString: pgSchema.connectionString, schema: pgSchema.schema, table: 'backfilled_users', ...INDEXED })
+      stores.push(['postgres with indexed fields', indexed], ['postgres with backfilled indexed fields', backfilled])
     }
   })
   after(async () => {
@@ -77,6 +96,10 @@ describe('memory, SQLite and PostgreSQL stores agree', () => {
       })
       assertSame(answers, `user ${i}`)
     }
+  })
+
+  it('fills the indexed columns of the users stored before', { skip: pgUnavailable ?? false }, async () => {
+    await backfilled!.migrate()
   })
 
   it(`answers ${QUERIES} random queries identically`, async () => {
