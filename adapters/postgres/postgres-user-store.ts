@@ -27,6 +27,9 @@ import { Params } from './params.js'
 import { QueryGate } from './query-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser, userSelectList } from './rows.js'
 
+/** SQLSTATEs of a query that read an indexed column whose type another process changed. */
+const COLUMN_CHANGED = new Set(['42703', '42883', '42804'])
+
 /** An update whose outcome a concurrent change made unclear, to be tried again. */
 const RETRY = Symbol('retry')
 
@@ -156,9 +159,9 @@ export class PostgresUserStore implements UserStore {
     try {
       return await this.listUsersReading(query, columnOf)
     } catch (error) {
-      // 42703 undefined column: another process's migration dropped a column (a changed type) that
-      // this one still thought ready. Look again, and read the profile meanwhile.
-      if (columnOf === null || (error as { code?: unknown }).code !== '42703') throw error
+      // Another process's migration changed the type of a column this one still thought ready (42703
+      // undefined column, 42883 no such operator, 42804 type mismatch). Look again; read the profile meanwhile.
+      if (columnOf === null || !COLUMN_CHANGED.has(String((error as { code?: unknown }).code))) throw error
       this.indexedColumns.forget()
       return this.listUsersReading(query, null)
     }

@@ -266,6 +266,11 @@ describe('PostgresUserStore: indexed custom fields', { skip: unavailable ?? fals
     assert.deepEqual({ rows: await versions(), indexes: await indexValidity('odd_rerun') }, before, 'no row written, no index rebuilt')
     assert.equal(statements.filter((s) => /WITH batch|CREATE INDEX CONCURRENTLY|ALTER TABLE|CREATE TRIGGER|FUNCTION/.test(s.text)).length, 0)
 
+    // A process that read the readiness before the type change below, and trusts it for a minute.
+    const cached = store('odd_rerun', options)
+    const integerOne = await ids(store('odd_rerun'), { where: '{"n":1}', order_by: '-n' })
+    assert.deepEqual(await ids(cached, { where: '{"n":1}', order_by: '-n' }), integerOne)
+
     // `n` becomes a string field: its column is dropped and added again as text, then filled.
     const changed = { indexedFields: { ...ODD_FIELDS, n: 'string' }, indexes: [['n', '-created_at']] } as const
     await store('odd_rerun', changed).migrate()
@@ -279,6 +284,8 @@ describe('PostgresUserStore: indexed custom fields', { skip: unavailable ?? fals
     const { rows: strings } = await test.pool.query(`SELECT count(*)::int AS n FROM "${test.schema}".odd_rerun WHERE f_n IS NOT NULL`)
     assert.equal(strings[0].n, 7, 'the string values of the odd ones')
     for (const plan of plansOf('odd_rerun', changed)) assert.equal((await indexValidity('odd_rerun')).get(plan.name)?.valid, true, plan.name)
+    // The column it trusted is now text: its list fails over to the profile, and it looks again.
+    assert.deepEqual(await ids(cached, { where: '{"n":1}', order_by: '-n' }), integerOne)
     // A store still declaring `n` an integer reads it from the profile once it looks again.
     let now = 0
     const old = store('odd_rerun', { ...options, now: () => now }, true)
