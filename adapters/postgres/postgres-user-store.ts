@@ -28,7 +28,7 @@ import { QueryGate } from './query-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser, userSelectList } from './rows.js'
 
 /** SQLSTATEs of a query that read an indexed column whose type another process changed. */
-const COLUMN_CHANGED = new Set(['42703', '42883', '42804'])
+const COLUMN_CHANGED: readonly unknown[] = ['42703', '42883', '42804']
 
 /** An update whose outcome a concurrent change made unclear, to be tried again. */
 const RETRY = Symbol('retry')
@@ -161,7 +161,7 @@ export class PostgresUserStore implements UserStore {
     } catch (error) {
       // Another process's migration changed the type of a column this one still thought ready (42703
       // undefined column, 42883 no such operator, 42804 type mismatch). Look again; read the profile meanwhile.
-      if (columnOf === null || !COLUMN_CHANGED.has(String((error as { code?: unknown }).code))) throw error
+      if (columnOf === null || !COLUMN_CHANGED.includes((error as { code?: unknown }).code)) throw error
       this.indexedColumns.forget()
       return this.listUsersReading(query, null)
     }
