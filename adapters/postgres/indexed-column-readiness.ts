@@ -14,7 +14,7 @@ import { quote, type PostgresConfig } from './options.js'
 /** How long a readiness look-up is trusted, in milliseconds. */
 export const READINESS_TTL_MS = 60_000
 
-export class IndexedColumns {
+export class IndexedColumnReadiness {
   private current: { readonly at: number; readonly columnOf: Promise<ColumnOf | null> } | null = null
 
   constructor(

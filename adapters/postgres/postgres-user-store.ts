@@ -11,19 +11,19 @@ import { stringProblem } from '../../src/model/values.js'
 import { withUserDefaults, type IdentifierKind, type NewIdentity, type NewUser, type StoredUser } from '../../src/model/user.js'
 import { indexedFieldTypes, type IndexableType } from '../../src/model/indexed-fields.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
-import { hasRegex, type UserQuery } from '../../src/query/filter.js'
-import { queryTooComplex } from '../../src/query/regex/index.js'
+import type { UserQuery } from '../../src/query/filter.js'
 import type { UserChanges } from '../../src/query/update.js'
 import { growthRefused, incrementOutOfRange } from '../../src/query/evaluate-update.js'
-import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
+import type { FilterDialect } from './compile-filter.js'
 import { compileGrowthGuards, compileSet, type GrowthGuard } from './compile-update.js'
-import { Database, type Row } from './database.js'
+import { Database } from './database.js'
 import type { ColumnOf } from './field-sql.js'
-import { IndexedColumns } from './indexed-column-readiness.js'
+import { IndexedColumnReadiness } from './indexed-column-readiness.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
 import { migrateIndexedFields } from './migrate-indexed-fields.js'
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions, type TableNames } from './options.js'
 import { Params } from './params.js'
+import { runList, type ListContext } from './list-users.js'
 import { QueryGate } from './query-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser, userSelectList } from './rows.js'
 
@@ -58,9 +58,9 @@ export class PostgresUserStore implements UserStore {
   /** Columns and identities of a user of `this.table`. */
   private readonly selectUser: string
   private dialect: Promise<FilterDialect> | null = null
-  private readonly regexGate: QueryGate
-  private readonly listGate: QueryGate
-  private readonly indexedColumns: IndexedColumns
+  /** What a list needs, its gates included. */
+  private readonly lists: ListContext
+  private readonly indexedColumns: IndexedColumnReadiness
   private readonly place: string
 
   constructor(options: PostgresUserStoreOptions = {}) {
@@ -70,13 +70,16 @@ export class PostgresUserStore implements UserStore {
     this.identities = this.config.names.identities
     this.selectUser = userSelectList(this.config.names)
     this.place = placeOf(this.db.pool, this.config.names)
-    this.regexGate = new QueryGate(
-      this.config.maxConcurrentRegexQueries,
-      this.config.maxConcurrentRegexQueries * 4,
-      'Too many regular-expression queries are running; try again shortly.',
-    )
-    this.listGate = new QueryGate(this.config.maxConcurrentListQueries, this.config.maxWaitingListQueries, 'Too many user lists are running; try again shortly.')
-    this.indexedColumns = new IndexedColumns(this.db, this.config)
+    const { maxConcurrentRegexQueries, maxConcurrentListQueries, maxWaitingListQueries } = this.config
+    this.lists = {
+      db: this.db,
+      config: this.config,
+      table: this.table,
+      selectUser: this.selectUser,
+      regexGate: new QueryGate(maxConcurrentRegexQueries, maxConcurrentRegexQueries * 4, 'Too many regular-expression queries are running; try again shortly.'),
+      listGate: new QueryGate(maxConcurrentListQueries, maxWaitingListQueries, 'Too many user lists are running; try again shortly.'),
+    }
+    this.indexedColumns = new IndexedColumnReadiness(this.db, this.config)
   }
 
   /**
@@ -168,40 +171,7 @@ export class PostgresUserStore implements UserStore {
   }
 
   private async listUsersReading(query: UserQuery, columnOf: ColumnOf | null): Promise<UserPage> {
-    const dialect = { ...(await this.getDialect()), ...(columnOf ? { columnOf } : {}) }
-    const params = new Params()
-    const where = compileWhere(query.filter, params, dialect)
-    // The WHERE uses only the parameters bound so far; the count query binds just those.
-    const whereValues = [...params.values]
-    const order = compileOrder(query.order, params, dialect.columnOf)
-    const limit = params.add(query.limit + 1, 'bigint')
-    const offset = params.add(query.offset, 'bigint')
-    const pageSql = `SELECT ${this.selectUser} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`
-    const countSql = `SELECT count(*) AS total FROM ${this.table} WHERE ${where}`
-    let rows: Row[]
-    let counted: Row[] | null
-    if (query.filter !== null && hasRegex(query.filter)) {
-      // A regex over many rows may be slow: a short timeout of its own, one connection for page and
-      // count, and a bounded number of such queries at once, so they never take the whole pool.
-      const statements = [{ text: pageSql, values: params.values }, ...(query.count ? [{ text: countSql, values: whereValues }] : [])]
-      const results = await this.regexGate.run(() =>
-        this.listGate.run(() =>
-          this.db.readsWithTimeout(statements, this.config.regexStatementTimeoutMs, () => queryTooComplex('its regular expressions took too long to evaluate')),
-        ),
-      )
-      rows = results[0]!
-      counted = results[1] ?? null
-    } else {
-      // Page and count each hold a connection: each takes its own place.
-      const page = this.listGate.run(() => this.db.query(pageSql, params.values))
-      const count = query.count ? this.listGate.run(() => this.db.query(countSql, whereValues)) : null
-      ;[rows, counted] = await Promise.all([page, count])
-    }
-    return {
-      users: rows.slice(0, query.limit).map(toStoredUser),
-      hasMore: rows.length > query.limit,
-      ...(counted ? { totalCount: Number(counted[0]!.total) } : {}),
-    }
+    return runList(this.lists, query, { ...(await this.getDialect()), ...(columnOf ? { columnOf } : {}) })
   }
 
   async updateUser(id: number, changes: UserChanges): Promise<StoredUser | null> {
