@@ -1,7 +1,8 @@
 /**
  * The second part of `migrate()`: indexed custom fields become typed columns, kept by a trigger,
  * filled in batches and indexed without blocking writes. It runs outside any transaction (CREATE
- * INDEX CONCURRENTLY refuses one), under a session-level advisory lock, so only short statements ever
+ * INDEX CONCURRENTLY refuses one), under a session-level advisory lock taken before the whole
+ * migration (`withMigrationLock`), so only short statements ever
  * hold a lock that blocks the app's writes:
  *
  * 1. ADD/DROP COLUMN and the trigger: one short transaction (ACCESS EXCLUSIVE for milliseconds,
@@ -44,26 +45,45 @@ interface DeclaredColumn {
 
 type Run = (text: string, values?: unknown[]) => Promise<pg.QueryResult>
 
-export async function migrateIndexedFields(client: pg.ClientBase, names: TableNames, declaration: IndexDeclaration): Promise<IndexedFieldsReport> {
-  const run: Run = (text, values = []) => client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
-  // The session may be an app's pooled connection: its statement timeout is put back afterwards.
+/**
+ * Runs `work` (the whole migration) under the session-level advisory lock of the table, with no
+ * statement timeout on the session (put back afterwards: it may be an app's pooled connection).
+ */
+export async function withMigrationLock<T>(client: pg.ClientBase, names: TableNames, work: () => Promise<T>): Promise<T> {
+  const run = runner(client)
   const previousTimeout = (await run(`SELECT current_setting('statement_timeout') AS value`)).rows[0].value as string
   await run(`SELECT set_config('statement_timeout', '0', false)`)
   const lockKey = [LOCK_CLASS, `${names.schema}.${names.table}`]
   // Polled, never waited for inside a statement: CREATE INDEX CONCURRENTLY waits for every open
-  // transaction, so a session blocked on this lock would deadlock with the one building an index.
+  // transaction, so a session blocked on this lock (or inside the first, transactional part of the
+  // migration) would deadlock with the one building an index.
   while (!(await run('SELECT pg_try_advisory_lock($1::integer, hashtext($2::text)) AS locked', lockKey)).rows[0].locked) {
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS))
   }
+  let failed = false
   try {
-    return await migrateLocked(run, names, declaration)
+    return await work()
+  } catch (error) {
+    failed = true
+    throw error
   } finally {
-    await run('SELECT pg_advisory_unlock($1::integer, hashtext($2::text))', lockKey)
-    await run(`SELECT set_config('statement_timeout', $1::text, false)`, [previousTimeout])
+    try {
+      await run('SELECT pg_advisory_unlock($1::integer, hashtext($2::text))', lockKey)
+      await run(`SELECT set_config('statement_timeout', $1::text, false)`, [previousTimeout])
+    } catch (cleanup) {
+      // After a failure the connection is discarded (its lock goes with it): the first error tells more.
+      if (!failed) throw cleanup
+    }
   }
 }
 
-async function migrateLocked(run: Run, names: TableNames, declaration: IndexDeclaration): Promise<IndexedFieldsReport> {
+function runner(client: pg.ClientBase): Run {
+  return (text, values = []) => client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
+}
+
+/** Columns, trigger, backfill, readiness and indexes of the declared fields; run under `withMigrationLock`. */
+export async function migrateIndexedFields(client: pg.ClientBase, names: TableNames, declaration: IndexDeclaration): Promise<IndexedFieldsReport> {
+  const run = runner(client)
   const t = names.qualified
   const declared: DeclaredColumn[] = declaration.fields.map((field) => {
     const name = indexedColumnName(field.name)

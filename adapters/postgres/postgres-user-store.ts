@@ -20,7 +20,7 @@ import { Database } from './database.js'
 import type { ColumnOf } from './field-sql.js'
 import { IndexedColumnReadiness } from './indexed-column-readiness.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
-import { migrateIndexedFields } from './migrate-indexed-fields.js'
+import { migrateIndexedFields, withMigrationLock } from './migrate-indexed-fields.js'
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions, type TableNames } from './options.js'
 import { Params } from './params.js'
 import { runList, type ListContext } from './list-users.js'
@@ -88,11 +88,14 @@ export class PostgresUserStore implements UserStore {
    * safe to run repeatedly and concurrently.
    */
   async migrate(): Promise<void> {
-    const caseCollation = await this.db.withClient(async (client) => {
-      const collation = await runMigration(client, this.config.names)
-      await migrateIndexedFields(client, this.config.names, this.config.indexed)
-      return collation
-    })
+    const { names, indexed } = this.config
+    const caseCollation = await this.db.withClient((client) =>
+      withMigrationLock(client, names, async () => {
+        const collation = await runMigration(client, names)
+        await migrateIndexedFields(client, names, indexed)
+        return collation
+      }),
+    )
     this.dialect ??= Promise.resolve({ caseCollation })
     this.indexedColumns.forget()
   }

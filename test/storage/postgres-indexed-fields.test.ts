@@ -310,6 +310,15 @@ describe('PostgresUserStore: indexed custom fields', { skip: unavailable ?? fals
     assert.ok(!selects().some((s) => s.text.includes('"f_x"')), 'no store reads a column nobody maintains')
   })
 
+  it('lets processes migrating at once take turns: every index valid, every column right', async () => {
+    await oddTable('odd_together')
+    const options = { indexedFields: ODD_FIELDS, indexes: [['n', '-created_at'], ['d']] } as const
+    await Promise.all([1, 2, 3].map(() => store('odd_together', options).migrate()))
+    assert.deepEqual(await columnsDiffering('odd_together', oddFields()), zeroes(oddFields()))
+    const indexes = await indexValidity('odd_together')
+    for (const plan of plansOf('odd_together', options)) assert.equal(indexes.get(plan.name)?.valid, true, plan.name)
+  })
+
   it('builds again an index an interrupted build left INVALID', async () => {
     await oddTable('odd_invalid')
     const options = { indexedFields: { s: 'string' } } as const
