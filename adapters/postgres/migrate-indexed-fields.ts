@@ -60,21 +60,20 @@ export async function withMigrationLock<T>(client: pg.ClientBase, names: TableNa
   while (!(await run('SELECT pg_try_advisory_lock($1::integer, hashtext($2::text)) AS locked', lockKey)).rows[0].locked) {
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS))
   }
-  let failed = false
-  try {
-    return await work()
-  } catch (error) {
-    failed = true
-    throw error
-  } finally {
-    try {
-      await run('SELECT pg_advisory_unlock($1::integer, hashtext($2::text))', lockKey)
-      await run(`SELECT set_config('statement_timeout', $1::text, false)`, [previousTimeout])
-    } catch (cleanup) {
-      // After a failure the connection is discarded (its lock goes with it): the first error tells more.
-      if (!failed) throw cleanup
-    }
+  const release = async () => {
+    await run('SELECT pg_advisory_unlock($1::integer, hashtext($2::text))', lockKey)
+    await run(`SELECT set_config('statement_timeout', $1::text, false)`, [previousTimeout])
   }
+  let result: T
+  try {
+    result = await work()
+  } catch (error) {
+    // After a failure the connection is discarded (its lock goes with it): the first error tells more.
+    await release().catch(() => {})
+    throw error
+  }
+  await release()
+  return result
 }
 
 function runner(client: pg.ClientBase): Run {
