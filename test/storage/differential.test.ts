@@ -1,6 +1,7 @@
 /**
  * Differential test: a seeded generator makes thousands of users and hundreds of random queries and
- * updates; the memory, SQLite and PostgreSQL stores must give identical answers to every one.
+ * updates; the memory, SQLite and PostgreSQL stores must give identical answers to every one, with
+ * and without indexed custom fields.
  * Any dialect difference (collation, nulls, JSON typing, float arithmetic) shows up here.
  */
 import assert from 'node:assert/strict'
@@ -21,6 +22,11 @@ const UPDATES = 400
 const SEED = 20261121
 
 const schema = createUserSchema(RANDOM_PROFILE_FIELDS)
+/** Every scalar custom field indexed, and combinations mixing them with built-in fields and directions. */
+const INDEXED = {
+  indexedFields: { score: 'integer', rating: 'number', bio: 'string', vip: 'boolean', birthday: 'date' },
+  indexes: [['-score'], ['vip', '-rating'], ['gender', '-birthday'], ['bio', 'created_at'], ['_username', '-score']],
+} as const
 const context = { schema, visibility: 'all' } as const
 const pgUnavailable = await postgresUnavailable()
 
@@ -32,7 +38,9 @@ describe('memory, SQLite and PostgreSQL stores agree', () => {
   before(async () => {
     const sqlite = new SqliteUserStore()
     await sqlite.migrate()
-    stores.push(['memory', new MemoryUserStore()], ['sqlite', sqlite])
+    const sqliteIndexed = new SqliteUserStore(INDEXED)
+    await sqliteIndexed.migrate()
+    stores.push(['memory', new MemoryUserStore()], ['sqlite', sqlite], ['sqlite with indexed fields', sqliteIndexed])
     if (!pgUnavailable) {
       pgSchema = await createTestSchema('differential')
       const pg = new PostgresUserStore({ connectionString: pgSchema.connectionString, schema: pgSchema.schema })
