@@ -47,6 +47,7 @@ export type {
 } from './ports.js'
 export type { StoredUser, NewUser, Identity, NewIdentity, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
 export type { FieldDef, FieldType, ArrayItemType, ProfileFieldOption, ProfileFieldsOption, UserColumn } from './model/fields.js'
+export type { IndexableType, IndexOptions } from './model/indexed-fields.js'
 export type { Scalar } from './model/values.js'
 export type { Filter, Condition, CompareOperator, SortKey, UserQuery } from './query/filter.js'
 export type { UpdateOperation, UserChanges } from './query/update.js'
