@@ -18,7 +18,7 @@ export interface SqliteUserStoreOptions extends IndexOptions {
   /**
    * An open better-sqlite3 connection of the app, used instead of opening `filename`. The store
    * registers its SQL functions (`eur_lower`, `eur_date`, `eur_regex`) on it, leaves its journal
-   * mode alone, and `close()` leaves it open.
+   * mode alone, and `close()` leaves it open. Indexed date fields need it to keep `trusted_schema` on.
    */
   database?: Database.Database
   /** Table name: lower-case letters, digits and `_`, at most 63 (default `'user_router_users'`). */
