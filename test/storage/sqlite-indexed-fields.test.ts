@@ -115,6 +115,9 @@ describe('SqliteUserStore with indexed custom fields', () => {
     assert.match(plan(db, compiled(DECLARED, { where: '{"score":7}' }).page).join('\n'), /^SEARCH u USING INDEX \S+ \(<expr>=\? AND profile\.score=\?\)$/)
     assert.deepEqual(plan(db, compiled(DECLARED, { order_by: 'score' }).page), [`SCAN u USING INDEX ${score}`])
     assert.deepEqual(plan(db, compiled(DECLARED, { order_by: '-score' }).page), [`SCAN u USING INDEX ${leaderboard}`])
+    // Values still travel as parameters when a column replaces the JSON path.
+    const bound = compiled(DECLARED, { where: '{"birthday":"2001-01-01T00:00:00.000Z","score":{"$lt":12345}}' }).page
+    assert.ok(!bound.text.includes('2001-01-01') && !bound.text.includes('12345') && bound.params.includes('2001-01-01T00:00:00.000Z') && bound.params.includes(12345))
     // Without the declaration the same count scans the table and reads every row.
     const unindexed = compiled({}, { where: '{"score":{"$gte":40}}' }).count
     assert.deepEqual(plan(db, unindexed), ['SCAN u'])
