@@ -10,6 +10,10 @@
  * unset, it is on outside production when the app listens on loopback only, so that the demo page can
  * show SMS codes.
  *
+ * The SQLite store indexes `score` (`indexedFields`, and `-score` for the leaderboard's order), so a
+ * leaderboard (`order_by=-score`) and `where={"score":{"$gte":n}}` newest first (`order_by=-created_at`)
+ * read indexes instead of every user's profile.
+ *
  * The admin API is on: the user ADMIN_USERNAME (default `admin`) is created on first start with
  * ADMIN_PASSWORD, or a random password printed once; it is the one admin. SESSION_SECRET signs the
  * admin cookie (random per start when unset, outside production).
@@ -61,7 +65,8 @@ async function openStore(): Promise<UserStore> {
   }
   mkdirSync(dirname(DATABASE_URL), { recursive: true })
   const { SqliteUserStore } = await import('../adapters/sqlite/index.js')
-  const store = new SqliteUserStore({ filename: DATABASE_URL })
+  // Declared here, where the schema lives: migrate() adds the column and indexes, or drops them once undeclared.
+  const store = new SqliteUserStore({ filename: DATABASE_URL, indexedFields: { score: 'integer' }, indexes: [['-score']] })
   await store.migrate()
   return store
 }

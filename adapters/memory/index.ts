@@ -1,2 +1,2 @@
-export { MemoryUserStore } from './memory-user-store.js'
+export { MemoryUserStore, type MemoryUserStoreOptions } from './memory-user-store.js'
 export { MemoryKeyValueStore, type MemoryKeyValueStoreOptions } from './memory-key-value-store.js'

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { UserRouterError } from '../../src/errors.js'
 import { checkNewIdentity, sortIdentities } from '../../src/model/identities.js'
 import { identifierKey } from '../../src/model/identifiers.js'
+import { type IndexableType, type IndexDeclaration, indexedFieldTypes, type IndexOptions, parseIndexOptions } from '../../src/model/indexed-fields.js'
 import { withUserDefaults, type IdentifierKind, type Identity, type NewIdentity, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { compareUsersBy, matchesFilter } from '../../src/query/evaluate-filter.js'
@@ -25,6 +26,12 @@ function identityKey(provider: string, subject: string): string {
   return `${provider}\u0000${subject}`
 }
 
+/**
+ * `indexedFields` and `indexes` are accepted, checked and reported like the SQL stores' so that an
+ * app can switch stores without changing code; this store indexes nothing and scans every list.
+ */
+export type MemoryUserStoreOptions = IndexOptions
+
 export class MemoryUserStore implements UserStore {
   private readonly users = new Map<number, StoredUser>()
   private readonly unique: Record<IdentifierKind, Map<string, number>> = {
@@ -38,6 +45,12 @@ export class MemoryUserStore implements UserStore {
   private readonly regexTurns = new RegexTurns()
   /** Each instance holds its own users, so each is its own place. */
   private readonly place = `memory:${randomUUID()}`
+  private readonly indexDeclaration: IndexDeclaration
+
+  constructor(options: MemoryUserStoreOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new Error('MemoryUserStore options: must be an object')
+    this.indexDeclaration = parseIndexOptions('MemoryUserStore', { indexedFields: options.indexedFields, indexes: options.indexes })
+  }
 
   async createUser(input: NewUser): Promise<StoredUser> {
     return structuredClone(this.insertUser(input))
@@ -128,6 +141,11 @@ export class MemoryUserStore implements UserStore {
 
   namespace(): string {
     return this.place
+  }
+
+  /** The declared indexed fields (nothing is indexed here: lists scan all users). */
+  indexedFields(): Readonly<Record<string, IndexableType>> {
+    return indexedFieldTypes(this.indexDeclaration)
   }
 
   private insertUser(input: NewUser): StoredUser {

@@ -2,8 +2,14 @@
  * Options of the SQLite store, checked once in the constructor with errors that name the option.
  */
 import type Database from 'better-sqlite3'
+import { type IndexDeclaration, type IndexOptions, parseIndexOptions } from '../../src/model/indexed-fields.js'
 
-export interface SqliteUserStoreOptions {
+/**
+ * `indexedFields` (`{ score: 'integer' }`) and `indexes` (`[['-score']]`): custom fields kept in
+ * VIRTUAL generated columns with an index each, and combinations indexed together. `migrate()`
+ * adds, changes or drops them to match; lists filtered or sorted on them read the indexes.
+ */
+export interface SqliteUserStoreOptions extends IndexOptions {
   /**
    * The database file, created if missing (default `':memory:'`, a private in-memory database).
    * The store opens it in WAL mode so that readers never wait for a writer. Not with `database`.
@@ -12,7 +18,7 @@ export interface SqliteUserStoreOptions {
   /**
    * An open better-sqlite3 connection of the app, used instead of opening `filename`. The store
    * registers its SQL functions (`eur_lower`, `eur_date`, `eur_regex`) on it, leaves its journal
-   * mode alone, and `close()` leaves it open.
+   * mode alone, and `close()` leaves it open. Indexed date fields need it to keep `trusted_schema` on.
    */
   database?: Database.Database
   /** Table name: lower-case letters, digits and `_`, at most 63 (default `'user_router_users'`). */
@@ -30,6 +36,7 @@ export interface SqliteConfig {
   readonly table: string
   readonly busyTimeoutMs: number
   readonly busyTimeoutGiven: boolean
+  readonly indexes: IndexDeclaration
 }
 
 export const DEFAULT_TABLE = 'user_router_users'
@@ -55,11 +62,13 @@ export function parseOptions(options: SqliteUserStoreOptions = {}): SqliteConfig
   if (busyTimeoutMs !== undefined && (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0)) {
     throw new Error(`${where}.busyTimeoutMs: must be a non-negative integer number of milliseconds`)
   }
+  const indexes = parseIndexOptions('SqliteUserStore', { indexedFields: options.indexedFields, indexes: options.indexes })
   return {
     filename: filename ?? ':memory:',
     database: database ?? null,
     table,
     busyTimeoutMs: busyTimeoutMs ?? 5000,
     busyTimeoutGiven: busyTimeoutMs !== undefined,
+    indexes,
   }
 }

@@ -41,7 +41,13 @@ export const COLUMNS: Readonly<Record<UserColumn, ColumnDef>> = {
   passwordHash: { name: 'password_hash', kind: 'text', nullable: true },
 }
 
-/** A row as better-sqlite3 returns it (`SELECT *`). */
+/**
+ * The stored columns of a user row, as the store selects them (never `*`, which would also compute
+ * every generated column of indexed fields).
+ */
+export const USER_ROW_COLUMNS: readonly string[] = [...Object.values(COLUMNS).map((c) => c.name), 'username_key', 'email_key', 'profile']
+
+/** A row as better-sqlite3 returns it. */
 export type UserRow = Record<string, SqlValue | undefined>
 
 /** The column values of a user (without `id`), ready to bind; keys are SQL column names. */

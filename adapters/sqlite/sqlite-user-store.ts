@@ -7,27 +7,32 @@
  *
  * better-sqlite3 is synchronous: each method does all its work before returning its promise, so
  * no transaction ever spans an `await`.
+ *
+ * Indexed custom fields (`indexedFields`, `indexes`) are VIRTUAL generated columns with indexes,
+ * which `migrate()` keeps in step with the declaration (migrate-indexed.ts).
  */
-import Database from 'better-sqlite3'
-import { randomUUID } from 'node:crypto'
-import { realpathSync } from 'node:fs'
-import { resolve } from 'node:path'
+import type Database from 'better-sqlite3'
 import { UserRouterError } from '../../src/errors.js'
 import { checkNewIdentity, sortIdentities } from '../../src/model/identities.js'
 import { identifierKey } from '../../src/model/identifiers.js'
+import { type IndexDeclaration, indexedFieldTypes, type IndexableType } from '../../src/model/indexed-fields.js'
 import { withUserDefaults, type IdentifierKind, type Identity, type NewIdentity, type NewUser, type StoredUser } from '../../src/model/user.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { applyUpdate } from '../../src/query/evaluate-update.js'
 import { hasRegex, type UserQuery } from '../../src/query/filter.js'
 import { RegexBudget, RegexTurns } from '../../src/query/regex/index.js'
 import type { UserChanges } from '../../src/query/update.js'
-import { compileFilter, compileOrder } from './compile-filter.js'
+import { checkTrustedSchema, openDatabase, placeOf } from './database.js'
 import { toStoreError } from './errors.js'
+import type { IndexedColumns } from './field-sql.js'
 import { registerFunctions, type RegexWork } from './functions.js'
+import { indexedColumns, indexPlan } from './indexed-columns.js'
+import { listSql } from './list-sql.js'
 import { identitiesTable, schemaStatements } from './migrate.js'
+import { syncIndexedColumns } from './migrate-indexed.js'
 import { parseOptions, type SqliteUserStoreOptions } from './options.js'
-import { IDENTITY_COLUMNS, identityParams, rowToIdentity, rowToUser, userToRow, type UserRow } from './rows.js'
-import { raw, sql, type Sql, type SqlValue } from './sql.js'
+import { IDENTITY_COLUMNS, identityParams, rowToIdentity, rowToUser, USER_ROW_COLUMNS, userToRow, type UserRow } from './rows.js'
+import type { Sql, SqlValue } from './sql.js'
 
 /** Prepared statements kept per store (list queries vary with their filters). */
 const STATEMENT_CACHE_SIZE = 200
@@ -47,6 +52,10 @@ export class SqliteUserStore implements UserStore {
   private readonly regexWork: RegexWork
   private readonly regexTurns = new RegexTurns()
   private readonly place: string
+  private readonly indexDeclaration: IndexDeclaration
+  private readonly indexedColumns: IndexedColumns
+  /** The stored columns, as every read selects them. */
+  private readonly selected = USER_ROW_COLUMNS.map((c) => `"${c}"`).join(', ')
 
   constructor(options: SqliteUserStoreOptions = {}) {
     const config = parseOptions(options)
@@ -61,18 +70,30 @@ export class SqliteUserStore implements UserStore {
       this.db = openDatabase(config.filename, config.busyTimeoutMs)
       this.ownsDatabase = true
     }
+    this.indexDeclaration = config.indexes
+    this.indexedColumns = indexedColumns(config.indexes)
+    checkTrustedSchema(this.db, config.indexes)
     this.regexWork = registerFunctions(this.db)
     this.place = placeOf(this.db, this.table)
     this.transaction = this.db.transaction((work: () => unknown) => work())
   }
 
-  /** Creates the tables and their indexes if missing. Idempotent; call it once at start-up. */
+  /**
+   * Creates the tables and their indexes if missing, and brings the generated columns and indexes
+   * of indexed fields to the declaration. Idempotent; call it once at start-up.
+   */
   async migrate(): Promise<void> {
     return this.run(() =>
       this.writing(() => {
         for (const statement of schemaStatements(this.table)) this.db.exec(statement)
+        syncIndexedColumns(this.db, this.table, indexPlan(this.table, this.indexDeclaration))
       }),
     )
+  }
+
+  /** The custom fields this store indexes, with their types (the router checks `profileFields` agree). */
+  indexedFields(): Readonly<Record<string, IndexableType>> {
+    return indexedFieldTypes(this.indexDeclaration)
   }
 
   async createUser(input: NewUser): Promise<StoredUser> {
@@ -100,18 +121,24 @@ export class SqliteUserStore implements UserStore {
       const column = IDENTIFIER_COLUMNS[kind]
       if (!column) throw new Error(`unknown identifier kind: ${String(kind)}`)
       const key = kind === 'phone' ? value : identifierKey(value)
-      return this.readOne(`SELECT * FROM ${this.quotedTable} WHERE ${column} = ?`, key)
+      return this.readOne(`SELECT ${this.selected} FROM ${this.quotedTable} WHERE ${column} = ?`, key)
     })
   }
 
   async getUserByIdentity(provider: string, subject: string): Promise<StoredUser | null> {
     return this.run(() =>
-      this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = (SELECT user_id FROM ${this.quotedIdentities} WHERE provider = ? AND subject = ?)`, provider, subject),
+      this.readOne(
+        `SELECT ${this.selected} FROM ${this.quotedTable} WHERE id = (SELECT user_id FROM ${this.quotedIdentities} WHERE provider = ? AND subject = ?)`,
+        provider,
+        subject,
+      ),
     )
   }
 
   async getUserByUnionId(unionId: string): Promise<StoredUser | null> {
-    return this.run(() => this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = (SELECT min(user_id) FROM ${this.quotedIdentities} WHERE union_id = ?)`, unionId))
+    return this.run(() =>
+      this.readOne(`SELECT ${this.selected} FROM ${this.quotedTable} WHERE id = (SELECT min(user_id) FROM ${this.quotedIdentities} WHERE union_id = ?)`, unionId),
+    )
   }
 
   async listUsers(query: UserQuery): Promise<UserPage> {
@@ -121,18 +148,15 @@ export class SqliteUserStore implements UserStore {
 
   private async list(query: UserQuery): Promise<UserPage> {
     return this.run(() => {
-      const where = query.filter ? compileFilter(query.filter) : raw('1')
-      const order = query.order.length > 0 ? compileOrder(query.order) : raw('u.id')
-      const from = sql`FROM ${raw(this.quotedTable)} AS u WHERE ${where}`
-      const pageSql = sql`SELECT u.* ${from} ORDER BY ${order} LIMIT ${query.limit + 1} OFFSET ${query.offset}`
+      const statements = listSql(this.quotedTable, query, this.indexedColumns)
       // One read transaction: the page and the count see the same snapshot. Both statements share
       // one regex budget, so the query's regex work is bounded as a whole.
       this.regexWork.budget = new RegexBudget()
       try {
         return this.reading((): UserPage => {
-          const rows = this.all(pageSql)
+          const rows = this.all(statements.page)
           const page: UserPage = { users: this.withIdentities(rows.slice(0, query.limit)), hasMore: rows.length > query.limit }
-          if (query.count) page.totalCount = Number(this.all(sql`SELECT count(*) AS n ${from}`)[0]?.n ?? 0)
+          if (query.count) page.totalCount = Number(this.all(statements.count)[0]?.n ?? 0)
           return page
         })
       } finally {
@@ -151,7 +175,7 @@ export class SqliteUserStore implements UserStore {
         const before = userToRow(user)
         const after = userToRow(applyUpdate(user, changes))
         const columns = Object.keys(after).filter((c) => c === 'updated_at' || after[c] !== before[c])
-        const text = `UPDATE ${this.quotedTable} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? RETURNING *`
+        const text = `UPDATE ${this.quotedTable} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? RETURNING ${this.selected}`
         return rowToUser(this.statement(text).get(...columns.map((c) => after[c] ?? null), user.id)!, user.identities)
       }),
     )
@@ -197,7 +221,7 @@ export class SqliteUserStore implements UserStore {
   private insertUser(input: NewUser): StoredUser {
     const row = userToRow(withUserDefaults(input))
     const columns = Object.keys(row)
-    const text = `INSERT INTO ${this.quotedTable} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`
+    const text = `INSERT INTO ${this.quotedTable} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING ${this.selected}`
     return rowToUser(this.statement(text).get(...columns.map((c) => row[c] ?? null))!, [])
   }
 
@@ -213,7 +237,7 @@ export class SqliteUserStore implements UserStore {
 
   private readById(id: number): StoredUser | null {
     if (!Number.isSafeInteger(id) || id < 1) return null
-    return this.readOne(`SELECT * FROM ${this.quotedTable} WHERE id = ?`, id)
+    return this.readOne(`SELECT ${this.selected} FROM ${this.quotedTable} WHERE id = ?`, id)
   }
 
   /** The user a query selects, with its identities, read in one snapshot. */
@@ -268,33 +292,5 @@ export class SqliteUserStore implements UserStore {
     } catch (error) {
       throw toStoreError(error)
     }
-  }
-}
-
-/** Opens a file (WAL mode: readers never block the writer nor each other) or a memory database. */
-function placeOf(db: Database.Database, table: string): string {
-  if (db.memory) return `sqlite:memory:${randomUUID()}`
-  const path = resolve(db.name)
-  let real = path
-  try {
-    real = realpathSync(path)
-  } catch {
-    // Not resolvable (removed since opening): the absolute path still names it.
-  }
-  return `sqlite:${real}#${table}`
-}
-
-function openDatabase(filename: string, busyTimeoutMs: number): Database.Database {
-  let db: Database.Database | undefined
-  try {
-    db = new Database(filename, { timeout: busyTimeoutMs })
-    if (!db.memory) db.pragma('journal_mode = WAL')
-    // Deleting a user (by hand, or by an app's own SQL) then deletes its identities too.
-    db.pragma('foreign_keys = ON')
-    return db
-  } catch (error) {
-    db?.close()
-    const code = (error as { code?: unknown }).code
-    throw new Error(`SqliteUserStore options.filename: cannot open ${JSON.stringify(filename)} (${String(code ?? (error as Error).message)})`, { cause: error })
   }
 }

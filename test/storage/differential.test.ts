@@ -1,12 +1,13 @@
 /**
  * Differential test: a seeded generator makes thousands of users and hundreds of random queries and
- * updates; the memory, SQLite and PostgreSQL stores must give identical answers to every one.
+ * updates; the memory, SQLite and PostgreSQL stores must give identical answers to every one, with
+ * and without indexed custom fields.
  * Any dialect difference (collation, nulls, JSON typing, float arithmetic) shows up here.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { MemoryUserStore } from '../../adapters/memory/index.js'
-import { PostgresUserStore, type PostgresUserStoreOptions } from '../../adapters/postgres/index.js'
+import { PostgresUserStore } from '../../adapters/postgres/index.js'
 import { SqliteUserStore } from '../../adapters/sqlite/index.js'
 import { createUserSchema } from '../../src/model/schema.js'
 import type { UserStore } from '../../src/ports.js'
@@ -21,15 +22,11 @@ const UPDATES = 400
 const SEED = 20261121
 
 const schema = createUserSchema(RANDOM_PROFILE_FIELDS)
-/** PostgreSQL stores that read these fields from indexed columns must answer the same. */
-const INDEXED: PostgresUserStoreOptions = {
+/** Every scalar custom field indexed (stores reading them from indexed columns must answer the same), and combinations mixing them with built-in fields and directions. */
+const INDEXED = {
   indexedFields: { score: 'integer', rating: 'number', bio: 'string', vip: 'boolean', birthday: 'date' },
-  indexes: [
-    ['score', '-created_at'],
-    ['bio', 'rating'],
-    ['vip', 'birthday'],
-  ],
-}
+  indexes: [['-score'], ['vip', '-rating'], ['gender', '-birthday'], ['bio', 'created_at'], ['_username', '-score']],
+} as const
 const context = { schema, visibility: 'all' } as const
 const pgUnavailable = await postgresUnavailable()
 
@@ -42,7 +39,9 @@ describe('memory, SQLite and PostgreSQL stores agree', () => {
   before(async () => {
     const sqlite = new SqliteUserStore()
     await sqlite.migrate()
-    stores.push(['memory', new MemoryUserStore()], ['sqlite', sqlite])
+    const sqliteIndexed = new SqliteUserStore(INDEXED)
+    await sqliteIndexed.migrate()
+    stores.push(['memory', new MemoryUserStore()], ['sqlite', sqlite], ['sqlite with indexed fields', sqliteIndexed])
     if (!pgUnavailable) {
       pgSchema = await createTestSchema('differential')
       const pg = new PostgresUserStore({ connectionString: pgSchema.connectionString, schema: pgSchema.schema })
