@@ -10,7 +10,7 @@
  * unset, it is on outside production when the app listens on loopback only, so that the demo page can
  * show SMS codes.
  *
- * The SQLite store indexes `score` (`indexedFields`, and `-score` for the leaderboard's order), so a
+ * The store indexes `score` (`indexedFields`, and `-score` for the leaderboard's order), so a
  * leaderboard (`order_by=-score`) and `where={"score":{"$gte":n}}` newest first (`order_by=-created_at`)
  * read indexes instead of every user's profile.
  *
@@ -56,17 +56,23 @@ if (DEV_OUTBOX && process.env.NODE_ENV === 'production') {
 const ownOrigin = `http://${HOST.includes(':') ? `[${HOST}]` : HOST}:${PORT}`
 const identityProviders = identityProvidersFromEnv(process.env, ownOrigin)
 
+/**
+ * `score` is indexed, where the schema lives (migrate() adds its column and indexes): a leaderboard
+ * (`order_by=-score`) and `where={"score":{"$gte":n}}` newest first read indexes. Both stores take the
+ * same declaration; `-score` serves SQLite's descending order (PostgreSQL scans the index backwards).
+ */
+const INDEXES = { indexedFields: { score: 'integer' }, indexes: [['-score']] } as const
+
 async function openStore(): Promise<UserStore> {
   if (/^postgres(ql)?:\/\//.test(DATABASE_URL)) {
     const { PostgresUserStore } = await import('../adapters/postgres/index.js')
-    const store = new PostgresUserStore({ connectionString: DATABASE_URL })
+    const store = new PostgresUserStore({ connectionString: DATABASE_URL, ...INDEXES })
     await store.migrate()
     return store
   }
   mkdirSync(dirname(DATABASE_URL), { recursive: true })
   const { SqliteUserStore } = await import('../adapters/sqlite/index.js')
-  // Declared here, where the schema lives: migrate() adds the column and indexes, or drops them once undeclared.
-  const store = new SqliteUserStore({ filename: DATABASE_URL, indexedFields: { score: 'integer' }, indexes: [['-score']] })
+  const store = new SqliteUserStore({ filename: DATABASE_URL, ...INDEXES })
   await store.migrate()
   return store
 }
