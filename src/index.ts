@@ -48,6 +48,7 @@ export type {
 export type { StoredUser, NewUser, Identity, NewIdentity, IdentifierKind, JsonValue, JsonObject } from './model/user.js'
 export type { FieldDef, FieldType, ArrayItemType, ProfileFieldOption, ProfileFieldsOption, UserColumn } from './model/fields.js'
 export type { Scalar } from './model/values.js'
+export type { IndexOptions, IndexableType } from './model/indexed-fields.js'
 export type { Filter, Condition, CompareOperator, SortKey, UserQuery } from './query/filter.js'
 export type { UpdateOperation, UserChanges } from './query/update.js'
 export type { SafeRegex } from './query/regex/index.js'

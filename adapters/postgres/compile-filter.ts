@@ -6,7 +6,7 @@
 import type { Condition, Filter, SortKey } from '../../src/query/filter.js'
 import { foldCase } from '../../src/query/evaluate-filter.js'
 import { toPostgresRegex } from '../../src/query/regex/index.js'
-import { fieldSql, valueType, type ValueType } from './field-sql.js'
+import { fieldSql, valueType, type ColumnOf, type ValueType } from './field-sql.js'
 import type { ParamType, Params } from './params.js'
 
 export interface FilterDialect {
@@ -15,6 +15,8 @@ export interface FilterDialect {
    * it (the same full Unicode mappings as JavaScript's toLowerCase), the database default otherwise.
    */
   readonly caseCollation: string
+  /** Where indexed custom fields are read from (their columns once ready); `profile` when absent. */
+  readonly columnOf?: ColumnOf
 }
 
 const COMPARE: Record<Exclude<Extract<Condition, { kind: 'cmp' }>['op'], 'ne'>, string> = {
@@ -48,7 +50,7 @@ function scalarParam(type: ValueType): ParamType {
 function compileCondition(condition: Condition, params: Params, dialect: FilterDialect): string {
   // The field's SQL binds parameters (its profile key), so it is built only where it is used.
   const type = valueType(condition.field)
-  const sql = () => fieldSql(condition.field, params).sql
+  const sql = () => fieldSql(condition.field, params, dialect.columnOf).sql
   switch (condition.kind) {
     case 'isnull':
       return `(${sql()} IS ${condition.value ? '' : 'NOT '}NULL)`
@@ -66,9 +68,9 @@ function compileCondition(condition: Condition, params: Params, dialect: FilterD
       return `(${field} ${COMPARE[condition.op]} ${value})`
     }
     case 'in':
-      return `coalesce(${compileIn(condition, params)}, false)`
+      return `coalesce(${compileIn(condition, params, dialect)}, false)`
     case 'nin':
-      return `(NOT coalesce(${compileIn(condition, params)}, false))`
+      return `(NOT coalesce(${compileIn(condition, params, dialect)}, false))`
     case 'all':
       if (condition.field.type !== 'array') return 'FALSE'
       // Containment of an array in an array: every value is an element (strict JSON equality).
@@ -96,7 +98,7 @@ function compileCondition(condition: Condition, params: Params, dialect: FilterD
 }
 
 /** `in` before null handling: any element of an array field, or the value itself, equals a value. */
-function compileIn(condition: Extract<Condition, { kind: 'in' | 'nin' | 'all' }>, params: Params): string {
+function compileIn(condition: Extract<Condition, { kind: 'in' | 'nin' | 'all' }>, params: Params, dialect: FilterDialect): string {
   const type = valueType(condition.field)
   if (condition.field.type === 'array') {
     // Per value, containment of [value] in the array: 1, true and "1" stay distinct.
@@ -104,11 +106,11 @@ function compileIn(condition: Extract<Condition, { kind: 'in' | 'nin' | 'all' }>
     return `EXISTS (SELECT 1 FROM jsonb_array_elements(${params.json(condition.values)}) AS wanted(value) WHERE ${field} @> jsonb_build_array(wanted.value))`
   }
   if (type === 'jsonb') return 'FALSE'
-  const field = fieldSql(condition.field, params).sql
+  const field = fieldSql(condition.field, params, dialect.columnOf).sql
   return `(${field} = ANY(${params.add([...condition.values], `${scalarParam(type)}[]` as ParamType)}))`
 }
 
 /** The ORDER BY list: unset values last ascending, first descending (PostgreSQL's defaults, spelt out). */
-export function compileOrder(order: readonly SortKey[], params: Params): string {
-  return order.map(({ field, descending }) => `${fieldSql(field, params).sql} ${descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`).join(', ')
+export function compileOrder(order: readonly SortKey[], params: Params, columnOf?: ColumnOf): string {
+  return order.map(({ field, descending }) => `${fieldSql(field, params, columnOf).sql} ${descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`).join(', ')
 }

@@ -53,29 +53,42 @@ export function valueType(field: FieldDef): ValueType {
   }
 }
 
-export function fieldSql(field: FieldDef, params: Params): FieldSql {
+/**
+ * The column an indexed custom field is read from, or null to read it from `profile`: a column holds
+ * exactly what `profileFieldSql` gives, so either reading gives the same results.
+ */
+export type ColumnOf = (field: FieldDef) => string | null
+
+export function fieldSql(field: FieldDef, params: Params, columnOf?: ColumnOf): FieldSql {
   if (field.column) return { sql: COLUMNS[field.column].name, type: valueType(field) }
+  const column = columnOf?.(field) ?? null
+  if (column !== null) return { sql: column, type: valueType(field) }
   const key = params.text(field.name)
-  const raw = `(profile -> ${key})`
-  const text = `(profile ->> ${key})`
+  return { sql: profileFieldSql(field, `(profile -> ${key})`, `(profile ->> ${key})`, () => params.text(NORMALIZED_DATE_PATTERN)), type: valueType(field) }
+}
+
+/**
+ * A custom field's value read from a profile: `raw` is its jsonb value, `text` the same as text, and
+ * `datePattern` gives the SQL of `NORMALIZED_DATE_PATTERN` (a parameter in queries, a literal in the
+ * trigger that fills indexed columns, so both compute the very same value).
+ */
+export function profileFieldSql(field: FieldDef, raw: string, text: string, datePattern: () => string): string {
   const isType = (json: string) => `jsonb_typeof(${raw}) = '${json}'`
   switch (field.type) {
     case 'string':
-      return { sql: `((CASE WHEN ${isType('string')} THEN ${text} END) ${BYTE_ORDER})`, type: 'text' }
-    case 'date': {
-      const pattern = params.text(NORMALIZED_DATE_PATTERN)
-      return { sql: `((CASE WHEN ${isType('string')} AND ${text} ~ ${pattern} THEN ${text} END) ${BYTE_ORDER})`, type: 'text' }
-    }
+      return `((CASE WHEN ${isType('string')} THEN ${text} END) ${BYTE_ORDER})`
+    case 'date':
+      return `((CASE WHEN ${isType('string')} AND ${text} ~ ${datePattern()} THEN ${text} END) ${BYTE_ORDER})`
     case 'integer':
-      return { sql: `(CASE WHEN ${integral(raw)} THEN ${raw}::numeric END)`, type: 'numeric' }
+      return `(CASE WHEN ${integral(raw)} THEN ${raw}::numeric END)`
     case 'number':
-      return { sql: `(CASE WHEN ${isType('number')} THEN ${raw}::numeric END)`, type: 'numeric' }
+      return `(CASE WHEN ${isType('number')} THEN ${raw}::numeric END)`
     case 'boolean':
-      return { sql: `(CASE WHEN ${isType('boolean')} THEN ${raw}::boolean END)`, type: 'boolean' }
+      return `(CASE WHEN ${isType('boolean')} THEN ${raw}::boolean END)`
     case 'array':
-      return { sql: `(CASE WHEN ${isType('array')} THEN ${raw} END)`, type: 'jsonb' }
+      return `(CASE WHEN ${isType('array')} THEN ${raw} END)`
     case 'object':
-      return { sql: `(CASE WHEN ${isType('object')} THEN ${raw} END)`, type: 'jsonb' }
+      return `(CASE WHEN ${isType('object')} THEN ${raw} END)`
   }
 }
 

@@ -60,6 +60,12 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
     )`,
     `CREATE INDEX IF NOT EXISTS "${i.identityUser}" ON ${names.identities} (user_id)`,
     `CREATE INDEX IF NOT EXISTS "${i.identityUnionId}" ON ${names.identities} (union_id, user_id)`,
+    // Which indexed-field columns are filled (see migrate-indexed-fields.ts): queries use only these.
+    `CREATE TABLE IF NOT EXISTS ${names.indexedFields} (
+      "column" text PRIMARY KEY,
+      definition text NOT NULL,
+      ready_at timestamptz NOT NULL DEFAULT now()
+    )`,
   ]
 }
 

@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
+import { parseIndexOptions, type IndexDeclaration, type IndexOptions } from '../../src/model/indexed-fields.js'
 
-export interface PostgresUserStoreOptions {
+export interface PostgresUserStoreOptions extends IndexOptions {
   /**
    * `postgres://user:password@host:5432/database`: the store creates its own pool and ends it in
    * `close()`. Without it (and without `pool`), pg's `PG*` environment variables apply.
@@ -37,6 +38,21 @@ export interface PostgresUserStoreOptions {
    * four times as many wait their turn without a connection; more get `busy`.
    */
   maxConcurrentRegexQueries?: number
+  /**
+   * How many list queries may hold a connection at once (default half the pool's `max`, at least
+   * 1), so that a burst of costly lists always leaves connections for sign-ins and lookups.
+   */
+  maxConcurrentListQueries?: number
+  /**
+   * How many list queries may wait for one of those places without a connection (default ten
+   * times the pool's `max`); more get `busy` (503 with `Retry-After`).
+   */
+  maxWaitingListQueries?: number
+  /**
+   * The clock, in milliseconds (default `Date.now`): the store looks again at which indexed fields
+   * are ready at most once a minute by it.
+   */
+  now?: () => number
 }
 
 /** The options after checking, with defaults applied. */
@@ -47,6 +63,11 @@ export interface PostgresConfig {
   readonly connectionTimeoutMs: number
   readonly regexStatementTimeoutMs: number
   readonly maxConcurrentRegexQueries: number
+  readonly maxConcurrentListQueries: number
+  readonly maxWaitingListQueries: number
+  /** The indexed custom fields and every index over them. */
+  readonly indexed: IndexDeclaration
+  readonly now: () => number
   readonly names: TableNames
 }
 
@@ -55,12 +76,20 @@ const PG_DEFAULT_POOL_SIZE = 10
 
 /** Quoted identifiers of the table and its indexes: the only things ever interpolated into SQL. */
 export interface TableNames {
+  /** The unquoted start of every derived name: the table's name, shortened with a hash when long. */
+  readonly prefix: string
   readonly schema: string
   readonly table: string
   /** `"schema"."table"`. */
   readonly qualified: string
   /** `"schema"."<table>_identities"`: the users' third-party identities. */
   readonly identities: string
+  /** `"schema"."<table>_indexed_fields"`: which indexed-field columns are ready for queries. */
+  readonly indexedFields: string
+  /** `"schema"."<table>_sync_indexed"`: the trigger function keeping those columns equal to `profile`. */
+  readonly syncFunction: string
+  /** The trigger (unquoted) that calls it. */
+  readonly syncTrigger: string
   /** Unquoted index and constraint names, by purpose; unique ones are how a 23505 is mapped to a code. */
   readonly indexes: {
     readonly username: string
@@ -78,7 +107,21 @@ export interface TableNames {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
-const KNOWN_OPTIONS = new Set(['connectionString', 'pool', 'schema', 'table', 'statementTimeoutMs', 'connectionTimeoutMs', 'regexStatementTimeoutMs', 'maxConcurrentRegexQueries'])
+const KNOWN_OPTIONS = new Set([
+  'connectionString',
+  'pool',
+  'schema',
+  'table',
+  'statementTimeoutMs',
+  'connectionTimeoutMs',
+  'regexStatementTimeoutMs',
+  'maxConcurrentRegexQueries',
+  'maxConcurrentListQueries',
+  'maxWaitingListQueries',
+  'indexedFields',
+  'indexes',
+  'now',
+])
 
 function fail(option: string, problem: string): never {
   throw new Error(`PostgresUserStore: options.${option} ${problem}`)
@@ -90,6 +133,12 @@ function checkMilliseconds(option: string, value: unknown, fallback: number): nu
     fail(option, 'must be a positive integer number of milliseconds')
   }
   return value
+}
+
+function checkCount(option: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(option, min === 1 ? 'must be a positive integer' : 'must be a non-negative integer')
+  return value as number
 }
 
 function checkIdentifier(option: string, value: unknown, fallback: string): string {
@@ -125,6 +174,10 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
   const size = typeof poolSize === 'number' && poolSize > 0 ? poolSize : PG_DEFAULT_POOL_SIZE
   const maxConcurrentRegexQueries = options.maxConcurrentRegexQueries ?? Math.max(1, Math.floor(size / 4))
   if (!Number.isSafeInteger(maxConcurrentRegexQueries) || maxConcurrentRegexQueries < 1) fail('maxConcurrentRegexQueries', 'must be a positive integer')
+  const maxConcurrentListQueries = checkCount('maxConcurrentListQueries', options.maxConcurrentListQueries, Math.max(1, Math.floor(size / 2)), 1)
+  const maxWaitingListQueries = checkCount('maxWaitingListQueries', options.maxWaitingListQueries, size * 10, 0)
+  if (options.now !== undefined && typeof options.now !== 'function') fail('now', 'must be a function returning milliseconds')
+  const indexed = parseIndexOptions('PostgresUserStore', { indexedFields: options.indexedFields, indexes: options.indexes })
   return {
     connectionString,
     pool,
@@ -132,6 +185,10 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
     connectionTimeoutMs: checkMilliseconds('connectionTimeoutMs', options.connectionTimeoutMs, 2000),
     regexStatementTimeoutMs,
     maxConcurrentRegexQueries,
+    maxConcurrentListQueries,
+    maxWaitingListQueries,
+    indexed,
+    now: options.now ?? Date.now,
     names: tableNames(schema, table),
   }
 }
@@ -143,10 +200,14 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
 export function tableNames(schema: string, table: string): TableNames {
   const prefix = table.length <= 40 ? table : `${table.slice(0, 31)}_${createHash('sha256').update(table).digest('hex').slice(0, 8)}`
   return {
+    prefix,
     schema: quote(schema),
     table: quote(table),
     qualified: `${quote(schema)}.${quote(table)}`,
     identities: `${quote(schema)}.${quote(`${prefix}_identities`)}`,
+    indexedFields: `${quote(schema)}.${quote(`${prefix}_indexed_fields`)}`,
+    syncFunction: `${quote(schema)}.${quote(`${prefix}_sync_indexed`)}`,
+    syncTrigger: `${prefix}_sync_indexed`,
     indexes: {
       username: `${prefix}_username_key`,
       email: `${prefix}_email_key`,
@@ -162,7 +223,7 @@ export function tableNames(schema: string, table: string): TableNames {
   }
 }
 
-/** Quotes a checked identifier (they never contain `"`). */
+/** Quotes a checked identifier (they never contain `"`): table names, and custom field names (letters, digits, `_`). */
 export function quote(identifier: string): string {
   return `"${identifier}"`
 }

@@ -9,6 +9,7 @@ import { UserRouterError } from '../../src/errors.js'
 import { checkNewIdentity, IDENTITY_LIMITS, isStorableIdentityText } from '../../src/model/identities.js'
 import { stringProblem } from '../../src/model/values.js'
 import { withUserDefaults, type IdentifierKind, type NewIdentity, type NewUser, type StoredUser } from '../../src/model/user.js'
+import { indexedFieldTypes, type IndexableType } from '../../src/model/indexed-fields.js'
 import type { UserPage, UserStore } from '../../src/ports.js'
 import { hasRegex, type UserQuery } from '../../src/query/filter.js'
 import { queryTooComplex } from '../../src/query/regex/index.js'
@@ -17,10 +18,13 @@ import { growthRefused, incrementOutOfRange } from '../../src/query/evaluate-upd
 import { compileOrder, compileWhere, type FilterDialect } from './compile-filter.js'
 import { compileGrowthGuards, compileSet, type GrowthGuard } from './compile-update.js'
 import { Database, type Row } from './database.js'
+import type { ColumnOf } from './field-sql.js'
+import { IndexedColumns } from './indexed-column-readiness.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
+import { migrateIndexedFields } from './migrate-indexed-fields.js'
 import { parsePostgresOptions, type PostgresConfig, type PostgresUserStoreOptions, type TableNames } from './options.js'
 import { Params } from './params.js'
-import { RegexGate } from './regex-gate.js'
+import { QueryGate } from './query-gate.js'
 import { columnParam, COLUMNS, SELECT_LIST, toStoredUser, userSelectList } from './rows.js'
 
 /** An update whose outcome a concurrent change made unclear, to be tried again. */
@@ -51,7 +55,9 @@ export class PostgresUserStore implements UserStore {
   /** Columns and identities of a user of `this.table`. */
   private readonly selectUser: string
   private dialect: Promise<FilterDialect> | null = null
-  private readonly regexGate: RegexGate
+  private readonly regexGate: QueryGate
+  private readonly listGate: QueryGate
+  private readonly indexedColumns: IndexedColumns
   private readonly place: string
 
   constructor(options: PostgresUserStoreOptions = {}) {
@@ -61,13 +67,33 @@ export class PostgresUserStore implements UserStore {
     this.identities = this.config.names.identities
     this.selectUser = userSelectList(this.config.names)
     this.place = placeOf(this.db.pool, this.config.names)
-    this.regexGate = new RegexGate(this.config.maxConcurrentRegexQueries, this.config.maxConcurrentRegexQueries * 4)
+    this.regexGate = new QueryGate(
+      this.config.maxConcurrentRegexQueries,
+      this.config.maxConcurrentRegexQueries * 4,
+      'Too many regular-expression queries are running; try again shortly.',
+    )
+    this.listGate = new QueryGate(this.config.maxConcurrentListQueries, this.config.maxWaitingListQueries, 'Too many user lists are running; try again shortly.')
+    this.indexedColumns = new IndexedColumns(this.db, this.config)
   }
 
-  /** Creates the schema (if missing), the tables and their indexes; safe to run repeatedly and concurrently. */
+  /**
+   * Creates the schema (if missing), the tables and their indexes, then the columns, trigger and
+   * indexes of the indexed fields (filled in batches, indexed concurrently: the app keeps serving);
+   * safe to run repeatedly and concurrently.
+   */
   async migrate(): Promise<void> {
-    const caseCollation = await this.db.withClient((client) => runMigration(client, this.config.names))
+    const caseCollation = await this.db.withClient(async (client) => {
+      const collation = await runMigration(client, this.config.names)
+      await migrateIndexedFields(client, this.config.names, this.config.indexed)
+      return collation
+    })
     this.dialect ??= Promise.resolve({ caseCollation })
+    this.indexedColumns.forget()
+  }
+
+  /** The custom fields this store keeps in indexed columns, with their types. */
+  indexedFields(): Readonly<Record<string, IndexableType>> {
+    return indexedFieldTypes(this.config.indexed)
   }
 
   async createUser(input: NewUser): Promise<StoredUser> {
@@ -126,12 +152,25 @@ export class PostgresUserStore implements UserStore {
   }
 
   async listUsers(query: UserQuery): Promise<UserPage> {
-    const dialect = await this.getDialect()
+    const columnOf = await this.indexedColumns.columnOf()
+    try {
+      return await this.listUsersReading(query, columnOf)
+    } catch (error) {
+      // 42703 undefined column: another process's migration dropped a column (a changed type) that
+      // this one still thought ready. Look again, and read the profile meanwhile.
+      if (columnOf === null || (error as { code?: unknown }).code !== '42703') throw error
+      this.indexedColumns.forget()
+      return this.listUsersReading(query, null)
+    }
+  }
+
+  private async listUsersReading(query: UserQuery, columnOf: ColumnOf | null): Promise<UserPage> {
+    const dialect = { ...(await this.getDialect()), ...(columnOf ? { columnOf } : {}) }
     const params = new Params()
     const where = compileWhere(query.filter, params, dialect)
     // The WHERE uses only the parameters bound so far; the count query binds just those.
     const whereValues = [...params.values]
-    const order = compileOrder(query.order, params)
+    const order = compileOrder(query.order, params, dialect.columnOf)
     const limit = params.add(query.limit + 1, 'bigint')
     const offset = params.add(query.offset, 'bigint')
     const pageSql = `SELECT ${this.selectUser} FROM ${this.table} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`
@@ -143,13 +182,16 @@ export class PostgresUserStore implements UserStore {
       // count, and a bounded number of such queries at once, so they never take the whole pool.
       const statements = [{ text: pageSql, values: params.values }, ...(query.count ? [{ text: countSql, values: whereValues }] : [])]
       const results = await this.regexGate.run(() =>
-        this.db.readsWithTimeout(statements, this.config.regexStatementTimeoutMs, () => queryTooComplex('its regular expressions took too long to evaluate')),
+        this.listGate.run(() =>
+          this.db.readsWithTimeout(statements, this.config.regexStatementTimeoutMs, () => queryTooComplex('its regular expressions took too long to evaluate')),
+        ),
       )
       rows = results[0]!
       counted = results[1] ?? null
     } else {
-      const page = this.db.query(pageSql, params.values)
-      const count = query.count ? this.db.query(countSql, whereValues) : null
+      // Page and count each hold a connection: each takes its own place.
+      const page = this.listGate.run(() => this.db.query(pageSql, params.values))
+      const count = query.count ? this.listGate.run(() => this.db.query(countSql, whereValues)) : null
       ;[rows, counted] = await Promise.all([page, count])
     }
     return {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parsePostgresOptions } from '../../adapters/postgres/options.js'
-import { RegexGate } from '../../adapters/postgres/regex-gate.js'
+import { QueryGate } from '../../adapters/postgres/query-gate.js'
 import { isUserRouterError } from '../../src/errors.js'
 
-describe('PostgreSQL regex gate', () => {
+describe('PostgreSQL query gate', () => {
   it('lets `limit` queries run at once, queues `maxWaiting` in order, and answers busy to the rest', async () => {
-    const gate = new RegexGate(2, 2)
+    const gate = new QueryGate(2, 2, 'Too many queries are running; try again shortly.')
     let running = 0
     let maxRunning = 0
     const order: number[] = []
