@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: how express-user-router behaves under load, against real PostgreSQL and Redis.
  *
- * 1. seed `BENCH_USERS` users (100,000 by default) in a schema of the run's own, in one statement;
+ * 1. seed `BENCH_USERS` users (100,000 by default) in a schema of the run's own, in one statement,
+ *    with custom fields `tier` and `score`; build the reference's table of them; run the store's
+ *    `migrate()` with the fields declared indexed on the full table (timed);
  *    start the server child (`bench/server.ts`); sign a few users in for tokens;
  * 2. one pass per connection count (`BENCH_CONNECTIONS`, 10 and 50): reference and authenticated
- *    GET interleaved, the list page without and with its total count, SMS sends, registrations,
- *    logins, and the login storm with GETs measured during it (see `lib/pass.ts`);
+ *    GET interleaved, the list page without and with its total count, the lists on custom fields
+ *    next to their reference, SMS sends, registrations, logins, and the login storm with GETs
+ *    measured during it (see `lib/pass.ts`; `BENCH_SCENARIOS` picks some);
  * 3. the last pass once more (`BENCH_REPEAT`): the same load again must not need more memory;
  * 4. the table, the server's RSS by pass and the verdicts, printed and written to
- *    `bench/results/latest.{json,md}`.
+ *    `bench/results/latest.{json,md}` (or `BENCH_RESULTS_NAME`).
  *
  * The run is bounded (a watchdog aborts it), the child is stopped (or killed) at the end even on
  * failure, and the run's schema and Redis keys are removed.
@@ -18,8 +21,11 @@ import { PostgresUserStore } from '../adapters/postgres/index.js'
 import { parseOptions } from '../src/options.js'
 import { PasswordHasher } from '../src/services/passwords.js'
 import { abort, abortSignal, stopAllLoads } from './lib/abort.js'
-import { BENCH_SMS_PER_IP_PER_HOUR, CLIENT_ID, PASSWORD, readSettings, runNames, usernameOf } from './lib/config.js'
+import { BENCH_SMS_PER_IP_PER_HOUR, CLIENT_ID, PASSWORD, readSettings, runNames, type ScenarioGroup, usernameOf } from './lib/config.js'
+import { createReferenceTable, migrateDeclared, tierCount, USERS_PER_TIER } from './lib/custom-fields.js'
+import { customListSpecs } from './lib/custom-list-scenarios.js'
 import { judge } from './lib/judge.js'
+import { judgeCustomLists } from './lib/judge-custom-lists.js'
 import { startMemorySampler } from './lib/memory.js'
 import { runPass, type PassSettings } from './lib/pass.js'
 import { machine, machineAtEnd, printReport, writeReport, type Report, type ScenarioRow } from './lib/report.js'
@@ -55,6 +61,29 @@ async function timeOneHash(scrypt: { logN: number; r: number; p: number }): Prom
   return performance.now() - start
 }
 
+/** Seconds one pass spends on each scenario group, warm-ups included. */
+function groupSeconds(group: ScenarioGroup, seconds: number, warmup: number): number {
+  switch (group) {
+    case 'get':
+    case 'storm':
+      return (group === 'get' ? 2 : 1) * (warmup + seconds)
+    case 'list':
+      return 2 * seconds
+    case 'custom-list':
+      return 2 * (warmup + seconds) + 2 * seconds
+    case 'sms':
+    case 'register':
+    case 'login':
+      return seconds
+  }
+}
+
+/**
+ * Seconds allowed for seeding, per 1,000 users, on top of the fixed allowance: the insert, the
+ * reference's table and the migration with its backfill and index builds all grow with the users.
+ */
+const SETUP_SECONDS_PER_1000_USERS = 0.6
+
 async function main(): Promise<number> {
   const settings = readSettings()
   const started = performance.now()
@@ -64,11 +93,13 @@ async function main(): Promise<number> {
     connections,
     seconds: settings.seconds,
     warmupSeconds: settings.warmupSeconds,
+    scenarios: settings.scenarios,
   }))
   const last = passes.at(-1)!
   if (settings.repeat) passes.push({ ...last, label: `${last.label} again` })
   // Every step is bounded; this bounds the whole run too, cleanup aside.
-  const budgetSeconds = 180 + passes.length * (8 * settings.seconds + 3 * settings.warmupSeconds + 40)
+  const passSeconds = [...settings.scenarios].reduce((sum, group) => sum + groupSeconds(group, settings.seconds, settings.warmupSeconds), 40)
+  const budgetSeconds = 180 + Math.ceil((settings.users / 1000) * SETUP_SECONDS_PER_1000_USERS) + passes.length * passSeconds
   const watchdog = setTimeout(() => abort(new Error(`the run took longer than ${budgetSeconds} s: aborted`)), budgetSeconds * 1000)
   watchdog.unref()
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort(new Error(`${signal}: aborted`)))
@@ -95,6 +126,12 @@ async function main(): Promise<number> {
     const ids = await seedUsers(settings.databaseUrl, schema, password.scrypt, PASSWORD, settings.users)
     const seedMs = performance.now() - seedStart
     log(`seeded ${ids.length} users in ${(seedMs / 1000).toFixed(1)} s`)
+    const referenceTableMs = await createReferenceTable(settings.databaseUrl, schema)
+    log(`reference table built in ${(referenceTableMs / 1000).toFixed(1)} s`)
+    abortSignal.throwIfAborted()
+    const migration = settings.indexedFields ? await migrateDeclared(settings.databaseUrl, schema) : null
+    if (migration) log(`migrate() with tier and score declared took ${(migration.migrateMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${(migration.vacuumMs / 1000).toFixed(1)} s`)
+    else log('BENCH_INDEXED_FIELDS=0: the store declares no indexed fields')
     const hashMs = await timeOneHash(password.scrypt)
     abortSignal.throwIfAborted()
 
@@ -109,6 +146,7 @@ async function main(): Promise<number> {
         maxConcurrentHashes: settings.maxConcurrentHashes,
         smsPerIpPerHour: BENCH_SMS_PER_IP_PER_HOUR,
         maxLifetimeMs: (budgetSeconds + 30) * 1000,
+        indexedFields: settings.indexedFields,
       },
       abort,
     )
@@ -116,7 +154,8 @@ async function main(): Promise<number> {
     const tokens = await signIn(child.routerUrl, settings.tokens)
     log(`${tokens.length} users signed in`)
 
-    const specs = scenarioSpecs({ routerUrl: child.routerUrl, referenceUrl: child.referenceUrl, ids, tokens })
+    const target = { routerUrl: child.routerUrl, referenceUrl: child.referenceUrl, ids, tokens }
+    const specs = { ...scenarioSpecs(target), ...customListSpecs(target) }
     let current = 'start'
     const sampler = startMemorySampler(child, () => current)
     const rows: ScenarioRow[] = []
@@ -125,7 +164,7 @@ async function main(): Promise<number> {
       rows.push(...(await runPass(pass, child, specs)))
     }
     const memory = sampler.stop(settings.repeat ? { first: last.label, repeat: `${last.label} again` } : null)
-    const verdicts = judge(rows, memory, settings.connections.map(String), hashMs)
+    const verdicts = [...judge(rows, memory, settings.connections.map(String), hashMs), ...judgeCustomLists(rows, settings.users)]
     const report: Report = {
       date: new Date().toISOString(),
       machine: machineAtEnd(machineAtStart),
@@ -145,6 +184,12 @@ async function main(): Promise<number> {
         smsPerIpPerHour: BENCH_SMS_PER_IP_PER_HOUR,
         oneHashMsInBenchProcess: Math.round(hashMs),
         seedMs: Math.round(seedMs),
+        scenarios: [...settings.scenarios],
+        tiers: tierCount(settings.users),
+        usersPerTier: USERS_PER_TIER,
+        referenceTableMs,
+        migrateMs: migration?.migrateMs ?? null,
+        vacuumAfterMigrateMs: migration?.vacuumMs ?? null,
         redis: 'URL given to the router (its own ioredis client)',
         storage: 'PostgresUserStore with its own pool (connectionString)',
       },
@@ -153,7 +198,7 @@ async function main(): Promise<number> {
       verdicts,
     }
     printReport(report)
-    for (const path of writeReport(settings.resultsDir, report)) log(`wrote ${path}`)
+    for (const path of writeReport(settings.resultsDir, report, settings.resultsName)) log(`wrote ${path}`)
     log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
     return 0
   } finally {

@@ -4,8 +4,10 @@
  *
  * - the router app: Express with `createUserRouter` mounted at the root, on PostgreSQL and Redis,
  *   default password settings (scrypt logN 15, two hashes at once) unless the bench says otherwise;
- * - the reference app: plain Express whose one route, `GET /reference/user/:id`, does what an ideal
- *   authenticated read must do: one Redis GET of the session key, one primary-key SELECT of the row.
+ * - the reference app: plain Express whose route `GET /reference/user/:id` does what an ideal
+ *   authenticated read must do: one Redis GET of the session key, one primary-key SELECT of the row;
+ *   and `GET /reference/users?tier=n`, the first page of a tier and its count from a table where
+ *   `tier` is a real indexed column (`lib/reference-lists.ts`).
  *
  * It measures its own event-loop delay and reports its memory on request (messages `loop-reset`,
  * `loop-read`, `memory-read`), and exits
@@ -23,6 +25,8 @@ import { tableNames } from '../adapters/postgres/options.js'
 import { SELECT_LIST } from '../adapters/postgres/rows.js'
 import { createUserRouter } from '../src/index.js'
 import { SERVER_CONFIG_ENV, type FromServer, type LoopDelay, type ServerConfig, type ToServer } from './lib/config.js'
+import { PROFILE_FIELDS, storeOptions } from './lib/custom-fields.js'
+import { referenceListRoute } from './lib/reference-lists.js'
 
 const LOOP_RESOLUTION_MS = 10
 
@@ -57,9 +61,10 @@ async function main(): Promise<void> {
   let shuttingDown = false
   // The router app, as an application would mount it. Logins still hashing when the bench stops
   // fail against the closed Redis during shutdown: that is expected, and not logged.
-  const store = new PostgresUserStore({ connectionString: config.databaseUrl, schema: config.schema })
+  const store = new PostgresUserStore(storeOptions(config.databaseUrl, config.schema, config.indexedFields))
   const router = createUserRouter({
     storage: store,
+    profileFields: PROFILE_FIELDS,
     redis: config.redisUrl,
     keyPrefix: config.keyPrefix,
     clients: [config.clientId],
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
       })
       .catch(next)
   })
+  referenceApp.get('/reference/users', referenceListRoute(pool, redis, config.schema, config.keyPrefix))
 
   const routerServer = await listen(routerApp)
   const referenceServer = await listen(referenceApp)

@@ -30,7 +30,22 @@ export interface BenchSettings {
   maxConcurrentHashes: number | undefined
   /** Where `latest.json` and `latest.md` go (`BENCH_RESULTS_DIR`, default `bench/results`). */
   resultsDir: string
+  /** The results' file name without extension (`BENCH_RESULTS_NAME`, default `latest`), e.g. a name of its own for a 1M-user run. */
+  resultsName: string
+  /** The scenario groups each pass runs (`BENCH_SCENARIOS`, comma-separated; default all). */
+  scenarios: ReadonlySet<ScenarioGroup>
+  /** Whether the store declares `tier` and `score` as indexed fields (`BENCH_INDEXED_FIELDS`, default 1; 0: custom fields are read from the profile). */
+  indexedFields: boolean
 }
+
+/**
+ * What `BENCH_SCENARIOS` can name: `get` (reference and authenticated GET, interleaved), `list` (the
+ * gender list, without and with its count), `sms`, `register`, `login`, `storm` (the login storm
+ * and the GETs measured during it) and `custom-list` (the lists on the custom field `tier`, their
+ * reference, the same on a built-in column, and the `score` leaderboard).
+ */
+export const SCENARIO_GROUPS = ['get', 'list', 'sms', 'register', 'login', 'storm', 'custom-list'] as const
+export type ScenarioGroup = (typeof SCENARIO_GROUPS)[number]
 
 /** What the server child needs; passed as JSON in `BENCH_SERVER_CONFIG`. */
 export interface ServerConfig {
@@ -45,6 +60,8 @@ export interface ServerConfig {
   smsPerIpPerHour: number
   /** The child exits by itself after this long, whatever happens to the bench process. */
   maxLifetimeMs: number
+  /** Whether the router's store declares the custom fields indexed (as the seeding store did). */
+  indexedFields: boolean
 }
 
 export const SERVER_CONFIG_ENV = 'BENCH_SERVER_CONFIG'
@@ -98,6 +115,28 @@ function connectionCounts(): number[] {
   return counts
 }
 
+function scenarioGroups(): ReadonlySet<ScenarioGroup> {
+  const raw = process.env.BENCH_SCENARIOS
+  if (raw === undefined || raw.trim() === '') return new Set(SCENARIO_GROUPS)
+  const names = raw.split(',').map((part) => part.trim())
+  const unknown = names.filter((name) => !(SCENARIO_GROUPS as readonly string[]).includes(name))
+  if (unknown.length > 0) throw new Error(`BENCH_SCENARIOS names unknown scenarios ${JSON.stringify(unknown)} (known: ${SCENARIO_GROUPS.join(', ')})`)
+  return new Set(names as ScenarioGroup[])
+}
+
+function resultsName(): string {
+  const raw = process.env.BENCH_RESULTS_NAME || 'latest'
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(raw)) throw new Error(`BENCH_RESULTS_NAME must be a file name of letters, digits, - and _ (got ${JSON.stringify(raw)})`)
+  return raw
+}
+
+function flag(name: string, fallback: boolean): boolean {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (raw !== '0' && raw !== '1') throw new Error(`${name} must be 0 or 1 (got ${JSON.stringify(raw)})`)
+  return raw === '1'
+}
+
 export function readSettings(): BenchSettings {
   const optional = (name: string, max: number) => (process.env[name] ? positiveInteger(name, 1, max) : undefined)
   const settings: BenchSettings = {
@@ -112,6 +151,9 @@ export function readSettings(): BenchSettings {
     scryptLogN: optional('BENCH_SCRYPT_LOGN', 20),
     maxConcurrentHashes: optional('BENCH_MAX_CONCURRENT_HASHES', 64),
     resultsDir: process.env.BENCH_RESULTS_DIR || 'bench/results',
+    resultsName: resultsName(),
+    scenarios: scenarioGroups(),
+    indexedFields: flag('BENCH_INDEXED_FIELDS', true),
   }
   if (settings.tokens > settings.users) throw new Error('BENCH_TOKENS must not exceed BENCH_USERS')
   if (settings.scryptLogN !== undefined && settings.scryptLogN < 4) throw new Error('BENCH_SCRYPT_LOGN must be at least 4')

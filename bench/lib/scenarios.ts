@@ -5,6 +5,7 @@
  */
 import type { LoadSpec } from './load.js'
 import { CLIENT_ID, PASSWORD, usernameOf } from './config.js'
+import type { CustomListSpecs } from './custom-list-scenarios.js'
 
 export const PATHS = {
   reference: (id: number) => `/reference/user/${id}`,
@@ -68,4 +69,4 @@ export function scenarioSpecs(target: Target) {
   }
 }
 
-export type ScenarioSpecs = ReturnType<typeof scenarioSpecs>
+export type ScenarioSpecs = ReturnType<typeof scenarioSpecs> & CustomListSpecs

@@ -8,6 +8,7 @@ import { PostgresUserStore } from '../../adapters/postgres/index.js'
 import { tableNames } from '../../adapters/postgres/options.js'
 import { PasswordHasher } from '../../src/services/passwords.js'
 import { USERNAME_PREFIX } from './config.js'
+import { SCORE_RANGE, SCORE_STRIDE, tierCount } from './custom-fields.js'
 
 const CHECK_TIMEOUT_MS = 3000
 
@@ -54,14 +55,14 @@ export async function checkServices(databaseUrl: string, redisUrl: string): Prom
 }
 
 /** Seconds since the epoch of the first seeded user; user i was created i seconds later (reproducible). */
-const SEED_EPOCH = 1_700_000_000
+export const SEED_EPOCH = 1_700_000_000
 
 /**
  * Creates the table through the store (`migrate()`: the schema the router uses, with its indexes),
  * then inserts `count` users in one server-side statement: `bench-user-<i>`, nickname `Bench <i>`,
- * gender `i % 3`, created `SEED_EPOCH + i`, all with one precomputed hash of `password` (made with
- * the router's scrypt parameters, so logins never rehash). The same settings give the same rows.
- * Returns the users' ids in order.
+ * gender `i % 3`, created `SEED_EPOCH + i`, custom fields `tier` and `score` (see `custom-fields.ts`),
+ * all with one precomputed hash of `password` (made with the router's scrypt parameters, so logins
+ * never rehash). The same settings give the same rows. Returns the users' ids in order.
  */
 export async function seedUsers(databaseUrl: string, schema: string, scrypt: { logN: number; r: number; p: number }, password: string, count: number): Promise<number[]> {
   const passwordHash = await new PasswordHasher({ scrypt, maxConcurrent: 1, maxQueued: 0 }).hash(password)
@@ -76,9 +77,11 @@ export async function seedUsers(databaseUrl: string, schema: string, scrypt: { l
   await client.connect()
   try {
     await client.query(
-      `INSERT INTO ${table} (username, password_hash, nickname, gender, created_at, updated_at)
-       SELECT $1::text || i, $2::text, 'Bench ' || i, i % 3, $3::bigint + i, $3::bigint + i FROM generate_series(0, $4::int - 1) AS i`,
-      [USERNAME_PREFIX, passwordHash, SEED_EPOCH, count],
+      `INSERT INTO ${table} (username, password_hash, nickname, gender, created_at, updated_at, profile)
+       SELECT $1::text || i, $2::text, 'Bench ' || i, i % 3, $3::bigint + i, $3::bigint + i,
+         jsonb_build_object('tier', i % $5::int, 'score', (i::bigint * $6::bigint) % $7::bigint)
+       FROM generate_series(0, $4::int - 1) AS i`,
+      [USERNAME_PREFIX, passwordHash, SEED_EPOCH, count, tierCount(count), SCORE_STRIDE, SCORE_RANGE],
     )
     // As autovacuum leaves a long-lived table: fresh statistics (the planner picks the indexes) and
     // a visibility map (a count over an index needs no visit to the rows).
