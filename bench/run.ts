@@ -15,6 +15,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { PostgresUserStore } from '../adapters/postgres/index.js'
+import { libuvThreadpoolSize } from '../src/options-hash-concurrency.js'
 import { parseOptions } from '../src/options.js'
 import { PasswordHasher } from '../src/services/passwords.js'
 import { abort, abortSignal, stopAllLoads } from './lib/abort.js'
@@ -142,6 +143,8 @@ async function main(): Promise<number> {
         maxConcurrentHashes: password.maxConcurrentHashes,
         passwordSettingsAreRouterDefaults: settings.scryptLogN === undefined && settings.maxConcurrentHashes === undefined,
         maxQueuedHashes: password.maxQueuedHashes,
+        // The server child inherits the environment, so this pool size too.
+        libuvThreadpoolSize: libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE),
         smsPerIpPerHour: BENCH_SMS_PER_IP_PER_HOUR,
         oneHashMsInBenchProcess: Math.round(hashMs),
         seedMs: Math.round(seedMs),

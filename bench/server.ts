@@ -4,8 +4,9 @@
  *
  * - the router app: Express with `createUserRouter` mounted at the root, on PostgreSQL and Redis,
  *   default password settings (scrypt logN 15, two hashes at once) unless the bench says otherwise;
- * - the reference app: plain Express whose one route, `GET /reference/user/:id`, does what an ideal
- *   authenticated read must do: one Redis GET of the session key, one primary-key SELECT of the row.
+ * - the reference app: plain Express whose route `GET /reference/user/:id` does what an ideal
+ *   authenticated read must do: one Redis GET of the session key, one primary-key SELECT of the row;
+ *   and `POST /reference/login` what an ideal login does (`lib/reference-login.ts`).
  *
  * It measures its own event-loop delay and reports its memory on request (messages `loop-reset`,
  * `loop-read`, `memory-read`), and exits
@@ -23,6 +24,7 @@ import { tableNames } from '../adapters/postgres/options.js'
 import { SELECT_LIST } from '../adapters/postgres/rows.js'
 import { createUserRouter } from '../src/index.js'
 import { SERVER_CONFIG_ENV, type FromServer, type LoopDelay, type ServerConfig, type ToServer } from './lib/config.js'
+import { referenceLogin } from './lib/reference-login.js'
 
 const LOOP_RESOLUTION_MS = 10
 
@@ -109,6 +111,10 @@ async function main(): Promise<void> {
       })
       .catch(next)
   })
+  const login = await referenceLogin({ pool, redis, schema: config.schema, keyPrefix: config.keyPrefix })
+  referenceApp.post('/reference/login', express.json(), login.handler)
+  // Logins whose clients are gone still hash: the bench waits for them before its next scenario.
+  referenceApp.get('/reference/logins-in-flight', (_req, res) => void res.json({ count: login.inFlight() }))
 
   const routerServer = await listen(routerApp)
   const referenceServer = await listen(referenceApp)

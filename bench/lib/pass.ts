@@ -1,13 +1,14 @@
 /**
  * One pass of the bench: every scenario at one connection count, measured against the reference
  * of the same pass. Order: reference and authenticated GET (interleaved), the list page without and
- * with its total count, SMS sends, registrations, logins, then the login storm with GETs measured
- * during it.
+ * with its total count, SMS sends, registrations, logins, the reference's logins, then the login
+ * storm with GETs measured during it, and the same storm on the reference app.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { abortSignal, load, startTracked } from './abort.js'
 import type { LoopDelay } from './config.js'
 import { mergeResults, type LoadResult, type LoadSpec } from './load.js'
+import { waitForReferenceLogins } from './reference-drain.js'
 import { toRow, type ScenarioKey, type ScenarioRow } from './report.js'
 import type { ScenarioSpecs } from './scenarios.js'
 import type { ServerChild } from './server-child.js'
@@ -56,7 +57,19 @@ const SCENARIOS: Record<ScenarioKey, string> = {
   login: 'POST /hserve/v2.1/login/username/, alone',
   'login-storm': 'POST login, the storm (whole storm)',
   'get-storm': 'GET /hserve/v2.2/user/info/:id/, during storm',
+  'reference-login': 'reference: POST login (SELECT, scrypt, Redis SET)',
+  'reference-login-storm': 'reference: POST login, its storm (whole storm)',
+  'reference-storm': 'reference: GET during its login storm',
 }
+
+/** The row a scenario's req/s is set against, when not the reference read: a login against the reference's. */
+const COMPARED_WITH: Partial<Record<ScenarioKey, ScenarioKey>> = {
+  login: 'reference-login',
+  'login-storm': 'reference-login-storm',
+  'get-storm': 'reference-storm',
+}
+/** The reference app's own rows: no ratio. */
+const REFERENCE_ROWS = new Set<ScenarioKey>(['reference', 'reference-login', 'reference-login-storm', 'reference-storm'])
 
 export async function runPass(pass: PassSettings, child: ServerChild, specs: ScenarioSpecs): Promise<ScenarioRow[]> {
   const { connections: c, seconds, warmupSeconds } = pass
@@ -100,24 +113,41 @@ export async function runPass(pass: PassSettings, child: ServerChild, specs: Sce
     measured.push([key, await measure(spec)])
   }
 
-  step('login storm with authenticated GETs measured during it', warmupSeconds + seconds)
-  const storm = startTracked(specs.login('login-storm', c, warmupSeconds + seconds + 30))
-  let during: Measured
-  try {
-    // Let the storm fill the hashing slots and the queue before reads are measured.
-    await sleep(warmupSeconds * 1000, undefined, { signal: abortSignal })
-    during = await measure(specs.get('get-storm', c, seconds))
-  } finally {
-    storm.stop()
+  step('reference-login', seconds)
+  measured.push(['reference-login', await measure(specs.referenceLogin('reference-login', c, seconds))])
+  await waitForReferenceLogins(child.referenceUrl)
+
+  /** Logins at the pass's connection count; after the warm-up, reads measured while they go on. */
+  const storm = async (logins: LoadSpec, reads: LoadSpec): Promise<[Measured, Measured]> => {
+    const running = startTracked(logins)
+    let during: Measured
+    try {
+      // Let the storm fill the hashing slots and the queue before reads are measured.
+      await sleep(warmupSeconds * 1000, undefined, { signal: abortSignal })
+      during = await measure(reads)
+    } finally {
+      running.stop()
+    }
+    return [{ result: await running.done, loop: during.loop }, during]
   }
-  measured.push(['login-storm', { result: await storm.done, loop: during.loop }], ['get-storm', during])
+  const stormSeconds = warmupSeconds + seconds + 30
+  step('login storm with authenticated GETs measured during it', warmupSeconds + seconds)
+  const [logins, during] = await storm(specs.login('login-storm', c, stormSeconds), specs.get('get-storm', c, seconds))
+  measured.push(['login-storm', logins], ['get-storm', during])
   abortSignal.throwIfAborted()
 
-  const refRps = reference.result.rps
+  step("the reference's login storm with its reads measured during it", warmupSeconds + seconds)
+  const [referenceLogins, referenceDuring] = await storm(specs.referenceLogin('reference-login-storm', c, stormSeconds), specs.reference(c, seconds))
+  measured.push(['reference-login-storm', referenceLogins], ['reference-storm', referenceDuring])
+  await waitForReferenceLogins(child.referenceUrl)
+  abortSignal.throwIfAborted()
+
+  const rpsOf = (key: ScenarioKey) => measured.find(([k]) => k === key)![1].result.rps
+  const p99ToIdle: Partial<Record<ScenarioKey, number>> = { 'get-storm': idle.result.latency.p99, 'reference-storm': reference.result.latency.p99 }
   return measured.map(([key, { result, loop }]) =>
     toRow(key, SCENARIOS[key], pass.label, result, loop, {
-      ...(key === 'reference' ? {} : { toReference: result.rps / refRps }),
-      ...(key === 'get-storm' ? { p99ToIdle: result.latency.p99 / idle.result.latency.p99 } : {}),
+      ...(REFERENCE_ROWS.has(key) ? {} : { toReference: result.rps / rpsOf(COMPARED_WITH[key] ?? 'reference') }),
+      ...(p99ToIdle[key] === undefined ? {} : { p99ToIdle: result.latency.p99 / p99ToIdle[key] }),
     }),
   )
 }

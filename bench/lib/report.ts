@@ -9,7 +9,19 @@ import type { LoopDelay } from './config.js'
 import type { LoadResult } from './load.js'
 import type { MemorySummary } from './memory.js'
 
-export type ScenarioKey = 'reference' | 'get-idle' | 'list' | 'list-count' | 'sms' | 'register' | 'login' | 'login-storm' | 'get-storm'
+export type ScenarioKey =
+  | 'reference'
+  | 'get-idle'
+  | 'list'
+  | 'list-count'
+  | 'sms'
+  | 'register'
+  | 'login'
+  | 'login-storm'
+  | 'get-storm'
+  | 'reference-login'
+  | 'reference-login-storm'
+  | 'reference-storm'
 
 export interface ScenarioRow {
   key: ScenarioKey
@@ -159,7 +171,7 @@ function settingsLine(report: Report): string {
   const s = report.settings
   return (
     `${s.seconds} s per scenario (reference and idle GET in interleaved quarters, after ${s.warmupSeconds} s of warm-up each), ` +
-    `${s.users} users seeded, SMS cap per IP and hour ${s.smsPerIpPerHour} (bench only; default 30), scrypt logN ${s.scryptLogN} r ${s.scryptR} p ${s.scryptP}, hashes at once: ${s.maxConcurrentHashes} ` +
+    `${s.users} users seeded, SMS cap per IP and hour ${s.smsPerIpPerHour} (bench only; default 30), scrypt logN ${s.scryptLogN} r ${s.scryptR} p ${s.scryptP}, hashes at once: ${s.maxConcurrentHashes} of libuv's ${s.libuvThreadpoolSize} threads ` +
     `(${s.passwordSettingsAreRouterDefaults ? "the router's defaults" : "NOT the router's defaults"}; one hash took ${s.oneHashMsInBenchProcess} ms), ` +
     'PostgreSQL and Redis on loopback, server in a child process'
   )
