@@ -5,7 +5,8 @@
  *    start the server child (`bench/server.ts`); sign a few users in for tokens;
  * 2. one pass per connection count (`BENCH_CONNECTIONS`, 10 and 50): reference and authenticated
  *    GET interleaved, the list page without and with its total count, SMS sends, registrations,
- *    logins, and the login storm with GETs measured during it (see `lib/pass.ts`);
+ *    logins and the reference app's logins, the login storm with GETs measured during it, and the
+ *    reference's storm with its reads measured during it (see `lib/pass.ts`);
  * 3. the last pass once more (`BENCH_REPEAT`): the same load again must not need more memory;
  * 4. the table, the server's RSS by pass and the verdicts, printed and written to
  *    `bench/results/latest.{json,md}`.
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
   const last = passes.at(-1)!
   if (settings.repeat) passes.push({ ...last, label: `${last.label} again` })
   // Every step is bounded; this bounds the whole run too, cleanup aside.
-  const budgetSeconds = 180 + passes.length * (8 * settings.seconds + 3 * settings.warmupSeconds + 40)
+  const budgetSeconds = 180 + passes.length * (10 * settings.seconds + 4 * settings.warmupSeconds + 60)
   const watchdog = setTimeout(() => abort(new Error(`the run took longer than ${budgetSeconds} s: aborted`)), budgetSeconds * 1000)
   watchdog.unref()
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort(new Error(`${signal}: aborted`)))
