@@ -7,8 +7,9 @@
  *    start the server child (`bench/server.ts`); sign a few users in for tokens;
  * 2. one pass per connection count (`BENCH_CONNECTIONS`, 10 and 50): reference and authenticated
  *    GET interleaved, the list page without and with its total count, the lists on custom fields
- *    next to their reference, SMS sends, registrations, logins, and the login storm with GETs
- *    measured during it (see `lib/pass.ts`; `BENCH_SCENARIOS` picks some);
+ *    next to their reference, SMS sends, registrations, logins and the reference app's logins, the
+ *    login storm with GETs measured during it, and the reference's storm with its reads measured
+ *    during it (see `lib/pass.ts`; `BENCH_SCENARIOS` picks some);
  * 3. the last pass once more (`BENCH_REPEAT`): the same load again must not need more memory;
  * 4. the table, the server's RSS by pass and the verdicts, printed and written to
  *    `bench/results/latest.{json,md}` (or `BENCH_RESULTS_NAME`).
@@ -18,6 +19,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { PostgresUserStore } from '../adapters/postgres/index.js'
+import { libuvThreadpoolSize } from '../src/options-hash-concurrency.js'
 import { parseOptions } from '../src/options.js'
 import { PasswordHasher } from '../src/services/passwords.js'
 import { abort, abortSignal, stopAllLoads } from './lib/abort.js'
@@ -61,20 +63,30 @@ async function timeOneHash(scrypt: { logN: number; r: number; p: number }): Prom
   return performance.now() - start
 }
 
-/** Seconds one pass spends on each scenario group, warm-ups included. */
+/**
+ * Seconds allowed for the reference app to finish the logins it still hashes once a load of them
+ * stops (`lib/reference-drain.ts`): up to one per connection.
+ */
+const REFERENCE_DRAIN_SECONDS = 10
+
+/** Seconds one pass spends on each scenario group, warm-ups and the reference's drains included. */
 function groupSeconds(group: ScenarioGroup, seconds: number, warmup: number): number {
   switch (group) {
     case 'get':
-    case 'storm':
-      return (group === 'get' ? 2 : 1) * (warmup + seconds)
+      return 2 * (warmup + seconds)
     case 'list':
       return 2 * seconds
     case 'custom-list':
       return 2 * (warmup + seconds) + 2 * seconds
     case 'sms':
     case 'register':
-    case 'login':
       return seconds
+    case 'login':
+      // The router's logins, then the reference's.
+      return 2 * seconds + REFERENCE_DRAIN_SECONDS
+    case 'storm':
+      // The router's storm, then the reference's.
+      return 2 * (warmup + seconds) + REFERENCE_DRAIN_SECONDS
   }
 }
 
@@ -181,6 +193,8 @@ async function main(): Promise<number> {
         maxConcurrentHashes: password.maxConcurrentHashes,
         passwordSettingsAreRouterDefaults: settings.scryptLogN === undefined && settings.maxConcurrentHashes === undefined,
         maxQueuedHashes: password.maxQueuedHashes,
+        // The server child inherits the environment, so this pool size too.
+        libuvThreadpoolSize: libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE),
         smsPerIpPerHour: BENCH_SMS_PER_IP_PER_HOUR,
         oneHashMsInBenchProcess: Math.round(hashMs),
         seedMs: Math.round(seedMs),

@@ -3,11 +3,13 @@
  * its event loop). It serves two apps on loopback, on ports the system picks:
  *
  * - the router app: Express with `createUserRouter` mounted at the root, on PostgreSQL and Redis,
- *   default password settings (scrypt logN 15, two hashes at once) unless the bench says otherwise;
+ *   default password settings (scrypt logN 15, one hash at once per core, at most libuv's pool less
+ *   one) unless the bench says otherwise;
  * - the reference app: plain Express whose route `GET /reference/user/:id` does what an ideal
  *   authenticated read must do: one Redis GET of the session key, one primary-key SELECT of the row;
- *   and `GET /reference/users?tier=n`, the first page of a tier and its count from a table where
- *   `tier` is a real indexed column (`lib/reference-lists.ts`).
+ *   `GET /reference/users?tier=n`, the first page of a tier and its count from a table where
+ *   `tier` is a real indexed column (`lib/reference-lists.ts`); and `POST /reference/login` what an
+ *   ideal login does (`lib/reference-login.ts`).
  *
  * It measures its own event-loop delay and reports its memory on request (messages `loop-reset`,
  * `loop-read`, `memory-read`), and exits
@@ -27,6 +29,7 @@ import { createUserRouter } from '../src/index.js'
 import { SERVER_CONFIG_ENV, type FromServer, type LoopDelay, type ServerConfig, type ToServer } from './lib/config.js'
 import { PROFILE_FIELDS, storeOptions } from './lib/custom-fields.js'
 import { referenceListRoute } from './lib/reference-lists.js'
+import { referenceLogin } from './lib/reference-login.js'
 
 const LOOP_RESOLUTION_MS = 10
 
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
   routerApp.set('etag', false)
   routerApp.use(router)
 
-  // The reference app: the least an authenticated read of a user can do on the same data.
+  // The reference app: the least an authenticated read, a tier's list and a login can do on the same data.
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'bench-reference' })
   pool.on('error', () => {})
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
@@ -115,6 +118,10 @@ async function main(): Promise<void> {
       .catch(next)
   })
   referenceApp.get('/reference/users', referenceListRoute(pool, redis, config.schema, config.keyPrefix))
+  const login = await referenceLogin({ pool, redis, schema: config.schema, keyPrefix: config.keyPrefix })
+  referenceApp.post('/reference/login', express.json(), login.handler)
+  // Logins whose clients are gone still hash: the bench waits for them before its next scenario.
+  referenceApp.get('/reference/logins-in-flight', (_req, res) => void res.json({ count: login.inFlight() }))
 
   const routerServer = await listen(routerApp)
   const referenceServer = await listen(referenceApp)

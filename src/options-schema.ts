@@ -3,7 +3,7 @@
  * `parseOptions` in `options.ts`.
  */
 import Joi from 'joi'
-import { availableParallelism } from 'node:os'
+import { MAX_CONCURRENT_HASHES } from './options-hash-concurrency.js'
 import type { CheckedOptions } from './options-keys.js'
 import {
   KEY_VALUE_STORE_METHODS,
@@ -17,10 +17,10 @@ import {
 } from './port-methods.js'
 
 /**
- * Hashes computed at once by default: half the CPU cores, at most 2. Each hash keeps a core busy;
- * on a 2-core machine a second one buys no login throughput (measured) but starves the event loop.
+ * The machine's default of `password.maxConcurrentHashes` (from its cores and libuv's pool, see
+ * `options-hash-concurrency.ts`), given by `parseOptions` in the validation context.
  */
-export const DEFAULT_CONCURRENT_HASHES = Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)))
+export const MACHINE_CONCURRENT_HASHES = 'machineConcurrentHashes'
 
 /** The longest a client token may live: 30 days, as on MinApp. */
 export const MAX_TOKEN_TTL_SECONDS = 2_592_000
@@ -94,7 +94,7 @@ export const optionsSchema = Joi.object<CheckedOptions>({
       r: positiveInteger.max(32).default(8),
       p: positiveInteger.max(16).default(1),
     }).default(),
-    maxConcurrentHashes: positiveInteger.max(64).default(DEFAULT_CONCURRENT_HASHES),
+    maxConcurrentHashes: positiveInteger.max(MAX_CONCURRENT_HASHES).default(Joi.ref(`$${MACHINE_CONCURRENT_HASHES}`)),
     maxQueuedHashes: Joi.number().integer().min(0).max(100_000).default(200),
     rejectCommon: Joi.boolean().default(true),
     rejectList: Joi.array().items(Joi.string().min(1).max(1024)).max(100_000).default([]),

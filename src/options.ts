@@ -3,7 +3,9 @@
  * config. No option is read anywhere else. A wrong option throws at creation, naming the option and
  * the fix.
  */
-import { optionsSchema } from './options-schema.js'
+import { availableParallelism } from 'node:os'
+import { defaultConcurrentHashes, libuvThreadpoolSize } from './options-hash-concurrency.js'
+import { MACHINE_CONCURRENT_HASHES, optionsSchema } from './options-schema.js'
 import { routerKeyPrefix } from './options-key-prefix.js'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
@@ -12,7 +14,7 @@ import { refusedPasswords } from './services/password-policy.js'
 import type { StoredUser } from './model/user.js'
 import type { KeyValueStore, Mailer, RedirectIdentityProvider, SmsSender, UserStore, WechatMiniProgram } from './ports.js'
 
-export { DEFAULT_CONCURRENT_HASHES, MAX_TOKEN_TTL_SECONDS } from './options-schema.js'
+export { MAX_TOKEN_TTL_SECONDS } from './options-schema.js'
 
 /** Something that logs; `console` by default. Messages never contain secrets. */
 export interface Logger {
@@ -63,7 +65,10 @@ export interface UserRouterOptions {
     maxLength?: number
     /** scrypt cost (default logN 15, r 8, p 1). Hashes made with weaker parameters are upgraded at login. */
     scrypt?: { logN?: number; r?: number; p?: number }
-    /** Hashes computed at once (default half the CPU cores, at most 2: 1 on a 2-core machine). */
+    /**
+     * Hashes computed at once (default one per CPU core, but at most libuv's pool size less one,
+     * `UV_THREADPOOL_SIZE` or 4: 2 on a 2-core machine, 3 on 16 cores unless the pool is made larger).
+     */
     maxConcurrentHashes?: number
     /** Hashes allowed to wait for a slot; more are refused with 503 and Retry-After (default 200). */
     maxQueuedHashes?: number
@@ -346,7 +351,13 @@ export interface RouterConfig {
 
 /** Checks the options and applies the defaults; throws a `TypeError` naming the first wrong option. */
 export function parseOptions(options: UserRouterOptions): RouterConfig {
-  const { error, value } = optionsSchema.validate(options, { abortEarly: true, convert: false })
+  // libuv reads UV_THREADPOOL_SIZE when its pool starts (the first fs, dns or crypto job), the router when it is created.
+  const machineConcurrentHashes = defaultConcurrentHashes(availableParallelism(), libuvThreadpoolSize(process.env.UV_THREADPOOL_SIZE))
+  const { error, value } = optionsSchema.validate(options, {
+    abortEarly: true,
+    convert: false,
+    context: { [MACHINE_CONCURRENT_HASHES]: machineConcurrentHashes },
+  })
   if (error) {
     const detail = error.details[0]!
     const path = detail.path.join('.') || '(options)'

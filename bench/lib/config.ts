@@ -40,9 +40,10 @@ export interface BenchSettings {
 
 /**
  * What `BENCH_SCENARIOS` can name: `get` (reference and authenticated GET, interleaved), `list` (the
- * gender list, without and with its count), `sms`, `register`, `login`, `storm` (the login storm
- * and the GETs measured during it) and `custom-list` (the lists on the custom field `tier`, their
- * reference, the same on a built-in column, and the `score` leaderboard).
+ * gender list, without and with its count), `sms`, `register`, `login` (the router's logins, then
+ * the reference's), `storm` (the login storm and the GETs measured during it, then the reference's
+ * storm and its reads) and `custom-list` (the lists on the custom field `tier`, their reference,
+ * the same on a built-in column, and the `score` leaderboard).
  */
 export const SCENARIO_GROUPS = ['get', 'list', 'sms', 'register', 'login', 'storm', 'custom-list'] as const
 export type ScenarioGroup = (typeof SCENARIO_GROUPS)[number]

@@ -7,12 +7,14 @@ import type { ScenarioKey, ScenarioRow, Verdict } from './report.js'
 
 const STORM_P99_FACTOR = 3
 const REFERENCE_FRACTION = 0.7
+/** Logins/s of the router over the reference app's, same users, same connections, same run. */
+const LOGIN_REFERENCE_FRACTION = 0.9
 const LIST_P99_MS = 25
 const LIST_TARGET_CONNECTIONS = 10
 /** The repeated pass may peak this much above its first run (collector timing) before it counts as growth. */
 const RSS_GROWTH_LIMIT = 1.1
 
-const READS: ScenarioKey[] = ['reference', 'get-idle', 'list', 'list-count', 'sms', 'get-storm']
+const READS: ScenarioKey[] = ['reference', 'get-idle', 'list', 'list-count', 'sms', 'get-storm', 'reference-storm']
 const HASHING: ScenarioKey[] = ['register', 'login', 'login-storm']
 
 export function judge(rows: ScenarioRow[], memory: MemorySummary, mainPasses: string[], hashMs: number): Verdict[] {
@@ -39,6 +41,7 @@ export function judge(rows: ScenarioRow[], memory: MemorySummary, mainPasses: st
       })
     }
   }
+  verdicts.push(...loginVerdicts(row, mainPasses))
   // The target is the page itself; with return_total_count the count of every matching user comes
   // on top (a third of them here), shown in the table without a target.
   const list = row('list', String(LIST_TARGET_CONNECTIONS))
@@ -76,4 +79,39 @@ export function judge(rows: ScenarioRow[], memory: MemorySummary, mainPasses: st
     }
   }
   return verdicts
+}
+
+/**
+ * The router's logins against the reference app's, and its reads during its login storm against the
+ * reference's reads during the reference's own storm: hashing fast must not cost the reads more
+ * than it costs a plain app.
+ */
+function loginVerdicts(row: (key: ScenarioKey, pass: string) => ScenarioRow | undefined, mainPasses: string[]): Verdict[] {
+  return mainPasses.flatMap((pass) => {
+    const login = row('login', pass)
+    const during = row('get-storm', pass)
+    const referenceDuring = row('reference-storm', pass)
+    if (!login || !during || !referenceDuring) return []
+    const p99Ratio = during.p99 / referenceDuring.p99
+    return [
+      {
+        claim: `logins/s over the reference app's logins/s (SELECT, scrypt, Redis SET), ${pass} connections`,
+        value: login.ratioToReference!,
+        target: `>= ${LOGIN_REFERENCE_FRACTION}`,
+        met: login.ratioToReference! >= LOGIN_REFERENCE_FRACTION,
+      },
+      {
+        claim: `authenticated GET req/s during the login storm over the reference's reads during its own storm, ${pass} connections`,
+        value: during.ratioToReference!,
+        target: '>= 1',
+        met: during.ratioToReference! >= 1,
+      },
+      {
+        claim: `authenticated GET p99 during the login storm over the reference's read p99 during its own storm, ${pass} connections`,
+        value: p99Ratio,
+        target: '<= 1',
+        met: p99Ratio <= 1,
+      },
+    ]
+  })
 }

@@ -11,7 +11,20 @@ import type { CustomListKey } from './custom-list-pass.js'
 import type { LoadResult } from './load.js'
 import type { MemorySummary } from './memory.js'
 
-export type ScenarioKey = 'reference' | 'get-idle' | 'list' | 'list-count' | 'sms' | 'register' | 'login' | 'login-storm' | 'get-storm' | CustomListKey
+export type ScenarioKey =
+  | 'reference'
+  | 'get-idle'
+  | 'list'
+  | 'list-count'
+  | 'sms'
+  | 'register'
+  | 'login'
+  | 'login-storm'
+  | 'get-storm'
+  | 'reference-login'
+  | 'reference-login-storm'
+  | 'reference-storm'
+  | CustomListKey
 
 export interface ScenarioRow {
   key: ScenarioKey
@@ -26,9 +39,9 @@ export interface ScenarioRow {
   p90: number
   p99: number
   max: number
-  /** 2xx throughput over the reference's in the same pass. */
+  /** 2xx throughput over the reference's in the same pass (its read, list, login or storm read: see `pass.ts`). */
   ratioToReference: number | null
-  /** p99 over the idle read's p99 (the read during the storm only). */
+  /** p99 over the idle read's p99 (the reads during a login storm only: the router's, and the reference's over its own). */
   p99RatioToIdle: number | null
   non2xx: number
   /** 503 answers (`busy`: the login queue's back-pressure), also counted in non2xx. */
@@ -161,7 +174,7 @@ function settingsLine(report: Report): string {
   const s = report.settings
   return (
     `${s.seconds} s per scenario (reference and idle GET in interleaved quarters, after ${s.warmupSeconds} s of warm-up each), ` +
-    `${s.users} users seeded, SMS cap per IP and hour ${s.smsPerIpPerHour} (bench only; default 30), scrypt logN ${s.scryptLogN} r ${s.scryptR} p ${s.scryptP}, hashes at once: ${s.maxConcurrentHashes} ` +
+    `${s.users} users seeded, SMS cap per IP and hour ${s.smsPerIpPerHour} (bench only; default 30), scrypt logN ${s.scryptLogN} r ${s.scryptR} p ${s.scryptP}, hashes at once: ${s.maxConcurrentHashes} of libuv's ${s.libuvThreadpoolSize} threads ` +
     `(${s.passwordSettingsAreRouterDefaults ? "the router's defaults" : "NOT the router's defaults"}; one hash took ${s.oneHashMsInBenchProcess} ms), ` +
     'PostgreSQL and Redis on loopback, server in a child process'
   )
@@ -209,7 +222,9 @@ export function markdown(report: Report): string {
     'req/s counts 2xx answers; latencies are those of 2xx answers; "vs reference" is req/s over the',
     'reference\'s in the same pass. "loop" is the server\'s event-loop delay (how late a 10 ms timer',
     'fired) during the scenario. The list rows on custom fields and on created_at, and the leaderboard,',
-    'are over the reference list of the same pass (its tier page and count), the others over the reference GET.',
+    'are over the reference list of the same pass (its tier page and count); the logins (alone, and the',
+    "storm's) over the reference's logins of the same kind; the GETs during the login storm over the",
+    "reference's reads during its own storm; the others over the reference GET.",
     '',
     ...memoryLines(report.memory),
     '',

@@ -14,6 +14,7 @@ export const PATHS = {
   list: (gender: number, count: boolean) =>
     `/hserve/v2.2/user/info/?where=${encodeURIComponent(JSON.stringify({ gender }))}&order_by=-created_at${count ? '&return_total_count=1' : ''}`,
   login: '/hserve/v2.1/login/username/',
+  referenceLogin: '/reference/login',
   register: '/hserve/v2.1/register/username/',
   sms: '/hserve/v2.2/sms-verification-code/',
 } as const
@@ -65,6 +66,17 @@ export function scenarioSpecs(target: Target) {
       ...base(title, connections, seconds),
       timeoutSeconds: 30,
       request: (n) => ({ method: 'POST', path: PATHS.login, headers: json, body: JSON.stringify({ username: usernameOf((n * 7919) % target.ids.length), password: PASSWORD }) }),
+    }),
+    /** The same logins (same users, same order) to the reference app. */
+    referenceLogin: (title: string, connections: number, seconds: number): LoadSpec => ({
+      ...base(title, connections, seconds, target.referenceUrl),
+      timeoutSeconds: 30,
+      request: (n) => ({
+        method: 'POST',
+        path: PATHS.referenceLogin,
+        headers: json,
+        body: JSON.stringify({ username: usernameOf((n * 7919) % target.ids.length), password: PASSWORD }),
+      }),
     }),
   }
 }

@@ -21,7 +21,7 @@ export interface ScryptParameters {
 
 export interface PasswordHasherConfig {
   scrypt: ScryptParameters
-  /** Hashes computed at once (default 2: leaves worker threads for the rest of the app). */
+  /** Hashes computed at once (by default one per core, leaving a thread of libuv's pool to the rest of the app). */
   maxConcurrent: number
   /** Hashes waiting for a slot before new ones are refused with `busy`. */
   maxQueued: number
