@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { judge } from '../../bench/lib/judge.js'
+import type { MemorySummary } from '../../bench/lib/memory.js'
+import type { ScenarioKey, ScenarioRow } from '../../bench/lib/report.js'
+
+function row(key: ScenarioKey, figures: Partial<ScenarioRow> = {}): ScenarioRow {
+  return {
+    key,
+    scenario: key,
+    pass: '10',
+    connections: 10,
+    seconds: 10,
+    responses: 1000,
+    rps: 100,
+    p50: 5,
+    p90: 10,
+    p99: 20,
+    max: 30,
+    ratioToReference: null,
+    p99RatioToIdle: null,
+    non2xx: 0,
+    busy503: 0,
+    statusCounts: { 200: 1000 },
+    errors: 0,
+    timeouts: 0,
+    loopDelay: { p50: 0, p99: 0, max: 0, samples: 0 },
+    ...figures,
+  }
+}
+
+const memory: MemorySummary = { passes: [], repeatGrowth: null, samples: [] }
+/** The verdicts on logins against the reference app's, as [target, met]. */
+const loginVerdicts = (rows: ScenarioRow[]) =>
+  judge(rows, memory, ['10'], 100)
+    .filter((v) => /reference app's logins|its own storm/.test(v.claim))
+    .map((v) => [v.target, v.met])
+
+const logins = [row('login', { ratioToReference: 0.95 }), row('reference-login')]
+const storms = [
+  row('login-storm', { ratioToReference: 1.1 }),
+  row('get-storm', { ratioToReference: 1.2, p99: 30 }),
+  row('reference-login-storm'),
+  row('reference-storm', { p99: 40 }),
+]
+
+describe('verdicts on logins against the reference app', () => {
+  it("want 0.9x the reference's logins/s, and reads during the storm at least the reference's with a p99 no higher", () => {
+    assert.deepEqual(loginVerdicts([...logins, ...storms]), [
+      ['>= 0.9', true],
+      ['>= 1', true],
+      ['<= 1', true],
+    ])
+    const worse = [row('login', { ratioToReference: 0.89 }), row('reference-login'), row('get-storm', { ratioToReference: 0.99, p99: 41 }), row('reference-storm', { p99: 40 })]
+    assert.deepEqual(loginVerdicts(worse), [
+      ['>= 0.9', false],
+      ['>= 1', false],
+      ['<= 1', false],
+    ])
+  })
+
+  it('judge the logins without the storms, and the storms without the logins (BENCH_SCENARIOS)', () => {
+    assert.deepEqual(loginVerdicts(logins), [['>= 0.9', true]])
+    assert.deepEqual(loginVerdicts(storms), [
+      ['>= 1', true],
+      ['<= 1', true],
+    ])
+    assert.deepEqual(loginVerdicts([]), [])
+  })
+})
