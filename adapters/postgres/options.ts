@@ -37,6 +37,13 @@ export interface PostgresUserStoreOptions {
    * four times as many wait their turn without a connection; more get `busy`.
    */
   maxConcurrentRegexQueries?: number
+  /**
+   * Whether the hot reads (a user by id, on every authenticated read) run as named prepared
+   * statements, parsed and planned once per connection (default true). Set it to false behind a
+   * pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21
+   * or with `max_prepared_statements = 0`.
+   */
+  preparedStatements?: boolean
 }
 
 /** The options after checking, with defaults applied. */
@@ -47,6 +54,7 @@ export interface PostgresConfig {
   readonly connectionTimeoutMs: number
   readonly regexStatementTimeoutMs: number
   readonly maxConcurrentRegexQueries: number
+  readonly preparedStatements: boolean
   readonly names: TableNames
 }
 
@@ -78,7 +86,17 @@ export interface TableNames {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
-const KNOWN_OPTIONS = new Set(['connectionString', 'pool', 'schema', 'table', 'statementTimeoutMs', 'connectionTimeoutMs', 'regexStatementTimeoutMs', 'maxConcurrentRegexQueries'])
+const KNOWN_OPTIONS = new Set([
+  'connectionString',
+  'pool',
+  'schema',
+  'table',
+  'statementTimeoutMs',
+  'connectionTimeoutMs',
+  'regexStatementTimeoutMs',
+  'maxConcurrentRegexQueries',
+  'preparedStatements',
+])
 
 function fail(option: string, problem: string): never {
   throw new Error(`PostgresUserStore: options.${option} ${problem}`)
@@ -125,6 +143,8 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
   const size = typeof poolSize === 'number' && poolSize > 0 ? poolSize : PG_DEFAULT_POOL_SIZE
   const maxConcurrentRegexQueries = options.maxConcurrentRegexQueries ?? Math.max(1, Math.floor(size / 4))
   if (!Number.isSafeInteger(maxConcurrentRegexQueries) || maxConcurrentRegexQueries < 1) fail('maxConcurrentRegexQueries', 'must be a positive integer')
+  const preparedStatements = options.preparedStatements ?? true
+  if (typeof preparedStatements !== 'boolean') fail('preparedStatements', 'must be true or false')
   return {
     connectionString,
     pool,
@@ -132,6 +152,7 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
     connectionTimeoutMs: checkMilliseconds('connectionTimeoutMs', options.connectionTimeoutMs, 2000),
     regexStatementTimeoutMs,
     maxConcurrentRegexQueries,
+    preparedStatements,
     names: tableNames(schema, table),
   }
 }
