@@ -22,7 +22,7 @@ export interface Statement {
   readonly text: string
   readonly values: readonly unknown[]
   /** A prepared statement's name (see `preparedStatement`). */
-  readonly name?: string
+  readonly name?: string | undefined
 }
 
 /**
@@ -74,10 +74,12 @@ export class Database {
    */
   async query(statement: string | PreparedStatement, values: readonly unknown[] = []): Promise<Row[]> {
     const text = typeof statement === 'string' ? statement : statement.text
-    const named = typeof statement !== 'string' && this.config.preparedStatements ? { name: statement.name } : {}
+    // pg treats an undefined name as an unnamed statement.
+    const name = typeof statement !== 'string' && this.config.preparedStatements ? statement.name : undefined
     try {
-      if (this.ownsPool) return (await this.pool.query<Row>({ text, values: [...values], types: TYPES, ...named })).rows
-      const [rows] = await this.inTimedTransaction([{ text, values, ...named }], this.config.statementTimeoutMs)
+      // pg only reads `values`: no copy of them.
+      if (this.ownsPool) return (await this.pool.query<Row>({ text, values: values as unknown[], types: TYPES, name })).rows
+      const [rows] = await this.inTimedTransaction([{ text, values, name }], this.config.statementTimeoutMs)
       return rows!
     } catch (error) {
       throw mapDriverError(error, this.config.names)
@@ -146,7 +148,7 @@ export class Database {
       await client.query({ text: `SELECT set_config('statement_timeout', $1::text, true)`, values: [String(timeoutMs)] })
       const results: Row[][] = []
       for (const { text, values, name } of statements) {
-        const query = { text, values: [...values], types: TYPES, query_timeout: timeoutMs + READ_MARGIN_MS, ...(name ? { name } : {}) } as pg.QueryConfig
+        const query = { text, values: [...values], types: TYPES, query_timeout: timeoutMs + READ_MARGIN_MS, name } as pg.QueryConfig
         results.push((await client.query<Row>(query)).rows)
       }
       await client.query('COMMIT')

@@ -132,7 +132,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   /** Runs one call within the deadline (waiting for the own client's connection included), mapping failures. */
   private async run<T>(what: string, call: (commands: Commands) => Promise<T>): Promise<T> {
     try {
-      const attempt = this.gate ? this.gate.ready().then(() => call(this.commands)) : call(this.commands)
+      const attempt = this.gate && !this.gate.isReady() ? this.gate.ready().then(() => call(this.commands)) : call(this.commands)
       return await withDeadline(attempt, this.timeoutMs, what)
     } catch (error) {
       throw mapRedisError(error)
