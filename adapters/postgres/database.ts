@@ -9,6 +9,7 @@
  * Either way a client-side read timeout a little longer than the statement timeout catches a server
  * that stopped answering (a network partition), and the connection is then discarded.
  */
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { mapDriverError } from './errors.js'
 import type { PostgresConfig } from './options.js'
@@ -20,6 +21,21 @@ export type Row = Record<string, unknown>
 export interface Statement {
   readonly text: string
   readonly values: readonly unknown[]
+  /** A prepared statement's name (see `preparedStatement`). */
+  readonly name?: string | undefined
+}
+
+/**
+ * A statement PostgreSQL parses and plans once per connection, then only binds and runs. Its name
+ * is derived from its text, so stores sharing a pool (other schemas, other tables) never clash.
+ */
+export interface PreparedStatement {
+  readonly name: string
+  readonly text: string
+}
+
+export function preparedStatement(text: string): PreparedStatement {
+  return { name: `eur_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`, text }
 }
 
 /** Extra wait, beyond the statement timeout, before the client gives up on a silent server. */
@@ -52,11 +68,18 @@ export class Database {
     }
   }
 
-  /** Runs one statement; driver errors come out mapped (`unavailable`, `*_taken`). */
-  async query(text: string, values: readonly unknown[] = []): Promise<Row[]> {
+  /**
+   * Runs one statement (prepared, unless the store is told not to prepare any); driver errors come
+   * out mapped (`unavailable`, `*_taken`).
+   */
+  async query(statement: string | PreparedStatement, values: readonly unknown[] = []): Promise<Row[]> {
+    const text = typeof statement === 'string' ? statement : statement.text
+    // pg treats an undefined name as an unnamed statement.
+    const name = typeof statement !== 'string' && this.config.preparedStatements ? statement.name : undefined
     try {
-      if (this.ownsPool) return (await this.pool.query<Row>({ text, values: [...values], types: TYPES })).rows
-      const [rows] = await this.inTimedTransaction([{ text, values }], this.config.statementTimeoutMs)
+      // pg only reads `values`: no copy of them.
+      if (this.ownsPool) return (await this.pool.query<Row>({ text, values: values as unknown[], types: TYPES, name })).rows
+      const [rows] = await this.inTimedTransaction([{ text, values, name }], this.config.statementTimeoutMs)
       return rows!
     } catch (error) {
       throw mapDriverError(error, this.config.names)
@@ -124,8 +147,8 @@ export class Database {
       await client.query('BEGIN')
       await client.query({ text: `SELECT set_config('statement_timeout', $1::text, true)`, values: [String(timeoutMs)] })
       const results: Row[][] = []
-      for (const { text, values } of statements) {
-        const query = { text, values: [...values], types: TYPES, query_timeout: timeoutMs + READ_MARGIN_MS } as pg.QueryConfig
+      for (const { text, values, name } of statements) {
+        const query = { text, values: [...values], types: TYPES, query_timeout: timeoutMs + READ_MARGIN_MS, name } as pg.QueryConfig
         results.push((await client.query<Row>(query)).rows)
       }
       await client.query('COMMIT')

@@ -53,6 +53,13 @@ export interface PostgresUserStoreOptions extends IndexOptions {
    * are ready at most once a minute by it.
    */
   now?: () => number
+  /**
+   * Whether the hot reads (a user by id, on every authenticated read) run as named prepared
+   * statements, parsed and planned once per connection (default true). Set it to false behind a
+   * pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21
+   * or with `max_prepared_statements = 0`.
+   */
+  preparedStatements?: boolean
 }
 
 /** The options after checking, with defaults applied. */
@@ -68,6 +75,7 @@ export interface PostgresConfig {
   /** The indexed custom fields and every index over them. */
   readonly indexed: IndexDeclaration
   readonly now: () => number
+  readonly preparedStatements: boolean
   readonly names: TableNames
 }
 
@@ -121,6 +129,7 @@ const KNOWN_OPTIONS = new Set([
   'indexedFields',
   'indexes',
   'now',
+  'preparedStatements',
 ])
 
 function fail(option: string, problem: string): never {
@@ -178,6 +187,8 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
   const maxWaitingListQueries = checkCount('maxWaitingListQueries', options.maxWaitingListQueries, size * 10, 0)
   if (options.now !== undefined && typeof options.now !== 'function') fail('now', 'must be a function returning milliseconds')
   const indexed = parseIndexOptions('PostgresUserStore', { indexedFields: options.indexedFields, indexes: options.indexes })
+  const preparedStatements = options.preparedStatements ?? true
+  if (typeof preparedStatements !== 'boolean') fail('preparedStatements', 'must be true or false')
   return {
     connectionString,
     pool,
@@ -189,6 +200,7 @@ export function parsePostgresOptions(options: PostgresUserStoreOptions = {}): Po
     maxWaitingListQueries,
     indexed,
     now: options.now ?? Date.now,
+    preparedStatements,
     names: tableNames(schema, table),
   }
 }

@@ -16,7 +16,7 @@ import type { UserChanges } from '../../src/query/update.js'
 import { growthRefused, incrementOutOfRange } from '../../src/query/evaluate-update.js'
 import type { FilterDialect } from './compile-filter.js'
 import { compileGrowthGuards, compileSet, type GrowthGuard } from './compile-update.js'
-import { Database } from './database.js'
+import { Database, preparedStatement, type PreparedStatement } from './database.js'
 import type { ColumnOf } from './field-sql.js'
 import { IndexedColumnReadiness } from './indexed-column-readiness.js'
 import { DATABASE_DEFAULT, DETECT_ICU, ICU_ROOT, runMigration } from './migrate.js'
@@ -57,6 +57,8 @@ export class PostgresUserStore implements UserStore {
   private readonly identities: string
   /** Columns and identities of a user of `this.table`. */
   private readonly selectUser: string
+  /** The read of one user by id: every authenticated read runs it, so it is prepared. */
+  private readonly selectUserById: PreparedStatement
   private dialect: Promise<FilterDialect> | null = null
   /** What a list needs, its gates included. */
   private readonly lists: ListContext
@@ -69,6 +71,7 @@ export class PostgresUserStore implements UserStore {
     this.table = this.config.names.qualified
     this.identities = this.config.names.identities
     this.selectUser = userSelectList(this.config.names)
+    this.selectUserById = preparedStatement(`SELECT ${this.selectUser} FROM ${this.table} WHERE id = $1::bigint`)
     this.place = placeOf(this.db.pool, this.config.names)
     const { maxConcurrentRegexQueries, maxConcurrentListQueries, maxWaitingListQueries } = this.config
     this.lists = {
@@ -126,7 +129,7 @@ export class PostgresUserStore implements UserStore {
 
   async getUserById(id: number): Promise<StoredUser | null> {
     if (!isStoreId(id)) return null
-    const [row] = await this.db.query(`SELECT ${this.selectUser} FROM ${this.table} WHERE id = $1::bigint`, [id])
+    const [row] = await this.db.query(this.selectUserById, [id])
     return row ? toStoredUser(row) : null
   }
 

@@ -76,6 +76,11 @@ export class ConnectionGate {
     client.on('end', () => this.settle(new Error('Connection is closed.')))
   }
 
+  /** Whether a command may be sent right now (the common case, checked without a promise). */
+  isReady(): boolean {
+    return !this.closed && this.client.status === 'ready'
+  }
+
   /** Resolves when a command may be sent; rejects when Redis is known to be down or the store closed. */
   ready(): Promise<void> {
     const status = this.client.status

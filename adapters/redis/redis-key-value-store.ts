@@ -55,7 +55,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
 
   async get(key: string): Promise<string | null> {
-    return this.run('GET', (c) => c.get(this.keyPrefix + key))
+    return this.run('GET', (c) => c.get(this.keyPrefix + key), true)
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
@@ -129,10 +129,15 @@ export class RedisKeyValueStore implements KeyValueStore {
     await this.gate?.close(this.timeoutMs)
   }
 
-  /** Runs one call within the deadline (waiting for the own client's connection included), mapping failures. */
-  private async run<T>(what: string, call: (commands: Commands) => Promise<T>): Promise<T> {
+  /**
+   * Runs one call within the deadline (waiting for the own client's connection included), mapping
+   * failures. `oneCommand`: the call sends a single command, which on the store's own connected
+   * client ioredis' `commandTimeout` (the same deadline) already bounds: no second timer then.
+   */
+  private async run<T>(what: string, call: (commands: Commands) => Promise<T>, oneCommand = false): Promise<T> {
     try {
-      const attempt = this.gate ? this.gate.ready().then(() => call(this.commands)) : call(this.commands)
+      if (oneCommand && this.gate?.isReady()) return await call(this.commands)
+      const attempt = this.gate && !this.gate.isReady() ? this.gate.ready().then(() => call(this.commands)) : call(this.commands)
       return await withDeadline(attempt, this.timeoutMs, what)
     } catch (error) {
       throw mapRedisError(error)

@@ -95,6 +95,10 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
       assert.throws(() => new PostgresUserStore({ pool, connectionTimeoutMs: 100 }), /options\.connectionTimeoutMs/)
       void pool.end()
     })
+
+    it('rejects a preparedStatements option that is not a boolean', () => {
+      assert.throws(() => new PostgresUserStore({ preparedStatements: 'yes' as unknown as boolean }), /options\.preparedStatements/)
+    })
   })
 
   describe('migrate', () => {
@@ -314,6 +318,27 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
       } finally {
         await pool.end()
       }
+    })
+
+    it('reads a user by id through one statement prepared once per connection, and prepares none when told not to', async () => {
+      const reads = 7
+      const preparedOn = async (options: PostgresUserStoreOptions): Promise<{ statement: string; plans: number }[]> => {
+        const pool = new pg.Pool({ connectionString: test.connectionString, max: 1 })
+        try {
+          const shared = new PostgresUserStore({ pool, schema: test.schema, ...options })
+          const user = await shared.createUser({ username: `prepared${Object.keys(options).length}`, createdAt: NOW })
+          for (let i = 0; i < reads; i++) assert.equal((await shared.getUserById(user.id))?.id, user.id)
+          const { rows } = await pool.query('SELECT statement, generic_plans + custom_plans AS plans FROM pg_prepared_statements')
+          return rows.map((row) => ({ statement: String(row.statement), plans: Number(row.plans) }))
+        } finally {
+          await pool.end()
+        }
+      }
+      const prepared = await preparedOn({})
+      assert.equal(prepared.length, 1, 'one prepared statement: the read by id')
+      assert.match(prepared[0]!.statement, /WHERE id = \$1::bigint/)
+      assert.equal(prepared[0]!.plans, reads, 'every read ran the one prepared statement, parsed once')
+      assert.deepEqual(await preparedOn({ preparedStatements: false }), [], 'nothing is prepared (poolers without prepared statements)')
     })
 
     it("does not touch pg's global type parsers", async () => {

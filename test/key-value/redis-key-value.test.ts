@@ -159,6 +159,24 @@ describe('RedisKeyValueStore when Redis goes away and comes back', { skip: serve
     await admin.quit()
   })
 
+  it('answers a read unavailable within commandTimeoutMs when a connected Redis stops answering, and serves again after', async () => {
+    const store = new RedisKeyValueStore({ url: server.url, commandTimeoutMs: 300 })
+    await store.set('k', 'v', 60)
+    const admin = new Redis(server.url)
+    // Every other client's commands wait for the pause's end, far past the store's deadline.
+    await admin.call('CLIENT', 'PAUSE', String(4 * PROMPT_MS), 'ALL')
+    try {
+      const started = Date.now()
+      await assert.rejects(store.get('k'), unavailable)
+      assert.ok(Date.now() - started < PROMPT_MS, `took ${Date.now() - started} ms`)
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE')
+    }
+    await eventually(async () => assert.equal(await store.get('k'), 'v'), 10_000)
+    await store.close()
+    await admin.quit()
+  })
+
   it('answers unavailable promptly while Redis is down, then serves again without a new store', async () => {
     const appClient = new Redis(server.url) // ioredis defaults, as an app may well have
     appClient.on('error', () => {})

@@ -33,7 +33,9 @@ export function mountUserRoutes({ deps, requireAuth, api }: ClientApiContext): v
         const user = await getUser(deps, userIdParam(req))
         if (!user) throw new UserRouterError('user_not_found')
         const full = user.id === sessionOf(res).userId
-        const { select } = parseListParams({ keys: req.query.keys }, { schema, visibility: full ? 'all' : 'public' })
+        const { keys } = req.query
+        // Without `keys` there is nothing to parse: the whole view.
+        const select = keys === undefined ? null : parseListParams({ keys }, { schema, visibility: full ? 'all' : 'public' }).select
         res.json(toWireUser(user, schema, { full, select }))
       }),
     )
