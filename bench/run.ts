@@ -176,7 +176,7 @@ async function main(): Promise<number> {
       rows.push(...(await runPass(pass, child, specs)))
     }
     const memory = sampler.stop(settings.repeat ? { first: last.label, repeat: `${last.label} again` } : null)
-    const verdicts = [...judge(rows, memory, settings.connections.map(String), hashMs), ...judgeCustomLists(rows, settings.users)]
+    const verdicts = [...judge(rows, memory, settings.connections.map(String), hashMs, settings.users), ...judgeCustomLists(rows, settings.users)]
     const report: Report = {
       date: new Date().toISOString(),
       machine: machineAtEnd(machineAtStart),

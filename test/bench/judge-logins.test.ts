@@ -32,7 +32,7 @@ function row(key: ScenarioKey, figures: Partial<ScenarioRow> = {}): ScenarioRow 
 const memory: MemorySummary = { passes: [], repeatGrowth: null, samples: [] }
 /** The verdicts on logins against the reference app's, as [target, met]. */
 const loginVerdicts = (rows: ScenarioRow[]) =>
-  judge(rows, memory, ['10'], 100)
+  judge(rows, memory, ['10'], 100, 100_000)
     .filter((v) => /reference app's logins|its own storm/.test(v.claim))
     .map((v) => [v.target, v.met])
 
