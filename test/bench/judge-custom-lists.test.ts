@@ -2,30 +2,10 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { judgeCustomLists } from '../../bench/lib/judge-custom-lists.js'
 import type { ScenarioRow } from '../../bench/lib/report.js'
+import { scenarioRow } from './scenario-row.js'
 
 function row(pass: string, figures: Partial<ScenarioRow>): ScenarioRow {
-  return {
-    key: 'custom-list',
-    scenario: 'custom list',
-    pass,
-    connections: Number(pass),
-    seconds: 10,
-    responses: 1000,
-    rps: 100,
-    p50: 5,
-    p90: 10,
-    p99: 20,
-    max: 30,
-    ratioToReference: 0.8,
-    p99RatioToIdle: null,
-    non2xx: 0,
-    busy503: 0,
-    statusCounts: { 200: 1000 },
-    errors: 0,
-    timeouts: 0,
-    loopDelay: { p50: 0, p99: 0, max: 0, samples: 0 },
-    ...figures,
-  }
+  return scenarioRow('custom-list', pass, { ratioToReference: 0.8, ...figures })
 }
 
 const met = (verdicts: ReturnType<typeof judgeCustomLists>) => verdicts.map((v) => [v.target, v.met])

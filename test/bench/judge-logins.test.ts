@@ -3,30 +3,10 @@ import { describe, it } from 'node:test'
 import { judge } from '../../bench/lib/judge.js'
 import type { MemorySummary } from '../../bench/lib/memory.js'
 import type { ScenarioKey, ScenarioRow } from '../../bench/lib/report.js'
+import { scenarioRow } from './scenario-row.js'
 
 function row(key: ScenarioKey, figures: Partial<ScenarioRow> = {}): ScenarioRow {
-  return {
-    key,
-    scenario: key,
-    pass: '10',
-    connections: 10,
-    seconds: 10,
-    responses: 1000,
-    rps: 100,
-    p50: 5,
-    p90: 10,
-    p99: 20,
-    max: 30,
-    ratioToReference: null,
-    p99RatioToIdle: null,
-    non2xx: 0,
-    busy503: 0,
-    statusCounts: { 200: 1000 },
-    errors: 0,
-    timeouts: 0,
-    loopDelay: { p50: 0, p99: 0, max: 0, samples: 0 },
-    ...figures,
-  }
+  return scenarioRow(key, '10', figures)
 }
 
 const memory: MemorySummary = { passes: [], repeatGrowth: null, samples: [] }
