@@ -4,7 +4,7 @@
  * chosen account at once (and grants the scopes asked for), so that a flow runs on plain HTTP
  * requests (`followSignIn`) or in a browser with nothing to click.
  */
-import { generateKeyPairSync } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -60,7 +60,15 @@ export async function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcI
   server.listen(options.port ?? 0, '127.0.0.1')
   await once(server, 'listening')
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  // The JWK comes from a key object of its own, made from PEM text: on Node 20, exporting a JWK from
+  // the key object a key generation returned can deadlock the process, when a garbage collection
+  // during the export frees the generation job, which locks the key the export already holds.
+  const { privateKey: pem } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  })
+  const privateKey = createPrivateKey(pem)
   const provider = new Provider(issuer, {
     clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: options.redirectUris, grant_types: ['authorization_code'], response_types: ['code'] }],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-key', use: 'sig', alg: 'RS256' }] },
