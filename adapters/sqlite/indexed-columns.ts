@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { FieldDef } from '../../src/model/fields.js'
 import { indexedField, type IndexDeclaration, type IndexKey } from '../../src/model/indexed-fields.js'
+import { isCustomFieldName } from '../../src/model/schema.js'
 import { type IndexedColumns, literal, profileScalarSql } from './field-sql.js'
 import { COLUMNS } from './rows.js'
 import { raw } from './sql.js'
@@ -30,7 +31,6 @@ export interface IndexPlan {
 
 /** The prefix of every generated column's name; no built-in column starts with it. */
 export const COLUMN_PREFIX = 'profile.'
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/
 
 /**
  * The generated column of a custom field: `profile.score`. SQLite compares column names ignoring
@@ -38,7 +38,7 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/
  * for letter i): `isVip` and `isvip` get two columns.
  */
 export function generatedColumnName(field: string): string {
-  if (!FIELD_NAME.test(field)) throw new Error(`${field}: not a custom field name`)
+  if (!isCustomFieldName(field)) throw new Error(`${field}: not a custom field name`)
   let capitals = 0n
   for (let i = 0; i < field.length; i++) if (/[A-Z]/.test(field[i]!)) capitals |= 1n << BigInt(i)
   return capitals === 0n ? `${COLUMN_PREFIX}${field}` : `${COLUMN_PREFIX}${field}.${capitals.toString(16)}`

@@ -5,7 +5,7 @@
  * that its `profileFields` agree (`checkIndexedFields`).
  */
 import { BUILTIN_FIELDS, type FieldDef, type FieldType } from './fields.js'
-import { isSortable } from './schema.js'
+import { isCustomFieldName, isSortable } from './schema.js'
 
 /** The types a custom field can be indexed as: scalars (arrays and objects have no order). */
 export type IndexableType = Extract<FieldType, 'string' | 'integer' | 'number' | 'boolean' | 'date'>
@@ -36,8 +36,6 @@ export interface IndexDeclaration {
   readonly indexes: readonly (readonly IndexKey[])[]
 }
 
-/** Custom names, as `profileFields` allows them. */
-const CUSTOM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/
 /** Field names the built-in columns answer to; `user_id` and `created_by` are aliases of `id`. */
 const BUILTINS = new Map(BUILTIN_FIELDS.filter((f) => isSortable(f) && f.name !== 'user_id' && f.name !== 'created_by').map((f) => [f.name, f]))
 /** Enough for every useful combination; each index costs every write a little. */
@@ -59,7 +57,7 @@ export function parseIndexOptions(store: string, options: IndexOptions): IndexDe
   if (entries.length > MAX_INDEXED_FIELDS) fail('indexedFields', `must name at most ${MAX_INDEXED_FIELDS} fields`)
   const fields = new Map<string, FieldDef>()
   for (const [name, type] of entries) {
-    if (!CUSTOM_NAME.test(name) || BUILTINS.has(name)) fail(`indexedFields.${name}`, 'must be a custom field name: a letter, then letters, digits or _ (at most 64)')
+    if (!isCustomFieldName(name) || BUILTINS.has(name)) fail(`indexedFields.${name}`, 'must be a custom field name: a letter, then letters, digits or _ (at most 64)')
     if (!INDEXABLE_TYPES.includes(type)) fail(`indexedFields.${name}`, `must be one of ${INDEXABLE_TYPES.join(', ')}`)
     fields.set(name, { name, type, column: null, writable: true, public: true, nullable: true })
   }

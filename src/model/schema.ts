@@ -24,6 +24,11 @@ export interface UserSchema {
 
 /** Custom names: a letter, then letters, digits or `_`. A leading `_` is reserved for built-ins. */
 const CUSTOM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/
+
+/** Whether `name` has the form of a custom field's name (at most 64 letters, digits or `_`, a letter first). */
+export function isCustomFieldName(name: string): boolean {
+  return CUSTOM_NAME.test(name)
+}
 const RESERVED_NAMES = new Set([...BUILTIN_FIELDS.map((f) => f.name), 'password', 'password_hash', 'token', 'anonymous', 'profile'])
 const ITEM_TYPES = ['string', 'number', 'boolean']
 
@@ -45,7 +50,7 @@ export function createUserSchema(profileFields: ProfileFieldsOption = {}): UserS
 
 function customField(name: string, option: ProfileFieldsOption[string]): FieldDef {
   const where = `profileFields.${name}`
-  if (!CUSTOM_NAME.test(name)) {
+  if (!isCustomFieldName(name)) {
     throw new Error(`${where}: a field name must start with a letter and contain only letters, digits and _ (at most 64)`)
   }
   if (RESERVED_NAMES.has(name)) throw new Error(`${where}: "${name}" is a built-in or reserved name; choose another`)
