@@ -16,6 +16,7 @@ export const USER_STORE_METHODS = [
   'getUserByUnionId',
   'linkIdentity',
   'unlinkIdentity',
+  'deleteUser',
   'close',
 ] as const satisfies readonly (keyof UserStore)[]
 

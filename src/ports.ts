@@ -67,6 +67,13 @@ export interface UserStore {
    * the user, or null when there is no such user.
    */
   unlinkIdentity(userId: number, provider: string, subject: string): Promise<StoredUser | null>
+  /**
+   * Deletes the user with its identities, atomically, and returns it as it was, or null when there
+   * is no such user. An update racing with the deletion either lands before it (the returned user
+   * holds it) or finds no user (null): no update brings a deleted user back. The user's username,
+   * e-mail, phone and identities are free at once; its id is never given to another user.
+   */
+  deleteUser(id: number): Promise<StoredUser | null>
   /** Releases connections. */
   close(): Promise<void>
   /**

@@ -137,6 +137,18 @@ export class MemoryUserStore implements UserStore {
     return structuredClone(user)
   }
 
+  async deleteUser(id: number): Promise<StoredUser | null> {
+    const user = this.users.get(id)
+    if (!user) return null
+    this.users.delete(id)
+    for (const kind of IDENTIFIERS) {
+      const value = user[kind]
+      if (value !== null) this.unique[kind].delete(uniqueKey(kind, value))
+    }
+    for (const identity of user.identities) this.identityOwners.delete(identityKey(identity.provider, identity.subject))
+    return structuredClone(user)
+  }
+
   async close(): Promise<void> {}
 
   namespace(): string {

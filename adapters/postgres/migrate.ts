@@ -37,11 +37,14 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
       language ${text} NOT NULL DEFAULT '',
       is_authorized boolean NOT NULL DEFAULT false,
       anonymous boolean NOT NULL DEFAULT false,
+      suspended boolean NOT NULL DEFAULT false,
       created_at bigint NOT NULL,
       updated_at bigint NOT NULL,
       password_hash ${text},
       profile jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(profile) = 'object')
     )`,
+    // A table made before suspension existed gains the column (with a constant default: no rewrite).
+    `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS suspended boolean NOT NULL DEFAULT false`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.username}" ON ${t} (lower(username COLLATE ${caseCollation}))`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.email}" ON ${t} (lower(email COLLATE ${caseCollation}))`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.phone}" ON ${t} (phone)`,

@@ -256,6 +256,16 @@ export class PostgresUserStore implements UserStore {
     return this.getUserById(userId)
   }
 
+  async deleteUser(id: number): Promise<StoredUser | null> {
+    if (!isStoreId(id)) return null
+    // One statement: the row lock orders it against concurrent UPDATEs (one that waited finds no row),
+    // the identities go with the row (ON DELETE CASCADE), and the subquery reads them as they were.
+    const [row] = await this.db.query(`WITH gone AS (DELETE FROM ${this.table} WHERE id = $1::bigint RETURNING *) SELECT ${userSelectList(this.config.names, 'gone')} FROM gone`, [
+      id,
+    ])
+    return row ? toStoredUser(row) : null
+  }
+
   /** Host, port, database, schema and table the pool connects to (no user, no password). */
   namespace(): string {
     return this.place

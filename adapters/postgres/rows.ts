@@ -35,6 +35,7 @@ export const COLUMNS: Readonly<Record<UserColumn, ColumnDef>> = {
   language: { name: 'language', type: 'text' },
   isAuthorized: { name: 'is_authorized', type: 'boolean' },
   anonymous: { name: 'anonymous', type: 'boolean' },
+  suspended: { name: 'suspended', type: 'boolean' },
   createdAt: { name: 'created_at', type: 'bigint' },
   updatedAt: { name: 'updated_at', type: 'bigint' },
   passwordHash: { name: 'password_hash', type: 'text' },
@@ -46,10 +47,11 @@ export const SELECT_LIST = [...Object.values(COLUMNS).map((c) => c.name), 'profi
 /**
  * The select list of every query that returns users from the users table: its columns and the
  * user's identities, aggregated by one subquery on the identities' user index (no query per user).
+ * `rows` names where the user rows come from when it is not the table itself (a CTE).
  */
-export function userSelectList(names: TableNames): string {
+export function userSelectList(names: TableNames, rows = names.qualified): string {
   const identity = `json_build_object('provider', i.provider, 'subject', i.subject, 'unionId', i.union_id, 'linkedAt', i.linked_at)`
-  const identities = `(SELECT coalesce(json_agg(${identity}), '[]'::json) FROM ${names.identities} AS i WHERE i.user_id = ${names.qualified}.id)`
+  const identities = `(SELECT coalesce(json_agg(${identity}), '[]'::json) FROM ${names.identities} AS i WHERE i.user_id = ${rows}.id)`
   return `${SELECT_LIST}, ${identities} AS identities`
 }
 
@@ -92,6 +94,7 @@ export function toStoredUser(row: Record<string, unknown>): StoredUser {
     language: row.language as string,
     isAuthorized: row.is_authorized as boolean,
     anonymous: row.anonymous as boolean,
+    suspended: row.suspended as boolean,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     passwordHash: row.password_hash as string | null,

@@ -3,6 +3,7 @@
  * start, from several processes at once (it runs in one IMMEDIATE transaction), and a database made
  * by an earlier version gains what it lacks (the identities table) at its next start.
  */
+import type Database from 'better-sqlite3'
 
 /** The DDL for a (checked, unquoted) table name. */
 export function schemaStatements(table: string): string[] {
@@ -28,6 +29,7 @@ export function schemaStatements(table: string): string[] {
       language TEXT NOT NULL DEFAULT '',
       is_authorized INTEGER NOT NULL DEFAULT 0,
       anonymous INTEGER NOT NULL DEFAULT 0,
+      suspended INTEGER NOT NULL DEFAULT 0,
       created_at INTEGER NOT NULL,
       updated_at INTEGER NOT NULL,
       password_hash TEXT,
@@ -67,4 +69,15 @@ function identityStatements(table: string): string[] {
     `CREATE INDEX IF NOT EXISTS ${index('user_id')} ON ${it} (user_id)`,
     `CREATE INDEX IF NOT EXISTS ${index('union_id')} ON ${it} (union_id, user_id)`,
   ]
+}
+
+/** Columns added after the first release, with their definitions: a table made before them gains them. */
+const LATER_COLUMNS: Readonly<Record<string, string>> = {
+  suspended: 'INTEGER NOT NULL DEFAULT 0',
+}
+
+/** Adds to an existing users table the columns it was made without (SQLite has no ADD COLUMN IF NOT EXISTS). */
+export function addMissingColumns(db: Database.Database, table: string): void {
+  const present = new Set((db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name))
+  for (const [name, definition] of Object.entries(LATER_COLUMNS)) if (!present.has(name)) db.exec(`ALTER TABLE "${table}" ADD COLUMN ${name} ${definition}`)
 }

@@ -36,6 +36,7 @@ export const COLUMNS: Readonly<Record<UserColumn, ColumnDef>> = {
   language: { name: 'language', kind: 'text', nullable: false },
   isAuthorized: { name: 'is_authorized', kind: 'boolean', nullable: false },
   anonymous: { name: 'anonymous', kind: 'boolean', nullable: false },
+  suspended: { name: 'suspended', kind: 'boolean', nullable: false },
   createdAt: { name: 'created_at', kind: 'number', nullable: false },
   updatedAt: { name: 'updated_at', kind: 'number', nullable: false },
   passwordHash: { name: 'password_hash', kind: 'text', nullable: true },

@@ -28,7 +28,7 @@ import type { IndexedColumns } from './field-sql.js'
 import { registerFunctions, type RegexWork } from './functions.js'
 import { indexedColumns, indexPlan } from './indexed-columns.js'
 import { listSql } from './list-sql.js'
-import { identitiesTable, schemaStatements } from './migrate.js'
+import { addMissingColumns, identitiesTable, schemaStatements } from './migrate.js'
 import { syncIndexedColumns } from './migrate-indexed.js'
 import { parseOptions, type SqliteUserStoreOptions } from './options.js'
 import { IDENTITY_COLUMNS, identityParams, rowToIdentity, rowToUser, USER_ROW_COLUMNS, userToRow, type UserRow } from './rows.js'
@@ -86,6 +86,7 @@ export class SqliteUserStore implements UserStore {
     return this.run(() =>
       this.writing(() => {
         for (const statement of schemaStatements(this.table)) this.db.exec(statement)
+        addMissingColumns(this.db, this.table)
         syncIndexedColumns(this.db, this.table, indexPlan(this.table, this.indexDeclaration))
       }),
     )
@@ -203,6 +204,19 @@ export class SqliteUserStore implements UserStore {
         if (!user) return null
         this.statement(`DELETE FROM ${this.quotedIdentities} WHERE user_id = ? AND provider = ? AND subject = ?`).run(user.id, provider, subject)
         return { ...user, identities: user.identities.filter((i) => i.provider !== provider || i.subject !== subject) }
+      }),
+    )
+  }
+
+  async deleteUser(id: number): Promise<StoredUser | null> {
+    return this.run(() =>
+      // One IMMEDIATE transaction: no update lands between the read and the delete.
+      this.writing((): StoredUser | null => {
+        const user = this.readById(id)
+        if (!user) return null
+        this.statement(`DELETE FROM ${this.quotedIdentities} WHERE user_id = ?`).run(user.id)
+        this.statement(`DELETE FROM ${this.quotedTable} WHERE id = ?`).run(user.id)
+        return user
       }),
     )
   }

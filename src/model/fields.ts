@@ -90,6 +90,7 @@ export const BUILTIN_FIELDS: readonly FieldDef[] = [
   builtin('city', 'city', 'string', SHORT_TEXT),
   builtin('language', 'language', 'string', SHORT_TEXT),
   builtin('is_authorized', 'isAuthorized', 'boolean'),
+  builtin('_suspended', 'suspended', 'boolean', { public: false }),
   builtin('created_at', 'createdAt', 'integer'),
   builtin('updated_at', 'updatedAt', 'integer'),
 ]
@@ -108,4 +109,5 @@ export const INTERNAL_FIELDS = {
   provider: builtin('_provider', 'provider', 'object'),
   isAuthorized: builtin('is_authorized', 'isAuthorized', 'boolean'),
   anonymous: builtin('anonymous', 'anonymous', 'boolean'),
+  suspended: builtin('_suspended', 'suspended', 'boolean'),
 } as const satisfies Record<string, FieldDef>

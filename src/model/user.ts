@@ -32,6 +32,11 @@ export interface StoredUser {
   isAuthorized: boolean
   /** An anonymous user has no identifier and no password. */
   anonymous: boolean
+  /**
+   * Set by an operator: the user cannot sign in on any API and its sessions have ended. Resuming
+   * (false again) allows sign-in; ended sessions stay ended.
+   */
+  suspended: boolean
   /** Unix seconds. */
   createdAt: number
   /** Unix seconds. */
@@ -119,6 +124,7 @@ export function withUserDefaults(input: NewUser): Omit<StoredUser, 'id'> {
     language: input.language ?? '',
     isAuthorized: input.isAuthorized ?? false,
     anonymous: input.anonymous ?? false,
+    suspended: false,
     createdAt: input.createdAt,
     updatedAt: input.createdAt,
     passwordHash: input.passwordHash ?? null,

@@ -67,6 +67,7 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
           language: '',
           isAuthorized: false,
           anonymous: false,
+          suspended: false,
           createdAt: NOW,
           updatedAt: NOW,
           passwordHash: null,

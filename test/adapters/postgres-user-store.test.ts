@@ -180,6 +180,7 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
           language: '',
           isAuthorized: false,
           anonymous: false,
+          suspended: false,
           createdAt: NOW,
           updatedAt: NOW,
           passwordHash: null,

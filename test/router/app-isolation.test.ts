@@ -218,6 +218,7 @@ describe('a store without namespace()', () => {
       getUserByUnionId: (unionId) => inner.getUserByUnionId(unionId),
       listUsers: (query) => inner.listUsers(query),
       updateUser: (id, changes) => inner.updateUser(id, changes),
+      deleteUser: (id) => inner.deleteUser(id),
       linkIdentity: (id, identity) => inner.linkIdentity(id, identity),
       unlinkIdentity: (id, provider, subject) => inner.unlinkIdentity(id, provider, subject),
       close: () => inner.close(),

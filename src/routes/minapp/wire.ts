@@ -42,6 +42,7 @@ export function toWireUser(user: StoredUser, schema: UserSchema, view: WireView)
       _email_verified: user.emailVerified,
       _phone: user.phone,
       _phone_verified: user.phoneVerified,
+      _suspended: user.suspended,
       ...toWireIdentities(user),
     })
   }
