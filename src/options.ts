@@ -51,6 +51,13 @@ export interface UserRouterOptions {
   profileFields?: ProfileFieldsOption
   /** Seconds a client token lives (default and maximum 2592000: 30 days). */
   tokenTtlSeconds?: number
+  sessions?: {
+    /**
+     * Signed-in sessions a user keeps: client API tokens and OAuth token families together
+     * (default 100, at most 10000). A sign-in past it ends the user's oldest session.
+     */
+    maxPerUser?: number
+  }
   /**
    * Seconds after a client API sign-in during which its token may change the account's e-mail or
    * phone without the current password, as the MinApp SDK's setEmail and setMobilePhone need
@@ -312,6 +319,7 @@ export interface RouterConfig {
   clients: ReadonlySet<string>
   profileFields: ProfileFieldsOption
   tokenTtlSeconds: number
+  sessions: { maxPerUser: number }
   recentSignInSeconds: number
   password: {
     minLength: number
