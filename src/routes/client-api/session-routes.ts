@@ -72,7 +72,8 @@ export function mountSessionRoutes({ deps, requireAuth, api }: ClientApiContext)
     requireAuth,
     handler(async (_req, res) => {
       const data = await exportUser(deps, sessionOf(res))
-      res.attachment(`user-${data.user.id}.json`).json(toUserExport(data, deps.schema))
+      // Written out: Express's `attachment()` leaves the name unquoted, and its form differs between Express 4 and 5.
+      res.set('Content-Disposition', `attachment; filename="user-${data.user.id}.json"`).json(toUserExport(data, deps.schema))
     }),
   )
 }
