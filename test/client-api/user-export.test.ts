@@ -13,6 +13,13 @@ import { createPhoneTestApp, OAUTH_CLIENT } from '../phone-api/phone-app.js'
 const PHONE = '13812345678'
 const EXPORT = '/hserve/v2.0/user/export/'
 
+interface ExportBody {
+  user: Record<string, unknown>
+  identities: unknown[]
+  sessions: { kind: string; client_id: string; current: boolean }[]
+  exported_at: unknown
+}
+
 const skip = await backendSkips()
 after(releaseTestResources)
 
@@ -31,7 +38,7 @@ for (const backend of BACKENDS) {
       assert.equal(res.headers['content-disposition'], `attachment; filename="user-${id}.json"`)
       assert.equal(res.headers['cache-control'], 'no-store')
       assert.match(res.headers['content-type'] ?? '', /^application\/json/)
-      const body = res.body as Record<string, any>
+      const body = res.body as ExportBody
       assert.deepEqual(Object.keys(body).sort(), ['exported_at', 'identities', 'sessions', 'user'])
       assert.equal(body.user.id, id)
       assert.equal(body.user._phone, PHONE)
@@ -43,7 +50,7 @@ for (const backend of BACKENDS) {
       assert.equal(body.user.bio, 'private words', 'fields only the owner sees are in')
       assert.deepEqual(body.identities, [])
       assert.deepEqual(
-        body.sessions.map((s: { kind: string; client_id: string; current: boolean }) => [s.kind, s.client_id, s.current]),
+        body.sessions.map((s) => [s.kind, s.client_id, s.current]),
         [
           ['oauth', OAUTH_CLIENT.id, false],
           ['token', CLIENT_ID, true],
