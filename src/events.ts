@@ -24,6 +24,8 @@ export type UserRouterEventType =
   | 'identity_unlinked'
   /** A third-party account (`method`: the provider's name) was linked to the signed-in user. */
   | 'identity_linked'
+  /** One session ended by its user (`method` `self`) or an operator (`admin`); `clientId` is the session's. */
+  | 'session_ended'
 
 export interface UserRouterEvent {
   type: UserRouterEventType

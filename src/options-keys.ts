@@ -21,6 +21,7 @@ export const OPTION_KEYS = {
   clients: true,
   profileFields: true,
   tokenTtlSeconds: true,
+  sessions: { maxPerUser: true },
   recentSignInSeconds: true,
   password: {
     minLength: true,

@@ -19,6 +19,7 @@ import { requireAdmin } from './require-admin.js'
 import { refuseCrossSiteRequests } from './same-origin.js'
 import { adminApiSchemas } from './schemas.js'
 import { adminSession } from './session.js'
+import { mountSessionRoutes } from './session-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 
 /** The cookie signing secrets: configured, or (outside production only) random for this router. */
@@ -54,5 +55,6 @@ export function createAdminApi({ deps, catalog, settings }: FamilyInput<AdminApi
   mountAuthRoutes(context)
   mountUserRoutes(context)
   mountAccountRoutes(context)
+  mountSessionRoutes(context)
   return router
 }

@@ -19,6 +19,7 @@ import { mountEmailRoutes } from './email-routes.js'
 import { mountIdentityRoutes } from './identity-routes.js'
 import { clientApiSchemas } from './schemas.js'
 import { mountSmsRoutes } from './sms-routes.js'
+import { mountSessionRoutes } from './session-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 import { mountWechatMiniProgramRoutes } from './wechat-miniprogram-routes.js'
 
@@ -50,6 +51,7 @@ export function createClientApi({ deps, catalog, settings }: FamilyInput<ClientA
   mountAuthRoutes(context)
   mountUserRoutes(context)
   mountAccountRoutes(context)
+  mountSessionRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
   mountWechatMiniProgramRoutes(context)
