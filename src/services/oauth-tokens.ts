@@ -17,8 +17,9 @@ import { randomBytes } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, OAuthServiceDeps } from './deps.js'
-import { countAction } from './rate-limits.js'
+import { countAction, rateCounterKey } from './rate-limits.js'
 import { OPAQUE_TOKEN_FORMAT, familyKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+import { traceUserKeys } from './user-traces.js'
 
 /** The answer of the token endpoint, in domain terms. */
 export interface TokenPair {
@@ -50,7 +51,13 @@ export async function startTokenFamily(deps: OAuthServiceDeps, user: StoredUser,
   const id = randomBytes(16).toString('base64url')
   const ttl = deps.oauth.refreshTokenTtlSeconds
   const family: Family = { userId: user.id, clientId, expiresAt: deps.now() + ttl }
-  await Promise.all([deps.kv.set(keys.family(id), JSON.stringify(family), ttl), deps.sessions.trackUserKey(user.id, keys.family(id), ttl)])
+  // The family's other keys are the user's too: deleting the account deletes them with it.
+  const familyTraces = [keys.refresh(id), keys.familyTokens(id), rateCounterKey('refreshesPerFamilyPerHour', id)]
+  await Promise.all([
+    deps.kv.set(keys.family(id), JSON.stringify(family), ttl),
+    deps.sessions.trackUserKey(user.id, keys.family(id), ttl),
+    traceUserKeys(deps.kv, user.id, familyTraces, ttl),
+  ])
   return issueInFamily(deps, id, family, meta)
 }
 
