@@ -15,6 +15,7 @@ export const ADMIN_ROUTES = [
   ['put', '/userve/v2.6/miniapp/user_profile/1/', { nickname: 'hacked' }],
   ['put', '/userve/v2.6/miniapp/user_profile/', { nickname: 'hacked' }],
   ['put', '/userve/v2.2/miniapp/user/account/1/', { username: 'hacked' }],
+  ['delete', '/userve/v2.2/miniapp/user/account/1/'],
 ] as const
 
 export const COOKIE_NAME = 'eur.admin'
