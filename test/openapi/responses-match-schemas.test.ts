@@ -360,7 +360,10 @@ describe('responses match the OpenAPI document', () => {
 
     const phone = '13800138021'
     await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone })
-    const bySms = await t.request.post('/hserve/v2.1/login/sms/').set(CLIENT).send({ phone, code: t.outbox.lastCode(phone) })
+    const bySms = await t.request
+      .post('/hserve/v2.1/login/sms/')
+      .set(CLIENT)
+      .send({ phone, code: t.outbox.lastCode(phone) })
     c.check(await t.request.post('/hserve/v2.0/user/account/destroy/code/').set(CLIENT).send({}))
     await new Promise((resolve) => setTimeout(resolve, 1100)) // the phone's cooldown
     c.check(await t.request.post('/hserve/v2.0/user/account/destroy/code/').set(t.auth(bySms.body.token)).send({}))
