@@ -39,12 +39,15 @@ function proofWays(deps: ServiceDeps, user: StoredUser): ProofWays {
   return { password, phone, email, recentSignIn: !password && phone === null && email === null }
 }
 
-/** A 400 telling what this account sends instead of what it sent (or of nothing). */
+/** A 400 telling what this account sends instead of what it sent (or of nothing), naming the fields it may send. */
 function proofNeeded(ways: ProofWays, deps: ServiceDeps): UserRouterError {
-  if (ways.password || ways.phone !== null) {
-    const field = ways.password ? 'password' : 'code'
-    const problem = ways.password && ways.phone !== null ? 'or code is required to delete the account' : 'is required to delete the account'
-    return fieldError('invalid_request', field, ways.phone !== null && !ways.password ? `${problem} (an SMS code sent to the verified phone)` : problem)
+  const details = [
+    ...(ways.password ? [{ field: 'password', message: 'is required to delete the account' }] : []),
+    ...(ways.phone !== null ? [{ field: 'code', message: 'is required to delete the account: an SMS code sent to the verified phone' }] : []),
+  ]
+  if (details.length > 0) {
+    const message = `${details.map((d) => d.field).join(' or ')}: ${ways.password ? 'the password' : 'an SMS code'}${ways.password && ways.phone !== null ? ' or an SMS code' : ''} is required to delete the account.`
+    return new UserRouterError('invalid_request', { message, details })
   }
   if (ways.email !== null) {
     return new UserRouterError('invalid_request', { message: 'This account confirms its deletion through a link mailed to its verified e-mail address: ask for the link.' })

@@ -96,6 +96,23 @@ for (const backend of BACKENDS) {
       assert.ok(again.id > id)
     })
 
+    it('lets an account with a password and a verified phone send either, naming both when it sends none', async () => {
+      const t = await createDeletionApp(backend)
+      const phone = '13800138004'
+      const { id, token } = await t.smsSignUp(phone)
+      const set = await t.request.put('/hserve/v2.2/user/account/').set(t.auth(token)).send({ new_password: 'a new password 7' })
+      assert.equal(set.status, 200, JSON.stringify(set.body))
+      const none = await t.destroy(token)
+      assertError(none, 400, 'invalid_request', 'password')
+      assertError(none, 400, 'invalid_request', 'code')
+      await new Promise((resolve) => setTimeout(resolve, 1100)) // the phone's cooldown (1 second here)
+      assert.equal((await t.request.post(`${DESTROY}code/`).set(t.auth(token))).status, 201)
+      assertError(await t.destroy(token, { password: 'a new password 7', code: t.outbox.lastCode(phone) }), 400, 'invalid_request', 'code')
+      const res = await t.destroy(token, { code: t.outbox.lastCode(phone) })
+      assert.equal(res.status, 201, JSON.stringify(res.body))
+      await t.assertGone(id)
+    })
+
     it('does not send a deletion code to an account without a verified phone', async () => {
       const t = await createDeletionApp(backend)
       const { token } = await t.signUp('phone', '13800138002')
