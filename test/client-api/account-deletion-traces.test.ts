@@ -3,14 +3,14 @@
  * tokens and refreshes, failed sign-ins, a reset link, SMS codes of the client API), every token,
  * refresh token, pending SMS code, e-mail link and oauth_login_code of the user is refused; and on
  * Redis no key made for the user remains (a SCAN of the store's prefix before the user existed and
- * after the deletion): only counters of the IP stay. On the in-memory backend and on PostgreSQL +
- * Redis.
+ * after the deletion): only counters of the IP stay, and those of a phone the account never
+ * verified. On the in-memory backend and on PostgreSQL + Redis.
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { linkIn, pathAndToken } from '../helpers/recording-mailer.js'
-import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, releaseTestResources } from '../helpers/test-app.js'
+import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 import { assertOAuthError } from '../phone-api/phone-app.js'
 import { createDeletionApp, DESTROY, type DeletionTestApp } from './deletion-app.js'
 
@@ -118,6 +118,20 @@ for (const backend of BACKENDS) {
       assert.ok(
         left.some(([key]) => /sms-ip:/.test(key)),
         'the IP counters stay',
+      )
+    })
+
+    it("keeps the SMS counts of a phone the account never verified: they guard the number's owner", { skip: backend === 'memory' && 'no Redis' }, async () => {
+      const t = await createDeletionApp(backend)
+      const phone = '13900139002'
+      const { id, token } = await t.signUp('phone', phone)
+      assert.equal((await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone })).status, 200)
+      assert.equal((await t.destroy(token, { password: PASSWORD })).status, 201)
+      await t.assertGone(id)
+      const left = [...(await snapshot(t)).keys()]
+      assert.ok(
+        left.some((key) => key.endsWith(`sms-phone-day:${phone}`)),
+        `the phone's daily count stays: ${left.join(', ')}`,
       )
     })
   })

@@ -76,8 +76,8 @@ main{max-width:420px;margin:0 auto;padding:32px;background:#fff;border-radius:8p
 h1{margin:0 0 16px;font-size:22px}
 label{display:block;margin:16px 0 4px}
 input[type=password]{box-sizing:border-box;width:100%;padding:8px;font-size:16px;border:1px solid #bbb;border-radius:4px}
-button.danger{background:#c62828}
 button{margin-top:24px;padding:10px 20px;font-size:16px;color:#fff;background:#2f6fed;border:0;border-radius:4px;cursor:pointer}
+button.danger{background:#c62828}
 .problem{padding:8px 12px;color:#a00;background:#fee;border-radius:4px}
 .hint{font-size:13px;color:#666}
 </style>
