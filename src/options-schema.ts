@@ -146,7 +146,7 @@ export const optionsSchema = Joi.object<CheckedOptions>({
       'any.unknown': 'was removed: reset links go to unverified addresses too, and completing the reset verifies the address',
     }),
     concealUnknownEmails: Joi.boolean().default(false),
-    templates: Joi.object({ verify: Joi.function(), reset: Joi.function(), accountChanged: Joi.function() }).default({}),
+    templates: Joi.object({ verify: Joi.function(), reset: Joi.function(), delete: Joi.function(), accountChanged: Joi.function() }).default({}),
   }).default(),
   admin: Joi.object({
     authorize: Joi.function().required(),

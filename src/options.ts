@@ -165,7 +165,8 @@ export interface UserRouterOptions {
     /** Answer 201 for unknown addresses too, so the reset route cannot tell who has an account (default false: 404). */
     concealUnknownEmails?: boolean
     /**
-     * Replace the built-in messages: `verify` and `reset` are functions of
+     * Replace the built-in messages: `verify`, `reset` and `delete` (the link confirming an account's
+     * deletion) are functions of
      * `{ link, appName, language, expiresInMinutes }` returning `{ subject, text, html }` (or a promise);
      * `accountChanged` (the notice to the old verified address after an e-mail or phone change) one
      * of `{ appName, language, changed }`.

@@ -20,9 +20,10 @@ import { randomBytes } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, OAuthServiceDeps } from './deps.js'
-import { countAction } from './rate-limits.js'
+import { countAction, rateCounterKey } from './rate-limits.js'
 import type { KeyValueStore } from '../ports.js'
 import { OPAQUE_TOKEN_FORMAT, familyKey, familyRefreshKey, familyTokensKey, familyUseKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+import { traceUserKeys } from './user-traces.js'
 
 /** The answer of the token endpoint, in domain terms. */
 export interface TokenPair {
@@ -56,8 +57,12 @@ export async function startTokenFamily(deps: OAuthServiceDeps, user: StoredUser,
   const ttl = deps.oauth.refreshTokenTtlSeconds
   const now = deps.now()
   const family: Family = { userId: user.id, clientId, createdAt: now, expiresAt: now + ttl, ip: meta.ip, userAgent: meta.userAgent }
-  await deps.kv.set(keys.family(id), JSON.stringify(family), ttl)
-  await deps.sessions.trackFamily(user.id, id, now, family.expiresAt)
+  // Ending the family deletes its own keys; its refresh counter is the user's too, which deleting the account deletes.
+  await Promise.all([
+    deps.kv.set(keys.family(id), JSON.stringify(family), ttl),
+    deps.sessions.trackFamily(user.id, id, now, family.expiresAt),
+    traceUserKeys(deps.kv, user.id, [rateCounterKey('refreshesPerFamilyPerHour', id)], ttl),
+  ])
   return issueInFamily(deps, id, family, meta)
 }
 

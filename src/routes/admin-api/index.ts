@@ -12,7 +12,7 @@ import { documented } from '../../openapi/catalog.js'
 import type { AdminServiceDeps } from '../../services/deps.js'
 import type { FamilyInput } from '../family.js'
 import { minAppErrorBody } from '../minapp/wire.js'
-import { mountAccountRoutes } from './account-routes.js'
+import { mountAccountDeletionRoute, mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import type { AdminApiContext, AdminApiSettings } from './context.js'
 import { requireAdmin } from './require-admin.js'
@@ -56,5 +56,6 @@ export function createAdminApi({ deps, catalog, settings }: FamilyInput<AdminApi
   mountUserRoutes(context)
   mountAccountRoutes(context)
   mountSessionRoutes(context)
+  mountAccountDeletionRoute(context)
   return router
 }

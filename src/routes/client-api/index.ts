@@ -12,6 +12,7 @@ import { renderErrors } from '../../http/render-error.js'
 import { documented } from '../../openapi/catalog.js'
 import type { FamilyInput } from '../family.js'
 import { minAppErrorBody } from '../minapp/wire.js'
+import { mountAccountDeletionRoutes } from './account-deletion-routes.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import type { ClientApiContext, ClientApiSettings } from './context.js'
@@ -52,6 +53,7 @@ export function createClientApi({ deps, catalog, settings }: FamilyInput<ClientA
   mountUserRoutes(context)
   mountAccountRoutes(context)
   mountSessionRoutes(context)
+  mountAccountDeletionRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
   mountWechatMiniProgramRoutes(context)
