@@ -43,8 +43,8 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
       password_hash ${text},
       profile jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(profile) = 'object')
     )`,
-    // A table made before suspension existed gains the column (with a constant default: no rewrite).
-    `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS suspended boolean NOT NULL DEFAULT false`,
+    // A table made before suspension existed gains the column (a constant default: no rewrite).
+    addMissingColumn(t, 'suspended', 'boolean NOT NULL DEFAULT false'),
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.username}" ON ${t} (lower(username COLLATE ${caseCollation}))`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.email}" ON ${t} (lower(email COLLATE ${caseCollation}))`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.phone}" ON ${t} (phone)`,
@@ -70,6 +70,19 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
       ready_at timestamptz NOT NULL DEFAULT now()
     )`,
   ]
+}
+
+/**
+ * Adds a column when the table lacks it. ALTER TABLE locks the table against every other session
+ * even when IF NOT EXISTS finds the column there, so the catalog is asked first: a migration at
+ * each start never holds up reads. (The advisory lock keeps other migrations out in between.)
+ */
+function addMissingColumn(table: string, column: string, definition: string): string {
+  return `DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = '${table}'::regclass AND attname = '${column}' AND NOT attisdropped) THEN
+      ALTER TABLE ${table} ADD COLUMN ${column} ${definition};
+    END IF;
+  END $$`
 }
 
 /**
