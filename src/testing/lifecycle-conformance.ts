@@ -153,17 +153,21 @@ export function lifecycleTests(test: StoreTest): void {
     }
   })
 
-  test('never lets linkIdentity fail or bring back a user deleted at the same time', async (store) => {
+  test('orders a deletion and concurrent linkIdentity and unlinkIdentity calls, which never fail nor bring the user back', async (store) => {
     for (let round = 0; round < 20; round++) {
-      const user = await store.createUser({ createdAt: NOW })
-      const identity = { provider: 'weibo', subject: `race-${round}`, unionId: null, linkedAt: NOW }
-      // The deletion is called first in even rounds, last in odd ones.
-      const earlyDeletion = round % 2 ? null : store.deleteUser(user.id)
-      const link = store.linkIdentity(user.id, identity)
-      const [linked, deleted] = await Promise.all([link, earlyDeletion ?? store.deleteUser(user.id)])
+      const kept = { provider: 'wechat', subject: `kept-${round}`, unionId: null, linkedAt: NOW }
+      const added = { provider: 'weibo', subject: `added-${round}`, unionId: null, linkedAt: NOW + 1 }
+      const user = await store.createUserWithIdentity({ createdAt: NOW }, kept)
+      const calls = [() => store.deleteUser(user.id), () => store.linkIdentity(user.id, added), () => store.unlinkIdentity(user.id, kept.provider, kept.subject)]
+      const promises: Promise<StoredUser | null>[] = []
+      for (const i of rotate([0, 1, 2], round)) promises[i] = calls[i]!()
+      const [deleted, linked, unlinked] = await Promise.all(promises)
       assert.ok(deleted, `round ${round}: deleteUser of an existing user must answer it`)
-      if (linked !== null) assert.deepEqual(deleted.identities, [identity], `round ${round}: an identity linked before the deletion must be in its answer`)
-      assert.equal(await store.getUserByIdentity(identity.provider, identity.subject), null, `round ${round}: the identity must go with the deleted user`)
+      const held = (identity: Identity) => deleted.identities.some((i) => i.subject === identity.subject)
+      if (linked !== null) assert.ok(held(added), `round ${round}: an identity linkIdentity answered as linked before the deletion must be in its answer`)
+      if (unlinked !== null) assert.ok(!held(kept), `round ${round}: an identity unlinkIdentity answered as unlinked before the deletion must not be in its answer`)
+      for (const identity of [kept, added])
+        assert.equal(await store.getUserByIdentity(identity.provider, identity.subject), null, `round ${round}: the identities must go with the deleted user`)
       assert.equal(await store.getUserById(user.id), null, `round ${round}: the deleted user must stay deleted`)
     }
   })
