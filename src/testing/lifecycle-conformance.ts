@@ -191,8 +191,8 @@ export function lifecycleTests(test: StoreTest): void {
     assert.equal(user.suspended, false, 'a new user must not be suspended')
     const reads = async () => [
       (await store.getUserById(user.id))?.suspended,
-      (await store.getUserByIdentifier('username', 'gone'))?.suspended,
-      (await store.getUserByIdentifier('email', 'gone@example.com'))?.suspended,
+      (await store.getUserByIdentifier('username', IDENTIFIERS.username))?.suspended,
+      (await store.getUserByIdentifier('email', IDENTIFIERS.email))?.suspended,
       (await store.getUserByIdentifier('phone', IDENTIFIERS.phone))?.suspended,
       (await store.getUserByIdentity(WECHAT.provider, WECHAT.subject))?.suspended,
       (await store.getUserByUnionId(WECHAT.unionId!))?.suspended,
