@@ -24,6 +24,10 @@ export type UserRouterEventType =
   | 'identity_unlinked'
   /** A third-party account (`method`: the provider's name) was linked to the signed-in user. */
   | 'identity_linked'
+  /** An operator suspended the account: every session and token family of the user ended. */
+  | 'account_suspended'
+  /** An operator lifted the suspension: the user may sign in again (ended sessions stay ended). */
+  | 'account_resumed'
 
 export interface UserRouterEvent {
   type: UserRouterEventType

@@ -19,6 +19,7 @@ import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, OAuthServiceDeps } from './deps.js'
 import { countAction } from './rate-limits.js'
 import { OPAQUE_TOKEN_FORMAT, familyKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+import { grantUnlessSuspended } from './sign-in-guard.js'
 
 /** The answer of the token endpoint, in domain terms. */
 export interface TokenPair {
@@ -45,13 +46,21 @@ const keys = {
   familyTokens: (id: string) => `oauth-family-tokens:${id}`,
 }
 
-/** Starts a token family for a user who has just proven who they are, and issues its first pair. */
+/**
+ * Starts a token family for a user who has just proven who they are, and issues its first pair;
+ * `account_suspended` for a suspended user (see `grantUnlessSuspended`).
+ */
 export async function startTokenFamily(deps: OAuthServiceDeps, user: StoredUser, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const id = randomBytes(16).toString('base64url')
   const ttl = deps.oauth.refreshTokenTtlSeconds
   const family: Family = { userId: user.id, clientId, expiresAt: deps.now() + ttl }
-  await Promise.all([deps.kv.set(keys.family(id), JSON.stringify(family), ttl), deps.sessions.trackUserKey(user.id, keys.family(id), ttl)])
-  return issueInFamily(deps, id, family, meta)
+  return grantUnlessSuspended(deps, user, {
+    issue: async () => {
+      await Promise.all([deps.kv.set(keys.family(id), JSON.stringify(family), ttl), deps.sessions.trackUserKey(user.id, keys.family(id), ttl)])
+      return issueInFamily(deps, id, family, meta)
+    },
+    revoke: () => revokeFamily(deps, id),
+  })
 }
 
 /** A new access token and refresh token of the family; the previous refresh token stops working. */
@@ -77,7 +86,8 @@ async function readFamily(deps: OAuthServiceDeps, id: string): Promise<Family | 
  * The refresh_token grant: uses the refresh token up and issues the family's next pair. Throws
  * `invalid_grant` for a malformed, unknown, expired or revoked token, a token of another client, or
  * a token that is not the family's current one, which also revokes the family; `rate_limited`
- * past the family's refreshes per hour.
+ * past the family's refreshes per hour; `account_suspended` (the family ended) when an operator
+ * suspended the user.
  */
 export async function refreshTokens(deps: OAuthServiceDeps, refreshToken: string, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const match = REFRESH_TOKEN.exec(refreshToken)
@@ -96,12 +106,13 @@ export async function refreshTokens(deps: OAuthServiceDeps, refreshToken: string
     throw new UserRouterError('invalid_grant')
   }
   const user = await deps.store.getUserById(family.userId)
-  if (!user) {
+  if (!user || user.suspended) {
     await revokeFamily(deps, id)
-    throw new UserRouterError('invalid_grant')
+    throw new UserRouterError(user ? 'account_suspended' : 'invalid_grant')
   }
   const pair = await issueInFamily(deps, id, family, meta)
-  // A revocation that ran while this pair was issued may have missed it: it must not outlive the family.
+  // A revocation that ran while this pair was issued may have missed it: it must not outlive the
+  // family. A suspension ends the family too (`revokeUser`), so this also covers one racing the refresh.
   if ((await readFamily(deps, id)) === null) {
     await revokeFamily(deps, id)
     throw new UserRouterError('invalid_grant')
