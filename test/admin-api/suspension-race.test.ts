@@ -2,8 +2,8 @@
  * A sign-in that read the user before an operator suspended it, and hands out its token after the
  * suspension revoked the user's tokens, must not leave that token alive: the store is wrapped so
  * that the suspension runs whole between the sign-in's lookup and its issue. Client API password
- * sign-in, the phone API's password grant and the admin sign-in; on the in-memory backend and on
- * PostgreSQL + Redis.
+ * sign-in, the phone API's password grant and the admin sign-in, and a deletion in the same place;
+ * on the in-memory backend and on PostgreSQL + Redis.
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
@@ -58,7 +58,9 @@ for (const backend of BACKENDS) {
       assert.equal(res.status, 200, JSON.stringify(res.body))
     }
     /** The next lookup of `username` reads the user, then the operator suspends it, then the sign-in goes on with what it read. */
-    const suspendAfterLookup = (t: PhoneTestApp, username: string) => {
+    const suspendAfterLookup = (t: PhoneTestApp, username: string) => afterLookup(t, username, (id) => setSuspended(t, id, true))
+    /** The next lookup of `username` reads the user, then `meanwhile` runs whole, then the sign-in goes on with what it read. */
+    const afterLookup = (t: PhoneTestApp, username: string, meanwhile: (id: number) => Promise<void>) => {
       const { store } = t
       const lookup = store.getUserByIdentifier.bind(store)
       let armed = true
@@ -66,7 +68,7 @@ for (const backend of BACKENDS) {
         const user = await lookup(kind, value)
         if (armed && user && user.username === username) {
           armed = false
-          await setSuspended(t, user.id, true)
+          await meanwhile(user.id)
           recording = true
         }
         return user
@@ -110,6 +112,18 @@ for (const backend of BACKENDS) {
       await setSuspended(t, id, false)
       const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? [])
       for (const set of cookies) assertError(await t.request.get('/userve/v1/user-profile/').set('Cookie', set.split(';')[0]!), 401, 'unauthenticated')
+    })
+
+    it('takes back the session of a sign-in whose user was deleted meanwhile', async () => {
+      const t = await create()
+      await t.signUp('username', 'alice')
+      const looked = afterLookup(t, 'alice', async (id) => {
+        assert.ok(await t.store.deleteUser(id))
+      })
+      const res = await t.request.post('/hserve/v2.0/login/username/').set(CLIENT).send({ username: 'alice', password: PASSWORD })
+      looked()
+      assertError(res, 404, 'user_not_found')
+      await assertNothingGrantedLives()
     })
   })
 }
