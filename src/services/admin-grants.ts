@@ -4,11 +4,14 @@
  * user, so that suspending a user ends its admin sessions at once, even those that make no request
  * while the suspension lasts (lifting it must not bring them back).
  */
+import type { KeyValueStore } from '../ports.js'
 import { newOpaqueToken } from './sessions.js'
 import type { AdminServiceDeps } from './deps.js'
 
 const grantKey = (id: string) => `admin-grant:${id}`
 const userGrantsKey = (userId: number) => `admin-grants:${userId}`
+/** Where the admin API's cookie session store keeps a session (after the router's key prefix). */
+export const ADMIN_SESSION_KEYS = 'admin-session:'
 
 /** A new grant of the user, living as long as an admin session may (`admin.sessionTtlSeconds`). */
 export async function startAdminGrant(deps: AdminServiceDeps, userId: number): Promise<string> {
@@ -27,10 +30,27 @@ export async function endAdminGrant(deps: AdminServiceDeps, id: string, userId: 
   await Promise.all([deps.kv.delete([grantKey(id)]), deps.kv.removeFromSet(userGrantsKey(userId), [grantKey(id)])])
 }
 
-/** Ends every admin session of the user. */
-export async function endAdminGrants(deps: AdminServiceDeps, userId: number): Promise<void> {
+/**
+ * Lists the cookie session `sessionId` of the user with its grants, so that deleting the account
+ * also deletes the session record, which names the user.
+ */
+export async function recordAdminSession(deps: AdminServiceDeps, userId: number, sessionId: string): Promise<void> {
+  await deps.kv.addToSet(userGrantsKey(userId), ADMIN_SESSION_KEYS + sessionId, deps.admin.sessionTtlSeconds)
+}
+
+/**
+ * Ends every admin session of the user by ending its grants; the session records stay until they
+ * expire, so that a suspended operator's next request is told why it is refused.
+ */
+export async function endAdminGrants(deps: { readonly kv: KeyValueStore }, userId: number): Promise<void> {
+  const grants = (await deps.kv.setMembers(userGrantsKey(userId))).filter((key) => !key.startsWith(ADMIN_SESSION_KEYS))
+  if (grants.length === 0) return
+  await deps.kv.delete(grants)
+  await deps.kv.removeFromSet(userGrantsKey(userId), grants)
+}
+
+/** Deletes the user's admin grants, their session records and their list (a deleted account). */
+export async function eraseAdminSessions(deps: { readonly kv: KeyValueStore }, userId: number): Promise<void> {
   const keys = await deps.kv.setMembers(userGrantsKey(userId))
-  if (keys.length === 0) return
-  await deps.kv.delete(keys)
-  await deps.kv.removeFromSet(userGrantsKey(userId), keys)
+  await deps.kv.delete([...keys, userGrantsKey(userId)])
 }
