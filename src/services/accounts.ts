@@ -25,8 +25,17 @@ export interface SignedIn {
   token: IssuedToken
 }
 
+/**
+ * Issues the token, then checks the user is still there: a deletion between the sign-in's lookup and
+ * the token's listing revoked the user's sessions before this one was listed, so the token would
+ * outlive its account. A deletion after the check finds the token listed and ends it.
+ */
 async function startSession(deps: ServiceDeps, user: StoredUser, meta: RequestMeta): Promise<IssuedToken> {
-  return deps.sessions.issue({ userId: user.id, clientId: meta.clientId, createdAt: deps.now(), ip: meta.ip, userAgent: meta.userAgent })
+  const data = { userId: user.id, clientId: meta.clientId, createdAt: deps.now(), ip: meta.ip, userAgent: meta.userAgent }
+  const issued = await deps.sessions.issue(data)
+  if (await deps.store.getUserById(user.id)) return issued
+  await deps.sessions.revoke({ ...data, tokenHash: issued.tokenHash })
+  throw new UserRouterError('user_not_found')
 }
 
 /** Starts a session for a user who has proven who they are (an SMS code, say) and emits `login` with `method`. */

@@ -63,7 +63,11 @@ export async function startTokenFamily(deps: OAuthServiceDeps, user: StoredUser,
     deps.sessions.trackFamily(user.id, id, now, family.expiresAt),
     traceUserKeys(deps.kv, user.id, [rateCounterKey('refreshesPerFamilyPerHour', id)], ttl),
   ])
-  return issueInFamily(deps, id, family, meta)
+  const pair = await issueInFamily(deps, id, family, meta)
+  // As a client API sign-in: a deletion that ended the user's families before this one was listed leaves it to end here.
+  if (await deps.store.getUserById(user.id)) return pair
+  await deps.sessions.endFamily(user.id, id)
+  throw new UserRouterError('invalid_grant')
 }
 
 /** A new access token and refresh token of the family; the previous refresh token stops working. */
