@@ -115,5 +115,20 @@ for (const backend of BACKENDS) {
       await t.assertGone(id)
       assert.equal(t.events.filter((e) => e.type === 'account_deleted').length, 1, 'one account_deleted event')
     })
+
+    it('sends one deletion code under 200 concurrent asks', async () => {
+      const t = await createDeletionApp(backend)
+      const phone = '13800138031'
+      const { token } = await t.smsSignUp(phone)
+      await cooldown()
+      const before = t.outbox.sent.length
+      const answers = await Promise.all(Array.from({ length: 200 }, () => t.request.post(`${DESTROY}code/`).set(t.auth(token))))
+      assert.ok(
+        answers.every((res) => res.status === 201 || res.status === 400),
+        JSON.stringify([...new Set(answers.map((res) => res.status))]),
+      )
+      assert.equal(answers.filter((res) => res.status === 201).length, 1)
+      assert.equal(t.outbox.sent.length - before, 1, 'one SMS')
+    })
   })
 }
