@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
+import { linkIn, pathAndToken } from '../helpers/recording-mailer.js'
 import { backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 import { createDeletionApp, DESTROY } from './deletion-app.js'
 
@@ -131,6 +132,29 @@ for (const backend of BACKENDS) {
       )
       assert.equal(answers.filter((res) => res.status === 201).length, 1)
       assert.equal(t.outbox.sent.length - before, 1, 'one SMS')
+    })
+
+    it('deletes once under 200 concurrent posts of one deletion link; HEAD and GET delete nothing', async () => {
+      const t = await createDeletionApp(backend)
+      const anonymous = await t.request.post('/hserve/v2.0/login/anonymous/').set(CLIENT)
+      const id = anonymous.body.id as number
+      const operations = [
+        { kind: 'set', field: INTERNAL_FIELDS.email, value: 'storm@example.com' },
+        { kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true },
+        { kind: 'set', field: INTERNAL_FIELDS.anonymous, value: false },
+      ] as const
+      assert.ok(await t.store.updateUser(id, { operations: [...operations], updatedAt: 1 }))
+      assert.equal((await t.request.post(`${DESTROY}email/`).set(t.auth(anonymous.body.token as string))).status, 201)
+      const { path } = pathAndToken(linkIn(t.mailer.last()))
+      assert.equal((await t.request.head(path)).status, 200)
+      assert.equal((await t.request.get(path).set({ Accept: 'application/json' })).status, 200)
+      assert.ok(await t.store.getUserById(id), 'HEAD and GET delete nothing')
+
+      const answers = await Promise.all(Array.from({ length: 200 }, () => t.request.post(path).set({ Accept: 'application/json' }).send({})))
+      assert.equal(answers.filter((res) => res.status === 200).length, 1, JSON.stringify([...new Set(answers.map((res) => res.status))]))
+      for (const res of answers.filter((res) => res.status !== 200)) assertRefused(res)
+      assert.equal(await t.store.getUserById(id), null)
+      assert.equal(t.events.filter((e) => e.type === 'account_deleted').length, 1)
     })
   })
 }
