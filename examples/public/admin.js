@@ -310,6 +310,7 @@
   // Deleting asks first, naming the user.
   $('delete-user').addEventListener('click', function () {
     ui.clearError()
+    ui.showStatus('')
     $('delete-user-confirm').hidden = false
     $('delete-user-yes').focus()
   })
