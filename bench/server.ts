@@ -135,7 +135,13 @@ async function main(): Promise<void> {
     p99: delayMs(loop.percentile(99)),
     max: delayMs(loop.max),
     samples: loop.count,
+    cpuMicros: cpuSince(cpuAtReset),
   })
+  let cpuAtReset = process.cpuUsage()
+  const cpuSince = (start: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(start)
+    return used.user + used.system
+  }
 
   const shutdown = async (code: number) => {
     if (shuttingDown) return
@@ -147,8 +153,10 @@ async function main(): Promise<void> {
     process.exit(code)
   }
   process.on('message', (message: ToServer) => {
-    if (message.type === 'loop-reset') loop.reset()
-    else if (message.type === 'loop-read') send({ type: 'loop', id: message.id, delay: readLoop() })
+    if (message.type === 'loop-reset') {
+      loop.reset()
+      cpuAtReset = process.cpuUsage()
+    } else if (message.type === 'loop-read') send({ type: 'loop', id: message.id, delay: readLoop() })
     else if (message.type === 'memory-read') {
       const { rss, heapUsed } = process.memoryUsage()
       send({ type: 'memory', id: message.id, memory: { rss, heapUsed } })

@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   phone_taken: { kind: 'conflict', message: 'This phone number is already taken.' },
   identity_taken: { kind: 'conflict', message: 'This third-party account is already linked to another user.' },
   user_not_found: { kind: 'not_found', message: 'User not found.' },
+  session_not_found: { kind: 'not_found', message: 'The user has no live session of this id.' },
   unavailable: { kind: 'unavailable', message: 'The service is temporarily unavailable.' },
   internal: { kind: 'internal', message: 'Internal error.' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>

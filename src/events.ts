@@ -24,6 +24,10 @@ export type UserRouterEventType =
   | 'identity_unlinked'
   /** A third-party account (`method`: the provider's name) was linked to the signed-in user. */
   | 'identity_linked'
+  /** One session ended by its user (`method` `self`) or an operator (`admin`); `clientId` is the session's. */
+  | 'session_ended'
+  /** The account was deleted (`method`: `self` by its user, `admin` by an operator); the app removes its own data of the user. */
+  | 'account_deleted'
 
 export interface UserRouterEvent {
   type: UserRouterEventType
@@ -31,7 +35,7 @@ export interface UserRouterEvent {
   at: number
   /** The user concerned, when known. */
   userId?: number
-  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`, or the identity provider's name), what was limited (`sms`, `email`, `register`, `anonymous`, `refresh_token`, or the sign-in method), or how an account was claimed (`sms`, `email`). */
+  /** How the user signed in or registered (`username`, `email`, `phone`, `sms`, `anonymous`, `oauth`, `oauth_login_code`, or the identity provider's name), what was limited (`sms`, `email`, `register`, `anonymous`, `refresh_token`, or the sign-in method), how an account was claimed (`sms`, `email`), or who deleted it (`self`, `admin`). */
   method?: string
   /** The X-Hydrogen-Client-ID of the request, or the OAuth client's id. */
   clientId?: string

@@ -85,6 +85,7 @@ export const optionsSchema = Joi.object<CheckedOptions>({
   }),
   profileFields: Joi.object().default({}),
   tokenTtlSeconds: positiveInteger.max(MAX_TOKEN_TTL_SECONDS).default(MAX_TOKEN_TTL_SECONDS),
+  sessions: Joi.object({ maxPerUser: positiveInteger.max(10_000).default(100) }).default(),
   recentSignInSeconds: Joi.number().integer().min(0).max(86_400).default(300),
   password: Joi.object({
     minLength: positiveInteger.max(128).default(8),
@@ -145,7 +146,7 @@ export const optionsSchema = Joi.object<CheckedOptions>({
       'any.unknown': 'was removed: reset links go to unverified addresses too, and completing the reset verifies the address',
     }),
     concealUnknownEmails: Joi.boolean().default(false),
-    templates: Joi.object({ verify: Joi.function(), reset: Joi.function(), accountChanged: Joi.function() }).default({}),
+    templates: Joi.object({ verify: Joi.function(), reset: Joi.function(), delete: Joi.function(), accountChanged: Joi.function() }).default({}),
   }).default(),
   admin: Joi.object({
     authorize: Joi.function().required(),

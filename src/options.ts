@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os'
 import { defaultConcurrentHashes, libuvThreadpoolSize } from './options-hash-concurrency.js'
 import { MACHINE_CONCURRENT_HASHES, optionsSchema } from './options-schema.js'
+import { identityConfig } from './options-identity.js'
 import { routerKeyPrefix } from './options-key-prefix.js'
 import type { EventSink } from './events.js'
 import type { ProfileFieldsOption } from './model/fields.js'
@@ -51,6 +52,10 @@ export interface UserRouterOptions {
   profileFields?: ProfileFieldsOption
   /** Seconds a client token lives (default and maximum 2592000: 30 days). */
   tokenTtlSeconds?: number
+  sessions?: {
+    /** Signed-in sessions a user keeps, client API tokens and OAuth token families together (default 100, at most 10000); a sign-in past it ends the oldest. */
+    maxPerUser?: number
+  }
   /**
    * Seconds after a client API sign-in during which its token may change the account's e-mail or
    * phone without the current password, as the MinApp SDK's setEmail and setMobilePhone need
@@ -160,7 +165,8 @@ export interface UserRouterOptions {
     /** Answer 201 for unknown addresses too, so the reset route cannot tell who has an account (default false: 404). */
     concealUnknownEmails?: boolean
     /**
-     * Replace the built-in messages: `verify` and `reset` are functions of
+     * Replace the built-in messages: `verify`, `reset` and `delete` (the link confirming an account's
+     * deletion) are functions of
      * `{ link, appName, language, expiresInMinutes }` returning `{ subject, text, html }` (or a promise);
      * `accountChanged` (the notice to the old verified address after an e-mail or phone change) one
      * of `{ appName, language, changed }`.
@@ -312,6 +318,7 @@ export interface RouterConfig {
   clients: ReadonlySet<string>
   profileFields: ProfileFieldsOption
   tokenTtlSeconds: number
+  sessions: { maxPerUser: number }
   recentSignInSeconds: number
   password: {
     minLength: number
@@ -372,17 +379,7 @@ export function parseOptions(options: UserRouterOptions): RouterConfig {
   const admin = value.admin && { ...value.admin, trustedOrigins: value.admin.trustedOrigins.map((o: string) => new URL(o).origin) }
   const keyPrefix = routerKeyPrefix(value.keyPrefix, value.storage, value.redis)
   const production = process.env.NODE_ENV === 'production'
-  const given: IdentityProvidersOptions | undefined = value.identityProviders
-  if (given?.wechatMiniProgram && given.providers && Object.hasOwn(given.providers, 'wechat')) {
-    throw new TypeError(
-      "createUserRouter: options.identityProviders.providers.wechat is the mini program's name (wechatMiniProgram): name the provider otherwise, e.g. oauth-wechat-web",
-    )
-  }
-  const identityProviders: IdentityConfig | undefined = given && {
-    providers: given.providers ?? {},
-    allowedCallbackOrigins: given.allowedCallbackOrigins ?? [],
-    wechatMiniProgram: given.wechatMiniProgram,
-  }
+  const identityProviders = identityConfig(value.identityProviders)
   return {
     ...value,
     keyPrefix,

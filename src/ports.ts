@@ -169,7 +169,8 @@ export interface SmsMessage {
   code: string
   /**
    * What the code is for: `client` (the client API's one code for SMS login, code verification and
-   * phone verification), or the phone API's `register`, `login`, `reset`.
+   * phone verification), the phone API's `register`, `login`, `reset`, or `delete` (the confirmation
+   * of an account's deletion, sent to its verified phone).
    */
   purpose: string
   /** Seconds the code stays valid. */

@@ -36,7 +36,7 @@ export function createServiceDeps(config: RouterConfig, { kv, schema, sms, maile
     recentSignInSeconds: config.recentSignInSeconds,
     secret: config.secret ? Buffer.from(config.secret) : randomBytes(32),
     passwords: new PasswordHasher({ scrypt: password.scrypt, maxConcurrent: password.maxConcurrentHashes, maxQueued: password.maxQueuedHashes }),
-    sessions: new SessionService(kv, config.tokenTtlSeconds, now),
+    sessions: new SessionService(kv, { ttlSeconds: config.tokenTtlSeconds, maxPerUser: config.sessions.maxPerUser, now }),
     throttle: new LoginThrottle(kv, config.loginThrottle),
     now,
     emit: (event) => {

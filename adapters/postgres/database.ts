@@ -102,6 +102,18 @@ export class Database {
   }
 
   /**
+   * Runs statements one after another on ONE connection, in one transaction, each bounded by the
+   * store's statement timeout; errors come out mapped.
+   */
+  async transaction(statements: readonly Statement[]): Promise<Row[][]> {
+    try {
+      return await this.inTimedTransaction(statements, this.config.statementTimeoutMs)
+    } catch (error) {
+      throw mapDriverError(error, this.config.names)
+    }
+  }
+
+  /**
    * Runs `work` on one dedicated client (migrations); errors come out mapped. With its own pool the
    * store opens a separate connection without the pool's `statement_timeout`: however short that
    * is, even the migration's first statement must not be cut off.

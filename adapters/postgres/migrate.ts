@@ -1,7 +1,7 @@
 /**
  * The users table, the identities table and their indexes. `migrate()` is explicit and idempotent:
  * every statement is `IF NOT EXISTS` (a database made by an earlier version gains the identities
- * table at its next migration), and the whole run holds a transaction-scoped advisory lock on the
+ * table, and its users table the columns added since, at its next migration), and the whole run holds a transaction-scoped advisory lock on the
  * table's name, so two processes migrating at once simply take turns.
  */
 import type pg from 'pg'
@@ -43,8 +43,6 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
       password_hash ${text},
       profile jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(profile) = 'object')
     )`,
-    // A table made before suspension existed gains the column (with a constant default: no rewrite).
-    `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS suspended boolean NOT NULL DEFAULT false`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.username}" ON ${t} (lower(username COLLATE ${caseCollation}))`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.email}" ON ${t} (lower(email COLLATE ${caseCollation}))`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${i.phone}" ON ${t} (phone)`,
@@ -73,6 +71,29 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
 }
 
 /**
+ * Columns added after the first release, with their definitions: a table made before them gains them
+ * (constant defaults: no table rewrite).
+ */
+const LATER_COLUMNS: Readonly<Record<string, string>> = {
+  suspended: 'boolean NOT NULL DEFAULT false',
+}
+
+type Run = (text: string, values?: unknown[]) => Promise<pg.QueryResult>
+
+/**
+ * Adds to the users table the columns it was made without. ALTER TABLE locks the table against every
+ * reader even when IF NOT EXISTS finds the column, so the catalog is asked first: the migration at
+ * each start holds up no one. (The advisory lock keeps other migrations out in between.)
+ */
+async function addMissingColumns(run: Run, names: TableNames): Promise<void> {
+  const { rows } = await run('SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped', [names.qualified])
+  const present = new Set(rows.map((row: { attname: string }) => row.attname))
+  for (const [column, definition] of Object.entries(LATER_COLUMNS)) {
+    if (!present.has(column)) await run(`ALTER TABLE ${names.qualified} ADD COLUMN ${column} ${definition}`)
+  }
+}
+
+/**
  * Building an index on a large existing table, or waiting for another process's migration, may take
  * far longer than a request should: migrations lift the statement timeout and the client's read
  * timeout (pg reads a per-query 0 as "use the pool's", hence a day).
@@ -90,7 +111,7 @@ export const DETECT_ICU = `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_collation 
  * collation it used (ICU's root when the server has it).
  */
 export async function runMigration(client: pg.ClientBase, names: TableNames): Promise<string> {
-  const run = (text: string, values: unknown[] = []) => client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
+  const run: Run = (text, values = []) => client.query({ text, values, query_timeout: MIGRATION_READ_TIMEOUT_MS } as pg.QueryConfig)
   await run('BEGIN')
   try {
     await run(`SELECT set_config('statement_timeout', '0', true)`)
@@ -100,6 +121,7 @@ export async function runMigration(client: pg.ClientBase, names: TableNames): Pr
     // Only when missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on the database.
     if (rows.length === 0) await run(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`)
     for (const statement of migrationStatements(names, caseCollation)) await run(statement)
+    await addMissingColumns(run, names)
     await run('COMMIT')
     return caseCollation
   } catch (error) {

@@ -238,9 +238,16 @@ export class PostgresUserStore implements UserStore {
     // The unique constraint decides; a holder that unlinks between the insert and the look-up at
     // its holder makes the outcome unclear, and the link is simply tried again.
     for (let attempt = 1; ; attempt++) {
-      const [row] = await this.db.query(sql, values)
-      if (row!.found !== true) return null
-      if (row!.linked === true) return this.getUserById(userId)
+      const row = await this.db.query(sql, values).then(
+        ([answer]) => answer!,
+        (error: unknown) => {
+          // 23503 foreign key violation: the user was deleted between the look-up and the insert.
+          if ((error as { code?: unknown }).code === '23503') return { found: false, linked: false }
+          throw error
+        },
+      )
+      if (row.found !== true) return null
+      if (row.linked === true) return this.getUserById(userId)
       const [holder] = await this.db.query(`SELECT user_id FROM ${this.identities} WHERE provider = $1::text AND subject = $2::text`, [identity.provider, identity.subject])
       if (holder !== undefined && Number(holder.user_id) !== userId) throw new UserRouterError('identity_taken')
       if (holder !== undefined) return this.getUserById(userId)
@@ -258,11 +265,17 @@ export class PostgresUserStore implements UserStore {
 
   async deleteUser(id: number): Promise<StoredUser | null> {
     if (!isStoreId(id)) return null
-    // One statement: the row lock orders it against concurrent UPDATEs (one that waited finds no row),
-    // the identities go with the row (ON DELETE CASCADE), and the subquery reads them as they were.
-    const [row] = await this.db.query(`WITH gone AS (DELETE FROM ${this.table} WHERE id = $1::bigint RETURNING *) SELECT ${userSelectList(this.config.names, 'gone')} FROM gone`, [
-      id,
+    // The user's row and identities are locked first: a link (whose foreign key check waits on the
+    // row) or an unlink (on its identity) racing with the deletion has then either committed or
+    // will find nothing, so the DELETE, a statement of its own with a snapshot taken after the
+    // locks, answers the identities as they were. The row lock also orders the deletion against
+    // concurrent UPDATEs (one that waited finds no row); the identities go with the row (ON DELETE CASCADE).
+    const answers = await this.db.transaction([
+      { text: `SELECT 1 FROM ${this.table} WHERE id = $1::bigint FOR UPDATE`, values: [id] },
+      { text: `SELECT 1 FROM ${this.identities} WHERE user_id = $1::bigint FOR UPDATE`, values: [id] },
+      { text: `WITH gone AS (DELETE FROM ${this.table} WHERE id = $1::bigint RETURNING *) SELECT ${userSelectList(this.config.names, 'gone')} FROM gone`, values: [id] },
     ])
+    const row = answers[2]?.[0]
     return row ? toStoredUser(row) : null
   }
 

@@ -95,6 +95,11 @@ export interface LoopDelay {
   p99: number
   max: number
   samples: number
+  /**
+   * CPU time the server process used over the phase (user + system, microseconds): work per request
+   * that the machine's other load does not change the way it changes throughput.
+   */
+  cpuMicros: number
 }
 
 function positiveInteger(name: string, fallback: number, max: number): number {

@@ -47,6 +47,7 @@ export function merge(title: string, parts: Measured[]): Measured {
       p99: Math.max(...parts.map((p) => p.loop.p99)),
       max: Math.max(...parts.map((p) => p.loop.max)),
       samples: parts.reduce((a, p) => a + p.loop.samples, 0),
+      cpuMicros: parts.reduce((a, p) => a + p.loop.cpuMicros, 0),
     },
   }
 }

@@ -134,7 +134,30 @@ export function toRow(
 const ms = (x: number) => (Number.isNaN(x) ? '-' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0))
 const ratio = (x: number | null) => (x === null ? '' : `${x.toFixed(x < 0.1 ? 3 : 2)}x`)
 
-const HEADERS = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs reference (req/s)', 'p99 vs idle', 'non-2xx', '503 busy', 'errors', 'loop p99 ms', 'loop max ms']
+/** Rows measured while other requests run (the storms): the server's CPU is not theirs alone. */
+const SHARED_CPU: ReadonlySet<ScenarioKey> = new Set(['login-storm', 'get-storm', 'reference-login-storm', 'reference-storm'])
+
+/** The server's CPU time per answer, in microseconds; blank where it is shared, or was not kept. */
+function cpuPerResponse(row: ScenarioRow): string {
+  const cpu = row.loopDelay.cpuMicros as number | undefined
+  return cpu === undefined || row.responses === 0 || SHARED_CPU.has(row.key) ? '' : (cpu / row.responses).toFixed(0)
+}
+
+const HEADERS = [
+  'scenario',
+  'conns',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'vs reference (req/s)',
+  'p99 vs idle',
+  'non-2xx',
+  '503 busy',
+  'errors',
+  'loop p99 ms',
+  'loop max ms',
+  'CPU µs/req',
+]
 
 function cells(row: ScenarioRow): string[] {
   return [
@@ -150,6 +173,7 @@ function cells(row: ScenarioRow): string[] {
     String(row.errors),
     ms(row.loopDelay.p99),
     ms(row.loopDelay.max),
+    cpuPerResponse(row),
   ]
 }
 
@@ -221,7 +245,8 @@ export function markdown(report: Report): string {
     '',
     'req/s counts 2xx answers; latencies are those of 2xx answers; "vs reference" is req/s over the',
     'reference\'s in the same pass. "loop" is the server\'s event-loop delay (how late a 10 ms timer',
-    'fired) during the scenario. The list rows on custom fields and on created_at, and the leaderboard,',
+    'fired) during the scenario; "CPU µs/req" the server process\'s CPU time (user + system) over the',
+    'scenario per answer (blank for the storms, whose CPU the logins share). The list rows on custom fields and on created_at, and the leaderboard,',
     'are over the reference list of the same pass (its tier page and count); the logins (alone, and the',
     "storm's) over the reference's logins of the same kind; the GETs during the login storm over the",
     "reference's reads during its own storm; the others over the reference GET.",

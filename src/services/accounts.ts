@@ -67,9 +67,11 @@ export interface PasswordAttempt {
   otherProof?(user: StoredUser): Promise<boolean>
 }
 
-/** The login throttle's account of a sign-in: one per user, so its username, e-mail and phone share one count. */
+/** The login throttle's account of a user's sign-ins: one per user, so its username, e-mail and phone share one count. */
+export const userThrottleAccount = (userId: number) => `user:${userId}`
+
 function throttleKeyOf(user: StoredUser | null, unknown: string): string {
-  return user ? `user:${user.id}` : unknown
+  return user ? userThrottleAccount(user.id) : unknown
 }
 
 /**

@@ -17,6 +17,9 @@ export interface CurrentPasswordProof {
   purpose: string
 }
 
+/** The login throttle's account of a user's current-password checks. */
+export const currentPasswordThrottleAccount = (userId: number) => `current-password:${userId}`
+
 /**
  * Proves the caller knows the account's password; an account without one (an SMS or anonymous
  * sign-up) needs no proof. A missing password is `invalid_request` naming the field; a wrong one
@@ -29,7 +32,7 @@ export async function proveCurrentPassword(deps: ServiceDeps, user: StoredUser, 
   if (proof.password === undefined) throw fieldError('invalid_request', proof.field, `is required to ${proof.purpose}`)
   // A place in the throttle's counts is taken before the hash, so parallel guesses cannot outrun it.
   const [storedHash, candidate] = [user.passwordHash, proof.password]
-  const right = await deps.throttle.attempt(`current-password:${user.id}`, meta.ip, async () => (await deps.passwords.check(storedHash, candidate)).ok)
+  const right = await deps.throttle.attempt(currentPasswordThrottleAccount(user.id), meta.ip, async () => (await deps.passwords.check(storedHash, candidate)).ok)
   if (!right) throw new UserRouterError('wrong_password', { details: [{ field: proof.field, message: 'is wrong' }] })
 }
 

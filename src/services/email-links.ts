@@ -8,8 +8,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { StoredUser } from '../model/user.js'
 import type { KeyValueStore } from '../ports.js'
+import { traceUserKeys } from './user-traces.js'
 
-export type LinkPurpose = 'verify' | 'reset'
+/** `delete`: the confirmation of an account's deletion, for an account whose only proof is its e-mail. */
+export type LinkPurpose = 'verify' | 'reset' | 'delete'
 
 /** What a stored link grants. Never holds the token. */
 export interface LinkGrant {
@@ -17,7 +19,7 @@ export interface LinkGrant {
   userId: number
   /** The address the mail went to, exactly as stored on the user then. */
   email: string
-  /** Reset links: a tag of the password hash when the link was made (see `passwordTag`). */
+  /** Reset and deletion links: a tag of the password hash when the link was made (see `passwordTag`). */
   passwordTag?: string
 }
 
@@ -53,11 +55,15 @@ function parse(purpose: LinkPurpose, stored: string | null, now: number): LinkGr
   return grant.purpose === purpose ? grant : null
 }
 
-/** Stores a new link for the grant and returns its token (the only copy). `now`: Unix seconds. */
+/**
+ * Stores a new link for the grant and returns its token (the only copy); the link is listed among
+ * the user's keys, so deleting the account deletes it. `now`: Unix seconds.
+ */
 export async function issueLink(kv: KeyValueStore, grant: LinkGrant, ttlSeconds: number, now: number): Promise<string> {
   const token = randomBytes(32).toString('base64url')
   const stored: StoredLink = { ...grant, expiresAt: now + ttlSeconds }
-  await kv.set(linkKey(grant.purpose, token), JSON.stringify(stored), ttlSeconds)
+  const key = linkKey(grant.purpose, token)
+  await Promise.all([kv.set(key, JSON.stringify(stored), ttlSeconds), traceUserKeys(kv, grant.userId, [key], ttlSeconds)])
   return token
 }
 

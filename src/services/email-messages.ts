@@ -7,8 +7,8 @@
 import { escapeHtml } from './escape-html.js'
 
 export type EmailLanguage = 'zh' | 'en'
-/** Which mail: the e-mail verification link or the password-reset link. */
-export type EmailKind = 'verify' | 'reset'
+/** Which mail: the e-mail verification link, the password-reset link, or the account-deletion link. */
+export type EmailKind = 'verify' | 'reset' | 'delete'
 
 /** What a template receives. */
 export interface EmailTemplateInput {
@@ -49,6 +49,7 @@ export type ChangeNoticeTemplate = (input: ChangeNoticeTemplateInput) => EmailCo
 export interface EmailTemplates {
   verify?: EmailTemplate
   reset?: EmailTemplate
+  delete?: EmailTemplate
   accountChanged?: ChangeNoticeTemplate
 }
 
@@ -83,6 +84,14 @@ function wording(kind: EmailKind, language: EmailLanguage, appName: string, minu
   if (language === 'zh') {
     const base = { greeting: '你好：', linkHint: '如果按钮无法打开，请把这个链接复制到浏览器中打开：', validity: `链接 ${valid}内有效，只能使用一次。` }
     const prefix = subjectApp ? `${subjectApp}：` : ''
+    if (kind === 'delete')
+      return {
+        ...base,
+        subject: `${prefix}确认删除你的账号`,
+        lead: `我们收到了删除你${appName ? `在「${appName}」的` : '的'}账号的请求。请打开下面的链接确认；删除后无法恢复。`,
+        action: '确认删除账号',
+        ignore: '如果你没有请求删除账号，请忽略这封邮件，你的账号不会改变。',
+      }
     return kind === 'verify'
       ? {
           ...base,
@@ -100,6 +109,14 @@ function wording(kind: EmailKind, language: EmailLanguage, appName: string, minu
         }
   }
   const base = { greeting: 'Hello,', linkHint: 'If the button does not work, copy this link into your browser:', validity: `The link is valid for ${valid} and works once.` }
+  if (kind === 'delete')
+    return {
+      ...base,
+      subject: subjectApp ? `${subjectApp}: confirm the deletion of your account` : 'Confirm the deletion of your account',
+      lead: `We received a request to delete your ${appName ? `${appName} ` : ''}account. Open the link below to confirm it; a deleted account cannot be restored.`,
+      action: 'Confirm the deletion',
+      ignore: 'If you did not ask for this, ignore this e-mail: your account stays as it is.',
+    }
   return kind === 'verify'
     ? {
         ...base,

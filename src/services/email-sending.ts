@@ -42,6 +42,11 @@ export async function releaseCooldown(deps: ServiceDeps, address: string): Promi
   await deps.kv.delete([cooldownKey(address)]).catch(() => undefined)
 }
 
+/** Deletes the address's send slot (an erased account's address). */
+export async function eraseEmailCooldown(deps: ServiceDeps, address: string): Promise<void> {
+  await deps.kv.delete([cooldownKey(address)])
+}
+
 /** Sends one message through the mailer; failures are logged here and become `mail_failed`. */
 export async function deliver(deps: ServiceDeps, message: MailMessage): Promise<void> {
   // The routes are only mounted with a mailer; this guards direct callers.

@@ -12,6 +12,7 @@ import type { IdentityServiceDeps, RequestMeta } from './deps.js'
 import { countAction } from './rate-limits.js'
 import { randomBytes } from 'node:crypto'
 import { hashToken, newOpaqueToken, OPAQUE_TOKEN_FORMAT } from './sessions.js'
+import { traceUserKeys } from './user-traces.js'
 
 export const STATE_TTL_SECONDS = 600
 export const AUTH_TOKEN_TTL_SECONDS = 300
@@ -93,6 +94,8 @@ export async function startSignIn(
     expiresAt: deps.now() + STATE_TTL_SECONDS,
   }
   await deps.kv.set(attemptKey(request.state), JSON.stringify(attempt), STATE_TTL_SECONDS)
+  // A link started by a signed-in user is that user's: deleting the account deletes it.
+  if (startedBy !== null) await traceUserKeys(deps.kv, startedBy, [attemptKey(request.state)], STATE_TTL_SECONDS)
   return authorizationUrl
 }
 
@@ -129,6 +132,7 @@ export async function completeSignIn(deps: IdentityServiceDeps, providerName: st
   const authToken = newOpaqueToken()
   const granted: StoredProfile = { provider: providerName, profile, startedBy: attempt.startedBy, expiresAt: deps.now() + AUTH_TOKEN_TTL_SECONDS }
   await deps.kv.set(profileKey(authToken), JSON.stringify(granted), AUTH_TOKEN_TTL_SECONDS)
+  if (attempt.startedBy !== null) await traceUserKeys(deps.kv, attempt.startedBy, [profileKey(authToken)], AUTH_TOKEN_TTL_SECONDS)
   const target = new URL(attempt.callbackUrl)
   target.searchParams.set('token', authToken)
   return target.href

@@ -4,6 +4,7 @@
  * password of the OAuth password grant. The store keeps only its SHA-256; a newer code replaces an
  * older one, and a few wrong tries burn it.
  */
+import type { KeyValueStore } from '../ports.js'
 import type { OAuthServiceDeps } from './deps.js'
 import { OPAQUE_TOKEN_FORMAT, hashToken, newOpaqueToken } from './sessions.js'
 
@@ -23,4 +24,9 @@ export async function issueLoginCode(deps: OAuthServiceDeps, userId: number): Pr
 export async function consumeLoginCode(deps: OAuthServiceDeps, userId: number, candidate: string): Promise<boolean> {
   if (!OPAQUE_TOKEN_FORMAT.test(candidate)) return false
   return (await deps.kv.consumeSecret(loginCodeKey(userId), hashToken(candidate), MAX_FAILURES)) === 'match'
+}
+
+/** Deletes the user's pending login code (a deleted account's). */
+export async function forgetLoginCode(kv: KeyValueStore, userId: number): Promise<void> {
+  await kv.delete([loginCodeKey(userId)])
 }

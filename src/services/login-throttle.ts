@@ -27,6 +27,9 @@ function digest(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 22)
 }
 
+/** The set of an account's (account, IP) count keys, so that they can be deleted with the account. */
+const accountPairsKey = (account: string) => `login-failures-of:${digest(account)}`
+
 export class LoginThrottle {
   constructor(
     private readonly kv: KeyValueStore,
@@ -36,7 +39,22 @@ export class LoginThrottle {
   private keys(account: string, ip: string) {
     // An IPv6 client counts by its /64, as the SMS limits count it.
     const client = addressGroup(ip)
-    return { pair: `login-failures:${digest(`${account}\n${client}`)}`, ip: `login-failures-ip:${digest(client)}` }
+    return { pair: `login-failures:${digest(`${account}\n${client}`)}`, ip: `login-failures-ip:${digest(client)}`, ofAccount: accountPairsKey(account) }
+  }
+
+  /** Counts a failure of the pair, listing its key under the account (for `forget`); answers the count. */
+  private async countPair(keys: { pair: string; ofAccount: string }): Promise<number> {
+    const [count] = await Promise.all([this.kv.increment(keys.pair, this.config.windowSeconds), this.kv.addToSet(keys.ofAccount, keys.pair, this.config.windowSeconds)])
+    return count
+  }
+
+  /**
+   * Deletes the account's failure counts from every IP (a deleted account's); the counts of the
+   * IPs themselves stay, as they are no account's.
+   */
+  async forget(account: string): Promise<void> {
+    const ofAccount = accountPairsKey(account)
+    await this.kv.delete([...(await this.kv.setMembers(ofAccount)), ofAccount])
   }
 
   /**
@@ -48,7 +66,7 @@ export class LoginThrottle {
   async attempt(account: string, ip: string, check: () => Promise<boolean>): Promise<boolean> {
     const keys = this.keys(account, ip)
     const { windowSeconds, maxFailuresPerAccount, maxFailuresPerIp } = this.config
-    if ((await this.kv.increment(keys.pair, windowSeconds)) > maxFailuresPerAccount) throw await this.throttled(keys.pair)
+    if ((await this.countPair(keys)) > maxFailuresPerAccount) throw await this.throttled(keys.pair)
     if ((await this.kv.increment(keys.ip, windowSeconds)) > maxFailuresPerIp) {
       await this.kv.decrement(keys.pair)
       throw await this.throttled(keys.ip)
@@ -79,7 +97,7 @@ export class LoginThrottle {
       if (Number(perIp ?? 0) >= maxFailuresPerIp) throw await this.throttled(keys.ip)
       return true
     }
-    if ((await this.kv.increment(keys.pair, windowSeconds)) > maxFailuresPerAccount) throw await this.throttled(keys.pair)
+    if ((await this.countPair(keys)) > maxFailuresPerAccount) throw await this.throttled(keys.pair)
     if ((await this.kv.increment(keys.ip, windowSeconds)) > maxFailuresPerIp) throw await this.throttled(keys.ip)
     return false
   }

@@ -6,10 +6,13 @@
  * tokens included: one of its holders is not the legitimate client.
  *
  * Keys, each on its own (one hash slot per operation, so Redis Cluster works unchanged):
- * - `oauth-family:<id>`: `{userId, clientId, expiresAt}`, for the family's whole lifetime (absolute:
- *   refreshes never extend it). Listed in the user's session index, so revoking the user ends it.
+ * - `oauth-family:<id>`: `{userId, clientId, createdAt, expiresAt, ip, userAgent}` (the sign-in's),
+ *   for the family's whole lifetime (absolute: refreshes never extend it). Listed in the user's
+ *   session index, so revoking the user ends it.
  * - `oauth-refresh:<id>`: the SHA-256 of the current refresh token's secret, as a one-time secret.
  * - `oauth-family-tokens:<id>`: the session keys of the family's access tokens.
+ * - `oauth-family-used:<id>`: Unix seconds of the last refresh, the family's last use. Apart from
+ *   the family key, so that a refresh never writes that key back after a revocation deleted it.
  *
  * A refresh token reads `<family id>.<secret>`; only its holders know the family id.
  */
@@ -17,8 +20,10 @@ import { randomBytes } from 'node:crypto'
 import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, OAuthServiceDeps } from './deps.js'
-import { countAction } from './rate-limits.js'
-import { OPAQUE_TOKEN_FORMAT, familyKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+import { countAction, rateCounterKey } from './rate-limits.js'
+import type { KeyValueStore } from '../ports.js'
+import { OPAQUE_TOKEN_FORMAT, familyKey, familyRefreshKey, familyTokensKey, familyUseKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+import { traceUserKeys } from './user-traces.js'
 
 /** The answer of the token endpoint, in domain terms. */
 export interface TokenPair {
@@ -30,27 +35,34 @@ export interface TokenPair {
   createdAt: number
 }
 
-interface Family {
+/** A family as stored; the sign-in's time, address and agent are absent on families stored before they were kept. */
+export interface Family {
   userId: number
   clientId: string
   /** Unix seconds. */
   expiresAt: number
+  /** Unix seconds. */
+  createdAt?: number
+  ip?: string
+  userAgent?: string
 }
 
 const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
 
-const keys = {
-  family: familyKey,
-  refresh: (id: string) => `oauth-refresh:${id}`,
-  familyTokens: (id: string) => `oauth-family-tokens:${id}`,
-}
+const keys = { family: familyKey, refresh: familyRefreshKey, familyTokens: familyTokensKey, lastUse: familyUseKey }
 
 /** Starts a token family for a user who has just proven who they are, and issues its first pair. */
 export async function startTokenFamily(deps: OAuthServiceDeps, user: StoredUser, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const id = randomBytes(16).toString('base64url')
   const ttl = deps.oauth.refreshTokenTtlSeconds
-  const family: Family = { userId: user.id, clientId, expiresAt: deps.now() + ttl }
-  await Promise.all([deps.kv.set(keys.family(id), JSON.stringify(family), ttl), deps.sessions.trackUserKey(user.id, keys.family(id), ttl)])
+  const now = deps.now()
+  const family: Family = { userId: user.id, clientId, createdAt: now, expiresAt: now + ttl, ip: meta.ip, userAgent: meta.userAgent }
+  // Ending the family deletes its own keys; its refresh counter is the user's too, which deleting the account deletes.
+  await Promise.all([
+    deps.kv.set(keys.family(id), JSON.stringify(family), ttl),
+    deps.sessions.trackFamily(user.id, id, now, family.expiresAt),
+    traceUserKeys(deps.kv, user.id, [rateCounterKey('refreshesPerFamilyPerHour', id)], ttl),
+  ])
   return issueInFamily(deps, id, family, meta)
 }
 
@@ -68,9 +80,15 @@ async function issueInFamily(deps: OAuthServiceDeps, id: string, family: Family,
   return { accessToken: access.token, refreshToken: `${id}.${secret}`, expiresIn: access.expiresIn, createdAt: now }
 }
 
-async function readFamily(deps: OAuthServiceDeps, id: string): Promise<Family | null> {
+export async function readFamily(deps: { kv: KeyValueStore }, id: string): Promise<Family | null> {
   const stored = await deps.kv.get(keys.family(id))
   return stored === null ? null : (JSON.parse(stored) as Family)
+}
+
+/** Unix seconds of the family's last refresh, or null before the first one. */
+export async function familyLastUse(deps: { kv: KeyValueStore }, id: string): Promise<number | null> {
+  const stored = await deps.kv.get(keys.lastUse(id))
+  return stored === null ? null : Number(stored)
 }
 
 /**
@@ -91,32 +109,28 @@ export async function refreshTokens(deps: OAuthServiceDeps, refreshToken: string
   // One atomic step: the current token matches once; anything else (a rotated token replayed, or a
   // second use racing the first) deletes the secret, and the family is revoked below.
   if ((await deps.kv.consumeSecret(keys.refresh(id), hashToken(secret), 1)) !== 'match') {
-    await revokeFamily(deps, id)
+    await revokeFamily(deps, id, family)
     deps.emit({ type: 'refresh_token_reused', userId: family.userId, clientId, ip: meta.ip })
     throw new UserRouterError('invalid_grant')
   }
   const user = await deps.store.getUserById(family.userId)
   if (!user) {
-    await revokeFamily(deps, id)
+    await revokeFamily(deps, id, family)
     throw new UserRouterError('invalid_grant')
   }
   const pair = await issueInFamily(deps, id, family, meta)
   // A revocation that ran while this pair was issued may have missed it: it must not outlive the family.
   if ((await readFamily(deps, id)) === null) {
-    await revokeFamily(deps, id)
+    await revokeFamily(deps, id, family)
     throw new UserRouterError('invalid_grant')
   }
+  await deps.kv.set(keys.lastUse(id), String(pair.createdAt), Math.max(1, family.expiresAt - pair.createdAt))
   return pair
 }
 
-/**
- * Ends a family: its refresh token and every access token issued from it. The family key goes
- * first, so a refresh running meanwhile either sees it gone or has its access token listed here.
- */
-export async function revokeFamily(deps: OAuthServiceDeps, id: string): Promise<void> {
-  await deps.kv.delete([keys.family(id), keys.refresh(id)])
-  const accessKeys = await deps.kv.setMembers(keys.familyTokens(id))
-  await deps.kv.delete([...accessKeys, keys.familyTokens(id)])
+/** Ends a family, its refresh token and access tokens, and takes it out of its user's index. */
+function revokeFamily(deps: OAuthServiceDeps, id: string, family: Family): Promise<void> {
+  return deps.sessions.endFamily(family.userId, id)
 }
 
 /**
@@ -152,7 +166,7 @@ export async function revokeToken(deps: OAuthServiceDeps, token: string, clientI
       await deps.kv.putSecret(keys.refresh(id), hashToken(secret), Math.max(1, family.expiresAt - deps.now()))
       return 'other_client'
     }
-    await revokeFamily(deps, id)
+    await revokeFamily(deps, id, family)
     deps.emit({ type: 'token_revoked', userId: family.userId, method: 'refresh_token', clientId, ip: meta.ip })
     return 'revoked'
   }

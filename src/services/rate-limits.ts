@@ -32,7 +32,7 @@ export interface RateLimitedRequest {
 }
 
 /** The counter of one limit and subject; a digest, so no address or odd character lands in a key name. */
-function counterKey(limit: RateLimit, subject: string): string {
+export function rateCounterKey(limit: RateLimit, subject: string): string {
   return `rate:${limit}:${createHash('sha256').update(subject).digest('base64url').slice(0, 22)}`
 }
 
@@ -44,7 +44,7 @@ function counterKey(limit: RateLimit, subject: string): string {
 export async function countAction(deps: ServiceDeps, limit: RateLimit, subject: string, request: RateLimitedRequest): Promise<void> {
   const max = deps.rateLimits[limit]
   if (max === false) return
-  const key = counterKey(limit, subject)
+  const key = rateCounterKey(limit, subject)
   if ((await deps.kv.increment(key, HOUR_SECONDS)) <= max) return
   const { ip, clientId, userId } = request
   deps.emit({ type: 'rate_limited', method: METHOD[limit], ...(userId === undefined ? {} : { userId }), ...(clientId ? { clientId } : {}), ip })

@@ -1,10 +1,14 @@
 /**
  * Token sessions. A token is 256 random bits (base64url, 43 characters) handed to the client once;
  * the key-value store keeps only its SHA-256, with the session data and a TTL. Checking a token is
- * one SHA-256 on the event loop (microseconds) and one read.
+ * one SHA-256 on the event loop (microseconds) and one read; a write joins it at most once a minute
+ * per session, to keep its last use.
  *
- * A per-user index lists every key that grants access as the user (sessions, and the OAuth
- * refresh-token families of `oauth-tokens.ts`), so that revoking a user deletes them all at once.
+ * A per-user index lists what grants access as the user: client API sessions and the OAuth
+ * refresh-token families of `oauth-tokens.ts` (a family keeps its own access tokens). Each member
+ * carries its key's creation and expiry (`<createdAt> <expiresAt> <key>`), so expired members leave
+ * the index and the oldest end past `maxPerUser` without reading any key: the index stays at most
+ * `maxPerUser` live members, and every sign-in does work bounded by it.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { KeyValueStore } from '../ports.js'
@@ -25,6 +29,8 @@ export interface SessionData {
    * TTL. Absent on sessions stored before it was kept.
    */
   expiresAt?: number
+  /** Unix seconds of the last request with the token, to the minute (client API sessions). */
+  lastUsedAt?: number
 }
 
 export interface Session extends SessionData {
@@ -38,8 +44,23 @@ export interface IssuedToken {
   expiresIn: number
 }
 
+/** One member of a user's index. */
+export interface IndexEntry {
+  /** `session:<hash>` or `oauth-family:<id>`. */
+  key: string
+  /** Unix seconds; 0 for a member stored before it was kept. */
+  createdAt: number
+  /** Unix seconds; Infinity for a member stored before it was kept. */
+  expiresAt: number
+  /** The member as the set holds it. */
+  member: string
+}
+
 /** The shape of every opaque secret handed out here and in `oauth-tokens.ts`: 256 bits, base64url. */
 export const OPAQUE_TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/
+
+/** A session's last use is written when it is at least this old (seconds): reads stay read-only in between. */
+export const LAST_USE_PRECISION_SECONDS = 60
 
 /** 256 random bits as 43 base64url characters. */
 export function newOpaqueToken(): string {
@@ -50,50 +71,163 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
+const SESSION_PREFIX = 'session:'
+const FAMILY_PREFIX = 'oauth-family:'
 /** The key of the session of a token hash. */
-export const sessionKey = (tokenHash: string) => `session:${tokenHash}`
-/** The key of an OAuth token family (see `oauth-tokens.ts`), which a session may belong to. */
-export const familyKey = (familyId: string) => `oauth-family:${familyId}`
+export const sessionKey = (tokenHash: string) => `${SESSION_PREFIX}${tokenHash}`
+/** The keys of an OAuth token family (see `oauth-tokens.ts`), which a session may belong to. */
+export const familyKey = (familyId: string) => `${FAMILY_PREFIX}${familyId}`
+export const familyRefreshKey = (familyId: string) => `oauth-refresh:${familyId}`
+export const familyTokensKey = (familyId: string) => `oauth-family-tokens:${familyId}`
+/** Unix seconds of the family's last refresh. */
+export const familyUseKey = (familyId: string) => `oauth-family-used:${familyId}`
 const userIndexKey = (userId: number) => `user-sessions:${userId}`
 
+/** The family id of an index key, or null for a session key. */
+export function familyIdOf(key: string): string | null {
+  return key.startsWith(FAMILY_PREFIX) ? key.slice(FAMILY_PREFIX.length) : null
+}
+
+const indexMember = (createdAt: number, expiresAt: number, key: string) => `${createdAt} ${expiresAt} ${key}`
+
+function parseMember(member: string): IndexEntry {
+  const match = /^(\d+) (\d+) (.+)$/.exec(member)
+  // A bare key: listed before members carried their times. It leaves with the set's own TTL, or when found gone.
+  if (!match) return { key: member, createdAt: 0, expiresAt: Number.POSITIVE_INFINITY, member }
+  return { key: match[3]!, createdAt: Number(match[1]), expiresAt: Number(match[2]), member }
+}
+
+/** Newest first. */
+const newestFirst = (a: IndexEntry, b: IndexEntry) => b.createdAt - a.createdAt
+
+export interface SessionServiceOptions {
+  /** Seconds a client API token lives. */
+  ttlSeconds: number
+  /** Live sessions and families a user keeps; past it the oldest end. */
+  maxPerUser: number
+  /** The router's clock, Unix seconds. */
+  now: () => number
+}
+
 export class SessionService {
+  private readonly ttlSeconds: number
+  private readonly maxPerUser: number
+  private readonly now: () => number
+
   constructor(
     private readonly kv: KeyValueStore,
-    /** Seconds a client API token lives. */
-    private readonly ttlSeconds: number,
-    /** The router's clock, Unix seconds. */
-    private readonly now: () => number,
-  ) {}
+    options: SessionServiceOptions,
+  ) {
+    this.ttlSeconds = options.ttlSeconds
+    this.maxPerUser = options.maxPerUser
+    this.now = options.now
+  }
 
-  /** A new token; `ttlSeconds` overrides the client API's lifetime (OAuth access tokens). */
+  /**
+   * A new token; `ttlSeconds` overrides the client API's lifetime (OAuth access tokens). A client
+   * API session joins the user's index; an access token (with `family`) is kept by its family.
+   */
   async issue(data: SessionData, ttlSeconds = this.ttlSeconds): Promise<IssuedToken & { tokenHash: string }> {
     const token = newOpaqueToken()
     const tokenHash = hashToken(token)
     const key = sessionKey(tokenHash)
-    const stored: SessionData = { ...data, expiresAt: this.now() + ttlSeconds }
-    await Promise.all([this.kv.set(key, JSON.stringify(stored), ttlSeconds), this.trackUserKey(data.userId, key, ttlSeconds)])
+    const stored: SessionData = { ...data, expiresAt: this.now() + ttlSeconds, lastUsedAt: data.createdAt }
+    await this.kv.set(key, JSON.stringify(stored), ttlSeconds)
+    if (data.family === undefined) await this.track(data.userId, key, data.createdAt, stored.expiresAt!)
     return { token, expiresIn: ttlSeconds, tokenHash }
   }
 
-  /** The live session of a token, or null (malformed, unknown, expired or revoked). */
+  /** The live session of a token, or null (malformed, unknown, expired or revoked). Keeps its last use. */
   async verify(token: string): Promise<Session | null> {
     if (!OPAQUE_TOKEN_FORMAT.test(token)) return null
     const tokenHash = hashToken(token)
     const stored = await this.kv.get(sessionKey(tokenHash))
     if (stored === null) return null
     const data = JSON.parse(stored) as SessionData
-    if (data.expiresAt !== undefined && data.expiresAt <= this.now()) return null
-    return { ...data, tokenHash }
+    const now = this.now()
+    if (data.expiresAt !== undefined && data.expiresAt <= now) return null
+    const session: Session = { ...data, tokenHash }
+    if (!this.lastUseDue(data, now)) return session
+    return this.touch(session, now)
   }
 
+  /** Whether a request now writes the session's last use: client API sessions, once a minute. */
+  private lastUseDue(data: SessionData, now: number): boolean {
+    if (data.family !== undefined || data.expiresAt === undefined) return false
+    return now - (data.lastUsedAt ?? data.createdAt) >= LAST_USE_PRECISION_SECONDS
+  }
+
+  /**
+   * Writes the session back with its last use. Ending a session takes it out of the index before
+   * deleting its key, so a session missing from the index after the write was ended meanwhile: the
+   * write must not bring it back.
+   */
+  private async touch(session: Session, now: number): Promise<Session | null> {
+    const { tokenHash, ...data } = session
+    const key = sessionKey(tokenHash)
+    const updated: SessionData = { ...data, lastUsedAt: now }
+    await this.kv.set(key, JSON.stringify(updated), Math.max(1, data.expiresAt! - now))
+    const members = await this.kv.setMembers(userIndexKey(data.userId))
+    if (!members.some((member) => parseMember(member).key === key)) {
+      await this.kv.delete([key])
+      return null
+    }
+    return { ...updated, tokenHash }
+  }
+
+  /** Ends the session of a token: the client API session, or one access token of a family. */
   async revoke(session: Session): Promise<void> {
     const key = sessionKey(session.tokenHash)
-    await Promise.all([this.kv.delete([key]), this.kv.removeFromSet(userIndexKey(session.userId), [key])])
+    if (session.family === undefined) await this.forget(session.userId, [key])
+    await this.kv.delete([key])
   }
 
-  /** Lists `key` among the keys that `revokeUser` deletes, for at least `ttlSeconds`. */
-  async trackUserKey(userId: number, key: string, ttlSeconds: number): Promise<void> {
-    await this.kv.addToSet(userIndexKey(userId), key, ttlSeconds)
+  /** Lists a new family of `oauth-tokens.ts` in the user's index (then bounded like a sign-in). */
+  async trackFamily(userId: number, familyId: string, createdAt: number, expiresAt: number): Promise<void> {
+    await this.track(userId, familyKey(familyId), createdAt, expiresAt)
+  }
+
+  /**
+   * Ends a family: its refresh token and every access token issued from it. The family key goes
+   * first, so a refresh running meanwhile either sees it gone or has its access token listed.
+   */
+  async endFamily(userId: number, familyId: string): Promise<void> {
+    await this.forget(userId, [familyKey(familyId)])
+    await this.deleteFamily(familyId)
+  }
+
+  /** The user's live index members (expired ones leave the index here), newest first. */
+  async entries(userId: number): Promise<IndexEntry[]> {
+    const all = (await this.kv.setMembers(userIndexKey(userId))).map(parseMember)
+    const now = this.now()
+    const expired = all.filter((entry) => entry.expiresAt <= now)
+    if (expired.length > 0)
+      await this.kv.removeFromSet(
+        userIndexKey(userId),
+        expired.map((entry) => entry.member),
+      )
+    return all.filter((entry) => entry.expiresAt > now).sort(newestFirst)
+  }
+
+  /** Ends what the entries grant: out of the index first, then the keys (see `touch`). */
+  async end(userId: number, entries: readonly IndexEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    await this.kv.removeFromSet(
+      userIndexKey(userId),
+      entries.map((entry) => entry.member),
+    )
+    const families = entries.map((entry) => familyIdOf(entry.key)).filter((id) => id !== null)
+    const sessions = entries.filter((entry) => familyIdOf(entry.key) === null).map((entry) => entry.key)
+    await Promise.all([sessions.length > 0 ? this.kv.delete(sessions) : undefined, ...families.map((id) => this.deleteFamily(id))])
+  }
+
+  /** Takes index members whose keys are already gone (ended elsewhere) out of the index. */
+  async dropEntries(userId: number, entries: readonly IndexEntry[]): Promise<void> {
+    if (entries.length > 0)
+      await this.kv.removeFromSet(
+        userIndexKey(userId),
+        entries.map((entry) => entry.member),
+      )
   }
 
   /**
@@ -102,9 +236,31 @@ export class SessionService {
    */
   async revokeUser(userId: number, except?: Session): Promise<void> {
     const kept = new Set(except ? [sessionKey(except.tokenHash), ...(except.family ? [familyKey(except.family)] : [])] : [])
-    const keys = (await this.kv.setMembers(userIndexKey(userId))).filter((key) => !kept.has(key))
-    if (keys.length === 0) return
-    await this.kv.delete(keys)
-    await this.kv.removeFromSet(userIndexKey(userId), keys)
+    const members = (await this.kv.setMembers(userIndexKey(userId))).map(parseMember)
+    await this.end(
+      userId,
+      members.filter((entry) => !kept.has(entry.key)),
+    )
+  }
+
+  /** Adds a member to the index, drops the expired ones and ends the oldest past `maxPerUser`. */
+  private async track(userId: number, key: string, createdAt: number, expiresAt: number): Promise<void> {
+    await this.kv.addToSet(userIndexKey(userId), indexMember(createdAt, expiresAt, key), Math.max(1, expiresAt - this.now()))
+    // The new member never ends here, even when others share its second.
+    const others = (await this.entries(userId)).filter((entry) => entry.key !== key)
+    await this.end(userId, others.slice(this.maxPerUser - 1))
+  }
+
+  /** Takes the keys' members out of the index, whatever their times. */
+  private async forget(userId: number, keys: readonly string[]): Promise<void> {
+    const gone = new Set(keys)
+    const members = (await this.kv.setMembers(userIndexKey(userId))).filter((member) => gone.has(parseMember(member).key))
+    if (members.length > 0) await this.kv.removeFromSet(userIndexKey(userId), members)
+  }
+
+  private async deleteFamily(familyId: string): Promise<void> {
+    await this.kv.delete([familyKey(familyId), familyRefreshKey(familyId), familyUseKey(familyId)])
+    const accessKeys = await this.kv.setMembers(familyTokensKey(familyId))
+    await this.kv.delete([...accessKeys, familyTokensKey(familyId)])
   }
 }

@@ -7,7 +7,8 @@
  * asked for it (`putSecret`). The limits: `sms-cooldown:<phone>:<ip>` and `sms-day:<phone>:<ip>`
  * per phone and requesting IP, `sms-phone-day:<phone>` per phone over all IPs, `sms-ip:<ip>` per
  * IP, and `sms-hour` over everything (the circuit breaker). `<ip>` is a digest of the IP, an IPv6
- * address counted by its /64 prefix (`addressGroup`).
+ * address counted by its /64 prefix (`addressGroup`). `sms-phone-keys:<phone>` lists the phone's
+ * per-IP keys, so that `erasePhoneTraces` reaches them without scanning the store.
  */
 import { createHash, createHmac, randomInt } from 'node:crypto'
 import { UserRouterError, isUserRouterError } from '../errors.js'
@@ -19,8 +20,12 @@ import type { ServiceDeps } from './deps.js'
  * What a code is for; a code of one purpose never passes for another. `client`: the client API's
  * one code, accepted by SMS login, code verification and phone verification (the MinApp SDK sends
  * one code for any of them). `register`, `login`, `reset`: the phone API's `type` 1, 2, 3.
+ * `delete`: the confirmation of an account's deletion, sent to its verified phone.
  */
-export type SmsPurpose = 'client' | 'register' | 'login' | 'reset'
+export type SmsPurpose = 'client' | 'register' | 'login' | 'reset' | 'delete'
+
+/** Every purpose, for deleting a phone's pending codes. */
+const SMS_PURPOSES: readonly SmsPurpose[] = ['client', 'register', 'login', 'reset', 'delete']
 
 const DAY_SECONDS = 86_400
 const HOUR_SECONDS = 3_600
@@ -54,6 +59,7 @@ const keys = {
   cooldown: (phone: string, ip: string) => `sms-cooldown:${phone}:${ipDigest(ip)}`,
   day: (phone: string, ip: string) => `sms-day:${phone}:${ipDigest(ip)}`,
   phoneDay: (phone: string) => `sms-phone-day:${phone}`,
+  phoneKeys: (phone: string) => `sms-phone-keys:${phone}`,
   ip: (ip: string) => `sms-ip:${ipDigest(ip)}`,
   hour: () => 'sms-hour',
 }
@@ -122,10 +128,11 @@ export async function sendSmsCode(deps: ServiceDeps, input: SendSmsCodeInput): P
   // From here on every way out without a sent SMS releases the cooldown, so it never blocks a retry.
   let sent = false
   try {
+    const dayKey = keys.day(phone, input.ip)
+    await Promise.all([cooldownKey, dayKey].map((key) => deps.kv.addToSet(keys.phoneKeys(phone), key, DAY_SECONDS)))
     // The IP first: a capped IP must not use up the phone's budgets without sending anything.
     const ipKey = keys.ip(input.ip)
     if ((await deps.kv.increment(ipKey, HOUR_SECONDS)) > limits.maxPerIpPerHour) throw await rateLimited(deps, input, ipKey, HOUR_SECONDS)
-    const dayKey = keys.day(phone, input.ip)
     if ((await deps.kv.increment(dayKey, DAY_SECONDS)) > limits.maxPerPhonePerDay) throw await rateLimited(deps, input, dayKey, DAY_SECONDS)
     const phoneDayKey = keys.phoneDay(phone)
     if ((await deps.kv.increment(phoneDayKey, DAY_SECONDS)) > limits.maxPerPhonePerDayAllIps) throw await rateLimited(deps, input, phoneDayKey, DAY_SECONDS)
@@ -168,6 +175,21 @@ function senderFailure(deps: ServiceDeps, error: unknown, code: string): UserRou
   return new UserRouterError('sms_failed', { cause: error })
 }
 
+/** The login throttle's account of a phone's codes. */
+const throttleAccountOf = (phone: string) => `sms:${phone}`
+
+/**
+ * Deletes what the store keeps of a normalised phone: its pending codes of every purpose, its
+ * cooldowns and daily counts from every IP, and the failed tries of its codes. The counts of the
+ * IPs themselves (`sms-ip`) and over everything (`sms-hour`) stay: they are no phone's.
+ */
+export async function erasePhoneTraces(deps: ServiceDeps, phone: string): Promise<void> {
+  const perIp = await deps.kv.setMembers(keys.phoneKeys(phone))
+  const codes = SMS_PURPOSES.map((purpose) => keys.code(purpose, phone))
+  await deps.kv.delete([...codes, ...perIp, keys.phoneDay(phone), keys.phoneKeys(phone)])
+  await deps.throttle.forget(throttleAccountOf(phone))
+}
+
 /**
  * Checks a code and consumes it on success (single use). False for a wrong, burnt, expired or
  * never-sent code. A wrong code from the IP that asked for it counts against the code (the
@@ -180,7 +202,7 @@ function senderFailure(deps: ServiceDeps, error: unknown, code: string): UserRou
  */
 export async function verifySmsCode(deps: ServiceDeps, input: VerifySmsCodeInput): Promise<boolean> {
   const phone = checkIdentifier('phone', input.phone)
-  const account = `sms:${phone}`
+  const account = throttleAccountOf(phone)
   const hash = codeHash(deps, input.purpose, phone, input.code)
   try {
     // A place in the throttle's counts is taken before the code is looked at.

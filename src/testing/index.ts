@@ -5,7 +5,7 @@ export {
   type ConformanceRunner,
   type UserStoreFactory,
 } from './user-store-conformance.js'
-export { createRandom, randomUser, randomListParams, randomUpdateBody, RANDOM_PROFILE_FIELDS, type Random } from './random-data.js'
+export { createRandom, randomUser, randomListParams, randomUpdateBody, randomSuspension, RANDOM_PROFILE_FIELDS, type Random } from './random-data.js'
 export {
   describeKeyValueStoreConformance,
   type KeyValueConformanceOptions,

@@ -3,8 +3,9 @@
  * differential test. Values come from small pools so that filters match, sorts tie, and every
  * dialect trap (case, accents, CJK, quotes, SQL and JSON look-alikes, nulls) shows up often.
  */
-import type { ProfileFieldsOption } from '../model/fields.js'
+import { INTERNAL_FIELDS, type ProfileFieldsOption } from '../model/fields.js'
 import type { JsonObject, NewUser } from '../model/user.js'
+import type { UpdateOperation } from '../query/update.js'
 
 /** The custom fields every generated user may carry: one of each type. */
 export const RANDOM_PROFILE_FIELDS: ProfileFieldsOption = {
@@ -122,6 +123,7 @@ function randomCondition(random: Random, idFilters: boolean): Condition {
     () => ({ country: { $in: some(POOLS.countries, 1, 2) } }),
     () => ({ created_at: { [pick(['$gt', '$lte', '$eq', '$ne'])]: pick(POOLS.createdAt) + random.int(0, 3) } }),
     () => ({ is_authorized: chance(0.5) }),
+    () => ({ _suspended: chance(0.5) ? chance(0.5) : { [pick(['$eq', '$ne'])]: chance(0.5) } }),
     () => ({ score: { [pick(['$eq', '$ne', '$lt', '$lte', '$gt', '$gte'])]: pick(POOLS.integers) } }),
     () => ({ score: { [pick(['$in', '$nin'])]: some(POOLS.integers, 1, 3) } }),
     () => ({ score: { [pick(['$isnull', '$exists'])]: chance(0.5) } }),
@@ -208,4 +210,9 @@ export function randomUpdateBody(random: Random): Record<string, unknown> {
     body.$unset = { [field]: '' }
   }
   return body
+}
+
+/** Sometimes a suspension or a resumption, as an operator's update adds it (users start unsuspended). */
+export function randomSuspension(random: Random): UpdateOperation[] {
+  return random.chance(0.3) ? [{ kind: 'set', field: INTERNAL_FIELDS.suspended, value: random.chance(0.7) }] : []
 }

@@ -1,7 +1,7 @@
 /**
  * The exported conformance suite for `UserStore` implementations. Any adapter that passes it
  * behaves like the shipped ones: the same uniqueness rules (third-party identities included), atomic
- * updates, and the same answer as the reference (in-memory) store to every filter, sort and update.
+ * updates and deletions, and the same answer as the reference (in-memory) store to every filter, sort and update.
  *
  * ```ts
  * import { describeUserStoreConformance } from 'express-user-router/testing'
@@ -18,8 +18,9 @@ import type { UserStore } from '../ports.js'
 import { parseListParams } from '../query/parse-list-params.js'
 import { parseProfileUpdate } from '../query/parse-update.js'
 import { identityTests } from './identity-conformance.js'
+import { lifecycleTests } from './lifecycle-conformance.js'
 import { storeSuite, type ConformanceRunner } from './runner.js'
-import { createRandom, RANDOM_PROFILE_FIELDS, randomListParams, randomUpdateBody, randomUser } from './random-data.js'
+import { createRandom, RANDOM_PROFILE_FIELDS, randomListParams, randomSuspension, randomUpdateBody, randomUser } from './random-data.js'
 
 export type { ConformanceRunner }
 
@@ -271,6 +272,8 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
 
     identityTests(test)
 
+    lifecycleTests(test)
+
     test('answers every random query and update exactly like the reference store', async (store) => {
       await compareWithReference(store, options)
     })
@@ -302,7 +305,7 @@ async function compareWithReference(store: UserStore, options: ConformanceOption
   for (let u = 0; u < (options.updates ?? 80); u++) {
     const index = random.int(0, ids.length - 1)
     const body = randomUpdateBody(random)
-    const changes = { operations: parseProfileUpdate(body, schema), updatedAt: NOW + u }
+    const changes = { operations: [...parseProfileUpdate(body, schema), ...randomSuspension(random)], updatedAt: NOW + u }
     const [mine, theirs] = [await store.updateUser(ids[index]!, changes), await reference.updateUser(index + 1, changes)]
     assert.deepEqual(
       mine && comparable(mine),

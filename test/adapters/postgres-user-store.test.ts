@@ -130,6 +130,39 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
       assert.equal(rows[0].n, 0, 'ON DELETE CASCADE: the identities of a deleted user go with it')
     })
 
+    it('gives a table of an earlier version its suspended column at the next migration, existing users not suspended', async () => {
+      const older = open({ table: 'unsuspendable_users' })
+      await older.migrate()
+      const user = await older.createUserWithIdentity({ username: 'older', createdAt: NOW }, IDENTITY)
+      // What an earlier version created: the users table without the column.
+      await test.pool.query(`ALTER TABLE "${test.schema}".unsuspendable_users DROP COLUMN suspended`)
+      await older.migrate()
+      await older.migrate()
+      assert.deepEqual(await older.getUserById(user.id), user, 'an existing user must read back unchanged, suspended: false')
+      const suspended = { operations: [{ kind: 'set' as const, field: INTERNAL_FIELDS.suspended, value: true }], updatedAt: NOW + 1 }
+      assert.equal((await older.updateUser(user.id, suspended))?.suspended, true)
+      assert.deepEqual(await older.deleteUser(user.id), { ...user, suspended: true, updatedAt: NOW + 1 })
+    })
+
+    it("migrates a table that has every column without blocking other sessions' reads", async () => {
+      // A session reading the table holds its lock until it ends; with lock_timeout set, a migration
+      // that wanted the table for itself (as ALTER TABLE does, even for a column that exists) fails.
+      const table = 'busy_users'
+      const url = new URL(test.connectionString)
+      url.searchParams.set('options', '-c lock_timeout=2000')
+      const busy = open({ table, connectionString: url.toString() })
+      await busy.migrate()
+      const reader = await test.pool.connect()
+      try {
+        await reader.query('BEGIN')
+        await reader.query(`SELECT count(*) FROM "${test.schema}".${table}`)
+        await busy.migrate()
+      } finally {
+        await reader.query('COMMIT')
+        reader.release()
+      }
+    })
+
     it('creates a missing schema, and long table names get distinct index names', async () => {
       const other = `${test.schema}_extra`
       const long = open({ schema: other, table: 't'.repeat(63) })

@@ -90,6 +90,38 @@ describe('SqliteUserStore', () => {
     database.close()
   })
 
+  it('gives a table of an earlier version its suspended column at the next migrate, existing users not suspended', async () => {
+    const database = new Database(':memory:')
+    const store = new SqliteUserStore({ database, table: 'app_users', indexedFields: { score: 'integer' } })
+    await store.migrate()
+    const user = await store.createUserWithIdentity({ username: 'older', profile: { score: 1 }, createdAt: NOW }, { provider: 'wechat', subject: 'o', linkedAt: NOW })
+    // What an earlier version created: the users table without the column.
+    database.exec('ALTER TABLE app_users DROP COLUMN suspended')
+    await store.migrate()
+    await store.migrate()
+    assert.deepEqual(await store.getUserById(user.id), user, 'an existing user must read back unchanged, suspended: false')
+    const suspended = { operations: [{ kind: 'set' as const, field: INTERNAL_FIELDS.suspended, value: true }], updatedAt: NOW + 1 }
+    assert.equal((await store.updateUser(user.id, suspended))?.suspended, true)
+    assert.deepEqual(await list(store, { _suspended: true }), [user.id])
+    assert.deepEqual(await store.deleteUser(user.id), { ...user, suspended: true, updatedAt: NOW + 1 })
+    await store.close()
+    database.close()
+  })
+
+  it("deletes a user's identities with it in an app's database whose foreign keys are off", async () => {
+    const database = new Database(':memory:')
+    database.pragma('foreign_keys = OFF')
+    const store = new SqliteUserStore({ database, table: 'app_users' })
+    await store.migrate()
+    const identity = { provider: 'wechat', subject: 'o', unionId: null, linkedAt: NOW }
+    const user = await store.createUserWithIdentity({ createdAt: NOW }, identity)
+    assert.deepEqual(await store.deleteUser(user.id), user)
+    assert.deepEqual(database.prepare('SELECT count(*) AS n FROM app_users_identities').get(), { n: 0 })
+    assert.deepEqual((await store.createUserWithIdentity({ createdAt: NOW }, identity)).identities, [identity], 'the identity must be free at once')
+    await store.close()
+    database.close()
+  })
+
   it('checks its options with errors that name the option', () => {
     for (const table of ['Users', 'user-table', 'x'.repeat(64), '1users', '"users"', '']) {
       assert.throws(() => new SqliteUserStore({ table }), /options\.table/, table)

@@ -15,6 +15,9 @@ export const ADMIN_ROUTES = [
   ['put', '/userve/v2.6/miniapp/user_profile/1/', { nickname: 'hacked' }],
   ['put', '/userve/v2.6/miniapp/user_profile/', { nickname: 'hacked' }],
   ['put', '/userve/v2.2/miniapp/user/account/1/', { username: 'hacked' }],
+  ['get', '/userve/v2.2/miniapp/user/sessions/1/'],
+  ['delete', '/userve/v2.2/miniapp/user/sessions/1/AAAAAAAAAAAAAAAAAAAAAA/'],
+  ['delete', '/userve/v2.2/miniapp/user/account/1/'],
 ] as const
 
 export const COOKIE_NAME = 'eur.admin'

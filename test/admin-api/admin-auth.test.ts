@@ -10,7 +10,7 @@ import { routerKeyPrefix } from '../../src/options-key-prefix.js'
 import { assertError, backendSkips, BACKENDS, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 import { ADMIN_ROUTES, COOKIE_NAME, createAdminApp, sessionCookie, setCookies, type AdminTestApp } from './admin-app.js'
 
-/** Sends every admin route with `headers`, asserting each answers `status` and `code`, and that user 1 is unchanged. */
+/** Sends every admin route with `headers`, asserting each answers `status` and `code`, and that user 1 (when there is one) is unchanged. */
 async function assertRefusedEverywhere(t: AdminTestApp, headers: Record<string, string>, status: number, code: string): Promise<void> {
   for (const [method, path, body] of ADMIN_ROUTES) {
     const req = t.request[method](path).set(headers)

@@ -33,9 +33,9 @@ for (const backend of BACKENDS) {
       const t = await create()
       const { id } = await t.signUp('username', 'victim')
       const cookie = await t.signInAdmin('root')
-      const writes = ADMIN_ROUTES.filter(([method]) => method === 'put').map(([, path, body]) => [path.replace('/1/', `/${id}/`), body] as const)
+      const writes = ADMIN_ROUTES.filter(([method]) => method !== 'get').map(([method, path, body]) => [method as 'put' | 'delete', path.replace('/1/', `/${id}/`), body] as const)
       for (const headers of [{ Origin: EVIL }, { Referer: `${EVIL}/page` }, { Origin: 'null' }, { Origin: EVIL, Referer: 'http://127.0.0.1/' }]) {
-        for (const [path, body] of writes) assertError(await t.request.put(path).set('Cookie', cookie).set(headers).send(body), 403, 'cross_site_request')
+        for (const [method, path, body] of writes) assertError(await t.request[method](path).set('Cookie', cookie).set(headers).send(body), 403, 'cross_site_request')
         assertError(await t.request.post('/userve/v1/logout/').set('Cookie', cookie).set(headers), 403, 'cross_site_request')
       }
       const victim = await t.store.getUserById(id)

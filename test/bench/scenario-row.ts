@@ -21,7 +21,7 @@ export function scenarioRow(key: ScenarioKey, pass: string, figures: Partial<Sce
     statusCounts: { 200: 1000 },
     errors: 0,
     timeouts: 0,
-    loopDelay: { p50: 0, p99: 0, max: 0, samples: 0 },
+    loopDelay: { p50: 0, p99: 0, max: 0, samples: 0, cpuMicros: 0 },
     ...figures,
   }
 }

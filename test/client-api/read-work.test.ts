@@ -1,7 +1,8 @@
 /**
  * The work of an authenticated read of one user (`GET /hserve/v2.2/user/info/:id/`), the hottest
  * route: one key-value read (the session) and one store read (the user), nothing else, whoever
- * reads and whatever fields are selected. Counted on the store ports, on both backends.
+ * reads and whatever fields are selected; once a minute per session, the write of its last use.
+ * Counted on the store ports, on both backends.
  */
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
@@ -76,6 +77,33 @@ for (const backend of BACKENDS) {
           assert.deepEqual(kvCalls, ['get'], `the session: one read, no write (user ${id}${query})`)
           assert.deepEqual(storeCalls, ['getUserById'], `the user: one read (user ${id}${query})`)
         }
+      } finally {
+        await t?.close()
+        await ports.close()
+      }
+    })
+
+    it("writes the session's last use once it is a minute old, and then reads only again", async () => {
+      const ports = await countedPorts(backend)
+      const kvCalls: string[] = []
+      let t: TestApp | undefined
+      try {
+        const app = await createTestApp({ backend, options: { storage: ports.storage, redis: counting(ports.kv, kvCalls) } })
+        t = app
+        const reader = await app.signUp('username', 'reader')
+        const read = async () => {
+          kvCalls.length = 0
+          const res = await app.request.get(`/hserve/v2.2/user/info/${reader.id}/`).set(app.auth(reader.token))
+          assert.equal(res.status, 200, JSON.stringify(res.body))
+          return [...kvCalls]
+        }
+        app.clock.advance(59)
+        assert.deepEqual(await read(), ['get'], 'within the minute: one read')
+        app.clock.advance(1)
+        assert.deepEqual(await read(), ['get', 'set', 'setMembers'], 'a minute on: the session written back, still listed')
+        assert.deepEqual(await read(), ['get'], 'then one read again')
+        app.clock.advance(59)
+        assert.deepEqual(await read(), ['get'])
       } finally {
         await t?.close()
         await ports.close()

@@ -106,6 +106,10 @@ export interface TestApp {
   readonly store: UserStore
   /** The key-value store given to the router (real backend), or undefined (the router's own stand-in). */
   readonly kv: KeyValueStore | undefined
+  /** The PostgreSQL schema of the store made here (real backend), for raw reads; undefined otherwise. */
+  readonly postgres: TestSchema | undefined
+  /** The Redis client and key prefix of `kv` (real backend), for SCANs; undefined otherwise. */
+  readonly redisKeys: { readonly client: RedisTestKeys['client']; readonly prefix: string } | undefined
   readonly logger: RecordingLogger
   /** The router's clock (unless `options.now` was given): `clock.advance(seconds)` moves time. */
   readonly clock: TestClock
@@ -138,6 +142,8 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
   const cleanups: (() => Promise<void>)[] = []
   let storage = options.storage
   let redis = options.redis
+  let postgres: TestSchema | undefined
+  let redisPrefix: string | undefined
   if (storage === undefined) {
     if (backend === 'memory') {
       storage = new MemoryUserStore()
@@ -148,6 +154,7 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
       storage = store
     } else {
       const schema: TestSchema = await createTestSchema(label)
+      postgres = schema
       const store = new PostgresUserStore({ connectionString: schema.connectionString, schema: schema.schema })
       cleanups.push(
         () => store.close(),
@@ -159,7 +166,8 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
   }
   if (redis === undefined && backend === 'real') {
     redisKeys ??= createRedisTestKeys(label)
-    redis = new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisKeys.nextPrefix() })
+    redisPrefix = redisKeys.nextPrefix()
+    redis = new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisPrefix })
   }
   const logger = (options.logger as RecordingLogger | undefined) ?? recordingLogger()
   const clock = new TestClock()
@@ -211,6 +219,8 @@ export async function createTestApp({ backend, options = {}, label = 'app' }: Te
     router,
     store: storage,
     kv: backend === 'real' && options.redis === undefined ? (redis as KeyValueStore) : undefined,
+    postgres,
+    redisKeys: redisKeys && redisPrefix !== undefined ? { client: redisKeys.client, prefix: redisPrefix } : undefined,
     logger,
     clock,
     signUp,

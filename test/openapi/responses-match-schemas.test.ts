@@ -88,7 +88,17 @@ describe('responses match the OpenAPI document', () => {
     }
     c.check(await t.request.post('/hserve/v2.1/register/phone/').set(CLIENT).send({ phone: '13800138001', password: PASSWORD }))
     c.check(await t.request.post('/hserve/v2.1/register/phone/').set(CLIENT).send({ phone: 'not a phone', password: PASSWORD }))
-    c.check(await t.request.post('/hserve/v2.1/login/phone/').set(CLIENT).send({ phone: '13800138001', password: PASSWORD }))
+    const phoneLogin = c.check(await t.request.post('/hserve/v2.1/login/phone/').set(CLIENT).send({ phone: '13800138001', password: PASSWORD }))
+    const phoneAuth = t.auth(phoneLogin.body.token)
+    const sessions = c.check(await t.request.get('/hserve/v2.0/user/sessions/').set(phoneAuth))
+    c.check(await t.request.get('/hserve/v2.0/user/sessions/').set(CLIENT))
+    const other = (sessions.body.objects as { id: string; current: boolean }[]).find((s) => !s.current)!
+    c.check(await t.request.delete(`/hserve/v2.0/user/sessions/${other.id}/`).set(phoneAuth))
+    c.check(await t.request.delete(`/hserve/v2.0/user/sessions/${other.id}/`).set(phoneAuth))
+    c.check(await t.request.post('/hserve/v2.0/user/sessions/destroy-others/').set(phoneAuth).send({}))
+    c.check(await t.request.post('/hserve/v2.0/user/sessions/destroy-others/').set(CLIENT).send({}))
+    c.check(await t.request.get('/hserve/v2.0/user/export/').set(phoneAuth))
+    c.check(await t.request.get('/hserve/v2.0/user/export/').set(CLIENT))
     c.check(await t.request.post('/hserve/v2.1/login/phone/').send({ phone: '13800138001', password: PASSWORD }))
     const anonymous = c.check(await t.request.post('/hserve/v2.0/login/anonymous/').set(CLIENT).send({}))
     c.check(await t.request.post('/hserve/v2.0/login/anonymous/').send({}))
@@ -353,6 +363,37 @@ describe('responses match the OpenAPI document', () => {
     )
   })
 
+  it('the client API: account deletion', async () => {
+    const leaver = await t.signUp('username', 'leaver')
+    c.check(await t.request.post('/hserve/v2.0/user/account/destroy/').set(t.auth(leaver.token)).send({}))
+    c.check(await t.request.post('/hserve/v2.0/user/account/destroy/').set(t.auth(leaver.token)).send({ password: PASSWORD }))
+
+    const phone = '13800138021'
+    await t.request.post('/hserve/v2.2/sms-verification-code/').set(CLIENT).send({ phone })
+    const bySms = await t.request
+      .post('/hserve/v2.1/login/sms/')
+      .set(CLIENT)
+      .send({ phone, code: t.outbox.lastCode(phone) })
+    c.check(await t.request.post('/hserve/v2.0/user/account/destroy/code/').set(CLIENT).send({}))
+    await new Promise((resolve) => setTimeout(resolve, 1100)) // the phone's cooldown
+    c.check(await t.request.post('/hserve/v2.0/user/account/destroy/code/').set(t.auth(bySms.body.token)).send({}))
+
+    const anonymous = await t.request.post('/hserve/v2.0/login/anonymous/').set(CLIENT).send({})
+    const operations = [
+      { kind: 'set', field: INTERNAL_FIELDS.email, value: 'leaving@example.com' },
+      { kind: 'set', field: INTERNAL_FIELDS.emailVerified, value: true },
+    ] as const
+    await t.store.updateUser(anonymous.body.id, { operations: [...operations], updatedAt: 1 })
+    c.check(await t.request.post('/hserve/v2.0/user/account/destroy/email/').set(t.auth(bySms.body.token)).send({}))
+    c.check(await t.request.post('/hserve/v2.0/user/account/destroy/email/').set(t.auth(anonymous.body.token)).send({}))
+    const link = pathAndToken(linkIn(mailer.last()))
+    c.check(await t.request.get('/hserve/v2.0/user/account/destroy/email/confirm/').query({ token: 'made-up' }).set(JSON_ACCEPT))
+    c.check(await t.request.get(link.path).set(JSON_ACCEPT))
+    c.check(await t.request.get(link.path).set(HTML_ACCEPT))
+    c.check(await t.request.post('/hserve/v2.0/user/account/destroy/email/confirm/').set(JSON_ACCEPT).send({ token: 'made-up' }))
+    c.check(await t.request.post(link.path).type('form').send({ token: link.token }).set(HTML_ACCEPT))
+  })
+
   it('the admin API', async () => {
     const { id } = await t.signUp('username', 'root')
     admins.add('root')
@@ -392,6 +433,13 @@ describe('responses match the OpenAPI document', () => {
     )
     c.check(await t.request.put(`/userve/v2.2/miniapp/user/account/${id}/`).set(cookie).send({ email: 'root@example.com' }))
     c.check(await t.request.put('/userve/v2.2/miniapp/user/account/999999/').set(cookie).send({ email: 'none@example.com' }))
+    const userSessions = c.check(await t.request.get(`/userve/v2.2/miniapp/user/sessions/${id}/`).set(cookie))
+    c.check(await t.request.get('/userve/v2.2/miniapp/user/sessions/999999/').set(cookie))
+    c.check(await t.request.delete(`/userve/v2.2/miniapp/user/sessions/${id}/${userSessions.body.objects[0].id}/`).set(cookie))
+    c.check(await t.request.delete(`/userve/v2.2/miniapp/user/sessions/${id}/${userSessions.body.objects[0].id}/`).set(cookie))
+    const deleted = await t.signUp('username', 'deleted-by-root')
+    c.check(await t.request.delete(`/userve/v2.2/miniapp/user/account/${deleted.id}/`).set(cookie))
+    c.check(await t.request.delete('/userve/v2.2/miniapp/user/account/999999/').set(cookie))
     c.check(await t.request.post('/userve/v1/logout/').set(cookie).set('Origin', 'https://evil.example').send({}))
     c.check(await t.request.post('/userve/v1/logout/').set(cookie).send({}))
   })

@@ -13,7 +13,7 @@ import { createUserSchema } from '../../src/model/schema.js'
 import type { UserStore } from '../../src/ports.js'
 import { parseListParams } from '../../src/query/parse-list-params.js'
 import { parseProfileUpdate } from '../../src/query/parse-update.js'
-import { comparable, createRandom, RANDOM_PROFILE_FIELDS, randomListParams, randomUpdateBody, randomUser } from '../../src/testing/index.js'
+import { comparable, createRandom, RANDOM_PROFILE_FIELDS, randomListParams, randomSuspension, randomUpdateBody, randomUser } from '../../src/testing/index.js'
 import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpers/postgres.js'
 
 const USERS = 3000
@@ -109,12 +109,13 @@ describe('memory, SQLite and PostgreSQL stores agree', () => {
     for (let u = 0; u < UPDATES; u++) {
       const id = random.int(1, USERS)
       const body = randomUpdateBody(random)
-      const changes = { operations: parseProfileUpdate(body, schema), updatedAt: 1_800_000_000 + u }
+      const suspension = randomSuspension(random)
+      const changes = { operations: [...parseProfileUpdate(body, schema), ...suspension], updatedAt: 1_800_000_000 + u }
       const answers = await all(async (store) => {
         const user = await store.updateUser(id, changes)
         return user && comparable(user)
       })
-      assertSame(answers, `update ${u} of user ${id}: ${JSON.stringify(body)}`)
+      assertSame(answers, `update ${u} of user ${id}: ${JSON.stringify(body)}${suspension.length ? ' with _suspended' : ''}`)
     }
   })
 

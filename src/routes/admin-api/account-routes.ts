@@ -1,8 +1,12 @@
 /**
  * An operator's change of a user's login data: username, e-mail, phone (null clears
- * one), and `new_password` without the old one, which ends every session of the user.
+ * one), and `new_password` without the old one, which ends every session of the user; and the
+ * deletion of a user's account.
  */
 import Joi from 'joi'
+import { UserRouterError } from '../../errors.js'
+import type { StoredUser } from '../../model/user.js'
+import { deleteAccount } from '../../services/account-deletion.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { nullable, object, optional } from '../../http/request-schema.js'
@@ -42,6 +46,30 @@ export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext):
         { verifyCurrentPassword: false, meta: requestMeta(req) },
       )
       res.json(toAccountInfo(user))
+    }),
+  )
+}
+
+/**
+ * DELETE of a user's account, answering 204. An operator's own account is refused here: one
+ * request must not lock its operator out; the client API deletes it with the operator's proof.
+ */
+export function mountAccountDeletionRoute({ deps, requireAuth, api }: AdminApiContext): void {
+  const doc = docs.route({
+    summary: "Delete a user's account for good: the user, its identities, sessions, tokens and pending codes (not the operator's own account)",
+    responses: docs.responses({ 204: { description: 'Deleted.' } }, [400, 404]),
+  })
+  api.delete(
+    '/userve/v2.2/miniapp/user/account/:id',
+    doc,
+    requireAuth,
+    handler(async (req, res) => {
+      const id = userIdParam(req)
+      if ((res.locals.admin as StoredUser).id === id) {
+        throw new UserRouterError('invalid_request', { message: "An operator's own account is not deleted through the admin API: use the client API's account deletion." })
+      }
+      if (!(await deleteAccount(deps, id, 'admin', requestMeta(req)))) throw new UserRouterError('user_not_found')
+      res.status(204).end()
     }),
   )
 }

@@ -12,13 +12,14 @@ import { documented } from '../../openapi/catalog.js'
 import type { AdminServiceDeps } from '../../services/deps.js'
 import type { FamilyInput } from '../family.js'
 import { minAppErrorBody } from '../minapp/wire.js'
-import { mountAccountRoutes } from './account-routes.js'
+import { mountAccountDeletionRoute, mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import type { AdminApiContext, AdminApiSettings } from './context.js'
 import { requireAdmin } from './require-admin.js'
 import { refuseCrossSiteRequests } from './same-origin.js'
 import { adminApiSchemas } from './schemas.js'
 import { adminSession } from './session.js'
+import { mountSessionRoutes } from './session-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 
 /** The cookie signing secrets: configured, or (outside production only) random for this router. */
@@ -54,5 +55,7 @@ export function createAdminApi({ deps, catalog, settings }: FamilyInput<AdminApi
   mountAuthRoutes(context)
   mountUserRoutes(context)
   mountAccountRoutes(context)
+  mountSessionRoutes(context)
+  mountAccountDeletionRoute(context)
   return router
 }

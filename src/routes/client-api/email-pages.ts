@@ -1,6 +1,6 @@
 /**
- * The small HTML pages behind the e-mail links and the identity providers' callback: results, and
- * the password-reset form. No external
+ * The small HTML pages behind the e-mail links and the identity providers' callback: results, the
+ * password-reset form, and the confirmation of an account's deletion. No external
  * assets and no script; every interpolated value is escaped; `PAGE_HEADERS` forbid loading anything
  * and keep the token-bearing URL out of referrers, caches and frames.
  */
@@ -17,12 +17,13 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 }
 
-export type ResultKind = 'email_verified' | 'password_reset' | 'invalid_link' | 'sign_in_failed' | 'error'
+export type ResultKind = 'email_verified' | 'password_reset' | 'account_deleted' | 'invalid_link' | 'sign_in_failed' | 'error'
 
 const RESULTS: Record<EmailLanguage, Record<ResultKind, [title: string, message: string]>> = {
   zh: {
     email_verified: ['邮箱已验证', '你的邮箱地址已经验证成功，现在可以关闭这个页面。'],
     password_reset: ['密码已重置', '新密码已经生效。所有设备上的登录都已退出，请用新密码重新登录。'],
+    account_deleted: ['账号已删除', '你的账号已经删除，所有设备上的登录都已退出。'],
     invalid_link: ['链接无效', '这个链接无效、已被使用或已过期，请重新申请。'],
     sign_in_failed: ['登录未完成', '第三方登录没有完成、已被使用或已过期，请返回应用重新登录。'],
     error: ['出错了', '暂时无法完成操作，请稍后再试。'],
@@ -30,6 +31,7 @@ const RESULTS: Record<EmailLanguage, Record<ResultKind, [title: string, message:
   en: {
     email_verified: ['E-mail address verified', 'Your e-mail address is verified. You can close this page.'],
     password_reset: ['Password changed', 'Your new password is set. You have been signed out everywhere: sign in again with the new password.'],
+    account_deleted: ['Account deleted', 'Your account is deleted, and you have been signed out everywhere.'],
     invalid_link: ['Invalid link', 'This link is invalid, already used or expired. Please ask for a new one.'],
     sign_in_failed: ['Sign-in not completed', 'The sign-in with the other service was not completed, or was already used or expired. Go back to the app and sign in again.'],
     error: ['Something went wrong', 'The request could not be completed. Please try again later.'],
@@ -55,6 +57,11 @@ const FORM = {
   },
 } as const
 
+const DELETION = {
+  zh: { title: '删除账号', warning: '删除后，账号和它的数据无法恢复，所有设备上的登录都会退出。', submit: '永久删除我的账号' },
+  en: { title: 'Delete your account', warning: 'A deleted account and its data cannot be restored, and you will be signed out everywhere.', submit: 'Delete my account for good' },
+} as const
+
 function layout(language: EmailLanguage, title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="${language === 'zh' ? 'zh-CN' : 'en'}">
@@ -70,6 +77,7 @@ h1{margin:0 0 16px;font-size:22px}
 label{display:block;margin:16px 0 4px}
 input[type=password]{box-sizing:border-box;width:100%;padding:8px;font-size:16px;border:1px solid #bbb;border-radius:4px}
 button{margin-top:24px;padding:10px 20px;font-size:16px;color:#fff;background:#2f6fed;border:0;border-radius:4px;cursor:pointer}
+button.danger{background:#c62828}
 .problem{padding:8px 12px;color:#a00;background:#fee;border-radius:4px}
 .hint{font-size:13px;color:#666}
 </style>
@@ -116,6 +124,24 @@ export function resetFormPage(language: EmailLanguage, view: ResetFormView): str
 <input type="password" id="password_confirmation" name="password_confirmation" autocomplete="new-password" required ${bounds}>
 <p class="hint">${escapeHtml(length)}</p>
 <button type="submit">${escapeHtml(t.submit)}</button>
+</form>`,
+  )
+}
+
+/**
+ * The confirmation of an account's deletion: opening the link only shows it, and its button posts
+ * back to the page's own URL with the token in a hidden field. Mail scanners open links; only a
+ * person presses the button.
+ */
+export function deletionFormPage(language: EmailLanguage, token: string): string {
+  const t = DELETION[language]
+  return layout(
+    language,
+    t.title,
+    `<p>${escapeHtml(t.warning)}</p>
+<form method="post">
+<input type="hidden" name="token" value="${escapeHtml(token)}">
+<button type="submit" class="danger">${escapeHtml(t.submit)}</button>
 </form>`,
   )
 }

@@ -34,7 +34,7 @@ const resetSchema = object({
 }).required()
 
 /** The `token` query parameter of a link ('' when missing); the form's POST also carries it in its body. */
-function queryToken(req: Request): string {
+export function queryToken(req: Request): string {
   const token = req.query.token
   return typeof token === 'string' ? token : ''
 }
@@ -43,7 +43,7 @@ const created = { 201: { description: 'The mail is sent.', schema: 'StatusOk' } 
 /** What a browser gets from a link target (it asks for HTML, or for nothing in particular). */
 const PAGE = { 'text/html': { type: 'string', description: 'An HTML page.' } }
 /** The link targets: an HTML page for browsers, JSON for callers that prefer it. */
-const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
+export const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
   docs.route({
     summary,
     auth: 'none',
@@ -56,7 +56,7 @@ const linkTarget = (summary: string, query: Joi.Schema, body?: Joi.Schema) =>
       503: { description: 'A dependency is unavailable.', schema: 'MinAppError', alsoAs: PAGE },
     },
   })
-const tokenQuery = Joi.object({ token: Joi.string().max(128) })
+export const tokenQuery = Joi.object({ token: Joi.string().max(128) })
 
 export function mountEmailRoutes({ deps, requireAuth, api, settings }: ClientApiContext): void {
   if (!deps.mailer) return

@@ -12,6 +12,7 @@ import { renderErrors } from '../../http/render-error.js'
 import { documented } from '../../openapi/catalog.js'
 import type { FamilyInput } from '../family.js'
 import { minAppErrorBody } from '../minapp/wire.js'
+import { mountAccountDeletionRoutes } from './account-deletion-routes.js'
 import { mountAccountRoutes } from './account-routes.js'
 import { mountAuthRoutes } from './auth-routes.js'
 import type { ClientApiContext, ClientApiSettings } from './context.js'
@@ -19,6 +20,7 @@ import { mountEmailRoutes } from './email-routes.js'
 import { mountIdentityRoutes } from './identity-routes.js'
 import { clientApiSchemas } from './schemas.js'
 import { mountSmsRoutes } from './sms-routes.js'
+import { mountSessionRoutes } from './session-routes.js'
 import { mountUserRoutes } from './user-routes.js'
 import { mountWechatMiniProgramRoutes } from './wechat-miniprogram-routes.js'
 
@@ -50,6 +52,8 @@ export function createClientApi({ deps, catalog, settings }: FamilyInput<ClientA
   mountAuthRoutes(context)
   mountUserRoutes(context)
   mountAccountRoutes(context)
+  mountSessionRoutes(context)
+  mountAccountDeletionRoutes(context)
   mountSmsRoutes(context)
   mountEmailRoutes(context)
   mountWechatMiniProgramRoutes(context)

@@ -36,6 +36,28 @@ export function clientApiSchemas(schema: UserSchema): Record<string, Record<stri
       properties: { status: { const: 'ok' }, redirect_url: { type: 'string', description: "The provider's authorization URL, to send the browser to." } },
       required: ['status', 'redirect_url'],
     },
+    UserExport: {
+      type: 'object',
+      properties: {
+        user: ref('User'),
+        identities: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              provider: { type: 'string' },
+              subject: { type: 'string' },
+              unionid: { type: ['string', 'null'] },
+              linked_at: { type: 'integer', description: 'Unix seconds.' },
+            },
+            required: ['provider', 'subject', 'unionid', 'linked_at'],
+          },
+        },
+        sessions: { type: 'array', items: ref('UserSession') },
+        exported_at: { type: 'integer', description: 'Unix seconds.' },
+      },
+      required: ['user', 'identities', 'sessions', 'exported_at'],
+    },
     SessionDestroyed: { type: 'object', properties: { message: { const: 'Destroy succeed.' }, status: { const: 'ok' } }, required: ['message', 'status'] },
   }
 }

@@ -5,7 +5,8 @@
 import type { UserSchema } from '../../model/schema.js'
 import type { StoredUser } from '../../model/user.js'
 import type { IssuedToken } from '../../services/sessions.js'
-import { toWireUser } from '../minapp/wire.js'
+import type { UserExport } from '../../services/user-export.js'
+import { toWireSession, toWireUser } from '../minapp/wire.js'
 
 /** The answer of register and login: the user, `token` and `expires_in`. */
 export function toSignedIn(user: StoredUser, schema: UserSchema, token: IssuedToken): Record<string, unknown> {
@@ -18,4 +19,19 @@ export function toSignedIn(user: StoredUser, schema: UserSchema, token: IssuedTo
  */
 export function toSilentSignedIn(user: StoredUser, schema: UserSchema, token: IssuedToken): Record<string, unknown> {
   return { user_id: user.id, token: token.token, expires_in: token.expiresIn, user_info: toWireUser(user, schema, { full: true }) }
+}
+
+/** The user's data export: the user as the owner sees it, the identities and the sessions. */
+export function toUserExport(data: UserExport, schema: UserSchema): Record<string, unknown> {
+  return {
+    user: toWireUser(data.user, schema, { full: true }),
+    identities: data.user.identities.map((identity) => ({
+      provider: identity.provider,
+      subject: identity.subject,
+      unionid: identity.unionId,
+      linked_at: identity.linkedAt,
+    })),
+    sessions: data.sessions.map(toWireSession),
+    exported_at: data.exportedAt,
+  }
 }

@@ -21,6 +21,22 @@ const LIST_META_SCHEMA = {
   required: ['limit', 'offset', 'next', 'previous'],
 }
 
+/** A signed-in session, `toWireSession`. */
+const USER_SESSION_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'A public id of the session: never its token.' },
+    kind: { enum: ['token', 'oauth'], description: '`token`: a client API sign-in; `oauth`: a phone API OAuth token family.' },
+    client_id: { type: 'string', description: 'The X-Hydrogen-Client-ID of the sign-in, or the OAuth client.' },
+    created_at: { type: 'integer', description: 'Unix seconds of the sign-in.' },
+    last_used_at: { type: 'integer', description: 'Unix seconds of the last use, to the minute (an OAuth family: its last refresh).' },
+    ip: { type: 'string', description: 'The address of the sign-in.' },
+    user_agent: { type: 'string', description: 'The User-Agent of the sign-in.' },
+    current: { type: 'boolean', description: "The session of the request's own token (always false for operators)." },
+  },
+  required: ['id', 'kind', 'client_id', 'created_at', 'last_used_at', 'ip', 'user_agent', 'current'],
+}
+
 /** The error body, `minAppErrorBody`. */
 const MINAPP_ERROR_SCHEMA = {
   type: 'object',
@@ -50,6 +66,8 @@ export function minAppSchemas(schema: UserSchema): Record<string, Record<string,
       properties: { email: nullableString, email_verified: { type: 'boolean' }, username: nullableString, phone: nullableString, phone_verified: { type: 'boolean' } },
       required: ['email', 'email_verified', 'username', 'phone', 'phone_verified'],
     },
+    UserSession: USER_SESSION_SCHEMA,
+    UserSessionList: { type: 'object', properties: { objects: { type: 'array', items: ref('UserSession') } }, required: ['objects'] },
     StatusOk: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] },
     MinAppError: MINAPP_ERROR_SCHEMA,
   }

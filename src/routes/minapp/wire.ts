@@ -9,6 +9,7 @@ import type { UserSchema } from '../../model/schema.js'
 import type { StoredUser } from '../../model/user.js'
 import { readProfileValue } from '../../model/values.js'
 import type { FieldSelection } from '../../query/parse-list-params.js'
+import type { SessionSummary } from '../../services/user-sessions.js'
 import { toWireIdentities } from './identities.js'
 
 export interface WireView {
@@ -67,6 +68,20 @@ export function toAccountInfo(user: StoredUser): Record<string, unknown> {
     username: user.username,
     phone: user.phone,
     phone_verified: user.phoneVerified,
+  }
+}
+
+/** One signed-in session of a user, as the user and operators see it. */
+export function toWireSession(session: SessionSummary): Record<string, unknown> {
+  return {
+    id: session.id,
+    kind: session.kind,
+    client_id: session.clientId,
+    created_at: session.createdAt,
+    last_used_at: session.lastUsedAt,
+    ip: session.ip,
+    user_agent: session.userAgent,
+    current: session.current,
   }
 }
 
