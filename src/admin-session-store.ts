@@ -9,9 +9,7 @@ import { RedisStore } from 'connect-redis'
 import type session from 'express-session'
 import { KeyValueSessionStore } from './http/key-value-session-store.js'
 import type { KeyValueStore } from './ports.js'
-
-/** Key of a session, after the router's key prefix. */
-const SESSION_KEYS = 'admin-session:'
+import { ADMIN_SESSION_KEYS as SESSION_KEYS } from './services/admin-grants.js'
 
 /** An ioredis client and the full prefix of the router's keys on it. */
 export interface RedisKeySpace {

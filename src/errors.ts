@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   unauthorized_client: { kind: 'invalid', message: 'The token was not issued to this client.' },
   unauthenticated: { kind: 'unauthenticated', message: 'Missing, invalid or expired token.' },
   not_admin: { kind: 'forbidden', message: 'This account is not an administrator.' },
+  account_suspended: { kind: 'forbidden', message: 'This account is suspended.' },
   cross_site_request: { kind: 'forbidden', message: 'Cross-site request refused: the Origin (or Referer) is not trusted.' },
   login_throttled: { kind: 'rate_limited', message: 'Too many failed sign-in attempts; try again later.' },
   rate_limited: { kind: 'rate_limited', message: 'Too many requests of this kind; try again later.' },

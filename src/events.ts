@@ -28,6 +28,10 @@ export type UserRouterEventType =
   | 'session_ended'
   /** The account was deleted (`method`: `self` by its user, `admin` by an operator); the app removes its own data of the user. */
   | 'account_deleted'
+  /** An operator suspended the account: every session and token family of the user ended. */
+  | 'account_suspended'
+  /** An operator lifted the suspension: the user may sign in again (ended sessions stay ended). */
+  | 'account_resumed'
 
 export interface UserRouterEvent {
   type: UserRouterEventType

@@ -5,6 +5,7 @@
  */
 import type { StoredUser } from '../model/user.js'
 import { userThrottleAccount } from './accounts.js'
+import { eraseAdminSessions } from './admin-grants.js'
 import { currentPasswordThrottleAccount } from './current-password.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { eraseEmailCooldown } from './email-sending.js'
@@ -39,6 +40,7 @@ async function eraseKeyValueTraces(deps: ServiceDeps, user: StoredUser): Promise
   const { kv } = deps
   await deps.sessions.revokeUser(user.id)
   await Promise.all([
+    eraseAdminSessions(deps, user.id),
     forgetLoginCode(kv, user.id),
     eraseUserTraces(kv, user.id),
     deps.throttle.forget(userThrottleAccount(user.id)),

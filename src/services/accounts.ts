@@ -13,6 +13,7 @@ import type { RequestMeta, ServiceDeps } from './deps.js'
 import type { PasswordCheck } from './passwords.js'
 import { countAction } from './rate-limits.js'
 import type { IssuedToken, Session } from './sessions.js'
+import { grantUnlessSuspended } from './sign-in-guard.js'
 
 export interface Credential {
   kind: IdentifierKind
@@ -25,11 +26,20 @@ export interface SignedIn {
   token: IssuedToken
 }
 
+/** Every client API session starts here: never for a suspended user (see `grantUnlessSuspended`). */
 async function startSession(deps: ServiceDeps, user: StoredUser, meta: RequestMeta): Promise<IssuedToken> {
-  return deps.sessions.issue({ userId: user.id, clientId: meta.clientId, createdAt: deps.now(), ip: meta.ip, userAgent: meta.userAgent })
+  const data = { userId: user.id, clientId: meta.clientId, createdAt: deps.now(), ip: meta.ip, userAgent: meta.userAgent }
+  const { token, expiresIn } = await grantUnlessSuspended(deps, user, {
+    issue: () => deps.sessions.issue(data),
+    revoke: ({ tokenHash }) => deps.sessions.revoke({ ...data, tokenHash }),
+  })
+  return { token, expiresIn }
 }
 
-/** Starts a session for a user who has proven who they are (an SMS code, say) and emits `login` with `method`. */
+/**
+ * Starts a session for a user who has proven who they are (an SMS code, say) and emits `login` with
+ * `method`; `account_suspended` for a suspended user.
+ */
 export async function signIn(deps: ServiceDeps, user: StoredUser, method: string, meta: RequestMeta): Promise<SignedIn> {
   const token = await startSession(deps, user, meta)
   deps.emit({ type: 'login', userId: user.id, method, clientId: meta.clientId, ip: meta.ip })

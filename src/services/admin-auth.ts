@@ -8,7 +8,9 @@ import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { AdminCandidate } from '../options.js'
 import { authenticate, credentialAttempt, type Credential } from './accounts.js'
+import { endAdminGrant, isAdminGrantLive, startAdminGrant } from './admin-grants.js'
 import type { RequestMeta, AdminServiceDeps } from './deps.js'
+import { grantUnlessSuspended, refuseSuspended } from './sign-in-guard.js'
 
 /** What an admin cookie session remembers: the user and a stamp of the password it signed in with. */
 export interface AdminSessionData {
@@ -17,6 +19,8 @@ export interface AdminSessionData {
   signedInAt: number
   /** Digest of the password hash: a changed password ends every admin session of the user. */
   passwordStamp: string
+  /** The session's grant (see `admin-grants.ts`): suspending the user ends it. */
+  grant: string
 }
 
 /** Unkeyed, so every process agrees on it; the hash it digests is salted scrypt output, and 128 bits of its SHA-256 reveal nothing usable. */
@@ -34,31 +38,39 @@ async function isAdmin(deps: AdminServiceDeps, user: StoredUser): Promise<boolea
 }
 
 /**
- * Signs an operator in: null for a wrong identifier or password (400), `not_admin` (403) for a
- * right password of a user `authorize` refuses; otherwise what the cookie session keeps.
+ * Signs an operator in: null for a wrong identifier or password (400), `account_suspended` (403)
+ * for a right password of a suspended user, `not_admin` (403) for one `authorize` refuses;
+ * otherwise what the cookie session keeps.
  */
 export async function signInAdmin(deps: AdminServiceDeps, credential: Credential, meta: RequestMeta): Promise<{ user: StoredUser; session: AdminSessionData } | null> {
   const user = await authenticate(deps, credentialAttempt(deps, credential), meta)
   if (!user) return null
+  refuseSuspended(user)
   if (!(await isAdmin(deps, user))) {
     deps.emit({ type: 'login_failed', userId: user.id, method: `admin:${credential.kind}`, ip: meta.ip })
     throw new UserRouterError('not_admin')
   }
+  const grant = await grantUnlessSuspended(deps, user, { issue: () => startAdminGrant(deps, user.id), revoke: (id) => endAdminGrant(deps, id, user.id) })
   deps.emit({ type: 'login', userId: user.id, method: `admin:${credential.kind}`, ip: meta.ip })
-  return { user, session: { userId: user.id, signedInAt: deps.now(), passwordStamp: passwordStamp(user) } }
+  return { user, session: { userId: user.id, signedInAt: deps.now(), passwordStamp: passwordStamp(user), grant } }
 }
+
+const sessionEnded = () => new UserRouterError('unauthenticated', { message: 'The admin session has ended; sign in again.' })
 
 /**
  * The admin of a cookie session: `unauthenticated` when the session is past its lifetime (the
- * store's TTL slides with each request; this does not), the user is gone or its password changed
- * since sign-in (the caller ends the session); `not_admin` when `authorize` refuses it now.
+ * store's TTL slides with each request; this does not), the user is gone, its password changed
+ * since sign-in or its grant ended (a suspension); `account_suspended` while the user is suspended
+ * (in all these cases the caller ends the session); `not_admin` when `authorize` refuses it now.
  */
 export async function currentAdmin(deps: AdminServiceDeps, session: AdminSessionData): Promise<StoredUser> {
   const expired = !(deps.now() - session.signedInAt < deps.admin.sessionTtlSeconds)
-  const user = expired ? null : await deps.store.getUserById(session.userId)
-  if (!user || passwordStamp(user) !== session.passwordStamp) {
-    throw new UserRouterError('unauthenticated', { message: 'The admin session has ended; sign in again.' })
-  }
+  const [user, granted] = expired
+    ? [null, false]
+    : await Promise.all([deps.store.getUserById(session.userId), typeof session.grant === 'string' && isAdminGrantLive(deps, session.grant, session.userId)])
+  if (!user || passwordStamp(user) !== session.passwordStamp) throw sessionEnded()
+  refuseSuspended(user)
+  if (!granted) throw sessionEnded()
   if (!(await isAdmin(deps, user))) throw new UserRouterError('not_admin')
   return user
 }

@@ -17,6 +17,7 @@ import type { UpdateOperation } from '../query/update.js'
 import { type SignedIn, signIn } from './accounts.js'
 import type { IdentityServiceDeps, RequestMeta, ServiceDeps } from './deps.js'
 import { takeProfile } from './identity-redirects.js'
+import { refuseSuspended } from './sign-in-guard.js'
 
 /** How the provider's profile fills the user's: every field it gave, only empty fields, or none. */
 export type ProfileUpdate = 'overwrite' | 'setnx' | false
@@ -104,6 +105,7 @@ export async function signInWithProfile(deps: ServiceDeps, providerName: string,
     user = await deps.store.getUserByIdentity(providerName, profile.subject)
     if (!user) throw new UserRouterError('identity_taken')
   }
+  refuseSuspended(user)
   return signIn(deps, await applyProfile(deps, user, providerName, profile, input.updateProfile), providerName, meta)
 }
 

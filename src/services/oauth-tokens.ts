@@ -23,6 +23,7 @@ import type { RequestMeta, OAuthServiceDeps } from './deps.js'
 import { countAction, rateCounterKey } from './rate-limits.js'
 import type { KeyValueStore } from '../ports.js'
 import { OPAQUE_TOKEN_FORMAT, familyKey, familyRefreshKey, familyTokensKey, familyUseKey, hashToken, newOpaqueToken, sessionKey } from './sessions.js'
+import { grantUnlessSuspended } from './sign-in-guard.js'
 import { traceUserKeys } from './user-traces.js'
 
 /** The answer of the token endpoint, in domain terms. */
@@ -51,19 +52,27 @@ const REFRESH_TOKEN = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
 
 const keys = { family: familyKey, refresh: familyRefreshKey, familyTokens: familyTokensKey, lastUse: familyUseKey }
 
-/** Starts a token family for a user who has just proven who they are, and issues its first pair. */
+/**
+ * Starts a token family for a user who has just proven who they are, and issues its first pair;
+ * `account_suspended` for a suspended user (see `grantUnlessSuspended`).
+ */
 export async function startTokenFamily(deps: OAuthServiceDeps, user: StoredUser, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const id = randomBytes(16).toString('base64url')
   const ttl = deps.oauth.refreshTokenTtlSeconds
   const now = deps.now()
   const family: Family = { userId: user.id, clientId, createdAt: now, expiresAt: now + ttl, ip: meta.ip, userAgent: meta.userAgent }
-  // Ending the family deletes its own keys; its refresh counter is the user's too, which deleting the account deletes.
-  await Promise.all([
-    deps.kv.set(keys.family(id), JSON.stringify(family), ttl),
-    deps.sessions.trackFamily(user.id, id, now, family.expiresAt),
-    traceUserKeys(deps.kv, user.id, [rateCounterKey('refreshesPerFamilyPerHour', id)], ttl),
-  ])
-  return issueInFamily(deps, id, family, meta)
+  return grantUnlessSuspended(deps, user, {
+    issue: async () => {
+      // Ending the family deletes its own keys; its refresh counter is the user's too, which deleting the account deletes.
+      await Promise.all([
+        deps.kv.set(keys.family(id), JSON.stringify(family), ttl),
+        deps.sessions.trackFamily(user.id, id, now, family.expiresAt),
+        traceUserKeys(deps.kv, user.id, [rateCounterKey('refreshesPerFamilyPerHour', id)], ttl),
+      ])
+      return issueInFamily(deps, id, family, meta)
+    },
+    revoke: () => revokeFamily(deps, id, family),
+  })
 }
 
 /** A new access token and refresh token of the family; the previous refresh token stops working. */
@@ -95,7 +104,8 @@ export async function familyLastUse(deps: { kv: KeyValueStore }, id: string): Pr
  * The refresh_token grant: uses the refresh token up and issues the family's next pair. Throws
  * `invalid_grant` for a malformed, unknown, expired or revoked token, a token of another client, or
  * a token that is not the family's current one, which also revokes the family; `rate_limited`
- * past the family's refreshes per hour.
+ * past the family's refreshes per hour; `account_suspended` (the family ended) when an operator
+ * suspended the user.
  */
 export async function refreshTokens(deps: OAuthServiceDeps, refreshToken: string, clientId: string, meta: RequestMeta): Promise<TokenPair> {
   const match = REFRESH_TOKEN.exec(refreshToken)
@@ -114,12 +124,13 @@ export async function refreshTokens(deps: OAuthServiceDeps, refreshToken: string
     throw new UserRouterError('invalid_grant')
   }
   const user = await deps.store.getUserById(family.userId)
-  if (!user) {
+  if (!user || user.suspended) {
     await revokeFamily(deps, id, family)
-    throw new UserRouterError('invalid_grant')
+    throw new UserRouterError(user ? 'account_suspended' : 'invalid_grant')
   }
   const pair = await issueInFamily(deps, id, family, meta)
-  // A revocation that ran while this pair was issued may have missed it: it must not outlive the family.
+  // A revocation that ran while this pair was issued may have missed it: it must not outlive the
+  // family. A suspension ends the family too (`revokeUser`), so this also covers one racing the refresh.
   if ((await readFamily(deps, id)) === null) {
     await revokeFamily(deps, id, family)
     throw new UserRouterError('invalid_grant')

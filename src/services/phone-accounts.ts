@@ -11,6 +11,7 @@ import type { OAuthServiceDeps, RequestMeta, ServiceDeps } from './deps.js'
 import { issueLoginCode } from './login-codes.js'
 import type { Session } from './sessions.js'
 import { countAction } from './rate-limits.js'
+import { refuseSuspended } from './sign-in-guard.js'
 import { assertSmsRegion, sendSmsCode, verifySmsCode, type SmsPurpose } from './sms-codes.js'
 
 /** The code purposes of the phone API's `type` parameter. */
@@ -64,6 +65,8 @@ export async function loginWithCode(deps: OAuthServiceDeps, input: { phone: stri
   await proveCode(deps, phone, 'login', input.code, meta)
   const user = await deps.store.getUserByIdentifier('phone', phone)
   if (!user) throw new UserRouterError('user_not_found', { message: NO_SUCH_PHONE })
+  // The code is spent, but no login code is handed out: the token endpoint would refuse it.
+  refuseSuspended(user)
   await claimWithPhone(deps, user, phone, meta)
   return issueLoginCode(deps, user.id)
 }

@@ -10,6 +10,7 @@ import { signIn, type SignedIn } from './accounts.js'
 import { checkIdentifier } from './credentials.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import { verifySmsCode } from './sms-codes.js'
+import { refuseSuspended } from './sign-in-guard.js'
 
 /** What `POST /hserve/v2.1/login/sms/` carries. */
 export interface SmsLogin {
@@ -37,6 +38,7 @@ export async function loginWithSmsCode(deps: ServiceDeps, input: SmsLogin, meta:
     if (!input.createUser) throw new UserRouterError('user_not_found')
     user = await createPhoneUser(deps, phone, meta)
   }
+  refuseSuspended(user)
   return signIn(deps, await claimWithPhone(deps, user, phone, meta), 'sms', meta)
 }
 

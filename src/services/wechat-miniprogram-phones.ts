@@ -12,6 +12,7 @@ import { signIn } from './accounts.js'
 import { isRecentSignIn, proveCurrentPassword } from './current-password.js'
 import type { RequestMeta, ServiceDeps, WechatServiceDeps } from './deps.js'
 import type { Session } from './sessions.js'
+import { refuseSuspended } from './sign-in-guard.js'
 import { markPhoneVerified } from './sms-accounts.js'
 import { sessionProfile, WECHAT, type WechatSignedIn, withIds } from './wechat-miniprogram-accounts.js'
 
@@ -87,6 +88,7 @@ export async function wechatPhoneLogin(deps: WechatServiceDeps, input: WechatPho
     user = await deps.store.getUserByIdentity(WECHAT, session.openId)
     if (!user) throw new UserRouterError('identity_taken')
   }
+  refuseSuspended(user)
   if (user.phone === null || user.phone === phone) user = await markPhoneVerified(deps, user, phone, meta)
   return withIds(await signIn(deps, user, WECHAT, meta), session)
 }

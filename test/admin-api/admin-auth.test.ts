@@ -161,7 +161,7 @@ for (const backend of BACKENDS) {
       const ttl = await kv.client.ttl(key)
       assert.ok(ttl > 590 && ttl <= 600, `TTL ${ttl}`)
       assert.ok(!stored.includes(PASSWORD))
-      assert.deepEqual(Object.keys(JSON.parse(stored).admin).sort(), ['passwordStamp', 'signedInAt', 'userId'])
+      assert.deepEqual(Object.keys(JSON.parse(stored).admin).sort(), ['grant', 'passwordStamp', 'signedInAt', 'userId'])
       await t.request.post('/userve/v1/logout/').set('Cookie', cookie)
       assert.equal(await kv.client.get(key), null)
     })

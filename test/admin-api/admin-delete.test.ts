@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, describe, it } from 'node:test'
 import type { UserRouterEvent } from '../../src/events.js'
-import { assertError, backendSkips, BACKENDS, closeTestApps, releaseTestResources } from '../helpers/test-app.js'
+import { assertError, backendSkips, BACKENDS, CLIENT, closeTestApps, PASSWORD, releaseTestResources } from '../helpers/test-app.js'
 import { createAdminApp } from './admin-app.js'
 
 const skip = await backendSkips()
@@ -43,6 +43,27 @@ for (const backend of BACKENDS) {
       assertError(await del('abc'), 404, 'user_not_found')
       const again = await t.signUp('username', 'alice')
       assert.ok(again.id > bystander.id, 'a new id, never the deleted one')
+    })
+
+    it("leaves none of an operator's admin sessions in the key-value store when the operator deletes their account through the client API", {
+      skip: backend === 'memory' && 'no Redis',
+    }, async () => {
+      const t = await createAdminApp(backend, 'admin-delete')
+      const cookie = await t.signInAdmin('carol')
+      const login = await t.request.post('/hserve/v2.1/login/username/').set(CLIENT).send({ username: 'carol', password: PASSWORD })
+      assert.equal(login.status, 201, JSON.stringify(login.body))
+      const { user_id: id, token } = login.body as { user_id: number; token: string }
+      assert.equal((await t.request.get('/userve/v1/user-profile/').set('Cookie', cookie)).status, 200)
+      const deleted = await t.request.post('/hserve/v2.0/user/account/destroy/').set(t.auth(token)).send({ password: PASSWORD })
+      assert.equal(deleted.status, 201, JSON.stringify(deleted.body))
+      const { client, prefix } = t.redisKeys!
+      const left: string[] = []
+      for (const key of await client.keys(`${prefix}*`)) {
+        const value = (await client.type(key)) === 'string' ? await client.get(key) : (await client.smembers(key)).join('\n')
+        if (/admin-grant/.test(key) || (key.includes('admin-session:') && value?.includes(`"userId":${id}`))) left.push(key)
+      }
+      assert.deepEqual(left, [], "the operator's admin session and its grant are gone")
+      assertError(await t.request.get('/userve/v1/user-profile/').set('Cookie', cookie), 401, 'unauthenticated')
     })
 
     it("refuses to delete the operator's own account", async () => {

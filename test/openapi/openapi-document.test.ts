@@ -110,6 +110,26 @@ describe('OpenAPI document', () => {
     )
   })
 
+  it("documents the suspension: the admin account route's field, and 403 on the sign-ins it refuses", () => {
+    const router = create(CONFIGS['every family and option']!)
+    type Operation = { requestBody?: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> }; responses: Record<string, unknown> }
+    const paths = openApiDocument(router).paths as Record<string, Record<string, Operation>>
+    const account = paths['/userve/v2.2/miniapp/user/account/{id}/']!.put!
+    assert.equal(account.requestBody!.content['application/json']!.schema.properties.suspended!.type, 'boolean')
+    assert.ok('403' in account.responses)
+    for (const [path, method] of [
+      ['/hserve/v2.1/login/username/', 'post'],
+      ['/hserve/v2.1/login/sms/', 'post'],
+      ['/hserve/v2.0/idp/{provider}/authenticate/', 'post'],
+      ['/api/v1/users/login', 'post'],
+      ['/oauth/token', 'post'],
+      ['/userve/v1/login/', 'post'],
+    ] as const) {
+      assert.ok(paths[path]?.[method], `${method} ${path} is documented`)
+      assert.match(JSON.stringify(paths[path]![method]!.responses['403']), /suspended/, `${method} ${path}`)
+    }
+  })
+
   it('describes the custom profile fields, and marks hidden ones', () => {
     const router = create(CONFIGS['every family and option']!)
     const schemas = (openApiDocument(router).components as { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> }).schemas

@@ -11,6 +11,7 @@ import { requestMeta } from '../../http/request-meta.js'
 import { object, optional, required } from '../../http/request-schema.js'
 import { validate } from '../../http/validate.js'
 import type { IdentifierKind } from '../../model/user.js'
+import { recordAdminSession } from '../../services/admin-grants.js'
 import { signInAdmin, signOutAdmin } from '../../services/admin-auth.js'
 import { adminOf, type AdminApiContext } from './context.js'
 import { docs } from './docs.js'
@@ -31,6 +32,7 @@ export function mountAuthRoutes({ deps, requireAuth, api, settings }: AdminApiCo
       await sessionCall((done) => req.session.regenerate(done))
       req.session.admin = session
       await sessionCall((done) => req.session.save(done))
+      await recordAdminSession(deps, session.userId, req.session.id)
       res.set('Cache-Control', 'no-store').json(toAdminProfile(user))
     },
   )

@@ -6,7 +6,7 @@ import { AFTER_ID } from './wire.js'
 const ERRORS: Record<number, string> = {
   400: 'Invalid input, a taken identifier, or a rule of the route (see `code` and `details`).',
   401: 'No admin session, or one that has ended.',
-  403: '`not_admin`: `admin.authorize` refuses the user; `cross_site_request`: a state-changing request from another origin.',
+  403: '`not_admin`: `admin.authorize` refuses the user; `account_suspended`: the user is suspended; `cross_site_request`: a state-changing request from another origin.',
   404: 'No such user.',
   413: 'The body is over 16 KiB.',
   429: 'Too many failed sign-ins; `Retry-After` says when to retry.',

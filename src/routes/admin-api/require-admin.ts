@@ -14,8 +14,8 @@ export function requireAdmin(deps: AdminServiceDeps): RequestHandler {
     try {
       res.locals.admin = await currentAdmin(deps, data)
     } catch (error) {
-      // A session whose user is gone or changed password is over for good.
-      if (isUserRouterError(error, 'unauthenticated')) await sessionCall((done) => req.session.destroy(done))
+      // A session whose user is gone, changed password or was suspended is over for good.
+      if (isUserRouterError(error, 'unauthenticated') || isUserRouterError(error, 'account_suspended')) await sessionCall((done) => req.session.destroy(done))
       throw error
     }
     noStore(res)

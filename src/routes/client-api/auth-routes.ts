@@ -51,7 +51,7 @@ export function mountAuthRoutes({ deps, requireAuth, api, settings }: ClientApiC
           sendSignedIn(res, await register(deps, { kind, identifier: body[kind], password: body.password }, requestMeta(req)))
         }),
       )
-      const loginDoc = docs.route({ summary: `Sign in with ${kind} and password`, auth: 'none', body: credential, responses: docs.responses(signedInAnswer, [400, 429]) })
+      const loginDoc = docs.route({ summary: `Sign in with ${kind} and password`, auth: 'none', body: credential, responses: docs.responses(signedInAnswer, [400, 403, 429]) })
       api.post(`/hserve/${version}/login/${kind}`, loginDoc, (req, res, next) => {
         try {
           validate(credential, req.body)

@@ -5,6 +5,7 @@ const ERRORS: Record<number, string> = {
   400: 'Invalid input, a taken identifier, or a rule of the route (see `code` and `details`).',
   401: 'Missing or unknown X-Hydrogen-Client-ID, or no valid token.',
   402: 'The SMS quota is used up.',
+  403: '`account_suspended`: the proof is right, but an operator suspended the account.',
   404: 'Not found.',
   413: 'The body is over 16 KiB.',
   429: 'Too many attempts; `Retry-After` says when to retry.',

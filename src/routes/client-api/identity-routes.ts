@@ -104,7 +104,7 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
     summary: 'Sign in with an auth token of a third-party sign-in',
     auth: 'none',
     body: authenticateSchema,
-    responses: docs.responses(signedIn, [400, 404]),
+    responses: docs.responses(signedIn, [400, 403, 404]),
   })
   api.post(
     `${PROVIDER_PATH}/authenticate`,
@@ -140,7 +140,7 @@ export function mountIdentityRoutes({ deps, requireAuth, api, settings }: Client
     summary: 'Sign in silently with an auth token of a third-party sign-in',
     auth: 'none',
     body: silentSchema,
-    responses: docs.responses({ 201: { description: 'The user as `user_info`, with a token.', schema: 'SilentSignedIn' } }, [400, 404]),
+    responses: docs.responses({ 201: { description: 'The user as `user_info`, with a token.', schema: 'SilentSignedIn' } }, [400, 403, 404]),
   })
   api.post(
     '/hserve/v2.5/idp/:provider/silent-login',

@@ -62,7 +62,7 @@ export function mountSmsRoutes({ deps, requireAuth, api }: ClientApiContext): vo
     summary: 'Sign in with an SMS code (creates the account unless create_user is false)',
     auth: 'none',
     body: loginSchema,
-    responses: docs.responses({ 201: { description: 'The user, with a token.', schema: 'SignedIn' } }, [400, 404, 429]),
+    responses: docs.responses({ 201: { description: 'The user, with a token.', schema: 'SignedIn' } }, [400, 403, 404, 429]),
   })
   api.post(
     '/hserve/v2.1/login/sms',

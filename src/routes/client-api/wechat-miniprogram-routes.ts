@@ -83,7 +83,7 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
       summary: 'Sign in with a WeChat mini program `wx.login` code',
       auth: 'none',
       body: silentSchema,
-      responses: docs.responses(signedInDoc, [400, 404]),
+      responses: docs.responses(signedInDoc, [400, 403, 404]),
     }),
     handler(async (req, res) => {
       const body = validate(silentSchema, req.body)
@@ -115,7 +115,7 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
       summary: 'Sign in with signed and encrypted WeChat mini program user data (creates the user unless create_user is false)',
       auth: 'none',
       body: authenticateSchema,
-      responses: docs.responses(signedInDoc, [400, 404]),
+      responses: docs.responses(signedInDoc, [400, 403, 404]),
     }),
     handler(async (req, res) => {
       const body = validate(authenticateSchema, req.body)
@@ -147,7 +147,7 @@ export function mountWechatMiniProgramRoutes({ deps, requireAuth, api, settings 
       const signedIn = await wechatPhoneLogin(wechatDeps, inputOf(req.body), requestMeta(req))
       noStore(res).status(201).json(toWechatSignedIn(signedIn, deps.schema))
     })
-  const phoneLoginResponses = docs.responses(signedInDoc, [400, 404])
+  const phoneLoginResponses = docs.responses(signedInDoc, [400, 403, 404])
   api.post(
     `/hserve/v2.7${PATH}/phone-login`,
     docs.route({ summary: 'Sign in with a WeChat mini program phone (`getPhoneNumber` code)', auth: 'none', body: phoneLoginSchema, responses: phoneLoginResponses }),

@@ -63,7 +63,7 @@ export function mountOAuthRoutes({ deps, api }: PhoneApiContext): void {
   const tokenDoc = oauthDocs.route({
     summary: 'Token endpoint: password and refresh_token grants (RFC 6749)',
     body: tokenSchema,
-    responses: oauthDocs.responses({ 200: { description: 'A token pair.', schema: 'OAuthToken' } }),
+    responses: oauthDocs.responses({ 200: { description: 'A token pair.', schema: 'OAuthToken' } }, [403]),
   })
   api.post(
     '/oauth/token',

@@ -82,7 +82,8 @@ export function mountUserRoutes({ deps, requireAuth, api, settings }: PhoneApiCo
     ['login', loginWithCode],
   ] as const) {
     const summary = path === 'register' ? 'Register a phone with a type 1 code' : 'Sign in with a type 2 code'
-    const doc = docs.route({ summary, auth: 'none', body: codeSchema, responses: docs.responses({ 200: loginCodeAnswer }, [400, 404, 429]) })
+    const errors = path === 'login' ? [400, 403, 404, 429] : [400, 404, 429]
+    const doc = docs.route({ summary, auth: 'none', body: codeSchema, responses: docs.responses({ 200: loginCodeAnswer }, errors) })
     api.post(
       `${BASE}/${path}`,
       doc,

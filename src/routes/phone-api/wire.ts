@@ -31,6 +31,8 @@ export function tokenResponse(pair: TokenPair): Record<string, unknown> {
 const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = {
   invalid_client: 'invalid_client',
   invalid_grant: 'invalid_grant',
+  // The credentials are right but may not be used: a grant refused, with the account's 403.
+  account_suspended: 'invalid_grant',
   unsupported_grant_type: 'unsupported_grant_type',
   invalid_scope: 'invalid_scope',
   unauthorized_client: 'unauthorized_client',
