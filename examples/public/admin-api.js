@@ -6,6 +6,8 @@
   var format = window.demoUi.format
   var USERS = '/userve/v2.2/miniapp/user_profile/'
   var LOGIN = '/userve/v1/login/'
+  var ACCOUNT = '/userve/v2.2/miniapp/user/account/'
+  var SESSIONS = '/userve/v2.2/miniapp/user/sessions/'
   /** Called when the server says the session is gone (401 on anything but the sign-in). */
   var onSignedOut = function () {}
 
@@ -75,7 +77,22 @@
     },
     /** `{username, email, phone (null clears), new_password}`; resolves with the account data. */
     updateAccount: function (id, changes) {
-      return request('PUT', '/userve/v2.2/miniapp/user/account/' + id + '/', changes)
+      return request('PUT', ACCOUNT + id + '/', changes)
+    },
+    /** Suspends (true) or resumes (false) the user: a suspended user cannot sign in. */
+    setSuspended: function (id, suspended) {
+      return request('PUT', ACCOUNT + id + '/', { suspended: suspended })
+    },
+    /** Deletes the user for good (204). */
+    deleteUser: function (id) {
+      return request('DELETE', ACCOUNT + id + '/')
+    },
+    /** The user's sessions `{objects}`, newest first. */
+    sessions: function (id) {
+      return request('GET', SESSIONS + id + '/')
+    },
+    endSession: function (id, sessionId) {
+      return request('DELETE', SESSIONS + id + '/' + encodeURIComponent(sessionId) + '/')
     },
     whenSignedOut: function (callback) {
       onSignedOut = callback

@@ -1,5 +1,6 @@
 // The admin page: an operator signs in to the admin API, finds users (filters, sort, pages, total
-// count), edits one user's profile and sign-in data, and signs out. Calls go through admin-api.js.
+// count), edits one user's profile and sign-in data, suspends, resumes or deletes the user, ends
+// the user's sessions, and signs out. Calls go through admin-api.js.
 ;(function () {
   var t = window.demoI18n.t
   var ui = window.demoUi
@@ -12,10 +13,11 @@
   /** The page of users shown (`{meta, objects}`) and the path it came from, for a reload after an edit. */
   var list = null
   var listPath = ''
-  /** The user open in the two edit forms, as the server last answered it. */
+  /** The user open in the two edit forms, as the server last answered it, and the user's sessions. */
   var opened = null
+  var openedSessions = []
 
-  var COLUMNS = ['id', 'username', 'nickname', 'gender', 'email', 'phone', 'score', 'createdAt']
+  var COLUMNS = ['id', 'username', 'nickname', 'gender', 'email', 'phone', 'score', 'createdAt', 'state']
   /** Account form field -> the user object's field. */
   var ACCOUNT_FIELDS = { username: '_username', email: '_email', phone: '_phone' }
 
@@ -62,6 +64,7 @@
     list = null
     listPath = ''
     opened = null
+    openedSessions = []
     renderList()
     renderEditors()
   }
@@ -124,6 +127,9 @@
         cell.textContent = ui.show(value)
         cell.dataset.field = COLUMNS[i]
       })
+      var state = row.insertCell()
+      state.dataset.field = 'state'
+      state.append(stateBadge(user))
       var open = document.createElement('button')
       open.type = 'button'
       open.className = 'open'
@@ -139,6 +145,14 @@
     $('total').textContent = meta && meta.total_count !== undefined ? ui.format('totalCount', { n: meta.total_count }) : ''
     $('page-range').textContent = users.length ? ui.format('pageRange', { from: meta.offset + 1, to: meta.offset + users.length }) : ''
     renderPager()
+  }
+
+  /** "Suspended" as a badge, or "Active". */
+  function stateBadge(user) {
+    var badge = document.createElement('span')
+    badge.textContent = t(user._suspended ? 'suspendedBadge' : 'active')
+    if (user._suspended) badge.className = 'badge suspended'
+    return badge
   }
 
   /** The pager follows the list's own `meta.previous` / `meta.next` links. */
@@ -169,9 +183,7 @@
     ui.run(
       button,
       function () {
-        return api.user(id).then(function (user) {
-          opened = user
-          renderEditors()
+        return openUser(id).then(function () {
           renderList() // marks the open row
           $('profile-form').scrollIntoView({ block: 'nearest' })
         })
@@ -180,10 +192,20 @@
     )
   })
 
+  /** Reads the user and the user's sessions, and shows them in the edit forms and the account card. */
+  function openUser(id) {
+    return Promise.all([api.user(id), api.sessions(id)]).then(function (answers) {
+      opened = answers[0]
+      openedSessions = answers[1].objects
+      renderEditors()
+    })
+  }
+
   // Editing one user
 
   function renderEditors() {
-    $('profile-form').hidden = $('account-form').hidden = !opened
+    $('profile-form').hidden = $('account-form').hidden = $('lifecycle-card').hidden = !opened
+    $('delete-user-confirm').hidden = true
     if (!opened) return
     document.querySelectorAll('.editing-id').forEach(function (element) {
       element.textContent = '#' + opened.id + (opened._username ? ' ' + opened._username : '')
@@ -194,6 +216,31 @@
       account[name].value = opened[ACCOUNT_FIELDS[name]] || ''
     })
     account.new_password.value = ''
+    renderLifecycle()
+  }
+
+  /** The open user's state, the suspend or resume button, and the sessions with an end button each. */
+  function renderLifecycle() {
+    $('user-state').textContent = ''
+    $('user-state').append(stateBadge(opened))
+    $('suspend').textContent = t(opened._suspended ? 'resumeUser' : 'suspendUser')
+    $('delete-user-question').textContent = ui.format('deleteUserQuestion', { user: '#' + opened.id + (opened._username ? ' ' + opened._username : '') })
+    var body = $('user-sessions').tBodies[0]
+    body.textContent = ''
+    openedSessions.forEach(function (session) {
+      var row = body.insertRow()
+      row.dataset.id = session.id
+      var values = [session.client_id, ui.formatTime(session.created_at), ui.formatTime(session.last_used_at), session.ip, session.user_agent]
+      values.forEach(function (value) {
+        row.insertCell().textContent = ui.show(value)
+      })
+      row.insertCell().append(ui.button('end-session', 'endSession'))
+    })
+    var empty = openedSessions.length === 0 && body.insertRow().insertCell()
+    if (empty) {
+      empty.colSpan = 6
+      empty.textContent = t('noSessions')
+    }
   }
 
   /** The profile fields that differ from the opened user (v2.6 changes only what is sent). */
@@ -221,16 +268,14 @@
   /** Sends `changes` unless there are none, then shows the user and the list as they are now. */
   function save(changes, send) {
     if (Object.keys(changes).length === 0) return Promise.resolve('nothingChanged')
-    var id = opened.id
-    return send(id, changes)
-      .then(function () {
-        return api.user(id)
-      })
-      .then(function (user) {
-        opened = user
-        renderEditors()
-        return loadPage(listPath)
-      })
+    return send(opened.id, changes).then(reopen)
+  }
+
+  /** Shows the open user and the list as they are now. */
+  function reopen() {
+    return openUser(opened.id).then(function () {
+      return loadPage(listPath)
+    })
   }
 
   onSubmit(
@@ -249,6 +294,61 @@
     'accountSaved',
   )
 
+  // Suspending, deleting, ending sessions
+
+  $('suspend').addEventListener('click', function () {
+    var suspend = !opened._suspended
+    ui.run(
+      $('suspend'),
+      function () {
+        return api.setSuspended(opened.id, suspend).then(reopen)
+      },
+      suspend ? 'userSuspended' : 'userResumed',
+    )
+  })
+
+  // Deleting asks first, naming the user.
+  $('delete-user').addEventListener('click', function () {
+    ui.clearError()
+    ui.showStatus('')
+    $('delete-user-confirm').hidden = false
+    $('delete-user-yes').focus()
+  })
+
+  $('delete-user-cancel').addEventListener('click', function () {
+    $('delete-user-confirm').hidden = true
+  })
+
+  $('delete-user-yes').addEventListener('click', function () {
+    ui.run(
+      $('delete-user-yes'),
+      function () {
+        return api.deleteUser(opened.id).then(function () {
+          opened = null
+          openedSessions = []
+          renderEditors()
+          return loadPage(listPath)
+        })
+      },
+      'userDeleted',
+    )
+  })
+
+  $('user-sessions').tBodies[0].addEventListener('click', function (event) {
+    var button = event.target.closest('button.end-session')
+    if (!button) return
+    var sessionId = button.closest('tr').dataset.id
+    ui.run(
+      button,
+      function () {
+        return api.endSession(opened.id, sessionId).then(function () {
+          return openUser(opened.id)
+        })
+      },
+      'sessionEnded',
+    )
+  })
+
   // Start
 
   api.whenSignedOut(function () {
@@ -258,6 +358,7 @@
   ui.languageSwitch(function () {
     if (admin) renderAdmin()
     renderList()
+    if (opened) renderLifecycle()
   })
 
   api

@@ -12,6 +12,12 @@
   var providers = []
   /** The SDK's authPageUrl: the page that calls BaaS.auth.thirdPartyAuth(). */
   var AUTH_PAGE = new URL('auth.html', location.href).href
+  /** The account's lifecycle routes of the client API (no SDK method calls them: BaaS.request does). */
+  var SESSIONS = '/hserve/v2.0/user/sessions/'
+  var EXPORT = '/hserve/v2.0/user/export/'
+  var DESTROY = '/hserve/v2.0/user/account/destroy/'
+  /** This account's sessions as the server last listed them. */
+  var devices = []
 
   BaaS.init('demo', { host: location.origin })
 
@@ -23,6 +29,7 @@
     return BaaS.auth.getCurrentUser().then(
       function (user) {
         render(user.toJSON())
+        return loadDevices()
       },
       function (error) {
         render(null)
@@ -38,10 +45,15 @@
     $('signed-in').hidden = !user
     $('signed-out').hidden = !!user
     // No password stays in a form that is out of sight.
-    ;(user ? ['register-form', 'login-form', 'sms-form'] : ['password-form']).forEach(function (id) {
+    ;(user ? ['register-form', 'login-form', 'sms-form'] : ['password-form', 'delete-form']).forEach(function (id) {
       $(id).reset()
     })
-    if (!user) return
+    if (!user) {
+      devices = []
+      renderDevices()
+      closeDeleteForm()
+      return
+    }
     renderProfile(user)
     ui.fillProfileForm($('profile-form'), user)
   }
@@ -95,16 +107,17 @@
     $('dev-code').hidden = true
     run($('send-code'), function () {
       return BaaS.sendSmsCode({ phone: phone }).then(function () {
-        return showDevCode(phone)
+        return showDevCode(phone, 'dev-code')
       })
     })
   })
 
   /**
    * Development only: the example app's dev outbox (absent in production) answers the last code
-   * sent to a phone; shown here in place of a real SMS. Answers the status message key.
+   * sent to a phone; shown in the element `id` (its value in `<id>-value`) in place of a real SMS.
+   * Answers the status message key.
    */
-  function showDevCode(phone) {
+  function showDevCode(phone, id) {
     return fetch('/dev/outbox?to=' + encodeURIComponent(phone), { cache: 'no-store' })
       .then(function (response) {
         return response.ok ? response.json() : null
@@ -114,8 +127,8 @@
       })
       .then(function (entry) {
         if (!entry || !entry.code) return 'codeInConsole'
-        $('dev-code-value').textContent = entry.code
-        $('dev-code').hidden = false
+        $(id + '-value').textContent = entry.code
+        $(id).hidden = false
         return 'codeSent'
       })
   }
@@ -236,29 +249,206 @@
     })
   }
 
-  $('logout').addEventListener('click', function () {
-    run(
-      $('logout'),
+  /** Ends this session and shows the sign-in forms. */
+  function logOut() {
+    return BaaS.auth.logout().then(
       function () {
-        return BaaS.auth.logout().then(
-          function () {
-            render(null)
-          },
-          function (error) {
-            // The server no longer knows the session: it is over anyway.
-            return BaaS.clearSession().then(function () {
-              render(null)
-              if (error.code !== 401) throw error
-            })
-          },
-        )
+        render(null)
       },
-      'loggedOut',
+      function (error) {
+        // The server no longer knows the session: it is over anyway.
+        return signedOut().then(function () {
+          if (error.code !== 401) throw error
+        })
+      },
+    )
+  }
+
+  $('logout').addEventListener('click', function () {
+    run($('logout'), logOut, 'loggedOut')
+  })
+
+  // The account's lifecycle: devices (sessions), the data export, deletion
+
+  /** One client API call through the SDK (its token and client id); resolves with the answer's body. */
+  function request(method, path, data) {
+    return BaaS.request({ url: path, method: method, data: data }).then(function (response) {
+      return response.data
+    })
+  }
+
+  /** Forgets the token and shows the sign-in forms. */
+  function signedOut() {
+    return BaaS.clearSession().then(function () {
+      render(null)
+    })
+  }
+
+  function loadDevices() {
+    return request('GET', SESSIONS).then(function (answer) {
+      devices = answer.objects
+      renderDevices()
+    })
+  }
+
+  /** A list item per session (newest first): this device is marked, any other has an end button. */
+  function renderDevices() {
+    var list = $('devices')
+    list.textContent = ''
+    devices.forEach(function (session) {
+      var item = document.createElement('li')
+      item.dataset.id = session.id
+      var dl = document.createElement('dl')
+      ui.fillList(dl, [
+        ['deviceClient', session.client_id],
+        ['deviceSignedIn', ui.formatTime(session.created_at)],
+        ['deviceLastUsed', ui.formatTime(session.last_used_at)],
+        ['deviceIp', session.ip],
+        ['deviceAgent', session.user_agent],
+      ])
+      item.append(dl)
+      if (session.current) item.className = 'current'
+      // This device is ended by signing out; any other by its own button.
+      item.append(session.current ? thisDevice() : ui.button('end-session', 'endSession'))
+      list.append(item)
+    })
+  }
+
+  function thisDevice() {
+    var mark = document.createElement('strong')
+    mark.textContent = t('thisDevice')
+    return mark
+  }
+
+  $('devices').addEventListener('click', function (event) {
+    var button = event.target.closest('button.end-session')
+    if (!button) return
+    var id = button.closest('li').dataset.id
+    run(
+      button,
+      function () {
+        return request('DELETE', SESSIONS + encodeURIComponent(id) + '/').then(loadDevices)
+      },
+      'sessionEnded',
     )
   })
 
+  $('sign-out-others').addEventListener('click', function () {
+    run(
+      $('sign-out-others'),
+      function () {
+        return request('POST', SESSIONS + 'destroy-others/').then(loadDevices)
+      },
+      'othersSignedOut',
+    )
+  })
+
+  // The other sessions first: once this one is over, the token could not end them.
+  $('sign-out-everywhere').addEventListener('click', function () {
+    run(
+      $('sign-out-everywhere'),
+      function () {
+        return request('POST', SESSIONS + 'destroy-others/').then(logOut)
+      },
+      'signedOutEverywhere',
+    )
+  })
+
+  /** Saves the export as a file, under the name the server gives (Content-Disposition). */
+  $('export').addEventListener('click', function () {
+    run(
+      $('export'),
+      function () {
+        return BaaS.request({ url: EXPORT, method: 'GET' }).then(function (response) {
+          var disposition = (response.headers && response.headers['content-disposition']) || ''
+          var name = /filename="?([^";]+)"?/.exec(disposition)
+          var blob = new Blob([JSON.stringify(response.data, null, 2)], { type: 'application/json' })
+          var link = document.createElement('a')
+          link.href = URL.createObjectURL(blob)
+          link.download = name ? name[1] : 'my-data.json'
+          document.body.append(link)
+          link.click()
+          link.remove()
+          setTimeout(function () {
+            URL.revokeObjectURL(link.href)
+          }, 1000)
+        })
+      },
+      'dataExported',
+    )
+  })
+
+  /**
+   * The proofs the account can give for its deletion, from what the user object shows (it does not
+   * say whether there is a password): a password when it has an identifier to sign in with, a code
+   * when the phone is verified, a mailed link when only the e-mail is verified, and else none (the
+   * recent sign-in is the proof). The server decides; its refusal says what is missing.
+   */
+  function deleteProofs(user) {
+    var code = !!(user._phone && user._phone_verified)
+    var password = !!(user._username || user._email || user._phone)
+    var email = !code && !!(user._email && user._email_verified)
+    return { password: password, code: code, email: email, none: !password && !code && !email }
+  }
+
+  $('delete-start').addEventListener('click', function () {
+    ui.clearError()
+    var proofs = deleteProofs(currentUser)
+    $('delete-password').hidden = !proofs.password
+    $('delete-code').hidden = !proofs.code
+    $('delete-email').hidden = !proofs.email
+    $('delete-recent').hidden = !proofs.none
+    $('delete-dev-code').hidden = true
+    $('delete-form').hidden = false
+    $('delete-start').hidden = true
+    ui.showStatus('deleteAsked')
+    $('delete-form').scrollIntoView({ block: 'nearest' })
+  })
+
+  function closeDeleteForm() {
+    $('delete-form').reset()
+    $('delete-form').hidden = true
+    $('delete-start').hidden = false
+  }
+
+  $('delete-cancel').addEventListener('click', function () {
+    closeDeleteForm()
+    ui.showStatus('')
+  })
+
+  $('delete-send-code').addEventListener('click', function () {
+    var phone = currentUser._phone
+    $('delete-dev-code').hidden = true
+    run($('delete-send-code'), function () {
+      return request('POST', DESTROY + 'code/').then(function () {
+        return showDevCode(phone, 'delete-dev-code')
+      })
+    })
+  })
+
+  $('delete-send-link').addEventListener('click', function () {
+    run(
+      $('delete-send-link'),
+      function () {
+        return request('POST', DESTROY + 'email/')
+      },
+      'deleteLinkSent',
+    )
+  })
+
+  onSubmit(
+    $('delete-form'),
+    function (fields, form) {
+      // A code when one was typed, else the password (sent as typed), else no proof.
+      var proof = fields.code ? { code: fields.code } : form.password.value ? { password: form.password.value } : {}
+      return request('POST', DESTROY, proof).then(signedOut)
+    },
+    'accountDeleted',
+  )
+
   ui.languageSwitch(function () {
     if (currentUser) renderProfile(currentUser)
+    renderDevices()
     renderProviders()
   })
   start().catch(ui.showError)

@@ -88,6 +88,15 @@
     })
   }
 
+  /** A `<button type="button">` of class `className`, labelled with the text of `key`. */
+  function button(className, key) {
+    var element = document.createElement('button')
+    element.type = 'button'
+    element.className = className
+    element.textContent = t(key)
+    return element
+  }
+
   /** A value as text; nothing (undefined, null, '') as a dash. */
   function show(value) {
     return value === undefined || value === null || value === '' ? t('none') : String(value)
@@ -148,6 +157,7 @@
     clearError: clearError,
     run: run,
     formFields: formFields,
+    button: button,
     show: show,
     fillList: fillList,
     onSubmit: onSubmit,

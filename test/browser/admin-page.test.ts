@@ -37,6 +37,10 @@ const EN = {
   profileSaved: 'Profile saved.',
   accountSaved: 'Sign-in data saved.',
   nothingChanged: 'Nothing changed.',
+  userSuspended: 'User suspended.',
+  userResumed: 'User resumed.',
+  sessionEnded: 'Session ended.',
+  userDeleted: 'User deleted.',
 }
 
 /** Seeded through the client API. Six nicknames contain "Tom", four of them male; `bob` is no admin. */
@@ -64,16 +68,8 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
   /** Seeded users by user name: id and client API token. */
   const seeded = new Map<string, { id: number; token: string }>()
 
-  const { explain, find, raw } = sdkDriver(() => ({ page, log, apiUrl: api!.url }), CLIENT_ID)
+  const { explain, find, raw, send } = sdkDriver(() => ({ page, log, apiUrl: api!.url }), CLIENT_ID)
   const { expectStatus, expectError, text } = pageChecks(() => ({ page, log }), explain)
-
-  /** A POST or PUT of the client API from Node; answers the status and JSON body. */
-  async function send(method: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = { 'X-Hydrogen-Client-ID': CLIENT_ID, 'Content-Type': 'application/json' }
-    if (token) headers.Authorization = `Hydrogen-r1 ${token}`
-    const response = await fetch(`${api!.url}${path}`, { method, headers, body: JSON.stringify(body) })
-    return { status: response.status, body: await response.json() }
-  }
 
   before(async () => {
     session = await startBrowserSession(SERVER_SCRIPT, { dir: SCREENSHOTS, name: 'admin-page' }, { ADMIN_PASSWORD: ADMIN.password, ADMIN_USERNAME: ADMIN.username })
@@ -105,6 +101,9 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
   const search = () => page.click('#filter-form button[type=submit]')
   const column = (field: string) => page.locator(`#users tbody td[data-field="${field}"]`).allTextContents()
   const cell = (id: number, field: string) => text(`#users tr[data-id="${id}"] td[data-field="${field}"]`)
+  /** tom_e's password, set by the operator in the sign-in data test. */
+  const TOM_E = { username: 'tom_e', password: 'set-by-the-operator-1' }
+  const signInTomE = (agent = 'node') => send('POST', '/hserve/v2.1/login/username/', TOM_E, undefined, { 'User-Agent': agent })
 
   /** The query parameters of the one list request among `exchanges`. */
   function listQuery(exchanges: Exchange[]): URLSearchParams {
@@ -307,6 +306,98 @@ describe('the admin page of the example app, clicked through in Chromium', { ski
     await page.selectOption('#lang', 'en')
     assert.deepEqual(await page.locator('[data-i18n]').allTextContents(), english)
     assert.equal(await text('#users tbody button.open'), 'Edit')
+  })
+
+  test('suspending a user shows the badge and refuses the user’s sign-in; resuming lets it in again', async () => {
+    const tom = seeded.get('tom_e')!
+    assert.equal(await cell(tom.id, 'state'), 'Active')
+    assert.equal(await text('#user-state'), 'Active')
+    assert.equal(await text('#suspend'), 'Suspend')
+    let exchanges = await expectStatus('suspend tom_e', () => page.click('#suspend'), EN.userSuspended)
+    let put = find(exchanges, 'PUT', `/userve/v2.2/miniapp/user/account/${tom.id}/`)
+    assert.equal(put.status, 200, put.responseBody ?? '')
+    assert.deepEqual(JSON.parse(put.requestBody!), { suspended: true })
+    assert.equal(await cell(tom.id, 'state'), 'Suspended')
+    assert.ok(await page.locator(`#users tr[data-id="${tom.id}"] td[data-field="state"] .badge.suspended`).isVisible())
+    assert.equal(await text('#user-state'), 'Suspended')
+    assert.equal(await text('#suspend'), 'Resume')
+    await screenshot('suspended')
+
+    const refused = await signInTomE()
+    assert.equal(refused.status, 403, JSON.stringify(refused.body))
+    assert.equal(refused.body.code, 'account_suspended')
+    const wrong = await send('POST', '/hserve/v2.1/login/username/', { username: TOM_E.username, password: 'not-the-password' })
+    const wrongElsewhere = await send('POST', '/hserve/v2.1/login/username/', { username: 'tom_a', password: 'not-the-password' })
+    assert.deepEqual(wrong, wrongElsewhere, 'a wrong password reveals nothing more for a suspended user')
+
+    await page.fill('#filter-form [name=where]', '{"_suspended": true}')
+    exchanges = await expectStatus('list the suspended users', search, EN.listed)
+    assert.deepEqual(await column('username'), ['tom_e'])
+    await page.fill('#filter-form [name=where]', '')
+    await expectStatus('list again', search, EN.listed)
+    await expectStatus('the page with tom_e', () => page.click('#next'), EN.listed)
+
+    exchanges = await expectStatus('resume tom_e', () => page.click('#suspend'), EN.userResumed)
+    put = find(exchanges, 'PUT', `/userve/v2.2/miniapp/user/account/${tom.id}/`)
+    assert.deepEqual(JSON.parse(put.requestBody!), { suspended: false })
+    assert.equal(await text('#user-state'), 'Active')
+    assert.equal(await text('#suspend'), 'Suspend')
+    const login = await signInTomE()
+    assert.equal(login.status, 201, JSON.stringify(login.body))
+  })
+
+  test('the open user’s sessions are listed; ending one signs that device out', async () => {
+    const tom = seeded.get('tom_e')!
+    const agent = 'tom-e-phone/1'
+    const login = await signInTomE(agent)
+    assert.equal(login.status, 201, JSON.stringify(login.body))
+    let exchanges = await expectStatus('open tom_e again', () => page.click(`#users tr[data-id="${tom.id}"] button.open`), EN.userLoaded)
+    assert.equal(find(exchanges, 'GET', `/userve/v2.2/miniapp/user/sessions/${tom.id}/`).status, 200)
+    const row = page.locator('#user-sessions tbody tr', { hasText: agent })
+    assert.equal(await row.count(), 1)
+    const sessionId = (await row.getAttribute('data-id'))!
+    const before = await page.locator('#user-sessions tbody tr').count()
+    assert.ok(before >= 2, 'the earlier sign-in is listed too')
+    assert.equal(await row.locator('td').first().textContent(), CLIENT_ID)
+    await screenshot('sessions')
+
+    exchanges = await expectStatus('end the session', () => row.locator('button.end-session').click(), EN.sessionEnded)
+    const ended = find(exchanges, 'DELETE', `/userve/v2.2/miniapp/user/sessions/${tom.id}/${encodeURIComponent(sessionId)}/`)
+    assert.equal(ended.status, 204, ended.responseBody ?? '')
+    assert.equal(await page.locator('#user-sessions tbody tr', { hasText: agent }).count(), 0)
+    assert.equal(await page.locator('#user-sessions tbody tr').count(), before - 1)
+    assert.equal((await raw(`/hserve/v2.5/user/info/${tom.id}/`, login.body.token)).status, 401, 'that device is signed out')
+  })
+
+  test('deleting a user asks first; cancel keeps the user; yes deletes it, and its sign-in is refused', async () => {
+    const tom = seeded.get('tom_e')!
+    const total = await text('#total')
+    const mark = log.mark()
+    await page.click('#delete-user')
+    assert.ok(await page.locator('#delete-user-confirm').isVisible())
+    assert.equal(await text('#delete-user-question'), `Delete user #${tom.id} tom_e for good? This cannot be undone.`)
+    await screenshot('delete-confirm')
+    await page.click('#delete-user-cancel')
+    assert.equal(await page.locator('#delete-user-confirm').isVisible(), false)
+    await log.settled()
+    assert.deepEqual(
+      log.since(mark).filter((exchange) => exchange.method === 'DELETE'),
+      [],
+      'cancel sends nothing',
+    )
+
+    await page.click('#delete-user')
+    const exchanges = await expectStatus('delete tom_e', () => page.click('#delete-user-yes'), EN.userDeleted)
+    const deleted = find(exchanges, 'DELETE', `/userve/v2.2/miniapp/user/account/${tom.id}/`)
+    assert.equal(deleted.status, 204, deleted.responseBody ?? '')
+    assert.equal(await page.locator('#lifecycle-card').isVisible(), false)
+    assert.equal(await page.locator('#profile-form').isVisible(), false)
+    assert.equal(await page.locator(`#users tr[data-id="${tom.id}"]`).count(), 0)
+    assert.notEqual(await text('#total'), total)
+    const login = await signInTomE()
+    assert.equal(login.status, 400, JSON.stringify(login.body))
+    const status = await page.evaluate((id) => fetch(`/userve/v2.2/miniapp/user_profile/${id}/`, { credentials: 'same-origin' }).then((r) => r.status), tom.id)
+    assert.equal(status, 404, 'the admin API no longer knows the user')
   })
 
   test('signing out removes the users from the page, and the list is no longer reachable', async () => {

@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict'
 import { randomBytes, randomInt } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -40,6 +41,12 @@ const EN = {
   codeSent: 'Code sent.',
   profileSaved: 'Profile saved.',
   passwordChanged: 'Password changed.',
+  sessionEnded: 'Session ended.',
+  othersSignedOut: 'Signed out everywhere else.',
+  signedOutEverywhere: 'Signed out everywhere.',
+  dataExported: 'Your data was downloaded.',
+  deleteAsked: 'Confirm below to delete the account.',
+  accountDeleted: 'Your account was deleted.',
 }
 
 /** A random mainland mobile number: one SMS per phone per 60 s. */
@@ -69,7 +76,7 @@ describe('the demo page of the example app, clicked through in Chromium', { skip
     await session?.close()
   })
 
-  const { explain, find, raw } = sdkDriver(() => ({ page, log, apiUrl: api!.url }), CLIENT_ID)
+  const { explain, find, raw, send } = sdkDriver(() => ({ page, log, apiUrl: api!.url }), CLIENT_ID)
 
   async function screenshot(name: string): Promise<void> {
     shots += 1
@@ -87,6 +94,30 @@ describe('the demo page of the example app, clicked through in Chromium', { skip
   }
 
   const logOut = () => page.click('#logout')
+
+  /** Signs erin in from Node as another device (its own User-Agent); answers the token. */
+  async function signInElsewhere(agent: string): Promise<string> {
+    const login = await send('POST', '/hserve/v2.1/login/username/', { username: erin.username, password: erin.newPassword }, undefined, { 'User-Agent': agent })
+    assert.equal(login.status, 201, JSON.stringify(login.body))
+    return login.body.token
+  }
+
+  /** The device list: each item's session id, whether it is this device, its fields and whether it has an end button. */
+  function devices() {
+    return page.locator('#devices li').evaluateAll((items: any[]) =>
+      items.map((item) => ({
+        id: item.dataset.id as string,
+        current: item.classList.contains('current'),
+        client: item.querySelector('dd[data-field="deviceClient"]').textContent as string,
+        ip: item.querySelector('dd[data-field="deviceIp"]').textContent as string,
+        agent: item.querySelector('dd[data-field="deviceAgent"]').textContent as string,
+        endButton: item.querySelector('button.end-session') !== null,
+      })),
+    )
+  }
+
+  /** Whether the client API still accepts `token`. */
+  const accepted = async (token: string) => (await raw('/hserve/v2.0/user/sessions/', token)).status !== 401
 
   test('the app prints the demo URL and serves the page with the SDK from its own origin, in the browser’s language', async () => {
     assert.match(api!.output(), new RegExp(`Demo page .*: ${api!.url}/\\n`))
@@ -247,6 +278,106 @@ describe('the demo page of the example app, clicked through in Chromium', { skip
     }
     assert.equal(token, '', 'the refused token is forgotten')
     assert.equal(await page.locator('#error').isVisible(), false, 'not an error for the person: just signed out')
+  })
+
+  test('the device list shows this sign-in and one from elsewhere; ending the other one signs it out', async () => {
+    const agent = `other-device/${run}`
+    const other = await signInElsewhere(agent)
+    const exchanges = await expectStatus('log in', () => logIn(erin.username, erin.newPassword), EN.loggedIn)
+    assert.equal(find(exchanges, 'GET', '/hserve/v2.0/user/sessions/').status, 200)
+    const listed = await devices()
+    const current = listed.filter((device) => device.current)
+    assert.equal(current.length, 1, JSON.stringify(listed))
+    assert.equal(current[0]!.endButton, false, 'this device is ended by signing out')
+    assert.match(current[0]!.agent, /Chrome/)
+    assert.equal(current[0]!.client, CLIENT_ID)
+    const elsewhere = listed.find((device) => device.agent === agent)
+    assert.ok(elsewhere, JSON.stringify(listed))
+    assert.equal(elsewhere.current, false)
+    assert.ok(elsewhere.endButton)
+    assert.match(elsewhere.ip, /127\.0\.0\.1/)
+    assert.equal(await page.locator('#devices li.current strong').textContent(), 'This device')
+    await screenshot('devices')
+
+    const ended = await expectStatus('end the other device', () => page.click(`#devices li[data-id="${elsewhere.id}"] button.end-session`), EN.sessionEnded)
+    assert.equal(find(ended, 'DELETE', `/hserve/v2.0/user/sessions/${encodeURIComponent(elsewhere.id)}/`).status, 204)
+    assert.equal(await accepted(other), false, 'the other device is signed out')
+    assert.ok(!(await devices()).some((device) => device.id === elsewhere.id), 'the list is read again')
+    assert.ok(await signedIn())
+  })
+
+  test('sign out everywhere else ends every other session and keeps this one', async () => {
+    const others = [await signInElsewhere(`second/${run}`), await signInElsewhere(`third/${run}`)]
+    await page.reload()
+    await page.locator('#signed-in').waitFor()
+    await page.locator('#devices li').nth(2).waitFor()
+    const exchanges = await expectStatus('sign out everywhere else', () => page.click('#sign-out-others'), EN.othersSignedOut)
+    assert.equal(find(exchanges, 'POST', '/hserve/v2.0/user/sessions/destroy-others/').status, 201)
+    for (const token of others) assert.equal(await accepted(token), false)
+    const listed = await devices()
+    assert.deepEqual(
+      listed.map((device) => device.current),
+      [true],
+      'only this device is left',
+    )
+    assert.ok(await accepted(await page.evaluate(() => BaaS.getAuthToken())), 'this device stays signed in')
+  })
+
+  test('sign out everywhere ends the other sessions, then this one', async () => {
+    const other = await signInElsewhere(`fourth/${run}`)
+    const mine: string = await page.evaluate(() => BaaS.getAuthToken())
+    const exchanges = await expectStatus('sign out everywhere', () => page.click('#sign-out-everywhere'), EN.signedOutEverywhere)
+    assert.equal(find(exchanges, 'POST', '/hserve/v2.0/user/sessions/destroy-others/').status, 201)
+    assert.equal(await signedIn(), false)
+    assert.equal(await page.evaluate(() => BaaS.getAuthToken()), '', 'the SDK forgot the token')
+    assert.equal(await page.locator('#devices li').count(), 0, 'no device stays on the page')
+    assert.equal(await accepted(other), false)
+    assert.equal(await accepted(mine), false)
+  })
+
+  test('download my data saves the export as a JSON file', async () => {
+    await expectStatus('log in', () => logIn(erin.username, erin.newPassword), EN.loggedIn)
+    const downloading = page.waitForEvent('download')
+    const exchanges = await expectStatus('download my data', () => page.click('#export'), EN.dataExported)
+    const download = await downloading
+    const request = find(exchanges, 'GET', '/hserve/v2.0/user/export/')
+    assert.equal(request.status, 200)
+    assert.match(request.responseHeaders['content-disposition'] ?? '', /^attachment/)
+    assert.match(download.suggestedFilename(), /\.json$/)
+    const saved = JSON.parse(await readFile((await download.path())!, 'utf8'))
+    assert.equal(saved.user.id, erin.id)
+    assert.equal(saved.user._username, erin.username)
+    assert.ok(Array.isArray(saved.identities))
+    assert.ok(saved.sessions.some((session: { current: boolean }) => session.current))
+    assert.equal(typeof saved.exported_at, 'number')
+  })
+
+  test('deleting the account asks for the password; a wrong one is refused; then the account is gone and its sign-in refused', async () => {
+    const token: string = await page.evaluate(() => BaaS.getAuthToken())
+    await expectStatus('ask to delete', () => page.click('#delete-start'), EN.deleteAsked)
+    assert.ok(await page.locator('#delete-password').isVisible(), 'erin has a password')
+    assert.equal(await page.locator('#delete-code').isVisible(), false, 'erin has no phone')
+    assert.equal(await page.locator('#delete-recent').isVisible(), false)
+    await screenshot('delete-confirm')
+
+    await page.click('#delete-cancel')
+    assert.equal(await page.locator('#delete-form').isVisible(), false)
+    await page.click('#delete-start')
+    await page.fill('#delete-form [name=password]', 'not-the-password')
+    await expectError('delete with a wrong password', () => page.click('#delete-form button[type=submit]'), /^Error: 4\d\d: \S/)
+    assert.ok(await signedIn())
+    assert.ok(await accepted(token), 'the account is still there')
+
+    await page.fill('#delete-form [name=password]', erin.newPassword)
+    const exchanges = await expectStatus('delete the account', () => page.click('#delete-form button[type=submit]'), EN.accountDeleted)
+    const destroy = find(exchanges, 'POST', '/hserve/v2.0/user/account/destroy/')
+    assert.equal(destroy.status, 201)
+    assert.deepEqual(JSON.parse(destroy.requestBody!), { password: erin.newPassword })
+    assert.equal(await signedIn(), false)
+    assert.equal(await page.evaluate(() => BaaS.getAuthToken()), '', 'the SDK forgot the token')
+    assert.equal(await accepted(token), false)
+    await expectError('log in to the deleted account', () => logIn(erin.username, erin.newPassword), /^Error: 400: \S/)
+    await screenshot('deleted')
   })
 
   test('the page ran without script errors', () => {

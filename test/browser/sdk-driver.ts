@@ -20,6 +20,8 @@ export interface SdkDriver {
   find(exchanges: Exchange[], method: string, prefix: string): Exchange
   /** A raw GET from Node, outside the browser. */
   raw(path: string, token: string | null): Promise<{ status: number; body: any }>
+  /** A JSON request from Node, outside the browser; `headers` are added (a User-Agent...). */
+  send(method: string, path: string, body: unknown, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>
 }
 
 /** `current` gives the page, log and API URL of the moment (they are set up in `before`). */
@@ -61,13 +63,22 @@ export function sdkDriver(current: () => { page: Page; log: NetworkLog; apiUrl: 
     async raw(path, token) {
       const headers: Record<string, string> = { 'X-Hydrogen-Client-ID': clientId }
       if (token) headers.Authorization = `Hydrogen-r1 ${token}`
-      const response = await fetch(`${current().apiUrl}${path}`, { headers })
-      const text = await response.text()
-      let body: unknown = text
-      try {
-        body = JSON.parse(text)
-      } catch {}
-      return { status: response.status, body }
+      return answer(await fetch(`${current().apiUrl}${path}`, { headers }))
+    },
+    async send(method, path, body, token, extra = {}) {
+      const headers: Record<string, string> = { 'X-Hydrogen-Client-ID': clientId, 'Content-Type': 'application/json', ...extra }
+      if (token) headers.Authorization = `Hydrogen-r1 ${token}`
+      return answer(await fetch(`${current().apiUrl}${path}`, { method, headers, body: JSON.stringify(body) }))
     },
   }
+}
+
+/** The status and body of a response: JSON when it parses, else the text. */
+async function answer(response: Response): Promise<{ status: number; body: any }> {
+  const text = await response.text()
+  let body: unknown = text
+  try {
+    body = JSON.parse(text)
+  } catch {}
+  return { status: response.status, body }
 }
