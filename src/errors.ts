@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   payload_too_large: { kind: 'too_large', message: 'The request body is too large.' },
   invalid_credentials: { kind: 'invalid', message: 'Wrong account or password.' },
   wrong_password: { kind: 'invalid', message: 'The current password is wrong.' },
+  recent_sign_in_required: { kind: 'forbidden', message: 'An account without a password proves this change by a recent sign-in: sign in again, then retry.' },
   last_login_method: { kind: 'invalid', message: 'This change would leave the account without a way to sign in.' },
   invalid_client: { kind: 'unauthenticated', message: 'Unknown or missing X-Hydrogen-Client-ID.' },
   invalid_grant: { kind: 'invalid', message: 'The grant is invalid, expired, revoked, or was issued to another client.' },

@@ -8,7 +8,7 @@ import type { IdentifierKind, StoredUser } from '../model/user.js'
 import type { UpdateOperation } from '../query/update.js'
 import { noticeContactChange } from './change-notice.js'
 import { checkIdentifier, checkPassword, identifierLookups, throttleAccount } from './credentials.js'
-import { isRecentSignIn, proveCurrentPassword } from './current-password.js'
+import { isRecentSignIn, proveCurrentPassword, proveRecentSignIn } from './current-password.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
 import type { PasswordCheck } from './passwords.js'
 import { countAction } from './rate-limits.js'
@@ -185,7 +185,8 @@ export interface ChangeAccountOptions {
   keepSession?: Session
   /**
    * The caller's session when a recent sign-in on it may stand in for the current password of an
-   * e-mail or phone change (the client API); a password given anyway is still checked.
+   * e-mail or phone change (the client API); a password given anyway is still checked. An account
+   * without a password proves its first password or a new contact by it (`proveRecentSignIn`).
    */
   recentSignIn?: Session
   /** Ask the current password (users); `false` for operators, who change accounts without it. */
@@ -235,7 +236,8 @@ export async function changeAccount(deps: ServiceDeps, userId: number, changes: 
   if (options.verifyCurrentPassword && (changes.newPassword !== undefined || contactsNeedProof)) {
     const purpose = changes.newPassword !== undefined ? 'change the password' : proofPurpose(changedContacts, changes.unlinkProvider)
     const field = options.currentPasswordField ?? 'password'
-    await proveCurrentPassword(deps, user, { password: changes.password, field, purpose }, options.meta)
+    if (user.passwordHash === null) await proveRecentSignIn(deps, options.recentSignIn)
+    else await proveCurrentPassword(deps, user, { password: changes.password, field, purpose }, options.meta)
   }
   if (changes.newPassword !== undefined) {
     operations.push({ kind: 'set', field: INTERNAL_FIELDS.passwordHash, value: await deps.passwords.hash(changes.newPassword) })

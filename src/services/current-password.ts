@@ -5,6 +5,7 @@
 import { UserRouterError, fieldError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import type { RequestMeta, ServiceDeps } from './deps.js'
+import { readFamily } from './oauth-tokens.js'
 import type { Session } from './sessions.js'
 
 /** What is being changed, for the message of a missing password. */
@@ -46,4 +47,18 @@ export function isRecentSignIn(deps: ServiceDeps, session: Session | undefined):
   const window = deps.recentSignInSeconds
   if (!session || session.family !== undefined || window === 0) return false
   return deps.now() - session.createdAt <= window
+}
+
+/**
+ * The proof an account without a password gives for its first password or a new contact: a sign-in
+ * at most `recentSignInSeconds` old. Without it a stolen token alone could set a password (or a
+ * contact) of its own and keep the account. For an OAuth access token the sign-in is its family's,
+ * which refreshes do not renew. Otherwise 403 `recent_sign_in_required`.
+ */
+export async function proveRecentSignIn(deps: ServiceDeps, session: Session | undefined): Promise<void> {
+  const window = deps.recentSignInSeconds
+  let signedInAt: number | undefined
+  if (session?.family === undefined) signedInAt = session?.createdAt
+  else signedInAt = (await readFamily(deps, session.family))?.createdAt
+  if (signedInAt === undefined || window === 0 || deps.now() - signedInAt > window) throw new UserRouterError('recent_sign_in_required')
 }

@@ -94,7 +94,7 @@ export async function setNameAndPassword(deps: ServiceDeps, session: Session, in
     deps,
     session.userId,
     { username: input.name, newPassword: input.password, ...(input.currentPassword === undefined ? {} : { password: input.currentPassword }) },
-    { keepSession: session, verifyCurrentPassword: true, currentPasswordField: 'current_password', meta },
+    { keepSession: session, recentSignIn: session, verifyCurrentPassword: true, currentPasswordField: 'current_password', meta },
   )
 }
 

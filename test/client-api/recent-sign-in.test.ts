@@ -13,7 +13,7 @@ import { createUserRouter } from '../../src/create-user-router.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import type { UserRouterOptions } from '../../src/options.js'
 import { RecordingMailer } from '../helpers/recording-mailer.js'
-import { assertError, backendSkips, BACKENDS, CLIENT_ID, closeTestApps, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
+import { assertError, backendSkips, BACKENDS, CLIENT, CLIENT_ID, closeTestApps, PASSWORD, releaseTestResources, type TestApp } from '../helpers/test-app.js'
 import { createPhoneTestApp } from '../phone-api/phone-app.js'
 
 const ACCOUNT = '/hserve/v2.2/user/account/'
@@ -108,6 +108,33 @@ for (const backend of BACKENDS) {
       assertError(await put(t, token, { email: 'erin@example.com' }), 400, 'invalid_request', 'password')
       assertError(await put(t, token, { phone: '13400134000' }), 400, 'invalid_request', 'password')
       assert.equal((await put(t, token, { email: 'erin@example.com', phone: '13400134000', password: PASSWORD })).status, 200)
+    })
+
+    it('asks an account without a password for a recent sign-in before its first password or a new contact: an old token alone cannot take it over', async (c) => {
+      const clock = mockClock(c)
+      const t = await create({ recentSignInSeconds: 60, anonymousLogin: true })
+      const anonymous = await t.request.post('/hserve/v2.0/login/anonymous/').set(CLIENT)
+      assert.equal(anonymous.status, 201, JSON.stringify(anonymous.body))
+      const token = anonymous.body.token as string
+      clock.move(61)
+      assertError(await put(t, token, { username: 'mallory', new_password: 'a new password 7' }), 403, 'recent_sign_in_required')
+      assertError(await put(t, token, { email: 'mallory@example.com' }), 403, 'recent_sign_in_required')
+      const user = await t.store.getUserById(anonymous.body.id as number)
+      assert.deepEqual([user!.username, user!.email, user!.passwordHash], [null, null, null], 'nothing changed')
+      const fresh = await t.request.post('/hserve/v2.0/login/anonymous/').set(CLIENT)
+      assert.equal((await put(t, fresh.body.token as string, { username: 'owner', new_password: 'a new password 7' })).status, 200, 'a fresh sign-in sets it')
+
+      // The phone API: its access token is as old as its family's sign-in, however recently refreshed.
+      const grant = await t.passwordGrant('13300133000', await t.registerPhone('13300133000'))
+      clock.move(61)
+      const refreshed = await t.token({ grant_type: 'refresh_token', refresh_token: grant.refresh_token as string })
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body))
+      const late = await t.request
+        .put('/api/v1/users/update')
+        .set('Authorization', `Bearer ${String(refreshed.body.access_token)}`)
+        .send({ name: 'mallory', password: 'a new password 7', password_confirmation: 'a new password 7' })
+      assert.equal(late.status, 403, JSON.stringify(late.body))
+      assert.equal((await t.store.getUserByIdentifier('phone', '13300133000'))!.passwordHash, null, 'no password was set')
     })
 
     it('asks the current password for a password change, however fresh the sign-in', async () => {

@@ -26,7 +26,7 @@ export function mountAccountRoutes({ deps, requireAuth, api }: ClientApiContext)
       'Change username, e-mail, phone (null clears) or password, or unlink a third-party identity; a new password needs the current `password` when the account has one, and so does a new e-mail or phone or an unlink unless the sign-in of the token is at most `recentSignInSeconds` old',
     auth: 'token',
     body: accountSchema,
-    responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 429]),
+    responses: docs.responses({ 200: { description: 'The account data.', schema: 'AccountInfo' } }, [400, 403, 429]),
   })
   for (const version of ['v2.0', 'v2.1', 'v2.2']) {
     api.put(

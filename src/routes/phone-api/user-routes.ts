@@ -44,7 +44,7 @@ export function mountUserRoutes({ deps, requireAuth, api, settings }: PhoneApiCo
     summary: 'Set the username and password (bearer token; `current_password` when the account has one)',
     auth: 'bearer',
     body: updateSchema,
-    responses: docs.responses({ 200: done }, [400, 401, 429]),
+    responses: docs.responses({ 200: done }, [400, 401, 403, 429]),
   })
   api.put(
     `${BASE}/update`,
