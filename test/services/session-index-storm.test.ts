@@ -4,25 +4,14 @@
  * "end every session" could reach it). On the in-process key-value store and on Redis.
  */
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
-import { MemoryKeyValueStore } from '../../adapters/memory/index.js'
-import { RedisKeyValueStore } from '../../adapters/redis/index.js'
-import type { KeyValueStore } from '../../src/ports.js'
+import { describe, it } from 'node:test'
 import { SessionService, sessionKey } from '../../src/services/sessions.js'
-import { createRedisTestKeys, type RedisTestKeys } from '../helpers/redis.js'
+import { keyValueBackends } from '../helpers/key-value-backends.js'
 import { backendSkips, BACKENDS, type Backend } from '../helpers/test-app.js'
 
 const skip = await backendSkips()
-let redisKeys: RedisTestKeys | null = null
-after(async () => {
-  await redisKeys?.cleanup()
-})
-
-function keyValueStore(backend: Backend): KeyValueStore {
-  if (backend !== 'real') return new MemoryKeyValueStore()
-  redisKeys ??= createRedisTestKeys('session-index-storm')
-  return new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisKeys.nextPrefix() })
-}
+const backends = keyValueBackends('session-index-storm')
+const keyValueStore = (backend: Backend) => backends.store(backend)
 
 for (const backend of BACKENDS) {
   describe(`a storm of sign-ins of one user (${backend})`, { skip: skip[backend] }, () => {
