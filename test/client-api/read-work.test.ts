@@ -61,6 +61,7 @@ for (const backend of BACKENDS) {
       try {
         const app = await createTestApp({ backend, options: { storage: counting(ports.storage, storeCalls), redis: counting(ports.kv, kvCalls) } })
         t = app
+        app.clock.freeze()
         const reader = await app.signUp('username', 'reader')
         const other = await app.signUp('username', 'other')
         for (const [id, query] of [
@@ -90,6 +91,7 @@ for (const backend of BACKENDS) {
       try {
         const app = await createTestApp({ backend, options: { storage: ports.storage, redis: counting(ports.kv, kvCalls) } })
         t = app
+        app.clock.freeze()
         const reader = await app.signUp('username', 'reader')
         const read = async () => {
           kvCalls.length = 0

@@ -5,9 +5,18 @@
  */
 export class TestClock {
   private offsetMs = 0
+  private frozenAt: number | null = null
 
   /** Milliseconds since 1970, as `Date.now`. */
-  readonly now = (): number => Date.now() + this.offsetMs
+  readonly now = (): number => (this.frozenAt ?? Date.now()) + this.offsetMs
+
+  /**
+   * Stops the real time's share: from then on only `advance` moves the clock, for a test that steps
+   * onto an exact boundary (a second of a slow machine would otherwise step past it).
+   */
+  freeze(): void {
+    this.frozenAt ??= Date.now()
+  }
 
   /** Moves the clock forward. */
   advance(seconds: number): void {
