@@ -200,28 +200,23 @@ export class SessionService {
   async entries(userId: number): Promise<IndexEntry[]> {
     const all = (await this.kv.setMembers(userIndexKey(userId))).map(parseMember)
     const now = this.now()
-    const expired = all.filter((entry) => entry.expiresAt <= now)
-    if (expired.length > 0)
-      await this.kv.removeFromSet(
-        userIndexKey(userId),
-        expired.map((entry) => entry.member),
-      )
+    await this.dropEntries(
+      userId,
+      all.filter((entry) => entry.expiresAt <= now),
+    )
     return all.filter((entry) => entry.expiresAt > now).sort(newestFirst)
   }
 
   /** Ends what the entries grant: out of the index first, then the keys (see `touch`). */
   async end(userId: number, entries: readonly IndexEntry[]): Promise<void> {
     if (entries.length === 0) return
-    await this.kv.removeFromSet(
-      userIndexKey(userId),
-      entries.map((entry) => entry.member),
-    )
+    await this.dropEntries(userId, entries)
     const families = entries.map((entry) => familyIdOf(entry.key)).filter((id) => id !== null)
     const sessions = entries.filter((entry) => familyIdOf(entry.key) === null).map((entry) => entry.key)
     await Promise.all([sessions.length > 0 ? this.kv.delete(sessions) : undefined, ...families.map((id) => this.deleteFamily(id))])
   }
 
-  /** Takes index members whose keys are already gone (ended elsewhere) out of the index. */
+  /** Takes index members out of the index (their keys expired, or were ended elsewhere). */
   async dropEntries(userId: number, entries: readonly IndexEntry[]): Promise<void> {
     if (entries.length > 0)
       await this.kv.removeFromSet(

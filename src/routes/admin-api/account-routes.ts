@@ -5,7 +5,6 @@
  */
 import Joi from 'joi'
 import { UserRouterError } from '../../errors.js'
-import type { StoredUser } from '../../model/user.js'
 import { deleteAccount } from '../../services/account-deletion.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
@@ -77,7 +76,7 @@ export function mountAccountDeletionRoute({ deps, requireAuth, api }: AdminApiCo
     requireAuth,
     handler(async (req, res) => {
       const id = userIdParam(req)
-      if ((res.locals.admin as StoredUser).id === id) {
+      if (adminOf(res).id === id) {
         throw new UserRouterError('invalid_request', { message: "An operator's own account is not deleted through the admin API: use the client API's account deletion." })
       }
       if (!(await deleteAccount(deps, id, 'admin', requestMeta(req)))) throw new UserRouterError('user_not_found')
