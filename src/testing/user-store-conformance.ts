@@ -254,6 +254,20 @@ export function describeUserStoreConformance(name: string, factory: UserStoreFac
       assert.equal(updated?.profile.score, 2, '$incr_by on a stored value of another type must count it as unset (0)')
     })
 
+    test('counts every match whatever the page holds: a full page, a last page, a page past the end, no match', async (store) => {
+      for (let i = 0; i < 5; i++) await store.createUser({ nickname: `counted ${i}`, city: 'Countville', createdAt: NOW + i })
+      const where = JSON.stringify({ city: 'Countville' })
+      const counted = async (params: Record<string, string>) => {
+        const page = await store.listUsers(parseListParams({ where, return_total_count: '1', ...params }, context).query)
+        return { users: page.users.length, hasMore: page.hasMore, totalCount: page.totalCount }
+      }
+      assert.deepEqual(await counted({ limit: '2' }), { users: 2, hasMore: true, totalCount: 5 }, 'a first page of 2 of 5 matches')
+      assert.deepEqual(await counted({ limit: '2', offset: '4' }), { users: 1, hasMore: false, totalCount: 5 }, 'the last page')
+      assert.deepEqual(await counted({ offset: '9' }), { users: 0, hasMore: false, totalCount: 5 }, 'a page past the end still counts every match')
+      const none = await store.listUsers(parseListParams({ where: JSON.stringify({ city: 'Nowhere' }), return_total_count: '1' }, context).query)
+      assert.deepEqual({ users: none.users.length, totalCount: none.totalCount }, { users: 0, totalCount: 0 }, 'no match counts 0')
+    })
+
     test('matches strings that look like SQL, JSON operators or regex bombs literally', async (store) => {
       const tricky = ["'; DROP TABLE users; --", '{"$ne": null}', '(a+)+$', '%', '_', '\\']
       const ids = []
