@@ -6,7 +6,7 @@
  */
 import type pg from 'pg'
 import { BYTE_ORDER } from './field-sql.js'
-import type { TableNames } from './options.js'
+import { quote, type TableNames } from './options.js'
 
 /** First key of the advisory lock: "UR" + "UT" (user-router users table); the second is the table's hash. */
 const LOCK_CLASS = 0x5552_5554
@@ -38,6 +38,7 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
       is_authorized boolean NOT NULL DEFAULT false,
       anonymous boolean NOT NULL DEFAULT false,
       suspended boolean NOT NULL DEFAULT false,
+      never_linked boolean NOT NULL DEFAULT true,
       created_at bigint NOT NULL,
       updated_at bigint NOT NULL,
       password_hash ${text},
@@ -71,11 +72,14 @@ export function migrationStatements(names: TableNames, caseCollation: string): s
 }
 
 /**
- * Columns added after the first release, with their definitions: a table made before them gains them
- * (constant defaults: no table rewrite).
+ * Columns added after the first release: a table made before them gains them (constant defaults:
+ * no table rewrite). `rowsBefore` is what the users already there hold when it differs from the
+ * default of new rows.
  */
-const LATER_COLUMNS: Readonly<Record<string, string>> = {
-  suspended: 'boolean NOT NULL DEFAULT false',
+const LATER_COLUMNS: Readonly<Record<string, { type: string; newRows: string; rowsBefore?: string }>> = {
+  suspended: { type: 'boolean NOT NULL', newRows: 'false' },
+  // Users from before the column may have identities: they are not known to be without.
+  never_linked: { type: 'boolean NOT NULL', newRows: 'true', rowsBefore: 'false' },
 }
 
 type Run = (text: string, values?: unknown[]) => Promise<pg.QueryResult>
@@ -88,9 +92,30 @@ type Run = (text: string, values?: unknown[]) => Promise<pg.QueryResult>
 async function addMissingColumns(run: Run, names: TableNames): Promise<void> {
   const { rows } = await run('SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped', [names.qualified])
   const present = new Set(rows.map((row: { attname: string }) => row.attname))
-  for (const [column, definition] of Object.entries(LATER_COLUMNS)) {
-    if (!present.has(column)) await run(`ALTER TABLE ${names.qualified} ADD COLUMN ${column} ${definition}`)
+  for (const [column, { type, newRows, rowsBefore = newRows }] of Object.entries(LATER_COLUMNS)) {
+    if (present.has(column)) continue
+    await run(`ALTER TABLE ${names.qualified} ADD COLUMN ${column} ${type} DEFAULT ${rowsBefore}`)
+    if (rowsBefore !== newRows) await run(`ALTER TABLE ${names.qualified} ALTER COLUMN ${column} SET DEFAULT ${newRows}`)
   }
+}
+
+/**
+ * `never_linked` is true for a user who never had an identity, so that reads skip the identities
+ * lookup for most users. A trigger on the identities table clears it whoever writes the identity (an
+ * earlier version of this store during a rolling deploy too). It is never set again: an unlink races
+ * with a link, and a user marked as linked only costs the lookup. Created when missing, the catalog
+ * asked first like the columns.
+ */
+async function addLinkTrigger(run: Run, names: TableNames): Promise<void> {
+  const { rows } = await run('SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = $1::regclass AND tgname = $2::text', [names.identities, names.linkTrigger])
+  if (rows.length > 0) return
+  await run(`CREATE OR REPLACE FUNCTION ${names.linkFunction}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+  UPDATE ${names.qualified} SET never_linked = false WHERE id = NEW.user_id AND never_linked;
+  RETURN NULL;
+END
+$body$`)
+  await run(`CREATE TRIGGER ${quote(names.linkTrigger)} AFTER INSERT OR UPDATE OF user_id ON ${names.identities} FOR EACH ROW EXECUTE FUNCTION ${names.linkFunction}()`)
 }
 
 /**
@@ -122,6 +147,7 @@ export async function runMigration(client: pg.ClientBase, names: TableNames): Pr
     if (rows.length === 0) await run(`CREATE SCHEMA IF NOT EXISTS ${names.schema}`)
     for (const statement of migrationStatements(names, caseCollation)) await run(statement)
     await addMissingColumns(run, names)
+    await addLinkTrigger(run, names)
     await run('COMMIT')
     return caseCollation
   } catch (error) {

@@ -98,6 +98,10 @@ export interface TableNames {
   readonly syncFunction: string
   /** The trigger (unquoted) that calls it. */
   readonly syncTrigger: string
+  /** `"schema"."<table>_mark_linked"`: the trigger function clearing `never_linked` of a user given an identity. */
+  readonly linkFunction: string
+  /** The trigger (unquoted) on the identities table that calls it. */
+  readonly linkTrigger: string
   /** Unquoted index and constraint names, by purpose; unique ones are how a 23505 is mapped to a code. */
   readonly indexes: {
     readonly username: string
@@ -220,6 +224,8 @@ export function tableNames(schema: string, table: string): TableNames {
     indexedFields: `${quote(schema)}.${quote(`${prefix}_indexed_fields`)}`,
     syncFunction: `${quote(schema)}.${quote(`${prefix}_sync_indexed`)}`,
     syncTrigger: `${prefix}_sync_indexed`,
+    linkFunction: `${quote(schema)}.${quote(`${prefix}_mark_linked`)}`,
+    linkTrigger: `${prefix}_mark_linked`,
     indexes: {
       username: `${prefix}_username_key`,
       email: `${prefix}_email_key`,

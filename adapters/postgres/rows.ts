@@ -46,13 +46,14 @@ export const SELECT_LIST = [...Object.values(COLUMNS).map((c) => c.name), 'profi
 
 /**
  * The select list of every query that returns users from the users table: its columns and the
- * user's identities, aggregated by one subquery on the identities' user index (no query per user).
+ * user's identities, aggregated by one subquery on the identities' user index (no query per user),
+ * run only for users who ever linked one (`never_linked`, see `migrate.ts`).
  * `rows` names where the user rows come from when it is not the table itself (a CTE).
  */
 export function userSelectList(names: TableNames, rows = names.qualified): string {
   const identity = `json_build_object('provider', i.provider, 'subject', i.subject, 'unionId', i.union_id, 'linkedAt', i.linked_at)`
   const identities = `(SELECT coalesce(json_agg(${identity}), '[]'::json) FROM ${names.identities} AS i WHERE i.user_id = ${rows}.id)`
-  return `${SELECT_LIST}, ${identities} AS identities`
+  return `${SELECT_LIST}, CASE WHEN ${rows}.never_linked THEN '[]'::json ELSE ${identities} END AS identities`
 }
 
 /** A value bound for a column: JSON text for jsonb, the value itself otherwise. */

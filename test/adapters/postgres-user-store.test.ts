@@ -11,8 +11,9 @@ import { PostgresUserStore, type PostgresUserStoreOptions } from '../../adapters
 import { ERROR_CODES, isUserRouterError, type ErrorCode } from '../../src/errors.js'
 import { INTERNAL_FIELDS } from '../../src/model/fields.js'
 import { createUserSchema } from '../../src/model/schema.js'
+import { parseListParams } from '../../src/query/parse-list-params.js'
 import { parseProfileUpdate } from '../../src/query/parse-update.js'
-import { createTestSchema, postgresUnavailable, type TestSchema } from '../helpers/postgres.js'
+import { createTestSchema, postgresUnavailable, recordingPool, type RecordedStatement, type TestSchema } from '../helpers/postgres.js'
 
 const NOW = 1_700_000_000
 const unavailable = await postgresUnavailable()
@@ -142,6 +143,48 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
       const suspended = { operations: [{ kind: 'set' as const, field: INTERNAL_FIELDS.suspended, value: true }], updatedAt: NOW + 1 }
       assert.equal((await older.updateUser(user.id, suspended))?.suspended, true)
       assert.deepEqual(await older.deleteUser(user.id), { ...user, suspended: true, updatedAt: NOW + 1 })
+    })
+
+    it('gives a table of an earlier version its never_linked column: existing users still read their identities, and a link by any writer marks its user', async () => {
+      const table = 'unmarked_users'
+      const older = open({ table })
+      await older.migrate()
+      const linked = await older.createUserWithIdentity({ username: 'linked', createdAt: NOW }, IDENTITY)
+      const plain = await older.createUser({ username: 'plain', createdAt: NOW })
+      // What an earlier version created: no column, no trigger on the identities table.
+      const identities = `"${test.schema}".${table}_identities`
+      const { rows: triggers } = await test.pool.query(`SELECT tgname FROM pg_catalog.pg_trigger WHERE tgrelid = $1::regclass AND NOT tgisinternal`, [identities])
+      for (const { tgname } of triggers) await test.pool.query(`DROP TRIGGER "${tgname}" ON ${identities}`)
+      await test.pool.query(`ALTER TABLE "${test.schema}".${table} DROP COLUMN never_linked`)
+      await older.migrate()
+      await older.migrate()
+      assert.deepEqual(await older.getUserById(linked.id), linked, 'an existing user reads back with its identity')
+      assert.deepEqual(await older.getUserById(plain.id), plain)
+      // An identity written as an earlier version writes it (no column of its own in the statement).
+      const other = { ...IDENTITY, subject: 'o-other' }
+      await test.pool.query(`INSERT INTO ${identities} (user_id, provider, subject, union_id, linked_at) VALUES ($1, $2, $3, $4, $5)`, [
+        plain.id,
+        other.provider,
+        other.subject,
+        other.unionId,
+        other.linkedAt,
+      ])
+      await older.createUser({ username: 'fresh', createdAt: NOW })
+      const laterLinked = await older.createUser({ username: 'later', createdAt: NOW })
+      await older.linkIdentity(laterLinked.id, { ...IDENTITY, subject: 'o-later' })
+      assert.deepEqual((await older.getUserById(plain.id))?.identities, [other])
+      assert.deepEqual((await older.getUserById(laterLinked.id))?.identities, [{ ...IDENTITY, subject: 'o-later' }])
+      const { rows } = await test.pool.query(`SELECT username, never_linked FROM "${test.schema}".${table} ORDER BY id`)
+      assert.deepEqual(
+        rows.map((row) => [row.username, row.never_linked]),
+        [
+          ['linked', false],
+          ['plain', false],
+          ['fresh', true],
+          ['later', false],
+        ],
+        'users from before the column are not known to be without identities; new users are until they link one',
+      )
     })
 
     it("migrates a table that has every column without blocking other sessions' reads", async () => {
@@ -373,6 +416,38 @@ describe('PostgresUserStore', { skip: unavailable ?? false }, () => {
       assert.match(prepared[0]!.statement, /WHERE id = \$1::bigint/)
       assert.equal(prepared[0]!.plans, reads, 'every read ran the one prepared statement, parsed once')
       assert.deepEqual(await preparedOn({ preparedStatements: false }), [], 'nothing is prepared (poolers without prepared statements)')
+    })
+
+    it('looks identities up only for users who ever linked one, in lists and reads by id', async () => {
+      const statements: RecordedStatement[] = []
+      const pool = recordingPool(test.connectionString, statements, 'lookup_users')
+      const recorded = new PostgresUserStore({ pool, schema: test.schema, table: 'lookup_users', preparedStatements: false })
+      stores.push({ close: () => pool.end() } as unknown as PostgresUserStore)
+      await recorded.migrate()
+      for (let i = 0; i < 4; i++) await recorded.createUser({ nickname: `plain ${i}`, createdAt: NOW })
+      await recorded.createUserWithIdentity({ nickname: 'linked', createdAt: NOW }, { ...IDENTITY, subject: 'o-lookup' })
+      const unlinked = await recorded.createUser({ nickname: 'unlinked', createdAt: NOW })
+      await recorded.linkIdentity(unlinked.id, { ...IDENTITY, subject: 'o-unlinked' })
+      await recorded.unlinkIdentity(unlinked.id, IDENTITY.provider, 'o-unlinked')
+      /** How often the identities lookup ran when the last recorded statement was run again. */
+      const lookups = async (): Promise<number> => {
+        const { text, values } = statements.at(-1)!
+        const { rows } = await test.pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)
+        const loops: number[] = []
+        const visit = (node: Record<string, unknown>) => {
+          if (node['Parent Relationship'] === 'SubPlan') loops.push(Number(node['Actual Loops']))
+          for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) visit(child)
+        }
+        visit((rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]!.Plan)
+        assert.equal(loops.length, 1, `one identities lookup in ${text}`)
+        return loops[0]!
+      }
+      const page = await recorded.listUsers(parseListParams({ limit: '20' }, { schema, visibility: 'all' }).query)
+      assert.equal(page.users.length, 6)
+      assert.equal(await lookups(), 2, 'the user with an identity and the one who unlinked theirs; not the four others')
+      const plain = page.users.find((user) => user.nickname === 'plain 0')!
+      assert.deepEqual((await recorded.getUserById(plain.id))?.identities, [])
+      assert.equal(await lookups(), 0)
     })
 
     it("does not touch pg's global type parsers", async () => {
