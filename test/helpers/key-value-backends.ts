@@ -19,7 +19,9 @@ export function keyValueBackends(label: string): { store(backend: Backend): KeyV
     store(backend) {
       if (backend !== 'real') return new MemoryKeyValueStore()
       redisKeys ??= createRedisTestKeys(label)
-      return new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisKeys.nextPrefix() })
+      // A generous deadline: these tests load Redis with storms of calls next to other test files,
+      // and test what the calls leave behind; the deadline itself has tests of its own.
+      return new RedisKeyValueStore({ client: redisKeys.client, keyPrefix: redisKeys.nextPrefix(), commandTimeoutMs: 15_000 })
     },
   }
 }
