@@ -3,6 +3,7 @@
  * atomic step of the store), then everything the key-value store keeps for the user. Identifiers
  * are free at once; the id is never given to anyone else.
  */
+import { UserRouterError } from '../errors.js'
 import type { StoredUser } from '../model/user.js'
 import { userThrottleAccount } from './accounts.js'
 import { eraseAdminSessions } from './admin-grants.js'
@@ -27,6 +28,18 @@ export async function deleteAccount(deps: ServiceDeps, userId: number, method: D
   await eraseKeyValueTraces(deps, user)
   deps.emit({ type: 'account_deleted', userId, method, ...(meta.clientId ? { clientId: meta.clientId } : {}), ip: meta.ip })
   return user
+}
+
+/**
+ * An operator's deletion of a user's account. The operator's own account is refused: one request
+ * must not lock its operator out; the client API deletes it with the operator's own proof. Throws
+ * `user_not_found` when there is no such user.
+ */
+export async function deleteAccountAsOperator(deps: ServiceDeps, operatorId: number, userId: number, meta: RequestMeta): Promise<void> {
+  if (userId === operatorId) {
+    throw new UserRouterError('invalid_request', { message: "An operator's own account is not deleted through the admin API: use the client API's account deletion." })
+  }
+  if (!(await deleteAccount(deps, userId, 'admin', meta))) throw new UserRouterError('user_not_found')
 }
 
 /**

@@ -4,8 +4,7 @@
  * `suspended`, which also does (see `setSuspended`); and the deletion of a user's account.
  */
 import Joi from 'joi'
-import { UserRouterError } from '../../errors.js'
-import { deleteAccount } from '../../services/account-deletion.js'
+import { deleteAccountAsOperator } from '../../services/account-deletion.js'
 import { handler } from '../../http/handler.js'
 import { requestMeta } from '../../http/request-meta.js'
 import { nullable, object, optional } from '../../http/request-schema.js'
@@ -61,10 +60,7 @@ export function mountAccountRoutes({ deps, requireAuth, api }: AdminApiContext):
   )
 }
 
-/**
- * DELETE of a user's account, answering 204. An operator's own account is refused here: one
- * request must not lock its operator out; the client API deletes it with the operator's proof.
- */
+/** DELETE of a user's account, answering 204 (not the operator's own: see `deleteAccountAsOperator`). */
 export function mountAccountDeletionRoute({ deps, requireAuth, api }: AdminApiContext): void {
   const doc = docs.route({
     summary: "Delete a user's account for good: the user, its identities, sessions, tokens and pending codes (not the operator's own account)",
@@ -75,11 +71,7 @@ export function mountAccountDeletionRoute({ deps, requireAuth, api }: AdminApiCo
     doc,
     requireAuth,
     handler(async (req, res) => {
-      const id = userIdParam(req)
-      if (adminOf(res).id === id) {
-        throw new UserRouterError('invalid_request', { message: "An operator's own account is not deleted through the admin API: use the client API's account deletion." })
-      }
-      if (!(await deleteAccount(deps, id, 'admin', requestMeta(req)))) throw new UserRouterError('user_not_found')
+      await deleteAccountAsOperator(deps, adminOf(res).id, userIdParam(req), requestMeta(req))
       res.status(204).end()
     }),
   )
