@@ -87,13 +87,14 @@ export class Database {
   }
 
   /**
-   * Runs statements one after another on ONE connection, in one transaction whose statements may
-   * each run for `timeoutMs` at most (a tighter bound than the store's, for costly reads). A
-   * statement cancelled by that timeout comes out as `onTimeout()`; other errors come out mapped.
+   * Runs one statement in a transaction that lets it run for `timeoutMs` at most (a tighter bound
+   * than the store's, for costly reads). Cancelled by that timeout, it comes out as `onTimeout()`;
+   * other errors come out mapped.
    */
-  async readsWithTimeout(statements: readonly Statement[], timeoutMs: number, onTimeout: () => Error): Promise<Row[][]> {
+  async readWithTimeout(statement: Statement, timeoutMs: number, onTimeout: () => Error): Promise<Row[]> {
     try {
-      return await this.inTimedTransaction(statements, timeoutMs)
+      const [rows] = await this.inTimedTransaction([statement], timeoutMs)
+      return rows!
     } catch (error) {
       // 57014: the statement was cancelled, here by its statement_timeout.
       if ((error as { code?: unknown }).code === '57014') throw onTimeout()

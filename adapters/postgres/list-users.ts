@@ -68,6 +68,5 @@ async function read(context: ListContext, statement: Statement, regex: boolean):
   const { db, config, listGate, regexGate } = context
   if (!regex) return listGate.run(() => db.query(statement.text, statement.values))
   const timedOut = () => queryTooComplex('its regular expressions took too long to evaluate')
-  const [rows] = await regexGate.run(() => listGate.run(() => db.readsWithTimeout([statement], config.regexStatementTimeoutMs, timedOut)))
-  return rows!
+  return regexGate.run(() => listGate.run(() => db.readWithTimeout(statement, config.regexStatementTimeoutMs, timedOut)))
 }
