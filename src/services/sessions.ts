@@ -167,8 +167,7 @@ export class SessionService {
     const key = sessionKey(tokenHash)
     const updated: SessionData = { ...data, lastUsedAt: now }
     await this.kv.set(key, JSON.stringify(updated), Math.max(1, data.expiresAt! - now))
-    const members = await this.kv.setMembers(userIndexKey(data.userId))
-    if (!members.some((member) => parseMember(member).key === key)) {
+    if (!(await this.indexEntries(data.userId)).some((entry) => entry.key === key)) {
       await this.kv.delete([key])
       return null
     }
@@ -198,7 +197,7 @@ export class SessionService {
 
   /** The user's live index members (expired ones leave the index here), newest first. */
   async entries(userId: number): Promise<IndexEntry[]> {
-    const all = (await this.kv.setMembers(userIndexKey(userId))).map(parseMember)
+    const all = await this.indexEntries(userId)
     const now = this.now()
     await this.dropEntries(
       userId,
@@ -231,10 +230,9 @@ export class SessionService {
    */
   async revokeUser(userId: number, except?: Session): Promise<void> {
     const kept = new Set(except ? [sessionKey(except.tokenHash), ...(except.family ? [familyKey(except.family)] : [])] : [])
-    const members = (await this.kv.setMembers(userIndexKey(userId))).map(parseMember)
     await this.end(
       userId,
-      members.filter((entry) => !kept.has(entry.key)),
+      (await this.indexEntries(userId)).filter((entry) => !kept.has(entry.key)),
     )
   }
 
@@ -249,8 +247,15 @@ export class SessionService {
   /** Takes the keys' members out of the index, whatever their times. */
   private async forget(userId: number, keys: readonly string[]): Promise<void> {
     const gone = new Set(keys)
-    const members = (await this.kv.setMembers(userIndexKey(userId))).filter((member) => gone.has(parseMember(member).key))
-    if (members.length > 0) await this.kv.removeFromSet(userIndexKey(userId), members)
+    await this.dropEntries(
+      userId,
+      (await this.indexEntries(userId)).filter((entry) => gone.has(entry.key)),
+    )
+  }
+
+  /** Every member of the user's index, expired ones included. */
+  private async indexEntries(userId: number): Promise<IndexEntry[]> {
+    return (await this.kv.setMembers(userIndexKey(userId))).map(parseMember)
   }
 
   private async deleteFamily(familyId: string): Promise<void> {
